@@ -1,0 +1,67 @@
+# The front door. `make help` lists the targets; every target bootstraps what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FRONTENDS := checkout_widget dashboard_site
+export PYTHONPATH := $(CURDIR)/layers/common/python:$(CURDIR)
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run run-localstack test test-unit test-localstack lint bench soak deploy venv frontend chromium clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+run: venv frontend ## Bring the whole gateway up locally (API :8000, dashboard :3000, checkout :3001, merchant :4000)
+	$(PY) -m local_runtime up
+
+test: venv frontend chromium ## Install what is needed, then run every test (lint, unit, integration, browser)
+	@echo "==> lint"
+	@$(MAKE) --no-print-directory lint
+	@for d in $(FRONTENDS); do if [ -f $$d/package.json ]; then echo "==> npm test ($$d)"; (cd $$d && npm test --silent) || exit 1; fi; done
+	@echo "==> pytest"
+	$(PY) -m pytest
+
+test-unit: venv ## Only the fast in-process tests
+	$(PY) -m pytest tests/unit
+
+lint: venv ## ruff, mypy and cfn-lint
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/cfn-lint template.yaml
+
+bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{json,md}
+	$(PY) -m bench
+
+soak: venv frontend ## Bounded load-and-fault run against the local stack
+	$(PY) -m bench.soak
+
+deploy: ## Build and deploy to AWS with SAM (needs AWS credentials and the SAM CLI)
+	sam build && sam deploy
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/runtime.txt requirements/dev.txt
+	@echo "==> creating $(VENV) and installing Python packages (first run: about a minute)"
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PIP) install --disable-pip-version-check --progress-bar on -q --upgrade pip
+	@$(PIP) install --disable-pip-version-check --progress-bar on -r requirements/dev.txt | grep -vE '^(Requirement already|WARNING: Location)' || true
+	@$(PY) -c "import chalice, pynamodb, moto, pytest" || { echo "python packages failed to install"; exit 1; }
+	@touch $@
+
+frontend: ## Install npm packages and build the checkout widget and dashboard
+	@for d in $(FRONTENDS); do if [ -f $$d/package.json ]; then \
+	  if [ ! -d $$d/node_modules ] || [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; then \
+	    echo "==> npm ci ($$d)"; (cd $$d && npm ci --no-audit --no-fund) || exit 1; fi; \
+	  echo "==> npm run build ($$d)"; (cd $$d && npm run build --silent) || exit 1; fi; done
+
+chromium: ## Debian's chromium for the browser tests
+	@command -v chromium >/dev/null 2>&1 || { echo "==> installing Debian chromium (about 40 s)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+	  (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
+
+clean: ## Remove build output and the virtualenv
+	rm -rf $(VENV) .aws-sam $(addsuffix /node_modules,$(FRONTENDS)) $(addsuffix /dist,$(FRONTENDS))

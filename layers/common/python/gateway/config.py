@@ -1,0 +1,115 @@
+"""Settings read once from the environment into a frozen object.
+
+Names of environment variables live here and nowhere else. A missing required value fails fast with a
+message that says which variable to set.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+TABLE_PREFIX = "TABLE_PREFIX"
+PAYMENTS_QUEUE_URL = "PAYMENTS_QUEUE_URL"
+REFUNDS_QUEUE_URL = "REFUNDS_QUEUE_URL"
+WEBHOOKS_QUEUE_URL = "WEBHOOKS_QUEUE_URL"
+WEBHOOK_RETRY_STATE_MACHINE_ARN = "WEBHOOK_RETRY_STATE_MACHINE_ARN"
+TEST_MODE = "TEST_MODE"
+TEST_PROCESSING_DELAY = "TEST_PROCESSING_DELAY"
+TEST_PAYMENT_SUCCESS = "TEST_PAYMENT_SUCCESS"
+PROCESSING_DELAY_MIN = "PROCESSING_DELAY_MIN"
+PROCESSING_DELAY_MAX = "PROCESSING_DELAY_MAX"
+UPI_SUCCESS_RATE = "UPI_SUCCESS_RATE"
+CARD_SUCCESS_RATE = "CARD_SUCCESS_RATE"
+WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
+ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
+CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
+
+
+class ConfigurationError(RuntimeError):
+    """A required environment variable is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_prefix: str
+    payments_queue_url: str
+    refunds_queue_url: str
+    webhooks_queue_url: str
+    webhook_retry_state_machine_arn: str
+    test_mode: bool
+    test_processing_delay_ms: int
+    test_payment_success: bool
+    processing_delay_min_ms: int
+    processing_delay_max_ms: int
+    upi_success_rate: float
+    card_success_rate: float
+    webhook_retry_intervals_test: bool
+    allow_private_webhook_urls: bool
+    cors_allow_origin: str
+
+    def table_name(self, suffix: str) -> str:
+        return f"{self.table_prefix}-{suffix}"
+
+
+def _required(environ: dict[str, str], name: str) -> str:
+    value = environ.get(name, "").strip()
+    if not value:
+        raise ConfigurationError(f"environment variable {name} is required but not set")
+    return value
+
+
+def _flag(environ: dict[str, str], name: str) -> bool:
+    # SPEC: flags are true only for the exact string "true".
+    return environ.get(name) == "true"
+
+
+def _int(environ: dict[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigurationError(f"environment variable {name} must be an integer, got {raw!r}") from None
+
+
+def _rate(environ: dict[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"environment variable {name} must be a number, got {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ConfigurationError(f"environment variable {name} must be between 0 and 1, got {raw!r}")
+    return value
+
+
+def settings_from(environ: dict[str, str]) -> Settings:
+    return Settings(
+        table_prefix=_required(environ, TABLE_PREFIX),
+        payments_queue_url=_required(environ, PAYMENTS_QUEUE_URL),
+        refunds_queue_url=_required(environ, REFUNDS_QUEUE_URL),
+        webhooks_queue_url=_required(environ, WEBHOOKS_QUEUE_URL),
+        webhook_retry_state_machine_arn=_required(environ, WEBHOOK_RETRY_STATE_MACHINE_ARN),
+        test_mode=_flag(environ, TEST_MODE),
+        test_processing_delay_ms=_int(environ, TEST_PROCESSING_DELAY, 1000),
+        # SPEC: TEST_PAYMENT_SUCCESS is true unless exactly "false".
+        test_payment_success=environ.get(TEST_PAYMENT_SUCCESS) != "false",
+        processing_delay_min_ms=_int(environ, PROCESSING_DELAY_MIN, 5000),
+        processing_delay_max_ms=_int(environ, PROCESSING_DELAY_MAX, 10000),
+        upi_success_rate=_rate(environ, UPI_SUCCESS_RATE, 0.90),
+        card_success_rate=_rate(environ, CARD_SUCCESS_RATE, 0.95),
+        webhook_retry_intervals_test=_flag(environ, WEBHOOK_RETRY_INTERVALS_TEST),
+        allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
+        cors_allow_origin=environ.get(CORS_ALLOW_ORIGIN, "*") or "*",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use (not at import, so tests can set the environment)."""
+    return settings_from(dict(os.environ))
