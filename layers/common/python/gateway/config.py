@@ -25,6 +25,7 @@ CARD_SUCCESS_RATE = "CARD_SUCCESS_RATE"
 WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
 ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
+TEST_ENDPOINTS = "TEST_ENDPOINTS"
 
 
 class ConfigurationError(RuntimeError):
@@ -48,6 +49,8 @@ class Settings:
     webhook_retry_intervals_test: bool
     allow_private_webhook_urls: bool
     cors_allow_origin: str
+    # Seeds the test merchant and serves /api/v1/test/*: always locally, only in test mode on AWS.
+    test_endpoints: bool
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -106,6 +109,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         webhook_retry_intervals_test=_flag(environ, WEBHOOK_RETRY_INTERVALS_TEST),
         allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
         cors_allow_origin=environ.get(CORS_ALLOW_ORIGIN, "*") or "*",
+        test_endpoints=_flag(environ, TEST_ENDPOINTS),
     )
 
 
