@@ -1,12 +1,239 @@
-"""The HTTP API as one Chalice app: routing only; every route calls one service function."""
+"""The HTTP API as one Chalice app: routing only. Each route parses, calls one service, maps the result."""
 
 from __future__ import annotations
 
-from chalice import Chalice
+import functools
+import json
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Chalice, CORSConfig, Response
+
+from gateway.errors import BadRequestError, GatewayError
+from gateway.services import jobs, merchants, orders, payments, refunds, webhook_logs
+from gateway.services.auth import Credentials
+from gateway.services.openapi import load_openapi_document
+from gateway.services.results import ApiResult
 
 app = Chalice(app_name="payment-gateway")
+app.log.setLevel(logging.INFO)
+logger = logging.getLogger("gateway.api")
+
+CORS = CORSConfig(
+    allow_origin=os.environ.get("CORS_ALLOW_ORIGIN") or "*",
+    allow_headers=["X-Api-Key", "X-Api-Secret", "Idempotency-Key", "Content-Type"],
+    expose_headers=["Idempotent-Replayed"],
+    max_age=600,
+)
+JSON_HEADERS = {"Content-Type": "application/json"}
+INTERNAL_ERROR = {"error": {"code": "INTERNAL_SERVER_ERROR", "description": "Internal server error"}}
 
 
-@app.route("/health", methods=["GET"])
-def health() -> dict[str, str]:
-    return {"status": "healthy"}
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        body=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+        status_code=status,
+        headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A Chalice route whose errors become the SPEC's error envelope (and never leak internals)."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(**params: str) -> Response:
+            try:
+                result = view(**params)
+            except GatewayError as error:
+                return _json(error.status_code, error.to_body())
+            except Exception:
+                logger.exception("unhandled error", extra={"path": path})
+                return _json(500, INTERNAL_ERROR)
+            if isinstance(result, ApiResult):
+                replayed = {"Idempotent-Replayed": "true"} if result.replayed else None
+                return _json(result.status, result.body, replayed)
+            return _json(200, result)
+
+        # Any content type is accepted; the body is parsed (and rejected) by json_body().
+        app.route(path, methods=methods, cors=CORS, content_types=["*/*"])(guarded)
+        return view
+
+    return decorator
+
+
+def json_body() -> Any:
+    raw = app.current_request.raw_body
+    if not raw or not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequestError("Malformed JSON body") from None
+
+
+def credentials() -> Credentials:
+    headers = app.current_request.headers
+    return Credentials.from_headers(headers.get("x-api-key"), headers.get("x-api-secret"))
+
+
+def idempotency_key() -> str | None:
+    key: str | None = app.current_request.headers.get("idempotency-key")
+    return key
+
+
+def query(name: str) -> str | None:
+    params = app.current_request.query_params or {}
+    value: str | None = params.get(name)
+    return value
+
+
+def test_endpoints_enabled() -> None:
+    if os.environ.get("TEST_ENDPOINTS") != "true":
+        from gateway.errors import NotFoundError
+
+        raise NotFoundError("Route not found")
+
+
+# ---------------------------------------------------------------- health, test helpers, docs
+
+
+@route("/health", methods=["GET"])
+def health() -> Any:
+    return jobs.health()
+
+
+@route("/api/v1/openapi.json", methods=["GET"])
+def openapi_document() -> Any:
+    return load_openapi_document()
+
+
+@route("/api/v1/test/merchant", methods=["GET"])
+def test_merchant() -> Any:
+    test_endpoints_enabled()
+    return merchants.test_merchant_view()
+
+
+@route("/api/v1/test/jobs/status", methods=["GET"])
+def jobs_status() -> Any:
+    test_endpoints_enabled()
+    return jobs.jobs_status()
+
+
+@route("/api/v1/auth/login", methods=["POST"])
+def login() -> Any:
+    return merchants.login(json_body())
+
+
+# ---------------------------------------------------------------- orders
+
+
+@route("/api/v1/orders", methods=["POST"])
+def create_order() -> Any:
+    return orders.create_order(credentials(), json_body(), idempotency_key())
+
+
+@route("/api/v1/orders/{order_id}", methods=["GET"])
+def get_order(order_id: str) -> Any:
+    return orders.get_order(credentials(), order_id)
+
+
+@route("/api/v1/orders/{order_id}/public", methods=["GET"])
+def get_public_order(order_id: str) -> Any:
+    return orders.get_public_order(order_id)
+
+
+# ---------------------------------------------------------------- payments
+
+
+@route("/api/v1/payments", methods=["POST"])
+def create_payment() -> Any:
+    return payments.create_payment(credentials(), json_body(), idempotency_key())
+
+
+@route("/api/v1/payments", methods=["GET"])
+def list_payments() -> Any:
+    return payments.list_payments(credentials(), query("limit"), query("offset"))
+
+
+@route("/api/v1/payments/stats", methods=["GET"])
+def payment_stats() -> Any:
+    return payments.payment_stats(credentials())
+
+
+@route("/api/v1/payments/public", methods=["POST"])
+def create_public_payment() -> Any:
+    return payments.create_public_payment(json_body())
+
+
+@route("/api/v1/payments/{payment_id}", methods=["GET"])
+def get_payment(payment_id: str) -> Any:
+    return payments.get_payment(credentials(), payment_id)
+
+
+@route("/api/v1/payments/{payment_id}/public", methods=["GET"])
+def get_public_payment(payment_id: str) -> Any:
+    return payments.get_public_payment(payment_id)
+
+
+@route("/api/v1/payments/{payment_id}/capture", methods=["POST"])
+def capture_payment(payment_id: str) -> Any:
+    return payments.capture_payment(credentials(), payment_id, json_body(), idempotency_key())
+
+
+# ---------------------------------------------------------------- refunds
+
+
+@route("/api/v1/payments/{payment_id}/refunds", methods=["POST"])
+def create_refund(payment_id: str) -> Any:
+    return refunds.create_refund(credentials(), payment_id, json_body(), idempotency_key())
+
+
+@route("/api/v1/payments/{payment_id}/refunds", methods=["GET"])
+def list_refunds(payment_id: str) -> Any:
+    return refunds.list_refunds(credentials(), payment_id)
+
+
+@route("/api/v1/refunds/{refund_id}", methods=["GET"])
+def get_refund(refund_id: str) -> Any:
+    return refunds.get_refund(credentials(), refund_id)
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+@route("/api/v1/webhooks/config", methods=["GET"])
+def get_webhook_config() -> Any:
+    return merchants.webhook_config(credentials())
+
+
+@route("/api/v1/webhooks/config", methods=["PUT"])
+def put_webhook_config() -> Any:
+    return merchants.update_webhook_config(credentials(), json_body())
+
+
+@route("/api/v1/webhooks/regenerate-secret", methods=["POST"])
+def regenerate_webhook_secret() -> Any:
+    return merchants.regenerate_webhook_secret(credentials())
+
+
+@route("/api/v1/webhooks/test", methods=["POST"])
+def send_test_webhook() -> Any:
+    return webhook_logs.send_test(credentials())
+
+
+@route("/api/v1/webhooks", methods=["GET"])
+def list_webhook_logs() -> Any:
+    return webhook_logs.list_logs(credentials(), query("limit"), query("offset"))
+
+
+@route("/api/v1/webhooks/{webhook_id}", methods=["GET"])
+def get_webhook_log(webhook_id: str) -> Any:
+    return webhook_logs.get_log(credentials(), webhook_id)
+
+
+@route("/api/v1/webhooks/{webhook_id}/retry", methods=["POST"])
+def retry_webhook(webhook_id: str) -> Any:
+    return webhook_logs.retry(credentials(), webhook_id)

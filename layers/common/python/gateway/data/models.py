@@ -1,0 +1,227 @@
+"""pynamodb models of the tables declared in template.yaml.
+
+Table names depend on the stack (TABLE_PREFIX), known only at run time, so they are bound on first use
+by `bind_tables()` rather than at import.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from gateway.config import get_settings
+
+_UNBOUND = "unbound"
+
+
+class _BaseMeta:
+    table_name = _UNBOUND
+    connect_timeout_seconds = 3
+    read_timeout_seconds = 5
+    max_retry_attempts = 3
+    max_pool_connections = 32
+
+
+class MerchantByApiKey(GlobalSecondaryIndex["MerchantModel"]):
+    class Meta:
+        index_name = "by_api_key"
+        projection = AllProjection()
+
+    api_key = UnicodeAttribute(hash_key=True)
+
+
+class MerchantByEmail(GlobalSecondaryIndex["MerchantModel"]):
+    class Meta:
+        index_name = "by_email"
+        projection = AllProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+class MerchantModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "merchants"
+
+    id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    api_key = UnicodeAttribute()
+    api_secret = UnicodeAttribute()
+    webhook_url = UnicodeAttribute(null=True)
+    webhook_secret = UnicodeAttribute()
+    # Kept for 24 h after a rotation so deliveries carry both signatures.
+    previous_webhook_secret = UnicodeAttribute(null=True)
+    previous_secret_expires_at = NumberAttribute(null=True)
+    password_hash = UnicodeAttribute(null=True)
+    is_active = BooleanAttribute(default=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    by_api_key = MerchantByApiKey()
+    by_email = MerchantByEmail()
+
+
+class OrderModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "orders"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    receipt = UnicodeAttribute(null=True)
+    notes = JSONAttribute(default=dict)
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class PaymentsByMerchant(GlobalSecondaryIndex["PaymentModel"]):
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "payments"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    method = UnicodeAttribute()
+    vpa = UnicodeAttribute(null=True)
+    card_network = UnicodeAttribute(null=True)
+    card_last4 = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    captured = BooleanAttribute(default=False)
+    error_code = UnicodeAttribute(null=True)
+    error_description = UnicodeAttribute(null=True)
+    refunded_amount = NumberAttribute(default=0)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    by_merchant = PaymentsByMerchant()
+
+
+class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
+    class Meta:
+        index_name = "by_payment"
+        projection = AllProjection()
+
+    payment_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class RefundModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "refunds"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    payment_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    reason = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    processed_at = UnicodeAttribute(null=True)
+
+    by_payment = RefundsByPayment()
+
+
+class WebhookLogsByMerchant(GlobalSecondaryIndex["WebhookLogModel"]):
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class WebhookLogModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "webhook-logs"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    event = UnicodeAttribute()
+    # The exact JSON text that is signed and sent on every attempt.
+    payload = UnicodeAttribute()
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    # Incremented by a manual retry; each round is one retry schedule (one state machine execution).
+    round = NumberAttribute(default=1)
+    created_at = UnicodeAttribute()
+    last_attempt_at = UnicodeAttribute(null=True)
+    next_retry_at = UnicodeAttribute(null=True)
+    response_code = NumberAttribute(null=True)
+    response_body = UnicodeAttribute(null=True)
+
+    by_merchant = WebhookLogsByMerchant()
+
+
+class IdempotencyRecordModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "idempotency-keys"
+
+    key = UnicodeAttribute(hash_key=True)
+    request_hash = UnicodeAttribute()
+    response_status = NumberAttribute()
+    response_body = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    # Epoch seconds; also the table's TTL attribute (DynamoDB deletes late, so reads check it too).
+    expires_at = NumberAttribute()
+
+
+class SystemRecordModel(Model):
+    """Job counters and the workers' heartbeat."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    completed = NumberAttribute(default=0)
+    failed = NumberAttribute(default=0)
+    heartbeat_at = NumberAttribute(null=True)
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    MerchantModel,
+    OrderModel,
+    PaymentModel,
+    RefundModel,
+    WebhookLogModel,
+    IdempotencyRecordModel,
+    SystemRecordModel,
+)
+
+_bound_prefix: str | None = None
+
+
+def bind_tables() -> None:
+    """Point every model at this stack's tables (cheap after the first call)."""
+    global _bound_prefix
+    prefix = get_settings().table_prefix
+    if prefix == _bound_prefix:
+        return
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    for model in ALL_MODELS:
+        meta: Any = model.Meta
+        meta.table_name = f"{prefix}-{meta.suffix}"
+        meta.region = region
+    _bound_prefix = prefix

@@ -1,0 +1,47 @@
+"""Resource identifiers, drawn from a CSPRNG."""
+
+from __future__ import annotations
+
+import secrets
+import string
+import uuid
+
+_ALPHABET = string.ascii_letters + string.digits
+ID_BODY_LENGTH = 16
+
+ORDER_PREFIX = "order_"
+PAYMENT_PREFIX = "pay_"
+REFUND_PREFIX = "rfnd_"
+
+# Webhook log ids are derived from the event they carry, so a redelivered stream record maps to the same log.
+_WEBHOOK_NAMESPACE = uuid.UUID("7b0c2f3e-9a51-4c4e-8d0a-2f7f6f0c1d11")
+
+
+def new_id(prefix: str) -> str:
+    return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(ID_BODY_LENGTH))
+
+
+def new_order_id() -> str:
+    return new_id(ORDER_PREFIX)
+
+
+def new_payment_id() -> str:
+    return new_id(PAYMENT_PREFIX)
+
+
+def new_refund_id() -> str:
+    return new_id(REFUND_PREFIX)
+
+
+def new_uuid() -> str:
+    return str(uuid.UUID(bytes=secrets.token_bytes(16), version=4))
+
+
+def webhook_log_id(merchant_id: str, occurrence: str) -> str:
+    """Deterministic id of the log for one occurrence of an event (e.g. `pay_x:payment.success`)."""
+    return str(uuid.uuid5(_WEBHOOK_NAMESPACE, f"{merchant_id}:{occurrence}"))
+
+
+def has_prefix_format(value: str, prefix: str) -> bool:
+    body = value[len(prefix) :]
+    return value.startswith(prefix) and len(body) == ID_BODY_LENGTH and all(c in _ALPHABET for c in body)

@@ -1,0 +1,236 @@
+"""Validation of request bodies, in the order SPEC §3 checks them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
+
+MIN_ORDER_AMOUNT = 100
+MAX_AMOUNT = 10**13  # paise; far above any real order, and well inside DynamoDB's number range
+MAX_RECEIPT_LENGTH = 255
+VPA_PATTERN = re.compile(r"^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$")
+_CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+_CARD_SEPARATORS = re.compile(r"[\s-]")
+
+
+def is_integer(value: Any) -> bool:
+    # bool is an int subclass in Python; JSON true is not an amount.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def require_object(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadRequestError("Request body must be a JSON object")
+    return body
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    amount: int
+    currency: str
+    receipt: str | None
+    notes: dict[str, Any]
+
+
+def validate_order(body: Any) -> OrderRequest:
+    body = require_object(body)
+    amount = body.get("amount")
+    if not is_integer(amount) or amount < MIN_ORDER_AMOUNT:
+        raise BadRequestError("amount must be at least 100", field="amount")
+    if amount > MAX_AMOUNT:
+        raise BadRequestError("amount is too large", field="amount")
+    currency = body.get("currency", "INR")
+    if currency is None:
+        currency = "INR"
+    if not isinstance(currency, str) or not _CURRENCY_PATTERN.match(currency):
+        raise BadRequestError("currency must be a 3-letter uppercase code", field="currency")
+    receipt = body.get("receipt")
+    if receipt is not None and (not isinstance(receipt, str) or len(receipt) > MAX_RECEIPT_LENGTH):
+        raise BadRequestError("receipt must be a string of at most 255 characters", field="receipt")
+    notes = body.get("notes")
+    if notes is None:
+        notes = {}
+    if not isinstance(notes, dict):
+        raise BadRequestError("notes must be an object", field="notes")
+    return OrderRequest(amount=amount, currency=currency, receipt=receipt, notes=notes)
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def card_network(digits: str) -> str:
+    two = int(digits[:2]) if len(digits) >= 2 else -1
+    if digits.startswith("4"):
+        return "visa"
+    if 51 <= two <= 55:
+        return "mastercard"
+    if two in (34, 37):
+        return "amex"
+    if two in (60, 65) or 81 <= two <= 89:
+        return "rupay"
+    return "unknown"
+
+
+def normalize_card_number(raw: Any) -> str:
+    if not isinstance(raw, str | int) or isinstance(raw, bool):
+        raise InvalidCardError()
+    digits = _CARD_SEPARATORS.sub("", str(raw))
+    if not digits.isascii() or not digits.isdigit() or not 13 <= len(digits) <= 19 or not luhn_valid(digits):
+        raise InvalidCardError()
+    return digits
+
+
+def _expiry_part(raw: Any) -> int | None:
+    if is_integer(raw):
+        return int(raw)
+    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+        return int(raw.strip())
+    return None
+
+
+def validate_expiry(raw_month: Any, raw_year: Any, today: date) -> tuple[int, int]:
+    """Month 1-12 and not before the current month; a 2-digit year means 20YY."""
+    month = _expiry_part(raw_month)
+    year = _expiry_part(raw_year)
+    if month is None or year is None or not 1 <= month <= 12:
+        raise ExpiredCardError()
+    year_text = str(raw_year).strip() if not is_integer(raw_year) else str(raw_year)
+    if len(year_text) <= 2:
+        year += 2000
+    elif len(year_text) != 4:
+        raise ExpiredCardError()
+    if (year, month) < (today.year, today.month):
+        raise ExpiredCardError()
+    return month, year
+
+
+@dataclass(frozen=True)
+class CardDetails:
+    """What may be kept of a card: never the number or the CVV."""
+
+    network: str
+    last4: str
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    order_id: str
+    method: str
+    vpa: str | None = None
+    card: CardDetails | None = None
+
+
+CARD_FIELDS = ("number", "expiry_month", "expiry_year", "cvv", "holder_name")
+
+
+def parse_order_reference(body: Any) -> tuple[dict[str, Any], str]:
+    body = require_object(body)
+    order_id = body.get("order_id")
+    if not isinstance(order_id, str) or not order_id:
+        raise BadRequestError("order_id is required", field="order_id")
+    return body, order_id
+
+
+def validate_payment_method(body: dict[str, Any], order_id: str, today: date) -> PaymentRequest:
+    """Checks after the order is known: method, then UPI or card details."""
+    method = body.get("method")
+    if method == "upi":
+        vpa = body.get("vpa")
+        if not isinstance(vpa, str) or not VPA_PATTERN.match(vpa):
+            raise InvalidVpaError()
+        return PaymentRequest(order_id=order_id, method="upi", vpa=vpa)
+    if method == "card":
+        card = body.get("card")
+        if not isinstance(card, dict):
+            raise BadRequestError("card details are required", field="card")
+        for name in CARD_FIELDS:
+            value = card.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                raise BadRequestError(f"card.{name} is required", field=f"card.{name}")
+        digits = normalize_card_number(card["number"])
+        validate_expiry(card["expiry_month"], card["expiry_year"], today)
+        cvv = card["cvv"]
+        if not isinstance(cvv, str | int) or isinstance(cvv, bool) or not str(cvv).isdigit():
+            raise InvalidCardError()
+        if not 3 <= len(str(cvv)) <= 4:
+            raise InvalidCardError()
+        if not isinstance(card["holder_name"], str):
+            raise BadRequestError("card.holder_name must be a string", field="card.holder_name")
+        return PaymentRequest(
+            order_id=order_id,
+            method="card",
+            card=CardDetails(network=card_network(digits), last4=digits[-4:]),
+        )
+    raise BadRequestError("Invalid payment method", field="method")
+
+
+def validate_refund(body: Any) -> tuple[int, str | None]:
+    body = require_object(body)
+    amount = body.get("amount")
+    if not is_integer(amount) or amount <= 0:
+        raise BadRequestError("amount must be a positive integer", field="amount")
+    reason = body.get("reason")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_RECEIPT_LENGTH):
+        raise BadRequestError("reason must be a string of at most 255 characters", field="reason")
+    return amount, reason
+
+
+def validate_capture(body: Any) -> int | None:
+    """Capture takes the amount to capture; SPEC allows only a full capture, so it must not exceed it."""
+    if body is None:
+        return None
+    body = require_object(body)
+    amount = body.get("amount")
+    if amount is None:
+        return None
+    if not is_integer(amount) or amount <= 0:
+        raise BadRequestError("amount must be a positive integer", field="amount")
+    return int(amount)
+
+
+def validate_webhook_url(body: Any) -> str:
+    body = require_object(body)
+    url = body.get("webhook_url")
+    if url is None or url == "":
+        return ""
+    if not isinstance(url, str) or len(url) > 2048:
+        raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url")
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url")
+    return url
+
+
+def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:
+    def parse(raw: str | None, default: int, name: str, minimum: int, maximum: int) -> int:
+        if raw is None or raw == "":
+            return default
+        if not raw.isascii() or not raw.isdigit():
+            raise BadRequestError(f"{name} must be a non-negative integer", field=name)
+        value = int(raw)
+        if not minimum <= value <= maximum:
+            raise BadRequestError(f"{name} must be between {minimum} and {maximum}", field=name)
+        return value
+
+    return (
+        parse(limit_raw, default_limit, "limit", 1, 100),
+        parse(offset_raw, 0, "offset", 0, 1_000_000),
+    )

@@ -1,0 +1,100 @@
+"""Webhook events: envelopes, signatures and the retry schedule."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any
+
+PAYMENT_CREATED = "payment.created"
+PAYMENT_PENDING = "payment.pending"
+PAYMENT_SUCCESS = "payment.success"
+PAYMENT_FAILED = "payment.failed"
+REFUND_CREATED = "refund.created"
+REFUND_PROCESSED = "refund.processed"
+WEBHOOK_TEST = "webhook.test"
+
+MAX_ATTEMPTS = 5
+RESPONSE_BODY_LIMIT = 1000
+SECRET_PREFIX = "whsec_"
+
+
+@dataclass(frozen=True)
+class WebhookRetrySchedule:
+    """Delay before attempt 2..5: production 1 min, 5 min, 30 min, 2 h; test mode 5, 10, 15, 20 s."""
+
+    test_intervals: bool
+
+    @property
+    def delays_seconds(self) -> tuple[int, ...]:
+        return (5, 10, 15, 20) if self.test_intervals else (60, 300, 1800, 7200)
+
+    def delay_before(self, attempt: int) -> int:
+        """Seconds to wait before attempt number `attempt` (2..MAX_ATTEMPTS)."""
+        if not 2 <= attempt <= MAX_ATTEMPTS:
+            raise ValueError(f"attempt {attempt} is outside 2..{MAX_ATTEMPTS}")
+        return self.delays_seconds[attempt - 2]
+
+
+def serialize_envelope(event: str, timestamp: int, data: dict[str, Any]) -> str:
+    """Compact JSON, key order kept, non-ASCII raw: the exact text that is signed and sent."""
+    return json.dumps(
+        {"event": event, "timestamp": timestamp, "data": data}, separators=(",", ":"), ensure_ascii=False
+    )
+
+
+def hex_signature(secret: str, body: bytes) -> str:
+    """`X-Webhook-Signature`: lowercase hex HMAC-SHA256 of the body, keyed by the secret string itself."""
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def standard_webhooks_key(secret: str) -> bytes | None:
+    """The signing key of a `whsec_<base64>` secret, or None when the secret is not of that form."""
+    if not secret.startswith(SECRET_PREFIX):
+        return None
+    try:
+        key = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return key or None
+
+
+def standard_webhooks_signature(key: bytes, message_id: str, timestamp: int, body: bytes) -> str:
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def signature_headers(
+    secrets: list[str], message_id: str, timestamp: int, body: bytes
+) -> dict[str, str]:
+    """Headers for one attempt. `secrets` is newest first; during rotation the older one signs too."""
+    headers = {
+        "Content-Type": "application/json",
+        "X-Webhook-Signature": hex_signature(secrets[0], body),
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+    }
+    standard = [
+        standard_webhooks_signature(key, message_id, timestamp, body)
+        for key in (standard_webhooks_key(secret) for secret in secrets)
+        if key is not None
+    ]
+    if standard:
+        headers["webhook-signature"] = " ".join(standard)
+    return headers
+
+
+def is_success_status(status_code: int) -> bool:
+    return 200 <= status_code < 300
+
+
+# 410 Gone tells us the receiver has removed the endpoint: retrying cannot help.
+GONE_STATUS = 410
+
+
+def truncate_response(text: str) -> str:
+    return text[:RESPONSE_BODY_LIMIT]

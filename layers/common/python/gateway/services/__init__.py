@@ -1,0 +1,1 @@
+"""Use cases: each public function is one thing a merchant, shopper or worker does."""

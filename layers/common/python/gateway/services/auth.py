@@ -1,0 +1,57 @@
+"""Merchant authentication: API key pairs for the API, email and password for the dashboard."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from gateway.data.models import MerchantModel
+from gateway.errors import AuthenticationError
+
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
+# Compared against when the key is unknown, so a miss takes as long as a wrong secret.
+_DUMMY_SECRET = "secret_" + "x" * 24
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_key: str
+    api_secret: str
+
+    @classmethod
+    def from_headers(cls, api_key: str | None, api_secret: str | None) -> Credentials:
+        if not api_key or not api_secret:
+            raise AuthenticationError()
+        return cls(api_key=api_key, api_secret=api_secret)
+
+
+def authenticate(merchant: MerchantModel | None, credentials: Credentials) -> MerchantModel:
+    """The merchant if the secret matches (constant-time), else AuthenticationError."""
+    expected = merchant.api_secret if merchant is not None else _DUMMY_SECRET
+    matches = hmac.compare_digest(expected.encode(), credentials.api_secret.encode())
+    if merchant is None or not matches or not merchant.is_active:
+        raise AuthenticationError()
+    return merchant
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
+    encode = base64.b64encode
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${encode(salt).decode()}${encode(digest).decode()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p)
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))

@@ -1,0 +1,65 @@
+"""Health of the pipeline: queue depths, finished-job counters and the workers' heartbeat."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from gateway.config import get_settings
+from gateway.data import store
+from gateway.data.queues import queue_depths
+from gateway.domain.clock import now_iso
+from gateway.errors import ServiceUnavailableError
+
+logger = logging.getLogger(__name__)
+
+# Pollers beat every 2 s; three missed beats mean they are not running.
+HEARTBEAT_FRESH_SECONDS = 6
+
+
+def record_worker_heartbeat() -> None:
+    store.write_heartbeat(time.time())
+
+
+def count_finished_job(succeeded: bool) -> None:
+    """Best effort: a lost increment skews a dashboard figure, never a payment."""
+    try:
+        store.count_job("completed" if succeeded else "failed")
+    except Exception:
+        logger.warning("job counter update failed", exc_info=True)
+
+
+def jobs_status() -> dict[str, Any]:
+    settings = get_settings()
+    queues = (settings.payments_queue_url, settings.refunds_queue_url, settings.webhooks_queue_url)
+    results = store.read_concurrently(
+        store.read_system_records, *[lambda url=url: queue_depths(url) for url in queues]
+    )
+    (jobs, heartbeat), depths = results[0], results[1:]
+    beat = heartbeat.heartbeat_at if heartbeat is not None else None
+    running = beat is not None and time.time() - float(beat) <= HEARTBEAT_FRESH_SECONDS
+    return {
+        "pending": sum(waiting for waiting, _ in depths),
+        "processing": sum(in_flight for _, in_flight in depths),
+        "completed": int(jobs.completed) if jobs is not None else 0,
+        "failed": int(jobs.failed) if jobs is not None else 0,
+        "worker_status": "running" if running else "stopped",
+    }
+
+
+def health() -> dict[str, Any]:
+    try:
+        store.ping()
+    except Exception as error:
+        logger.warning("health check: table store unreachable", exc_info=True)
+        raise DatabaseDisconnected() from error
+    return {"status": "healthy", "database": "connected", "timestamp": now_iso()}
+
+
+class DatabaseDisconnected(ServiceUnavailableError):
+    def __init__(self) -> None:
+        super().__init__("Database unreachable")
+
+    def to_body(self) -> dict[str, Any]:  # type: ignore[override]
+        return {"status": "unhealthy", "database": "disconnected", "timestamp": now_iso()}

@@ -1,0 +1,152 @@
+"""Merchants: the seeded test merchant, dashboard login and webhook configuration."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import time
+from typing import Any
+
+from gateway.data import store
+from gateway.data.models import MerchantModel
+from gateway.domain.clock import now_iso
+from gateway.domain.ids import new_uuid
+from gateway.domain.validation import require_object, validate_webhook_url
+from gateway.domain.webhooks import SECRET_PREFIX
+from gateway.errors import AuthenticationError, BadRequestError, NotFoundError
+from gateway.services.auth import Credentials, authenticate, hash_password, password_matches
+
+TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
+TEST_MERCHANT = {
+    "name": "Test Merchant",
+    "email": "test@example.com",
+    "api_key": "key_test_abc123",
+    "api_secret": "secret_test_xyz789",
+    "webhook_secret": "whsec_test_abc123",
+}
+SECRET_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60
+
+
+def seed_test_merchant() -> bool:
+    """Create the test merchant if it is missing (idempotent). True when it was created now."""
+    now = now_iso()
+    merchant = MerchantModel(
+        TEST_MERCHANT_ID, webhook_url=None, is_active=True, created_at=now, updated_at=now, **TEST_MERCHANT
+    )
+    return store.put_merchant_if_absent(merchant)
+
+
+def create_merchant(name: str, email: str, password: str | None = None) -> dict[str, str]:
+    """A new merchant with fresh credentials (used by operators' tooling and tests)."""
+    now = now_iso()
+    email = email.strip().lower()
+    merchant = MerchantModel(
+        new_uuid(),
+        name=name,
+        email=email,
+        api_key="key_" + secrets.token_hex(12),
+        api_secret="secret_" + secrets.token_hex(16),
+        webhook_secret=new_webhook_secret(),
+        webhook_url=None,
+        password_hash=hash_password(password) if password else None,
+        is_active=True,
+        created_at=now,
+        updated_at=now,
+    )
+    store.put_merchant_if_absent(merchant)
+    return {
+        "id": merchant.id,
+        "name": name,
+        "email": email,
+        "api_key": merchant.api_key,
+        "api_secret": merchant.api_secret,
+    }
+
+
+def new_webhook_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def authenticated_merchant(credentials: Credentials) -> MerchantModel:
+    return authenticate(store.find_merchant_by_api_key(credentials.api_key), credentials)
+
+
+def test_merchant_view() -> dict[str, Any]:
+    merchant = store.get_merchant(TEST_MERCHANT_ID)
+    return {
+        "id": TEST_MERCHANT_ID,
+        "email": TEST_MERCHANT["email"],
+        "api_key": TEST_MERCHANT["api_key"],
+        "seeded": merchant is not None,
+    }
+
+
+def login(body: Any) -> dict[str, Any]:
+    body = require_object(body)
+    email, password = body.get("email"), body.get("password")
+    if not isinstance(email, str) or not email.strip():
+        raise BadRequestError("email is required", field="email")
+    if not isinstance(password, str):
+        raise BadRequestError("password is required", field="password")
+    merchant = store.find_merchant_by_email(email.strip().lower())
+    if merchant is None or not merchant.is_active:
+        raise AuthenticationError()
+    # A merchant with no password set (the seeded test merchant) accepts any password.
+    if merchant.password_hash and not password_matches(password, merchant.password_hash):
+        raise AuthenticationError()
+    return {
+        "merchant": {
+            "id": merchant.id,
+            "name": merchant.name,
+            "email": merchant.email,
+            "api_key": merchant.api_key,
+            "api_secret": merchant.api_secret,
+        }
+    }
+
+
+def webhook_config(credentials: Credentials) -> dict[str, Any]:
+    merchant = authenticated_merchant(credentials)
+    return {"webhook_url": merchant.webhook_url or "", "webhook_secret": merchant.webhook_secret}
+
+
+def update_webhook_config(credentials: Credentials, body: Any) -> dict[str, Any]:
+    merchant = authenticated_merchant(credentials)
+    url = validate_webhook_url(body)
+    store.update_merchant(
+        merchant, [MerchantModel.webhook_url.set(url or None), MerchantModel.updated_at.set(now_iso())]
+    )
+    return {"webhook_url": url, "webhook_secret": merchant.webhook_secret}
+
+
+def regenerate_webhook_secret(credentials: Credentials) -> dict[str, Any]:
+    """A new secret; the old one keeps signing deliveries for 24 h so receivers can rotate."""
+    merchant = authenticated_merchant(credentials)
+    secret = new_webhook_secret()
+    store.update_merchant(
+        merchant,
+        [
+            MerchantModel.webhook_secret.set(secret),
+            MerchantModel.previous_webhook_secret.set(merchant.webhook_secret),
+            MerchantModel.previous_secret_expires_at.set(int(time.time()) + SECRET_ROTATION_OVERLAP_SECONDS),
+            MerchantModel.updated_at.set(now_iso()),
+        ],
+    )
+    return {"webhook_secret": secret}
+
+
+def signing_secrets(merchant: MerchantModel, now: float) -> list[str]:
+    """Newest first; the previous secret only while its overlap window lasts."""
+    current = [merchant.webhook_secret]
+    previous = merchant.previous_webhook_secret
+    expires = merchant.previous_secret_expires_at
+    if previous and expires is not None and now < float(expires):
+        current.append(previous)
+    return current
+
+
+def require_merchant(merchant_id: str) -> MerchantModel:
+    merchant = store.get_merchant(merchant_id)
+    if merchant is None:
+        raise NotFoundError("Merchant not found")
+    return merchant

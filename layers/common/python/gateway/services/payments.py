@@ -1,0 +1,184 @@
+"""Payments: creation (merchant and shopper), reads, stats and capture. Settlement is in settlement.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from gateway.data import store
+from gateway.data.models import MerchantModel, OrderModel, PaymentModel
+from gateway.domain.clock import now_iso, utc_now
+from gateway.domain.ids import new_payment_id
+from gateway.domain.validation import (
+    PaymentRequest,
+    parse_order_reference,
+    validate_capture,
+    validate_pagination,
+    validate_payment_method,
+)
+from gateway.errors import BadRequestError, ConflictError, NotFoundError
+from gateway.services.auth import Credentials, authenticate
+from gateway.services.idempotency import IdempotentRequest
+from gateway.services.orders import owned_order
+from gateway.services.results import ApiResult
+from gateway.services.views import created_payment_view, payment_view, public_payment_view
+
+CREATE_ENDPOINT = "POST /api/v1/payments"
+CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
+PENDING, SUCCESS, FAILED = "pending", "success", "failed"
+FAILURE_CODE = "PAYMENT_FAILED"
+FAILURE_DESCRIPTION = "Payment processing failed"
+
+
+def _order_id_in(body: Any) -> str | None:
+    if isinstance(body, dict) and isinstance(body.get("order_id"), str) and body["order_id"]:
+        return str(body["order_id"])
+    return None
+
+
+def _new_payment(order: OrderModel, request: PaymentRequest) -> PaymentModel:
+    now = now_iso()
+    return PaymentModel(
+        new_payment_id(),
+        merchant_id=order.merchant_id,
+        order_id=order.id,
+        amount=int(order.amount),
+        currency=order.currency,
+        method=request.method,
+        vpa=request.vpa,
+        card_network=request.card.network if request.card else None,
+        card_last4=request.card.last4 if request.card else None,
+        status=PENDING,
+        captured=False,
+        refunded_amount=0,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _save_new(payment: PaymentModel) -> Any:
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(payment, condition=PaymentModel.id.does_not_exist())
+
+    return write
+
+
+def create_payment(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
+    """Two sequential round trips: merchant, order and key read together, then one transaction."""
+    request = IdempotentRequest.of(credentials.api_key, CREATE_ENDPOINT, idempotency_key, body)
+    order_id = _order_id_in(body)
+    merchant, order, stored = store.read_concurrently(
+        lambda: store.find_merchant_by_api_key(credentials.api_key),
+        lambda: store.get_order(order_id) if order_id else None,
+        request.lookup,
+    )
+    merchant = authenticate(merchant, credentials)
+    replay = request.replay(stored)
+    if replay is not None:
+        return replay
+    body, order_id = parse_order_reference(body)
+    order = owned_order(merchant, order)
+    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    return request.commit(ApiResult(201, created_payment_view(payment)), _save_new(payment))
+
+
+def create_public_payment(body: Any) -> ApiResult:
+    """The hosted checkout's create: no credentials; the merchant is the order's."""
+    body, order_id = parse_order_reference(body)
+    order = store.get_order(order_id)
+    if order is None:
+        raise NotFoundError("Order not found")
+    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    store.write_transaction(_save_new(payment), None)
+    return ApiResult(201, created_payment_view(payment))
+
+
+def owned_payment(merchant: MerchantModel, payment: PaymentModel | None) -> PaymentModel:
+    if payment is None or payment.merchant_id != merchant.id:
+        raise NotFoundError("Payment not found")
+    return payment
+
+
+def _merchant_and_payment(credentials: Credentials, payment_id: str) -> tuple[MerchantModel, PaymentModel]:
+    merchant, payment = store.read_concurrently(
+        lambda: store.find_merchant_by_api_key(credentials.api_key), lambda: store.get_payment(payment_id)
+    )
+    merchant = authenticate(merchant, credentials)
+    return merchant, owned_payment(merchant, payment)
+
+
+def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
+    return payment_view(_merchant_and_payment(credentials, payment_id)[1])
+
+
+def get_public_payment(payment_id: str) -> dict[str, Any]:
+    payment = store.get_payment(payment_id)
+    if payment is None:
+        raise NotFoundError("Payment not found")
+    return public_payment_view(payment)
+
+
+def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
+    limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
+    merchant = authenticate(store.find_merchant_by_api_key(credentials.api_key), credentials)
+    page: list[Any] = []
+    for position, payment in enumerate(store.iter_payments_newest_first(merchant.id, offset + limit)):
+        if position >= offset + limit:
+            break
+        if position >= offset:
+            page.append(payment_view(payment))
+    return page
+
+
+def payment_stats(credentials: Credentials) -> dict[str, Any]:
+    merchant = authenticate(store.find_merchant_by_api_key(credentials.api_key), credentials)
+    total = successful = 0
+    total_amount = 0
+    for payment in store.iter_payments_newest_first(merchant.id):
+        total += 1
+        if payment.status == SUCCESS:
+            successful += 1
+            total_amount += int(payment.amount)
+    rate = round(successful * 100 / total, 2) if total else 0
+    return {
+        "total_transactions": total,
+        "total_amount": total_amount,
+        "success_rate": int(rate) if rate == int(rate) else rate,
+    }
+
+
+def capture_payment(
+    credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
+) -> ApiResult:
+    request = IdempotentRequest.of(credentials.api_key, CAPTURE_ENDPOINT + payment_id, idempotency_key, body)
+    merchant, payment, stored = store.read_concurrently(
+        lambda: store.find_merchant_by_api_key(credentials.api_key),
+        lambda: store.get_payment(payment_id),
+        request.lookup,
+    )
+    merchant = authenticate(merchant, credentials)
+    replay = request.replay(stored)
+    if replay is not None:
+        return replay
+    payment = owned_payment(merchant, payment)
+    amount = validate_capture(body)
+    if payment.status != SUCCESS:
+        raise BadRequestError("Payment not in capturable state")
+    if amount is not None and amount != int(payment.amount):
+        raise BadRequestError("Capture amount must equal the payment amount", field="amount")
+    now = now_iso()
+    payment.captured = True
+    payment.updated_at = now
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.update(
+            payment,
+            actions=[PaymentModel.captured.set(True), PaymentModel.updated_at.set(now)],
+            condition=PaymentModel.status == SUCCESS,
+        )
+
+    try:
+        return request.commit(ApiResult(200, payment_view(payment)), write)
+    except ConflictError:
+        raise BadRequestError("Payment not in capturable state") from None

@@ -1,0 +1,92 @@
+"""Refunds: never more in total than the payment, also under concurrent requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.transactions import TransactWrite
+
+from gateway.data import store
+from gateway.data.models import PaymentModel, RefundModel
+from gateway.domain.clock import now_iso
+from gateway.domain.ids import new_refund_id
+from gateway.domain.validation import validate_refund
+from gateway.errors import BadRequestError, ConflictError, NotFoundError
+from gateway.services.auth import Credentials, authenticate
+from gateway.services.idempotency import IdempotentRequest
+from gateway.services.payments import SUCCESS, owned_payment
+from gateway.services.results import ApiResult
+from gateway.services.views import created_refund_view, refund_view
+
+ENDPOINT = "POST /api/v1/payments/{payment_id}/refunds"
+PENDING, PROCESSED = "pending", "processed"
+EXCEEDS = "Refund amount exceeds available amount"
+
+
+def create_refund(
+    credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
+) -> ApiResult:
+    request = IdempotentRequest.of(credentials.api_key, ENDPOINT + payment_id, idempotency_key, body)
+    merchant, payment, stored = store.read_concurrently(
+        lambda: store.find_merchant_by_api_key(credentials.api_key),
+        lambda: store.get_payment(payment_id),
+        request.lookup,
+    )
+    merchant = authenticate(merchant, credentials)
+    replay = request.replay(stored)
+    if replay is not None:
+        return replay
+    payment = owned_payment(merchant, payment)
+    if payment.status != SUCCESS:
+        raise BadRequestError("Payment not in refundable state")
+    amount, reason = validate_refund(body)
+    payment_amount = int(payment.amount)
+    if int(payment.refunded_amount or 0) + amount > payment_amount:
+        raise BadRequestError(EXCEEDS, field="amount")
+    now = now_iso()
+    refund = RefundModel(
+        new_refund_id(),
+        merchant_id=merchant.id,
+        payment_id=payment.id,
+        amount=amount,
+        reason=reason,
+        status=PENDING,
+        created_at=now,
+        updated_at=now,
+    )
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(refund, condition=RefundModel.id.does_not_exist())
+        # The total is re-checked inside the transaction: concurrent refunds cannot overshoot.
+        transaction.update(
+            payment,
+            actions=[PaymentModel.refunded_amount.add(amount)],
+            condition=(PaymentModel.status == SUCCESS)
+            & (PaymentModel.refunded_amount <= payment_amount - amount),
+        )
+
+    try:
+        return request.commit(ApiResult(201, created_refund_view(refund)), write)
+    except ConflictError:
+        raise BadRequestError(EXCEEDS, field="amount") from None
+
+
+def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:
+    merchant, refund = store.read_concurrently(
+        lambda: store.find_merchant_by_api_key(credentials.api_key), lambda: store.get_refund(refund_id)
+    )
+    merchant = authenticate(merchant, credentials)
+    if refund is None or refund.merchant_id != merchant.id:
+        raise NotFoundError("Refund not found")
+    return refund_view(refund)
+
+
+def list_refunds(credentials: Credentials, payment_id: str) -> list[dict[str, Any]]:
+    merchant, payment, refunds = store.read_concurrently(
+        lambda: store.find_merchant_by_api_key(credentials.api_key),
+        lambda: store.get_payment(payment_id),
+        lambda: store.list_refunds_for_payment(payment_id),
+    )
+    merchant = authenticate(merchant, credentials)
+    owned_payment(merchant, payment)
+    return [refund_view(refund) for refund in refunds]

@@ -1,0 +1,110 @@
+"""How resources look from outside (API responses and webhook payloads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.data.models import OrderModel, PaymentModel, RefundModel, WebhookLogModel
+
+
+def order_view(order: OrderModel) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "merchant_id": order.merchant_id,
+        "amount": int(order.amount),
+        "currency": order.currency,
+        "receipt": order.receipt,
+        "notes": order.notes or {},
+        "status": order.status,
+        "created_at": order.created_at,
+        "updated_at": order.updated_at,
+    }
+
+
+def public_order_view(order: OrderModel) -> dict[str, Any]:
+    return {"id": order.id, "amount": int(order.amount), "currency": order.currency, "status": order.status}
+
+
+def _method_details(payment: PaymentModel) -> dict[str, Any]:
+    if payment.method == "upi":
+        return {"vpa": payment.vpa}
+    return {"card_network": payment.card_network, "card_last4": payment.card_last4}
+
+
+def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "amount": int(payment.amount),
+        "currency": payment.currency,
+        "method": payment.method,
+        **_method_details(payment),
+        "status": payment.status,
+        "created_at": payment.created_at,
+    }
+
+
+def payment_view(payment: PaymentModel) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "amount": int(payment.amount),
+        "currency": payment.currency,
+        "method": payment.method,
+        **_method_details(payment),
+        "status": payment.status,
+        "captured": bool(payment.captured),
+        "error_code": payment.error_code,
+        "error_description": payment.error_description,
+        "created_at": payment.created_at,
+        "updated_at": payment.updated_at,
+    }
+
+
+def public_payment_view(payment: PaymentModel) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "order_id": payment.order_id,
+        "amount": int(payment.amount),
+        "currency": payment.currency,
+        "method": payment.method,
+        "status": payment.status,
+        "error_code": payment.error_code,
+        "error_description": payment.error_description,
+        "created_at": payment.created_at,
+    }
+
+
+def refund_view(refund: RefundModel) -> dict[str, Any]:
+    return {
+        "id": refund.id,
+        "payment_id": refund.payment_id,
+        "amount": int(refund.amount),
+        "reason": refund.reason,
+        "status": refund.status,
+        "created_at": refund.created_at,
+        "processed_at": refund.processed_at,
+    }
+
+
+def created_refund_view(refund: RefundModel) -> dict[str, Any]:
+    view = refund_view(refund)
+    del view["processed_at"]
+    return view
+
+
+def webhook_log_view(log: WebhookLogModel) -> dict[str, Any]:
+    return {
+        "id": log.id,
+        "event": log.event,
+        "status": log.status,
+        "attempts": int(log.attempts or 0),
+        "created_at": log.created_at,
+        "last_attempt_at": log.last_attempt_at,
+        "next_retry_at": log.next_retry_at,
+        "response_code": int(log.response_code) if log.response_code is not None else None,
+    }
+
+
+def webhook_log_detail_view(log: WebhookLogModel) -> dict[str, Any]:
+    return {**webhook_log_view(log), "payload": log.payload, "response_body": log.response_body}
