@@ -1,0 +1,283 @@
+/**
+ * The hosted checkout page: /checkout?order_id=<id>[&embedded=true&parent_origin=<origin>].
+ * Loads the order, takes a UPI or card payment through the public API, polls until the payment is
+ * final, and (when embedded by checkout.js) reports the outcome to the merchant page.
+ */
+import { formatAmount } from '../shared/money.js';
+import { validateCardDetails, validateUpiDetails, normalizeCardNumber, parseExpiry } from '../shared/validation.js';
+import { ApiError, apiBaseUrl, createApiClient } from './api.js';
+import { createParentChannel, resolveParentOrigin } from './embedding.js';
+import { formatCardNumberInput, formatExpiryInput, reformatInput } from './inputFormat.js';
+
+const POLL_INTERVAL_MS = 2000;
+const POLL_DEADLINE_MS = 5 * 60 * 1000;
+const FINAL_STATUSES = new Set(['success', 'failed']);
+// The API's field errors, shown next to the field they concern.
+const FIELD_FOR_ERROR_CODE = { INVALID_VPA: 'vpa', INVALID_CARD: 'number', EXPIRED_CARD: 'expiry' };
+
+const byTestId = (id, root = document) => root.querySelector(`[data-test-id="${id}"]`);
+
+const view = {
+  container: byTestId('checkout-container'),
+  amount: byTestId('order-amount'),
+  orderId: byTestId('order-id'),
+  loading: byTestId('loading-state'),
+  payment: byTestId('payment-section'),
+  methodButtons: [byTestId('method-upi'), byTestId('method-card')],
+  forms: { upi: byTestId('upi-form'), card: byTestId('card-form') },
+  processing: byTestId('processing-state'),
+  success: byTestId('success-state'),
+  paymentId: byTestId('payment-id'),
+  error: byTestId('error-state'),
+  errorTitle: byTestId('error-title'),
+  errorMessage: byTestId('error-message'),
+  retryButton: byTestId('retry-button'),
+  cancelButton: byTestId('cancel-button'),
+  announcer: byTestId('announcer'),
+};
+
+// Form field name -> [input test id, error test id].
+const FIELDS = {
+  upi: { vpa: ['vpa-input', 'vpa-error'] },
+  card: {
+    number: ['card-number-input', 'card-number-error'],
+    expiry: ['expiry-input', 'expiry-error'],
+    cvv: ['cvv-input', 'cvv-error'],
+    holderName: ['cardholder-name-input', 'cardholder-name-error'],
+  },
+};
+
+const params = new URLSearchParams(window.location.search);
+const embedded = params.get('embedded') === 'true' && window.parent !== window;
+const parent = createParentChannel(
+  embedded ? window.parent : null,
+  resolveParentOrigin(params, window.location),
+);
+const api = createApiClient(apiBaseUrl(window.GATEWAY_CONFIG));
+const session = { order: null, method: null, retry: null };
+
+function showState(name, announcement) {
+  view.loading.hidden = name !== 'loading';
+  view.payment.hidden = name !== 'choose';
+  view.processing.hidden = name !== 'processing';
+  view.success.hidden = name !== 'success';
+  view.error.hidden = name !== 'error';
+  view.container.setAttribute('aria-busy', String(name === 'loading' || name === 'processing'));
+  if (announcement) view.announcer.textContent = announcement;
+  const section = { processing: view.processing, success: view.success, error: view.error }[name];
+  if (section) section.focus();
+}
+
+function showError({ title = 'Payment Failed', message, retry = null }) {
+  view.errorTitle.textContent = title;
+  view.errorMessage.textContent = message;
+  session.retry = retry;
+  view.retryButton.hidden = !retry;
+  view.cancelButton.hidden = !embedded;
+  showState('error', `${title}. ${message}`);
+}
+
+async function loadOrder() {
+  const orderId = (params.get('order_id') || '').trim();
+  if (!orderId) {
+    showError({ title: 'Order not found', message: 'This payment link has no order. Ask the merchant for a new link.' });
+    return;
+  }
+  view.orderId.textContent = orderId;
+  showState('loading');
+  try {
+    session.order = await api.getOrder(orderId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      showError({ title: 'Order not found', message: `${error.message}. Check the payment link or ask the merchant for a new one.` });
+    } else {
+      showError({ title: 'Could not load your order', message: error.message, retry: loadOrder });
+    }
+    return;
+  }
+  const { order } = session;
+  const amount = formatAmount(order.amount, order.currency);
+  view.amount.textContent = amount;
+  view.orderId.textContent = order.id;
+  document.title = `Pay ${amount}`;
+  for (const button of document.querySelectorAll('[data-test-id="pay-button"]')) button.textContent = `Pay ${amount}`;
+  if (order.status === 'paid') {
+    showError({ title: 'Order already paid', message: 'This order has already been paid. No further payment is needed.' });
+    return;
+  }
+  showState('choose', `Order of ${amount} loaded. Choose a payment method.`);
+}
+
+function chooseMethod(method, { focus = true } = {}) {
+  session.method = method;
+  for (const button of view.methodButtons) {
+    button.setAttribute('aria-pressed', String(button.dataset.method === method));
+  }
+  for (const [name, form] of Object.entries(view.forms)) form.hidden = name !== method;
+  if (focus) view.forms[method].querySelector('input').focus();
+}
+
+function readForm(method) {
+  const form = view.forms[method];
+  const value = (field) => byTestId(FIELDS[method][field][0], form).value;
+  return method === 'upi'
+    ? { vpa: value('vpa').trim() }
+    : { number: value('number'), expiry: value('expiry'), cvv: value('cvv').trim(), holderName: value('holderName').trim() };
+}
+
+function showFieldErrors(method, errors) {
+  const form = view.forms[method];
+  let firstInvalid = null;
+  for (const [field, [inputId, errorId]] of Object.entries(FIELDS[method])) {
+    const input = byTestId(inputId, form);
+    const message = byTestId(errorId, form);
+    const error = errors[field];
+    message.textContent = error || '';
+    message.hidden = !error;
+    input.setAttribute('aria-invalid', String(Boolean(error)));
+    if (error && !firstInvalid) firstInvalid = input;
+  }
+  if (firstInvalid) firstInvalid.focus();
+}
+
+function showFormError(method, message) {
+  const formError = byTestId('form-error', view.forms[method]);
+  formError.textContent = message || '';
+  formError.hidden = !message;
+}
+
+function paymentRequest(method, details) {
+  const orderId = session.order.id;
+  if (method === 'upi') return { order_id: orderId, method, vpa: details.vpa };
+  const { month, year } = parseExpiry(details.expiry);
+  return {
+    order_id: orderId,
+    method,
+    card: {
+      number: normalizeCardNumber(details.number),
+      expiry_month: String(month).padStart(2, '0'),
+      expiry_year: String(year),
+      cvv: details.cvv,
+      holder_name: details.holderName,
+    },
+  };
+}
+
+async function submitPayment(method) {
+  const details = readForm(method);
+  const errors = method === 'upi' ? validateUpiDetails(details) : validateCardDetails(details);
+  showFieldErrors(method, errors);
+  showFormError(method, null);
+  if (Object.keys(errors).length > 0) {
+    view.announcer.textContent = 'Please correct the highlighted fields.';
+    return;
+  }
+  showState('processing', 'Processing payment...');
+  let payment;
+  try {
+    payment = await api.createPayment(paymentRequest(method, details));
+  } catch (error) {
+    returnToForm(method, error);
+    return;
+  } finally {
+    // The CVV is never kept around longer than the request that needs it.
+    if (method === 'card') byTestId('cvv-input', view.forms.card).value = '';
+  }
+  await followPayment(payment);
+}
+
+function returnToForm(method, error) {
+  showState('choose', error.message);
+  const field = FIELD_FOR_ERROR_CODE[error.code];
+  if (field && FIELDS[method][field]) {
+    showFieldErrors(method, { [field]: error.message });
+  } else {
+    showFormError(method, error.message);
+    view.forms[method].querySelector('[data-test-id="pay-button"]').focus();
+  }
+}
+
+async function followPayment(payment) {
+  const deadline = Date.now() + POLL_DEADLINE_MS;
+  let current = payment;
+  while (!FINAL_STATUSES.has(current.status)) {
+    if (Date.now() > deadline) {
+      showError({
+        title: 'Payment status unknown',
+        message: `We could not confirm payment ${payment.id} yet. Please check with the merchant before paying again.`,
+      });
+      return;
+    }
+    await delay(POLL_INTERVAL_MS);
+    try {
+      current = await api.getPayment(payment.id);
+    } catch (error) {
+      // A dropped poll is not a failed payment: keep asking until the deadline.
+      if (error instanceof ApiError && error.status === 404) throw error;
+    }
+  }
+  if (current.status === 'success') {
+    view.paymentId.textContent = current.id;
+    showState('success', `Payment successful. Payment ID ${current.id}.`);
+    parent.post('payment_success', {
+      paymentId: current.id,
+      orderId: current.order_id,
+      amount: current.amount,
+      currency: current.currency,
+      method: current.method,
+      status: current.status,
+    });
+  } else {
+    const message = current.error_description || 'Payment processing failed';
+    showError({ message, retry: () => retryPayment() });
+    parent.post('payment_failed', {
+      error: message,
+      errorCode: current.error_code || 'PAYMENT_FAILED',
+      paymentId: current.id,
+      orderId: current.order_id,
+      method: current.method,
+      status: current.status,
+    });
+  }
+}
+
+function retryPayment() {
+  showState('choose', 'Choose a payment method to try again.');
+  if (session.method) chooseMethod(session.method);
+  else view.methodButtons[0].focus();
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function bindEvents() {
+  for (const button of view.methodButtons) {
+    button.addEventListener('click', () => chooseMethod(button.dataset.method));
+  }
+  for (const [method, form] of Object.entries(view.forms)) {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      submitPayment(method).catch((error) => showError({ message: error.message, retry: () => retryPayment() }));
+    });
+  }
+  const cardNumber = byTestId('card-number-input', view.forms.card);
+  cardNumber.addEventListener('input', () => reformatInput(cardNumber, formatCardNumberInput));
+  const expiry = byTestId('expiry-input', view.forms.card);
+  expiry.addEventListener('input', (event) => {
+    // Let deletions through untouched, or backspacing over the "/" would put it straight back.
+    if (!event.inputType || !event.inputType.startsWith('delete')) reformatInput(expiry, formatExpiryInput);
+  });
+  view.retryButton.addEventListener('click', () => session.retry && session.retry());
+  view.cancelButton.addEventListener('click', () => parent.post('close_modal'));
+  if (embedded) {
+    document.documentElement.classList.add('is-embedded');
+    // Keys typed inside the iframe never reach the merchant page, so pass Escape on to checkout.js.
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') parent.post('close_modal');
+    });
+  }
+}
+
+bindEvents();
+loadOrder();
