@@ -1,0 +1,77 @@
+"""The runtime's control port (loopback only), for tests and the soak run.
+
+GET /status: workers, URLs and the resolved environment (so a test can address the emulator);
+POST /workers/stop and /workers/start; POST /merchants {name, email, password?} seeds a merchant
+through gateway.services.merchants.create_merchant inside this process.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from local_runtime.console import set_component
+from local_runtime.pollers import Workers
+
+log = logging.getLogger("control")
+
+
+class ControlServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int, workers: Workers, status: Callable[[], dict[str, Any]]) -> None:
+        super().__init__(("127.0.0.1", port), _ControlRequestHandler)
+        self.workers, self.status = workers, status
+
+
+class _ControlRequestHandler(BaseHTTPRequestHandler):
+    server: ControlServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug(format, *args)
+
+    def do_GET(self) -> None:
+        set_component("control")
+        if self.path == "/status":
+            self._send(200, self.server.status())
+        else:
+            self._send(404, {"error": "unknown control path"})
+
+    def do_POST(self) -> None:
+        set_component("control")
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/workers/stop":
+            self.server.workers.stop()
+            log.info("workers stopped")
+            self._send(200, self.server.workers.status())
+        elif self.path == "/workers/start":
+            started = self.server.workers.start()
+            log.info("workers started: %s", ", ".join(started) or "none")
+            self._send(200, self.server.workers.status())
+        elif self.path == "/merchants":
+            self._create_merchant(body)
+        else:
+            self._send(404, {"error": "unknown control path"})
+
+    def _create_merchant(self, body: bytes) -> None:
+        try:
+            from gateway.services.merchants import create_merchant
+
+            request = json.loads(body or b"{}")
+            merchant = create_merchant(request["name"], request["email"], password=request.get("password"))
+        except Exception as error:
+            log.exception("creating a merchant failed")
+            self._send(500, {"error": f"{type(error).__name__}: {error}"})
+            return
+        self._send(201, dict(merchant))
+
+    def _send(self, status: int, document: dict[str, Any]) -> None:
+        body = json.dumps(document, default=str).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)

@@ -1,0 +1,79 @@
+"""The AWS emulator: moto's server in this process, or whatever endpoint AWS_ENDPOINT_URL names."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import urllib.request
+from urllib.parse import urlparse
+
+from moto.server import ThreadedMotoServer
+
+log = logging.getLogger("emulator")
+
+_REAL_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws")
+
+
+class RealAwsEndpointError(RuntimeError):
+    """The runtime was pointed at real AWS; it only ever runs against an emulator."""
+
+
+def refuse_real_aws(environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
+    for name, value in environ.items():
+        if name.startswith("AWS_ENDPOINT_URL") and value:
+            host = (urlparse(value).hostname or "").lower()
+            if host.endswith(_REAL_AWS_SUFFIXES) or host == "amazonaws.com":
+                raise RealAwsEndpointError(f"{name}={value} is real AWS; the local runtime needs an emulator")
+
+
+class Emulator:
+    """Starts moto unless an endpoint is given, and puts the endpoint and dummy credentials in os.environ."""
+
+    def __init__(self) -> None:
+        self._server: ThreadedMotoServer | None = None
+        self.kind = "external"
+
+    @property
+    def endpoint_url(self) -> str:
+        return os.environ["AWS_ENDPOINT_URL"]
+
+    def start(self) -> None:
+        refuse_real_aws()
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        if os.environ.get("AWS_ENDPOINT_URL"):
+            # LocalStack or a shared moto accepts any credentials; keep the user's if set.
+            os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+            os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+            return
+        # Dummy credentials always, so a developer's real ones can never be sent anywhere by mistake.
+        os.environ["AWS_ACCESS_KEY_ID"] = "test"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = "test"  # noqa: S105 - a dummy for the emulator
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.pop("AWS_PROFILE", None)
+        self._server = ThreadedMotoServer(
+            ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT") or 0), verbose=False
+        )
+        self._server.start()
+        _, port = self._server.get_host_and_port()
+        self.kind = "moto"
+        # Step Functions tasks inside moto call SQS through the server's own port: moto reads MOTO_PORT.
+        os.environ["MOTO_PORT"] = str(port)
+        os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{port}"
+        self._configure_moto()
+
+    def _configure_moto(self) -> None:
+        body = json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode()
+        request = urllib.request.Request(  # noqa: S310 - our own loopback server
+            f"{self.endpoint_url}/moto-api/config",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            response.read()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None

@@ -1,0 +1,399 @@
+"""Event source mappings: one poller per SQS queue and DynamoDB stream a function subscribes to.
+
+They do what Lambda's event source mappings do: build the event Lambda would send, invoke the handler,
+and honour `batchItemFailures` (SQS: delete only the messages that succeeded, the rest come back after
+the visibility timeout; streams: checkpoint up to the first failed record and retry from there).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from local_runtime.console import set_component
+from local_runtime.functions import Handler, LambdaContext, load_handler
+from local_runtime.template import REGION, FunctionSpec, PhysicalIds, Template
+
+log = logging.getLogger("pollers")
+
+SQS_WAIT_SECONDS = 1  # short long-polls keep stop() prompt
+STREAM_IDLE_SECONDS = 0.3
+STREAM_MAX_BACKOFF_SECONDS = 10.0
+SHARD_REFRESH_SECONDS = 5.0
+
+
+def component_name(event_name: str, kind: str) -> str:
+    """PaymentsQueue -> payments-worker, WebhookLogsStream -> webhook-logs-stream."""
+    stem = re.sub(r"(Queue|Stream)$", "", event_name)
+    words = re.sub(r"(?<!^)(?=[A-Z])", "-", stem).lower()
+    return f"{words}-{'worker' if kind == 'SQS' else 'stream'}"
+
+
+# ---------------------------------------------------------------------- events Lambda would send
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    records = []
+    for message in messages:
+        attributes = {}
+        for name, value in (message.get("MessageAttributes") or {}).items():
+            binary = value.get("BinaryValue")
+            attributes[name] = {
+                "stringValue": value.get("StringValue"),
+                "binaryValue": base64.b64encode(binary).decode() if binary is not None else None,
+                "stringListValues": value.get("StringListValues", []),
+                "binaryListValues": [base64.b64encode(b).decode() for b in value.get("BinaryListValues", [])],
+                "dataType": value["DataType"],
+            }
+        record = {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": dict(message.get("Attributes") or {}),
+            "messageAttributes": attributes,
+            "md5OfBody": message.get("MD5OfBody"),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": queue_arn,
+            "awsRegion": REGION,
+        }
+        if message.get("MD5OfMessageAttributes"):
+            record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+        records.append(record)
+    return {"Records": records}
+
+
+def _as_json(value: Any) -> Any:
+    """boto3 gives bytes and datetimes where the Lambda event has base64 strings and epoch seconds."""
+    if isinstance(value, dict):
+        return {key: _as_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dt.datetime):
+        return int(value.timestamp())
+    return value
+
+
+def stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "eventID": record["eventID"],
+                "eventName": record["eventName"],
+                "eventVersion": record.get("eventVersion", "1.1"),
+                "eventSource": "aws:dynamodb",
+                "awsRegion": record.get("awsRegion", REGION),
+                "dynamodb": _as_json(record["dynamodb"]),
+                "eventSourceARN": stream_arn,
+            }
+            for record in records
+        ]
+    }
+
+
+def failed_item_ids(result: Any, batch_ids: list[str]) -> set[str]:
+    """The ids a handler reported as failed; an invalid report fails the whole batch, as in Lambda."""
+    if not isinstance(result, dict) or not result.get("batchItemFailures"):
+        return set()
+    failed = {str(item.get("itemIdentifier") or "") for item in result["batchItemFailures"]}
+    return set(batch_ids) if not failed <= set(batch_ids) else failed
+
+
+# ---------------------------------------------------------------------- pollers
+@dataclass
+class PollerStats:
+    invocations: int = 0
+    errors: int = 0
+    records: int = 0
+    retried: int = 0
+
+
+class Poller:
+    """A set of threads invoking one handler for one event source; stoppable and restartable."""
+
+    def __init__(self, name: str, spec: FunctionSpec, handler: Handler, threads: int = 1) -> None:
+        self.name, self.spec, self.handler, self.thread_count = name, spec, handler, threads
+        self.stats = PollerStats()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"{self.name}-{index}", daemon=True)
+            for index in range(self.thread_count)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def join(self, timeout: float) -> None:
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _run(self) -> None:
+        set_component(self.name)
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception as error:
+                log.warning("poll failed: %s", error)
+                self._stop.wait(1.0)
+
+    def poll_once(self) -> None:
+        raise NotImplementedError
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        self.stats.invocations += 1
+        self.stats.records += len(event["Records"])
+        return self.handler(event, LambdaContext(self.spec))
+
+
+class SqsPoller(Poller):
+    def __init__(
+        self,
+        name: str,
+        spec: FunctionSpec,
+        handler: Handler,
+        properties: dict[str, Any],
+        queue_url: str,
+        queue_arn: str,
+        threads: int,
+    ) -> None:
+        super().__init__(name, spec, handler, threads)
+        self.batch_size = int(properties.get("BatchSize", 10))
+        self.reports_failures = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
+        self.queue_url, self.queue_arn = queue_url, queue_arn
+        self.sqs = boto3.client("sqs", region_name=REGION)
+
+    def poll_once(self) -> None:
+        messages = self.sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=min(self.batch_size, 10),
+            WaitTimeSeconds=SQS_WAIT_SECONDS,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return
+        ids = [message["MessageId"] for message in messages]
+        try:
+            result = self.invoke(sqs_event(messages, self.queue_arn))
+        except Exception:
+            self.stats.errors += 1
+            log.exception("handler failed; %d message(s) return after the visibility timeout", len(ids))
+            return
+        failed = failed_item_ids(result, ids) if self.reports_failures else set()
+        self.stats.retried += len(failed)
+        done = [m for m in messages if m["MessageId"] not in failed]
+        for start in range(0, len(done), 10):
+            entries = [
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                for i, m in enumerate(done[start : start + 10])
+            ]
+            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+
+
+@dataclass
+class _Shard:
+    iterator: str | None
+    buffer: list[dict[str, Any]] = field(default_factory=list)
+    checkpoint: str | None = None  # sequence number of the last record handled
+    finished: bool = False
+
+
+class StreamPoller(Poller):
+    """One thread per stream, walking its shards; a failed record blocks its shard until it succeeds."""
+
+    def __init__(
+        self, name: str, spec: FunctionSpec, handler: Handler, properties: dict[str, Any], stream_arn: str
+    ) -> None:
+        super().__init__(name, spec, handler, threads=1)
+        self.stream_arn = stream_arn
+        self.batch_size = int(properties.get("BatchSize", 100))
+        self.reports_failures = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
+        self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
+        self.starting_position = str(properties.get("StartingPosition", "TRIM_HORIZON"))
+        self.streams = boto3.client("dynamodbstreams", region_name=REGION)
+        # Kept across stop/start, so a restarted poller resumes where it stopped.
+        self.shards: dict[str, _Shard] = {}
+        self._next_refresh = 0.0
+        self._failures = 0
+        self._limit = self.batch_size
+
+    def poll_once(self) -> None:
+        if time.monotonic() >= self._next_refresh:
+            self._refresh_shards()
+        busy = False
+        for shard_id, shard in list(self.shards.items()):
+            if self._stop.is_set():
+                return
+            busy |= self._advance(shard_id, shard)
+        if not busy:
+            self._stop.wait(STREAM_IDLE_SECONDS)
+
+    def _refresh_shards(self) -> None:
+        self._next_refresh = time.monotonic() + SHARD_REFRESH_SECONDS
+        description = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
+        for shard in description.get("Shards", []):
+            shard_id, parent = shard["ShardId"], shard.get("ParentShardId")
+            if shard_id in self.shards:
+                continue
+            if parent in self.shards and not self.shards[parent].finished:
+                continue  # a child shard waits until its parent is drained, to keep per-key order
+            self.shards[shard_id] = _Shard(iterator=self._iterator(shard_id, self.starting_position))
+
+    def _iterator(self, shard_id: str, kind: str, sequence_number: str | None = None) -> str | None:
+        arguments: dict[str, Any] = {
+            "StreamArn": self.stream_arn,
+            "ShardId": shard_id,
+            "ShardIteratorType": kind,
+        }
+        if sequence_number is not None:
+            arguments["SequenceNumber"] = sequence_number
+        return self.streams.get_shard_iterator(**arguments).get("ShardIterator")
+
+    def _advance(self, shard_id: str, shard: _Shard) -> bool:
+        """Handles one batch of the shard; False when the shard had nothing new."""
+        if not shard.buffer:
+            if shard.iterator is None:
+                shard.finished = True
+                return False
+            try:
+                page = self.streams.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
+            except ClientError as error:
+                if error.response["Error"]["Code"] not in (
+                    "ExpiredIteratorException",
+                    "TrimmedDataAccessException",
+                ):
+                    raise
+                shard.iterator = (
+                    self._iterator(shard_id, "AFTER_SEQUENCE_NUMBER", shard.checkpoint)
+                    if shard.checkpoint
+                    else self._iterator(shard_id, "TRIM_HORIZON")
+                )
+                return True
+            shard.iterator = page.get("NextShardIterator")
+            shard.buffer = page.get("Records", [])
+            if not shard.buffer:
+                return False
+        batch = shard.buffer[: self._limit]
+        sequence_numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
+        try:
+            result = self.invoke(stream_event(batch, self.stream_arn))
+            failed = failed_item_ids(result, sequence_numbers) if self.reports_failures else set()
+        except Exception:
+            self.stats.errors += 1
+            log.exception("handler failed on %d record(s); retrying from the first", len(batch))
+            if self.bisect and len(batch) > 1:
+                self._limit = max(1, len(batch) // 2)
+            failed = set(sequence_numbers)
+        done = len(batch) if not failed else min(sequence_numbers.index(s) for s in failed)
+        if done:
+            shard.checkpoint = sequence_numbers[done - 1]
+            shard.buffer = shard.buffer[done:]
+        if failed:
+            self.stats.retried += 1
+            self._failures += 1
+            self._stop.wait(min(STREAM_MAX_BACKOFF_SECONDS, 0.5 * 2 ** (self._failures - 1)))
+        else:
+            self._failures = 0
+            self._limit = self.batch_size
+        return True
+
+
+# ---------------------------------------------------------------------- all of them
+class Workers:
+    """Every event source mapping of the template, plus the workers' heartbeat."""
+
+    def __init__(self, template: Template, physical: PhysicalIds, sqs_threads: int = 3) -> None:
+        self.template, self.physical, self.sqs_threads = template, physical, sqs_threads
+        self.pollers: dict[str, Poller] = {}
+        self.running = False
+        self._lock = threading.Lock()
+        self._heartbeat_stop = threading.Event()
+        self._heartbeat_thread: threading.Thread | None = None
+
+    def start(self) -> list[str]:
+        """Starts (or restarts) every poller whose handler imports; returns the names of those running."""
+        with self._lock:
+            if self.running:
+                return sorted(self.pollers)
+            for spec in self.template.functions():
+                sources = [e for e in spec.events if e.type in ("SQS", "DynamoDB")]
+                if not sources:
+                    continue
+                handler = load_handler(spec)
+                if handler is None:
+                    continue
+                for source in sources:
+                    name = component_name(source.name, source.type)
+                    poller = self.pollers.get(name)
+                    if poller is None:
+                        poller = self._poller(name, spec, handler, source.type, source.properties)
+                        self.pollers[name] = poller
+                    poller.handler = handler
+                    poller.start()
+            self.running = True
+            self._heartbeat_stop.clear()
+            self._heartbeat_thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+            self._heartbeat_thread.start()
+            return sorted(self.pollers)
+
+    def _poller(
+        self, name: str, spec: FunctionSpec, handler: Handler, kind: str, properties: dict[str, Any]
+    ) -> Poller:
+        if kind == "SQS":
+            arn = str(self.template.resolve(properties["Queue"], self.physical))
+            url = next(ids["Ref"] for ids in self.physical.values() if ids.get("Arn") == arn)
+            return SqsPoller(name, spec, handler, properties, url, arn, self.sqs_threads)
+        stream_arn = str(self.template.resolve(properties["Stream"], self.physical))
+        return StreamPoller(name, spec, handler, properties, stream_arn)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stops polling; batches in flight finish first, so nothing received is dropped."""
+        with self._lock:
+            if not self.running:
+                return
+            self._heartbeat_stop.set()
+            for poller in self.pollers.values():
+                poller.request_stop()
+            for poller in self.pollers.values():
+                poller.join(timeout)
+            if self._heartbeat_thread is not None:
+                self._heartbeat_thread.join(timeout)
+            self.running = False
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "running": self.running,
+            "pollers": {name: vars(poller.stats) for name, poller in self.pollers.items()},
+        }
+
+    def _beat(self) -> None:
+        set_component("heartbeat")
+        record: Callable[[], Any] | None = None
+        warned = False
+        while not self._heartbeat_stop.is_set():
+            try:
+                if record is None:
+                    from gateway.services.jobs import record_worker_heartbeat
+
+                    record = record_worker_heartbeat
+                record()
+            except Exception as error:
+                if not warned:
+                    log.warning("worker heartbeat not recorded (%s); retrying quietly", error)
+                    warned = True
+            self._heartbeat_stop.wait(2.0)

@@ -1,0 +1,146 @@
+"""The running local stack: emulator, provisioned resources, seed, servers and workers, in start order."""
+
+from __future__ import annotations
+
+import logging
+import os
+from http.server import HTTPServer
+from typing import TYPE_CHECKING, Any
+
+from local_runtime import cli
+from local_runtime.api_server import ApiServer, RouteTable
+from local_runtime.control import ControlServer
+from local_runtime.emulator import Emulator
+from local_runtime.functions import load_handler
+from local_runtime.pollers import Workers
+from local_runtime.provision import account_id, provision
+from local_runtime.static_sites import StaticSiteServer
+from local_runtime.template import DEFAULT_STACK_NAME, REPO_ROOT, Template, load_template
+from test_merchant.server import server_from_environment
+
+if TYPE_CHECKING:
+    from local_runtime.cli import Ports
+
+log = logging.getLogger("runtime")
+
+
+class Stack:
+    def __init__(self, ports: Ports) -> None:
+        self.ports = ports
+        self.emulator = Emulator()
+        self.servers: list[HTTPServer] = []
+        self.workers: Workers | None = None
+        self.environment: dict[str, str] = {}
+        self.urls = {
+            "apiUrl": f"http://localhost:{ports.api}",
+            "checkoutUrl": f"http://localhost:{ports.checkout}",
+            "dashboardUrl": f"http://localhost:{ports.dashboard}",
+            "merchantUrl": f"http://localhost:{ports.merchant}",
+        }
+
+    def start(self) -> None:
+        self.emulator.start()
+        template = Template(
+            load_template(),
+            stack_name=os.environ.get("STACK_NAME") or DEFAULT_STACK_NAME,
+            account_id=account_id(),
+        )
+        physical = provision(template)
+        self._apply_function_environment(template, physical)
+        self._seed_test_merchant()
+
+        api_spec = template.function("ApiFunction")
+        api_handler = load_handler(api_spec)
+        if api_handler is None:
+            raise cli.StartupError(
+                f"the API function ({api_spec.module}) does not import; see the warning above"
+            )
+        settings = template.api_settings()
+        self._serve(
+            "api",
+            ApiServer(
+                self.ports.api,
+                RouteTable(template.api_routes()),
+                api_spec,
+                api_handler,
+                settings["stage"],
+                settings["cors"],
+            ),
+        )
+        for name, port, folder in (
+            ("dashboard", self.ports.dashboard, "dashboard_site"),
+            ("checkout", self.ports.checkout, "checkout_widget"),
+        ):
+            self._serve(name, StaticSiteServer(name, port, REPO_ROOT / folder / "dist", self.urls))
+        os.environ.setdefault("GATEWAY_API_URL", self.urls["apiUrl"])
+        os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
+        self._serve("merchant", server_from_environment(self.ports.merchant))
+
+        self.workers = Workers(template, physical, sqs_threads=int(os.environ.get("WORKER_CONCURRENCY") or 3))
+        self.workers.start()
+        self._serve("control", ControlServer(self.ports.control, self.workers, self.status))
+
+    def _apply_function_environment(self, template: Template, physical: Any) -> None:
+        # Every function runs in this one process, so they share os.environ; the template gives them
+        # the same Globals, and a function-level value that disagrees is reported, not silently lost.
+        for spec in template.functions():
+            for name, value in template.function_environment(spec, physical).items():
+                if name in self.environment and self.environment[name] != value:
+                    log.warning(
+                        "%s sets %s=%s, others use %s", spec.logical_id, name, value, self.environment[name]
+                    )
+                self.environment.setdefault(name, value)
+        os.environ.update(self.environment)
+
+    @staticmethod
+    def _seed_test_merchant() -> None:
+        try:
+            from gateway.services.merchants import seed_test_merchant
+        except ImportError as error:
+            log.warning("test merchant not seeded: gateway.services.merchants is not ready (%s)", error)
+            return
+        seed_test_merchant()
+        log.info("test merchant seeded")
+
+    def _serve(self, name: str, server: HTTPServer) -> None:
+        self.servers.append(server)
+        cli.serve_in_thread(name, server)
+
+    def status(self) -> dict[str, Any]:
+        aws = {
+            name: os.environ[name]
+            for name in (
+                "AWS_ENDPOINT_URL",
+                "AWS_DEFAULT_REGION",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "MOTO_PORT",
+            )
+            if name in os.environ
+        }
+        return {
+            "emulator": self.emulator.kind,
+            "urls": self.urls,
+            "workers": self.workers.status() if self.workers else {"running": False, "pollers": {}},
+            "environment": {**self.environment, **aws},
+        }
+
+    def service_lines(self) -> list[str]:
+        workers = self.workers.status()["pollers"] if self.workers else {}
+        return [
+            f"api        {self.urls['apiUrl']}",
+            f"dashboard  {self.urls['dashboardUrl']}",
+            f"checkout   {self.urls['checkoutUrl']}",
+            f"merchant   {self.urls['merchantUrl']}  (webhook receiver: POST /webhook)",
+            f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start)",
+            f"emulator   {os.environ.get('AWS_ENDPOINT_URL', '?')}  ({self.emulator.kind})",
+            f"workers    {', '.join(sorted(workers)) or 'none yet (handlers not importable)'}",
+        ]
+
+    def stop(self) -> None:
+        if self.workers is not None:
+            self.workers.stop(timeout=10)
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+        self.emulator.stop()

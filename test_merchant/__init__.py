@@ -1,0 +1,1 @@
+"""The sample merchant: a webhook receiver that verifies signatures, and a tiny demo-shop backend."""

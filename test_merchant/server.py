@@ -1,0 +1,213 @@
+"""The sample merchant's HTTP server.
+
+`POST /webhook` verifies `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) and, when the secret
+is a Standard Webhooks secret (`whsec_` + base64), the `webhook-*` headers too; repeats of a
+`webhook-id` are acknowledged but counted once. `GET /events` lists what was accepted and every
+delivery seen. `POST /api/orders` is the demo shop's backend: it creates an order at the gateway with
+the merchant's credentials, server-side, as a real merchant backend would.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+DEFAULT_WEBHOOK_SECRET = "whsec_test_abc123"  # noqa: S105 - the documented test merchant's secret
+
+
+def hex_signature(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def standard_webhooks_secret(secret: str) -> bool:
+    """True when the secret is `whsec_` + strict base64, the form Standard Webhooks verifies."""
+    if not secret.startswith("whsec_"):
+        return False
+    try:
+        return bool(base64.b64decode(secret.removeprefix("whsec_"), validate=True))
+    except (binascii.Error, ValueError):
+        return False
+
+
+@dataclass
+class ReceiverState:
+    secret: str
+    fail_first_n: int = 0
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    seen_ids: set[str] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def receive(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """Decides the answer to one delivery and records it."""
+        headers = {name.lower(): value for name, value in headers.items()}
+        status, answer = self._verify(body, headers)
+        webhook_id = headers.get("webhook-id")
+        with self.lock:
+            event_name = _event_name(body)
+            if status == 200 and self.fail_first_n > 0:
+                self.fail_first_n -= 1
+                status, answer = 500, "Failing on purpose (FAIL_FIRST_N)"
+            delivery = {"at": time.time(), "status": status, "event": event_name, "webhook_id": webhook_id}
+            self.deliveries.append(delivery)
+            if status != 200:
+                return status, answer
+            if webhook_id and webhook_id in self.seen_ids:
+                return 200, "OK"
+            if webhook_id:
+                self.seen_ids.add(webhook_id)
+            self.events.append({**delivery, "payload": json.loads(body)})
+        print(f"✅ Webhook verified: {event_name}", flush=True)
+        return 200, "OK"
+
+    def _verify(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        expected = hex_signature(self.secret, body)
+        if not hmac.compare_digest(expected, headers.get("x-webhook-signature", "")):
+            return 401, "Invalid signature"
+        if "webhook-signature" in headers and standard_webhooks_secret(self.secret):
+            try:
+                Webhook(self.secret).verify(body, headers)
+            except WebhookVerificationError:
+                return 401, "Invalid signature"
+        try:
+            json.loads(body)
+        except ValueError:
+            return 400, "Body is not JSON"
+        return 200, "OK"
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return {"events": list(self.events), "deliveries": list(self.deliveries)}
+
+
+def _event_name(body: bytes) -> str:
+    try:
+        return str(json.loads(body).get("event", "?"))
+    except (ValueError, AttributeError):
+        return "?"
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    gateway_api_url: str
+    api_key: str
+    api_secret: str
+    allowed_origin: str
+
+
+class MerchantServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int, receiver: ReceiverState, shop: ShopSettings | None = None) -> None:
+        super().__init__(("127.0.0.1", port), _MerchantRequestHandler)
+        self.receiver, self.shop = receiver, shop
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _MerchantRequestHandler(BaseHTTPRequestHandler):
+    server: MerchantServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the receiver prints what matters."""
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/webhook":
+            status, answer = self.server.receiver.receive(body, dict(self.headers.items()))
+            self._send(status, answer.encode(), "text/plain; charset=utf-8")
+        elif self.path == "/api/orders" and self.server.shop is not None:
+            self._create_order(body)
+        else:
+            self._send(404, b"Not found", "text/plain; charset=utf-8")
+
+    def do_GET(self) -> None:
+        if self.path == "/events":
+            self._send(200, json.dumps(self.server.receiver.snapshot()).encode(), "application/json")
+        elif self.path == "/health":
+            self._send(200, b'{"status":"ok"}', "application/json")
+        else:
+            self._send(404, b"Not found", "text/plain; charset=utf-8")
+
+    def do_OPTIONS(self) -> None:
+        self._send(204, b"", "text/plain")
+
+    def _create_order(self, body: bytes) -> None:
+        shop = self.server.shop
+        assert shop is not None
+        try:
+            amount = json.loads(body or b"{}").get("amount")
+        except (ValueError, AttributeError):
+            amount = None
+        request = urllib.request.Request(  # noqa: S310 - the configured gateway URL
+            f"{shop.gateway_api_url}/api/v1/orders",
+            data=json.dumps({"amount": amount, "receipt": f"demo_{int(time.time())}"}).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Api-Key": shop.api_key,
+                "X-Api-Secret": shop.api_secret,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                status, answer = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, answer = error.code, error.read()
+        except OSError:
+            status, answer = 502, b'{"error":{"code":"BAD_GATEWAY","description":"Gateway unreachable"}}'
+        self._send(status, answer, "application/json")
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if self.server.shop is not None:
+            self.send_header("Access-Control-Allow-Origin", self.server.shop.allowed_origin)
+            self.send_header("Access-Control-Allow-Methods", "GET,POST,OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type")
+            self.send_header("Vary", "Origin")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def server_from_environment(port: int | None = None) -> MerchantServer:
+    receiver = ReceiverState(
+        secret=os.environ.get("WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET,
+        fail_first_n=int(os.environ.get("FAIL_FIRST_N") or 0),
+    )
+    shop = ShopSettings(
+        gateway_api_url=os.environ.get("GATEWAY_API_URL") or "http://localhost:8000",
+        api_key=os.environ.get("MERCHANT_API_KEY") or "key_test_abc123",
+        api_secret=os.environ.get("MERCHANT_API_SECRET") or "secret_test_xyz789",
+        allowed_origin=os.environ.get("CHECKOUT_URL") or "http://localhost:3001",
+    )
+    return MerchantServer(
+        port if port is not None else int(os.environ.get("MERCHANT_PORT") or 4000), receiver, shop
+    )
+
+
+def main() -> None:
+    server = server_from_environment()
+    print(f"sample merchant on {server.url} (POST /webhook, GET /events, POST /api/orders)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
