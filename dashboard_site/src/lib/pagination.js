@@ -1,0 +1,43 @@
+// Offset pagination described once, for both list shapes the API has:
+// webhook logs report a `total`; payments are a bare array, so we ask for one extra row
+// (limit + 1) and the presence of that probe row tells us a next page exists.
+
+/** How many rows to request so the page can tell whether a next page exists. */
+export function probeLimit(limit) {
+  return limit + 1;
+}
+
+/**
+ * @param {{offset: number, limit: number, itemCount: number, total?: number|null}} page
+ *   itemCount = rows received (for probed lists this may be limit + 1).
+ */
+export function describePage({ offset, limit, itemCount, total = null }) {
+  const safeOffset = Math.max(0, Math.trunc(offset) || 0);
+  const hasTotal = Number.isInteger(total);
+  const shown = Math.min(itemCount, limit);
+  const hasNext = hasTotal ? safeOffset + shown < total : itemCount > limit;
+  const from = shown === 0 ? 0 : safeOffset + 1;
+  const to = safeOffset + shown;
+  let label;
+  if (shown === 0) label = hasTotal && total > 0 ? `0 of ${total}` : 'No results';
+  else label = hasTotal ? `${from}–${to} of ${total}` : `${from}–${to}`;
+  return {
+    from,
+    to,
+    shown,
+    label,
+    page: Math.floor(safeOffset / limit) + 1,
+    pageCount: hasTotal ? Math.max(1, Math.ceil(total / limit)) : null,
+    hasPrev: safeOffset > 0,
+    hasNext,
+    prevOffset: Math.max(0, safeOffset - limit),
+    nextOffset: safeOffset + limit,
+  };
+}
+
+/** Reads ?offset= from a query string, clamped to a multiple of limit >= 0. */
+export function offsetFromSearch(search, limit) {
+  const raw = Number.parseInt(new URLSearchParams(search).get('offset') ?? '0', 10);
+  if (!Number.isFinite(raw) || raw < 0) return 0;
+  return raw - (raw % limit);
+}

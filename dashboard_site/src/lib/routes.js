@@ -1,0 +1,58 @@
+// The route guard: which paths need a logged-in merchant, and where to send a visitor.
+
+export const LOGIN_PATH = '/login';
+export const HOME_PATH = '/dashboard';
+
+export const PAGE_ROUTES = Object.freeze({
+  '/login': 'login.html',
+  '/dashboard': 'dashboard.html',
+  '/dashboard/transactions': 'transactions.html',
+  '/dashboard/webhooks': 'webhooks.html',
+  '/dashboard/docs': 'docs.html',
+});
+
+export const REDIRECTS = Object.freeze({ '/': LOGIN_PATH });
+
+/** "/dashboard/" and "/dashboard" are the same page. */
+export function normalizePath(pathname) {
+  const path = String(pathname || '/');
+  return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+}
+
+export function isProtectedPath(pathname) {
+  const path = normalizePath(pathname);
+  return path === HOME_PATH || path.startsWith(`${HOME_PATH}/`);
+}
+
+/**
+ * Only our own dashboard pages are acceptable as a post-login destination, so a crafted
+ * ?next=https://evil.example cannot turn the login page into an open redirect.
+ */
+export function safeNextPath(next) {
+  if (typeof next !== 'string') return HOME_PATH;
+  let url;
+  try {
+    url = new URL(next, 'http://dashboard.invalid');
+  } catch {
+    return HOME_PATH;
+  }
+  if (url.origin !== 'http://dashboard.invalid' || !isProtectedPath(url.pathname)) return HOME_PATH;
+  return normalizePath(url.pathname) + url.search;
+}
+
+/**
+ * Decides what a page does on load.
+ * @returns {{action: 'allow'} | {action: 'redirect', to: string}}
+ */
+export function resolveAccess({ pathname, search = '', loggedIn }) {
+  const path = normalizePath(pathname);
+  if (REDIRECTS[path]) return { action: 'redirect', to: REDIRECTS[path] };
+  if (isProtectedPath(path) && !loggedIn) {
+    const next = encodeURIComponent(path + search);
+    return { action: 'redirect', to: `${LOGIN_PATH}?next=${next}` };
+  }
+  if (path === LOGIN_PATH && loggedIn) {
+    return { action: 'redirect', to: safeNextPath(new URLSearchParams(search).get('next')) };
+  }
+  return { action: 'allow' };
+}

@@ -1,0 +1,48 @@
+// What every dashboard page does first: re-check the session (the head guard already
+// redirected strangers), fill the header, wire log out, and hand back an API client.
+import { createApiClient } from './api.js';
+import { gatewayConfig } from './config.js';
+import { byTestId } from './dom.js';
+import { LOGIN_PATH, resolveAccess } from './routes.js';
+import { clearSession, readSession } from './session.js';
+
+function endSession(reason) {
+  clearSession();
+  const query = reason ? `?reason=${reason}` : '';
+  window.location.replace(`${LOGIN_PATH}${query}`);
+}
+
+/** @returns {{merchant, api, config} | null} null when the visitor is being redirected. */
+export function startDashboardPage() {
+  const merchant = readSession();
+  const decision = resolveAccess({
+    pathname: window.location.pathname,
+    search: window.location.search,
+    loggedIn: merchant !== null,
+  });
+  if (decision.action === 'redirect') {
+    window.location.replace(decision.to);
+    return null;
+  }
+  const config = gatewayConfig();
+
+  byTestId('merchant-name').textContent = merchant.name || merchant.email;
+  byTestId('merchant-name').title = merchant.email;
+  byTestId('mode-pill').hidden = !merchant.api_key.startsWith('key_test_');
+  byTestId('logout-button').addEventListener('click', () => endSession('logged-out'));
+
+  const api = createApiClient({
+    baseUrl: config.apiUrl,
+    credentials: merchant,
+    onUnauthorized: () => endSession('expired'),
+  });
+  return { merchant, api, config };
+}
+
+/** Shows or clears an inline error line. */
+export function showError(testId, error) {
+  const node = byTestId(testId);
+  if (!node) return;
+  node.textContent = error ? error.message || String(error) : '';
+  node.hidden = !error;
+}

@@ -1,0 +1,192 @@
+import { byTestId, el, wireCopyButton } from '../lib/dom.js';
+import { startDashboardPage } from '../lib/shell.js';
+
+const session = startDashboardPage();
+
+/** A curl command, one flag per line, credentials only where the endpoint needs them. */
+function curl({ method, path, auth = true, body, idempotent = false }, ctx) {
+  const lines = [`curl -X ${method} ${ctx.apiUrl}${path}`];
+  if (auth) lines.push(`  -H "X-Api-Key: ${ctx.apiKey}"`, `  -H "X-Api-Secret: ${ctx.apiSecret}"`);
+  // true: a fresh key per run; a string: a fixed key, to show what a retry resends.
+  if (idempotent) lines.push(`  -H "Idempotency-Key: ${idempotent === true ? '$(uuidgen)' : idempotent}"`);
+  if (body !== undefined) {
+    lines.push('  -H "Content-Type: application/json"');
+    lines.push(`  -d '${JSON.stringify(body)}'`);
+  }
+  return lines.join(' \\\n');
+}
+
+const ORDER_ID = 'order_NXhj67fGH2jk9mPq';
+const PAYMENT_ID = 'pay_H8sK3jD9s2L1pQr4';
+const REFUND_ID = 'rfnd_K9mNpQrStUvWxYz1';
+const WEBHOOK_LOG_ID = '3f1c2b8e-9a4d-4c1e-8f2a-6b7d5e4c3a21';
+
+// Every endpoint of the public API, in the order a merchant meets them.
+const ENDPOINT_GROUPS = [
+  {
+    title: 'Orders',
+    endpoints: [
+      {
+        method: 'POST', path: '/api/v1/orders', idempotent: true,
+        summary: 'Create an order (amount in paise, at least 100).',
+        body: { amount: 50000, currency: 'INR', receipt: 'receipt_123', notes: { customer: 'Asha' } },
+      },
+      { method: 'GET', path: `/api/v1/orders/${ORDER_ID}`, summary: 'Fetch one of your orders.' },
+      { method: 'GET', path: `/api/v1/orders/${ORDER_ID}/public`, auth: false, summary: 'Public order summary used by the checkout.' },
+    ],
+  },
+  {
+    title: 'Payments',
+    endpoints: [
+      {
+        method: 'POST', path: '/api/v1/payments', idempotent: true, label: 'UPI',
+        summary: 'Create a UPI payment for an order; it starts as pending.',
+        body: { order_id: ORDER_ID, method: 'upi', vpa: 'user@paytm' },
+      },
+      {
+        method: 'POST', path: '/api/v1/payments', idempotent: true, label: 'card',
+        summary: 'Create a card payment (the card number and CVV are never stored).',
+        body: {
+          order_id: ORDER_ID, method: 'card',
+          card: { number: '4111111111111111', expiry_month: '12', expiry_year: '2030', cvv: '123', holder_name: 'Asha Rao' },
+        },
+      },
+      { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}`, summary: 'Fetch a payment and its status.' },
+      { method: 'GET', path: '/api/v1/payments?limit=20&offset=0', summary: 'List your payments, newest first.' },
+      { method: 'GET', path: '/api/v1/payments/stats', summary: 'Totals: transactions, amount collected (paise), success rate.' },
+      {
+        method: 'POST', path: `/api/v1/payments/${PAYMENT_ID}/capture`, idempotent: true,
+        summary: 'Capture a successful payment.', body: { amount: 50000 },
+      },
+      {
+        method: 'POST', path: '/api/v1/payments/public', auth: false,
+        summary: 'Create a payment from the browser checkout (no credentials; the order decides the merchant).',
+        body: { order_id: ORDER_ID, method: 'upi', vpa: 'user@paytm' },
+      },
+      { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}/public`, auth: false, summary: 'Public payment status used by the checkout.' },
+    ],
+  },
+  {
+    title: 'Refunds',
+    endpoints: [
+      {
+        method: 'POST', path: `/api/v1/payments/${PAYMENT_ID}/refunds`, idempotent: true,
+        summary: 'Refund part or all of a successful payment.', body: { amount: 10000, reason: 'Customer requested refund' },
+      },
+      { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}/refunds`, summary: 'List the refunds of a payment.' },
+      { method: 'GET', path: `/api/v1/refunds/${REFUND_ID}`, summary: 'Fetch a refund.' },
+    ],
+  },
+  {
+    title: 'Webhooks',
+    endpoints: [
+      { method: 'GET', path: '/api/v1/webhooks/config', summary: 'Your webhook URL and signing secret.' },
+      {
+        method: 'PUT', path: '/api/v1/webhooks/config',
+        summary: 'Set the webhook URL (empty string turns webhooks off).', body: { webhook_url: 'https://example.com/webhooks/payments' },
+      },
+      { method: 'POST', path: '/api/v1/webhooks/regenerate-secret', summary: 'Replace the signing secret.' },
+      { method: 'POST', path: '/api/v1/webhooks/test', summary: 'Send a webhook.test event to your URL.' },
+      { method: 'GET', path: '/api/v1/webhooks?limit=10&offset=0', summary: 'Delivery logs, newest first.' },
+      { method: 'GET', path: `/api/v1/webhooks/${WEBHOOK_LOG_ID}`, summary: 'One delivery with the exact payload and the response.' },
+      { method: 'POST', path: `/api/v1/webhooks/${WEBHOOK_LOG_ID}/retry`, summary: 'Deliver again (fresh set of 5 attempts).' },
+    ],
+  },
+  {
+    title: 'Account and health',
+    endpoints: [
+      {
+        method: 'POST', path: '/api/v1/auth/login', auth: false,
+        summary: 'Dashboard login: returns your merchant profile and API credentials.',
+        body: { email: 'you@business.com', password: '••••••••' },
+      },
+      { method: 'GET', path: '/health', auth: false, summary: 'Service and database health.' },
+      { method: 'GET', path: '/api/v1/test/merchant', auth: false, summary: 'Test mode only: the seeded test merchant.' },
+      { method: 'GET', path: '/api/v1/test/jobs/status', auth: false, summary: 'Test mode only: queue and worker status.' },
+    ],
+  },
+];
+
+function sdkSnippet(ctx) {
+  return `<button id="pay-button">Pay ₹500.00</button>
+
+<script src="${ctx.checkoutUrl}/checkout.js"></script>
+<script>
+  document.getElementById('pay-button').addEventListener('click', () => {
+    const checkout = new PaymentGateway({
+      key: '${ctx.apiKey}',
+      orderId: 'order_NXhj67fGH2jk9mPq', // created on your server (step 1)
+      onSuccess: (response) => {
+        // response.paymentId: confirm it on your server before fulfilling
+        window.location.href = '/thank-you?payment_id=' + response.paymentId;
+      },
+      onFailure: (error) => console.warn('Payment failed', error),
+      onClose: () => console.log('Checkout closed'),
+    });
+    checkout.open();
+  });
+</script>`;
+}
+
+function renderEndpoint(endpoint, ctx) {
+  const signature = `${endpoint.method} ${endpoint.path.split('?')[0]}`;
+  return el(
+    'article',
+    { className: 'endpoint', testId: 'endpoint', dataset: { endpoint: signature } },
+    el(
+      'header',
+      { className: 'endpoint-head' },
+      el('span', { className: `method method-${endpoint.method.toLowerCase()}` }, endpoint.method),
+      el('code', { className: 'endpoint-path' }, endpoint.path.split('?')[0]),
+      endpoint.label ? el('span', { className: 'tag' }, endpoint.label) : null,
+      endpoint.auth === false ? el('span', { className: 'tag tag-muted' }, 'public') : null,
+    ),
+    el('p', { className: 'muted' }, endpoint.summary),
+    el('pre', { className: 'code' }, el('code', { testId: 'code-snippet-endpoint' }, curl(endpoint, ctx))),
+  );
+}
+
+function addCopyButtons() {
+  for (const pre of document.querySelectorAll('pre.code')) {
+    const button = el('button', { className: 'btn btn-ghost btn-sm copy-code', type: 'button' }, 'Copy');
+    wireCopyButton(button, () => pre.querySelector('code').textContent);
+    pre.append(button);
+  }
+}
+
+if (session) {
+  const { merchant, config } = session;
+  const ctx = {
+    apiUrl: config.apiUrl,
+    checkoutUrl: config.checkoutUrl,
+    apiKey: merchant.api_key,
+    apiSecret: merchant.api_secret,
+  };
+  byTestId('docs-api-url').textContent = ctx.apiUrl;
+  const openapi = byTestId('openapi-link');
+  openapi.href = `${ctx.apiUrl}/api/v1/openapi.json`;
+  openapi.textContent = 'OpenAPI document';
+  byTestId('code-snippet-auth').textContent = curl({ method: 'GET', path: '/api/v1/payments/stats' }, ctx);
+  byTestId('code-snippet-create-order').textContent = curl(ENDPOINT_GROUPS[0].endpoints[0], ctx);
+  byTestId('code-snippet-sdk').textContent = sdkSnippet(ctx);
+  byTestId('code-snippet-idempotency').textContent = curl(
+    {
+      method: 'POST',
+      path: `/api/v1/payments/${PAYMENT_ID}/refunds`,
+      body: { amount: 10000, reason: 'Customer requested refund' },
+      idempotent: '8e0f6f0a-3c4b-4f7e-9d52-5a1b2c3d4e5f',
+    },
+    ctx,
+  );
+  byTestId('endpoint-list').replaceChildren(
+    ...ENDPOINT_GROUPS.map((group) =>
+      el(
+        'div',
+        { className: 'endpoint-group' },
+        el('h3', {}, group.title),
+        group.endpoints.map((endpoint) => renderEndpoint(endpoint, ctx)),
+      ),
+    ),
+  );
+  addCopyButtons();
+}

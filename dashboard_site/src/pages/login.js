@@ -1,0 +1,57 @@
+import { createApiClient } from '../lib/api.js';
+import { gatewayConfig } from '../lib/config.js';
+import { byTestId, withBusyButton } from '../lib/dom.js';
+import { safeNextPath } from '../lib/routes.js';
+import { writeSession } from '../lib/session.js';
+
+const NOTICES = {
+  'logged-out': 'You have been logged out.',
+  expired: 'Your credentials changed or expired. Please log in again.',
+};
+
+const config = gatewayConfig();
+const api = createApiClient({ baseUrl: config.apiUrl });
+const params = new URLSearchParams(window.location.search);
+
+const notice = byTestId('login-notice');
+if (NOTICES[params.get('reason')]) {
+  notice.textContent = NOTICES[params.get('reason')];
+  notice.hidden = false;
+}
+
+// Only a stack running in test mode serves /api/v1/test/merchant; production shows no demo hint.
+api
+  .get('/api/v1/test/merchant')
+  .then((testMerchant) => {
+    if (!testMerchant?.email) return;
+    byTestId('test-merchant-email').textContent = testMerchant.email;
+    byTestId('test-merchant-hint').hidden = false;
+  })
+  .catch(() => {});
+
+const form = byTestId('login-form');
+const errorLine = byTestId('login-error');
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const email = byTestId('email-input').value.trim();
+  const password = byTestId('password-input').value;
+  errorLine.hidden = true;
+  if (!email) {
+    errorLine.textContent = 'Enter your email address.';
+    errorLine.hidden = false;
+    byTestId('email-input').focus();
+    return;
+  }
+  await withBusyButton(byTestId('login-button'), 'Logging in…', async () => {
+    try {
+      const { merchant } = await api.post('/api/v1/auth/login', { email, password });
+      writeSession(merchant);
+      window.location.replace(safeNextPath(params.get('next')));
+    } catch (error) {
+      errorLine.textContent =
+        error.status === 401 ? 'Incorrect email or password.' : error.message || 'Login failed.';
+      errorLine.hidden = false;
+    }
+  });
+});

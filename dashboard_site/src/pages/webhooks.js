@@ -1,0 +1,276 @@
+import { byTestId, el, showToast, statusBadge, wireCopyButton, withBusyButton } from '../lib/dom.js';
+import { describePage, offsetFromSearch } from '../lib/pagination.js';
+import { createPoller } from '../lib/poller.js';
+import { showError, startDashboardPage } from '../lib/shell.js';
+import { formatCountdown, formatDateTime } from '../lib/time.js';
+import { validateWebhookUrl } from '../lib/webhook-url.js';
+
+const PAGE_SIZE = 10;
+const POLL_INTERVAL_MS = 3000;
+
+const session = startDashboardPage();
+let offset = offsetFromSearch(window.location.search, PAGE_SIZE);
+let savedUrl = '';
+let pendingSave = Promise.resolve();
+const poller = createPoller(() => loadLogs(), POLL_INTERVAL_MS);
+
+const urlInput = byTestId('webhook-url-input');
+const secretOutput = byTestId('webhook-secret');
+const configStatus = byTestId('webhook-config-status');
+
+function setConfigStatus(message, tone = '') {
+  configStatus.textContent = message;
+  configStatus.dataset.tone = tone;
+}
+
+// ---- configuration
+function showConfig(config) {
+  savedUrl = config.webhook_url ?? '';
+  urlInput.value = savedUrl;
+  secretOutput.textContent = config.webhook_secret ?? '—';
+}
+
+async function loadConfig() {
+  try {
+    showConfig(await session.api.get('/api/v1/webhooks/config'));
+  } catch (error) {
+    setConfigStatus(error.message, 'bad');
+  }
+}
+
+function validateUrlField() {
+  const result = validateWebhookUrl(urlInput.value);
+  showError('webhook-url-error', result.ok ? null : new Error(result.error));
+  urlInput.setAttribute('aria-invalid', String(!result.ok));
+  return result;
+}
+
+async function saveConfig(event) {
+  event.preventDefault();
+  const result = validateUrlField();
+  if (!result.ok) {
+    urlInput.focus();
+    return;
+  }
+  pendingSave = withBusyButton(byTestId('save-webhook-button'), 'Saving…', async () => {
+    try {
+      showConfig(await session.api.put('/api/v1/webhooks/config', { webhook_url: result.url }));
+      setConfigStatus(savedUrl ? 'Saved.' : 'Saved. Webhooks are off until you add a URL.', 'good');
+    } catch (error) {
+      setConfigStatus(error.message, 'bad');
+    }
+  });
+  await pendingSave;
+}
+
+async function regenerateSecret(button) {
+  await withBusyButton(button, 'Regenerating…', async () => {
+    try {
+      const { webhook_secret: secret } = await session.api.post('/api/v1/webhooks/regenerate-secret');
+      secretOutput.textContent = secret;
+      setConfigStatus('New secret generated. Update your endpoint: deliveries are signed with it from now on.', 'good');
+    } catch (error) {
+      setConfigStatus(error.message, 'bad');
+    }
+  });
+}
+
+async function sendTestWebhook(button) {
+  await pendingSave; // "Save" then "Send test" in quick succession tests the new URL
+  if (!savedUrl) {
+    setConfigStatus('Save a webhook URL first.', 'bad');
+    return;
+  }
+  await withBusyButton(button, 'Sending…', async () => {
+    try {
+      await session.api.post('/api/v1/webhooks/test');
+      setConfigStatus('Test webhook queued. Watch it arrive below.', 'good');
+    } catch (error) {
+      setConfigStatus(error.message, 'bad');
+    }
+  });
+  if (offset !== 0) goToOffset(0);
+  else await loadLogs().catch(() => {});
+}
+
+// ---- delivery logs
+async function retryDelivery(logId, button) {
+  await withBusyButton(button, 'Retrying…', async () => {
+    try {
+      await session.api.post(`/api/v1/webhooks/${encodeURIComponent(logId)}/retry`);
+      showToast('Retry scheduled.', 'good');
+    } catch (error) {
+      showToast(`Retry refused: ${error.message}`, 'bad');
+    }
+  });
+  await loadLogs().catch(() => {});
+}
+
+function renderLog(log) {
+  const pending = log.status === 'pending';
+  return el(
+    'tr',
+    { testId: 'webhook-log-item', dataset: { webhookId: log.id, status: log.status } },
+    el('td', { className: 'mono', testId: 'webhook-event', 'data-label': 'Event' }, log.event),
+    el('td', { 'data-label': 'Status' }, statusBadge(log.status, 'webhook-status')),
+    el('td', { className: 'num', testId: 'webhook-attempts', 'data-label': 'Attempts' }, String(log.attempts ?? 0)),
+    el(
+      'td',
+      { testId: 'webhook-last-attempt', 'data-label': 'Last attempt' },
+      log.last_attempt_at ? el('time', { datetime: log.last_attempt_at }, formatDateTime(log.last_attempt_at)) : '-',
+    ),
+    el(
+      'td',
+      { className: 'num', testId: 'webhook-response-code', 'data-label': 'Response' },
+      log.response_code === null || log.response_code === undefined ? '-' : String(log.response_code),
+    ),
+    el(
+      'td',
+      {
+        testId: 'webhook-next-retry',
+        'data-label': 'Next retry',
+        title: log.next_retry_at ? formatDateTime(log.next_retry_at) : null,
+      },
+      pending ? formatCountdown(log.next_retry_at) : '-',
+    ),
+    el(
+      'td',
+      { className: 'row-actions', 'data-label': '' },
+      el(
+        'button',
+        {
+          className: 'btn btn-ghost btn-sm',
+          type: 'button',
+          testId: 'view-webhook-button',
+          onclick: () => openDetail(log.id),
+        },
+        'Details',
+      ),
+      el(
+        'button',
+        {
+          className: 'btn btn-secondary btn-sm',
+          type: 'button',
+          testId: 'retry-webhook-button',
+          // A pending delivery is already scheduled; retrying it would send it twice.
+          disabled: pending,
+          title: pending ? 'Delivery in progress' : 'Send this event again',
+          onclick: (event) => retryDelivery(log.id, event.currentTarget),
+        },
+        'Retry',
+      ),
+    ),
+  );
+}
+
+/** Loads the current page of logs; resolves to true while a delivery on it is pending. */
+async function loadLogs() {
+  let result;
+  try {
+    result = await session.api.get(`/api/v1/webhooks?limit=${PAGE_SIZE}&offset=${offset}`);
+  } catch (error) {
+    showError('webhook-logs-error', error);
+    throw error;
+  }
+  showError('webhook-logs-error', null);
+  const logs = Array.isArray(result?.data) ? result.data : [];
+  const page = describePage({ offset, limit: PAGE_SIZE, itemCount: logs.length, total: result?.total ?? 0 });
+  byTestId('webhook-logs-body').replaceChildren(...logs.map(renderLog));
+  byTestId('webhook-logs-empty').hidden = logs.length > 0 || offset > 0;
+  byTestId('webhook-logs-range').textContent = page.shown ? `Showing ${page.label}` : page.label;
+  byTestId('webhook-logs-prev-button').disabled = !page.hasPrev;
+  byTestId('webhook-logs-next-button').disabled = !page.hasNext;
+
+  const anyPending = logs.some((log) => log.status === 'pending');
+  byTestId('webhook-logs-live').hidden = !anyPending;
+  if (anyPending) poller.ensure();
+  return anyPending;
+}
+
+function goToOffset(nextOffset) {
+  offset = nextOffset;
+  const url = new URL(window.location.href);
+  if (offset > 0) url.searchParams.set('offset', String(offset));
+  else url.searchParams.delete('offset');
+  window.history.pushState({ offset }, '', url);
+  loadLogs().catch(() => {});
+}
+
+// ---- detail view
+const detail = byTestId('webhook-detail');
+let detailId = null;
+
+function summaryItem(label, value, testId) {
+  return el('div', {}, el('dt', {}, label), el('dd', { testId }, value));
+}
+
+async function openDetail(logId) {
+  detailId = logId;
+  byTestId('webhook-detail-id').textContent = logId;
+  byTestId('webhook-detail-summary').replaceChildren();
+  byTestId('webhook-detail-payload').textContent = 'Loading…';
+  byTestId('webhook-detail-response').textContent = '';
+  if (!detail.open) detail.showModal();
+  try {
+    const log = await session.api.get(`/api/v1/webhooks/${encodeURIComponent(logId)}`);
+    if (detailId !== logId) return;
+    byTestId('webhook-detail-summary').replaceChildren(
+      summaryItem('Event', log.event, 'webhook-detail-event'),
+      summaryItem('Status', statusBadge(log.status, 'webhook-detail-status')),
+      summaryItem('Attempts', String(log.attempts ?? 0), 'webhook-detail-attempts'),
+      summaryItem('Response code', log.response_code ?? '-', 'webhook-detail-response-code'),
+      summaryItem('Created', formatDateTime(log.created_at)),
+      summaryItem('Last attempt', formatDateTime(log.last_attempt_at)),
+      summaryItem('Next retry', log.status === 'pending' ? formatDateTime(log.next_retry_at) : '-'),
+    );
+    // The exact bytes that were signed and sent, so a merchant can re-check a signature by hand.
+    byTestId('webhook-detail-payload').textContent = log.payload ?? '';
+    byTestId('webhook-detail-response').textContent = log.response_body || '(empty)';
+    byTestId('webhook-detail-retry-button').disabled = log.status === 'pending';
+  } catch (error) {
+    byTestId('webhook-detail-payload').textContent = error.message;
+  }
+}
+
+if (session) {
+  byTestId('webhook-config-form').addEventListener('submit', saveConfig);
+  urlInput.addEventListener('blur', () => {
+    if (urlInput.value.trim()) validateUrlField();
+  });
+  urlInput.addEventListener('input', () => {
+    if (urlInput.getAttribute('aria-invalid') === 'true') validateUrlField();
+  });
+  byTestId('regenerate-secret-button').addEventListener('click', (event) => regenerateSecret(event.currentTarget));
+  byTestId('test-webhook-button').addEventListener('click', (event) => sendTestWebhook(event.currentTarget));
+  wireCopyButton(byTestId('copy-webhook-secret'), () => secretOutput.textContent);
+
+  byTestId('webhook-logs-prev-button').addEventListener('click', () =>
+    goToOffset(describePage({ offset, limit: PAGE_SIZE, itemCount: 0 }).prevOffset),
+  );
+  byTestId('webhook-logs-next-button').addEventListener('click', () => goToOffset(offset + PAGE_SIZE));
+  const refreshButton = byTestId('refresh-webhook-logs-button');
+  refreshButton.addEventListener('click', () =>
+    withBusyButton(refreshButton, 'Refreshing…', () => loadLogs().catch(() => {})),
+  );
+  window.addEventListener('popstate', () => {
+    offset = offsetFromSearch(window.location.search, PAGE_SIZE);
+    loadLogs().catch(() => {});
+  });
+
+  byTestId('webhook-detail-close-button').addEventListener('click', () => detail.close());
+  byTestId('webhook-detail-retry-button').addEventListener('click', async (event) => {
+    await retryDelivery(detailId, event.currentTarget);
+    openDetail(detailId);
+  });
+  // A click on the backdrop (outside the dialog box) closes it.
+  detail.addEventListener('click', (event) => {
+    if (event.target !== detail) return;
+    const box = detail.getBoundingClientRect();
+    const inside =
+      event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+    if (!inside) detail.close();
+  });
+
+  loadConfig();
+  loadLogs().catch(() => {});
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+
+const require = createRequire(import.meta.url);
+const { verifySignature, verifyStandardWebhook, verifyWebhook } = require('../snippets/verify-webhook.cjs');
+
+// The published Standard Webhooks test vector (standard-webhooks spec and libraries).
+const VECTOR = {
+  secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  id: 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+  timestamp: '1614265330',
+  body: Buffer.from('{"test": 2432232314}'),
+  signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+};
+
+function vectorHeaders(signature = VECTOR.signature) {
+  return { 'webhook-id': VECTOR.id, 'webhook-timestamp': VECTOR.timestamp, 'webhook-signature': signature };
+}
+
+describe('Node verification snippet shown on the docs page', () => {
+  it('accepts the Standard Webhooks test vector', () => {
+    assert.equal(verifyStandardWebhook(VECTOR.body, vectorHeaders(), VECTOR.secret, 1614265330), true);
+  });
+
+  it('accepts when any of several rotation signatures matches', () => {
+    const headers = vectorHeaders(`v1,bm9wZQ== ${VECTOR.signature}`);
+    assert.equal(verifyStandardWebhook(VECTOR.body, headers, VECTOR.secret, 1614265330), true);
+  });
+
+  it('rejects a tampered body, an old timestamp and a foreign version tag', () => {
+    assert.equal(verifyStandardWebhook(Buffer.from('{"test": 1}'), vectorHeaders(), VECTOR.secret, 1614265330), false);
+    assert.equal(verifyStandardWebhook(VECTOR.body, vectorHeaders(), VECTOR.secret, 1614265330 + 301), false);
+    const v2 = vectorHeaders(VECTOR.signature.replace('v1,', 'v2,'));
+    assert.equal(verifyStandardWebhook(VECTOR.body, v2, VECTOR.secret, 1614265330), false);
+  });
+
+  it('checks the hex X-Webhook-Signature keyed with the secret string', () => {
+    const body = Buffer.from('{"event":"webhook.test","timestamp":1700000000,"data":{}}');
+    const hex = crypto.createHmac('sha256', 'whsec_test_abc123').update(body).digest('hex');
+    assert.equal(verifySignature(body, hex, 'whsec_test_abc123'), true);
+    assert.equal(verifySignature(body, hex, 'whsec_other'), false);
+    assert.equal(verifySignature(body, undefined, 'whsec_test_abc123'), false);
+  });
+
+  it('needs both signatures for a delivery to pass', () => {
+    // Signed the way the gateway signs; the algorithm itself is pinned by the vector above.
+    const secret = VECTOR.secret;
+    const body = Buffer.from('{"event":"payment.success","timestamp":1700000000,"data":{"payment":{"id":"pay_1"}}}');
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    const standard = crypto.createHmac('sha256', key).update(`msg_1.${timestamp}.`).update(body).digest('base64');
+    const headers = {
+      'x-webhook-signature': crypto.createHmac('sha256', secret).update(body).digest('hex'),
+      'webhook-id': 'msg_1',
+      'webhook-timestamp': timestamp,
+      'webhook-signature': `v1,${standard}`,
+    };
+    assert.equal(verifyWebhook(body, headers, secret), true);
+    assert.equal(verifyWebhook(body, { ...headers, 'x-webhook-signature': 'deadbeef' }, secret), false);
+    assert.equal(verifyWebhook(body, { ...headers, 'webhook-signature': 'v1,bm9wZQ==' }, secret), false);
+  });
+});
