@@ -44,7 +44,7 @@ describe('Node verification snippet shown on the docs page', () => {
     assert.equal(verifySignature(body, undefined, 'whsec_test_abc123'), false);
   });
 
-  it('needs both signatures for a delivery to pass', () => {
+  it('needs both signatures for a delivery to pass with a generated secret', () => {
     // Signed the way the gateway signs; the algorithm itself is pinned by the vector above.
     const secret = VECTOR.secret;
     const body = Buffer.from('{"event":"payment.success","timestamp":1700000000,"data":{"payment":{"id":"pay_1"}}}');
@@ -60,5 +60,14 @@ describe('Node verification snippet shown on the docs page', () => {
     assert.equal(verifyWebhook(body, headers, secret), true);
     assert.equal(verifyWebhook(body, { ...headers, 'x-webhook-signature': 'deadbeef' }, secret), false);
     assert.equal(verifyWebhook(body, { ...headers, 'webhook-signature': 'v1,bm9wZQ==' }, secret), false);
+  });
+});
+
+describe('Node verification snippet with a legacy (non-base64) secret', () => {
+  it('accepts the hex signature alone, since no Standard Webhooks signature can be made', () => {
+    const body = Buffer.from('{"event":"webhook.test"}');
+    const hex = crypto.createHmac('sha256', 'whsec_test_abc123').update(body).digest('hex');
+    assert.equal(verifyWebhook(body, { 'x-webhook-signature': hex }, 'whsec_test_abc123'), true);
+    assert.equal(verifyWebhook(body, { 'x-webhook-signature': 'beef' }, 'whsec_test_abc123'), false);
   });
 });
