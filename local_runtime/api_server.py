@@ -16,7 +16,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local_runtime.console import set_component
 from local_runtime.functions import Handler, LambdaContext
 from local_runtime.template import FunctionSpec
 
@@ -147,7 +146,6 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
 
     def _serve(self) -> None:
-        set_component("api")
         started = time.perf_counter()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""

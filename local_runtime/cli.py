@@ -121,6 +121,16 @@ def run() -> int:
 
 
 def serve_in_thread(name: str, server: HTTPServer) -> threading.Thread:
+    """Serves in a daemon thread; each request thread logs as component `name`."""
+    handle_in_thread = getattr(server, "process_request_thread", None)
+    if handle_in_thread is not None:
+
+        def process_request_thread(request: Any, client_address: Any) -> None:
+            console.set_component(name)
+            handle_in_thread(request, client_address)
+
+        server.process_request_thread = process_request_thread  # type: ignore[attr-defined]
+
     def serve() -> None:
         console.set_component(name)
         server.serve_forever(poll_interval=0.2)

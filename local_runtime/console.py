@@ -6,11 +6,9 @@ value set by whoever runs the code (`[api]`, `[payments-worker]`...), so their l
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import sys
 import threading
-from collections.abc import Iterator
 from typing import TextIO
 
 _current = threading.local()
@@ -23,16 +21,6 @@ def current_component() -> str:
 
 def set_component(name: str) -> None:
     _current.component = name
-
-
-@contextlib.contextmanager
-def component(name: str) -> Iterator[None]:
-    previous = current_component()
-    set_component(name)
-    try:
-        yield
-    finally:
-        set_component(previous)
 
 
 class PrefixedStream:

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from local_runtime.console import set_component
 from local_runtime.pollers import Workers
 
 log = logging.getLogger("control")
@@ -34,14 +33,12 @@ class _ControlRequestHandler(BaseHTTPRequestHandler):
         log.debug(format, *args)
 
     def do_GET(self) -> None:
-        set_component("control")
         if self.path == "/status":
             self._send(200, self.server.status())
         else:
             self._send(404, {"error": "unknown control path"})
 
     def do_POST(self) -> None:
-        set_component("control")
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path == "/workers/stop":
             self.server.workers.stop()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
+import threading
 import urllib.request
 from urllib.parse import urlparse
 
@@ -25,6 +27,13 @@ def refuse_real_aws(environ: dict[str, str] | os._Environ[str] = os.environ) -> 
             host = (urlparse(value).hostname or "").lower()
             if host.endswith(_REAL_AWS_SUFFIXES) or host == "amazonaws.com":
                 raise RealAwsEndpointError(f"{name}={value} is real AWS; the local runtime needs an emulator")
+
+
+def _import_step_functions_interpreter() -> None:
+    try:
+        importlib.import_module("moto.stepfunctions.parser.models")
+    except ImportError as error:
+        log.debug("step functions interpreter not preloaded: %s", error)
 
 
 class Emulator:
@@ -51,6 +60,9 @@ class Emulator:
         os.environ["AWS_SECRET_ACCESS_KEY"] = "test"  # noqa: S105 - a dummy for the emulator
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.pop("AWS_PROFILE", None)
+        # moto's Step Functions interpreter takes seconds to import; load it while the tables and
+        # queues are created instead of on the first Step Functions call.
+        threading.Thread(target=_import_step_functions_interpreter, name="warm-up", daemon=True).start()
         self._server = ThreadedMotoServer(
             ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT") or 0), verbose=False
         )

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +27,9 @@ from local_runtime.template import REGION, FunctionSpec, PhysicalIds, Template
 
 log = logging.getLogger("pollers")
 
-SQS_WAIT_SECONDS = 1  # short long-polls keep stop() prompt
-STREAM_IDLE_SECONDS = 0.3
+SQS_WAIT_SECONDS = 2  # long polls short enough to keep stop() prompt
+# An idle stream is polled less and less often, down to once a second; activity resets the interval.
+STREAM_IDLE_SECONDS = (0.1, 1.0)
 STREAM_MAX_BACKOFF_SECONDS = 10.0
 SHARD_REFRESH_SECONDS = 5.0
 
@@ -120,27 +122,23 @@ class PollerStats:
 class Poller:
     """A set of threads invoking one handler for one event source; stoppable and restartable."""
 
-    def __init__(self, name: str, spec: FunctionSpec, handler: Handler, threads: int = 1) -> None:
-        self.name, self.spec, self.handler, self.thread_count = name, spec, handler, threads
+    def __init__(self, name: str, spec: FunctionSpec, handler: Handler) -> None:
+        self.name, self.spec, self.handler = name, spec, handler
         self.stats = PollerStats()
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._stop.clear()
-        self._threads = [
-            threading.Thread(target=self._run, name=f"{self.name}-{index}", daemon=True)
-            for index in range(self.thread_count)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
 
     def request_stop(self) -> None:
         self._stop.set()
 
     def join(self, timeout: float) -> None:
-        for thread in self._threads:
-            thread.join(timeout)
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _run(self) -> None:
         set_component(self.name)
@@ -161,6 +159,8 @@ class Poller:
 
 
 class SqsPoller(Poller):
+    """One receiving thread per queue; up to `concurrency` batches are handled at once, like Lambda."""
+
     def __init__(
         self,
         name: str,
@@ -169,40 +169,70 @@ class SqsPoller(Poller):
         properties: dict[str, Any],
         queue_url: str,
         queue_arn: str,
-        threads: int,
+        concurrency: int,
     ) -> None:
-        super().__init__(name, spec, handler, threads)
+        super().__init__(name, spec, handler)
         self.batch_size = int(properties.get("BatchSize", 10))
         self.reports_failures = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
         self.queue_url, self.queue_arn = queue_url, queue_arn
         self.sqs = boto3.client("sqs", region_name=REGION)
+        self._free_slots = threading.BoundedSemaphore(concurrency)
+        self._concurrency = concurrency
+        self._pool = ThreadPoolExecutor(concurrency, name, initializer=set_component, initargs=(name,))
 
     def poll_once(self) -> None:
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=min(self.batch_size, 10),
-            WaitTimeSeconds=SQS_WAIT_SECONDS,
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
-        if not messages:
+        if not self._free_slots.acquire(timeout=0.5):
             return
-        ids = [message["MessageId"] for message in messages]
         try:
-            result = self.invoke(sqs_event(messages, self.queue_arn))
+            messages = self.sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=min(self.batch_size, 10),
+                WaitTimeSeconds=SQS_WAIT_SECONDS,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
         except Exception:
-            self.stats.errors += 1
-            log.exception("handler failed; %d message(s) return after the visibility timeout", len(ids))
+            self._free_slots.release()
+            raise
+        if not messages:
+            self._free_slots.release()
             return
-        failed = failed_item_ids(result, ids) if self.reports_failures else set()
-        self.stats.retried += len(failed)
-        done = [m for m in messages if m["MessageId"] not in failed]
-        for start in range(0, len(done), 10):
-            entries = [
-                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
-                for i, m in enumerate(done[start : start + 10])
-            ]
-            self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+        self._pool.submit(self._handle, messages)
+
+    def join(self, timeout: float) -> None:
+        """Waits for the receiver and for every batch in flight (each one is deleted or left to retry)."""
+        super().join(timeout)
+        deadline = time.monotonic() + timeout
+        taken = 0
+        while taken < self._concurrency and self._free_slots.acquire(
+            timeout=max(0.0, deadline - time.monotonic())
+        ):
+            taken += 1
+        for _ in range(taken):
+            self._free_slots.release()
+
+    def _handle(self, messages: list[dict[str, Any]]) -> None:
+        try:
+            ids = [message["MessageId"] for message in messages]
+            try:
+                result = self.invoke(sqs_event(messages, self.queue_arn))
+            except Exception:
+                self.stats.errors += 1
+                log.exception("handler failed; %d message(s) return after the visibility timeout", len(ids))
+                return
+            failed = failed_item_ids(result, ids) if self.reports_failures else set()
+            self.stats.retried += len(failed)
+            done = [m for m in messages if m["MessageId"] not in failed]
+            for start in range(0, len(done), 10):
+                entries = [
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(done[start : start + 10])
+                ]
+                self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+        except Exception:
+            log.exception("deleting handled messages failed; they will be delivered again")
+        finally:
+            self._free_slots.release()
 
 
 @dataclass
@@ -219,7 +249,7 @@ class StreamPoller(Poller):
     def __init__(
         self, name: str, spec: FunctionSpec, handler: Handler, properties: dict[str, Any], stream_arn: str
     ) -> None:
-        super().__init__(name, spec, handler, threads=1)
+        super().__init__(name, spec, handler)
         self.stream_arn = stream_arn
         self.batch_size = int(properties.get("BatchSize", 100))
         self.reports_failures = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
@@ -231,6 +261,7 @@ class StreamPoller(Poller):
         self._next_refresh = 0.0
         self._failures = 0
         self._limit = self.batch_size
+        self._idle = STREAM_IDLE_SECONDS[0]
 
     def poll_once(self) -> None:
         if time.monotonic() >= self._next_refresh:
@@ -240,8 +271,10 @@ class StreamPoller(Poller):
             if self._stop.is_set():
                 return
             busy |= self._advance(shard_id, shard)
+        fastest, slowest = STREAM_IDLE_SECONDS
+        self._idle = fastest if busy else min(slowest, self._idle * 2)
         if not busy:
-            self._stop.wait(STREAM_IDLE_SECONDS)
+            self._stop.wait(self._idle)
 
     def _refresh_shards(self) -> None:
         self._next_refresh = time.monotonic() + SHARD_REFRESH_SECONDS
@@ -317,8 +350,8 @@ class StreamPoller(Poller):
 class Workers:
     """Every event source mapping of the template, plus the workers' heartbeat."""
 
-    def __init__(self, template: Template, physical: PhysicalIds, sqs_threads: int = 3) -> None:
-        self.template, self.physical, self.sqs_threads = template, physical, sqs_threads
+    def __init__(self, template: Template, physical: PhysicalIds, sqs_concurrency: int = 3) -> None:
+        self.template, self.physical, self.sqs_concurrency = template, physical, sqs_concurrency
         self.pollers: dict[str, Poller] = {}
         self.running = False
         self._lock = threading.Lock()
@@ -357,7 +390,7 @@ class Workers:
         if kind == "SQS":
             arn = str(self.template.resolve(properties["Queue"], self.physical))
             url = next(ids["Ref"] for ids in self.physical.values() if ids.get("Arn") == arn)
-            return SqsPoller(name, spec, handler, properties, url, arn, self.sqs_threads)
+            return SqsPoller(name, spec, handler, properties, url, arn, self.sqs_concurrency)
         stream_arn = str(self.template.resolve(properties["Stream"], self.physical))
         return StreamPoller(name, spec, handler, properties, stream_arn)
 

@@ -76,7 +76,9 @@ class Stack:
         os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
         self._serve("merchant", server_from_environment(self.ports.merchant))
 
-        self.workers = Workers(template, physical, sqs_threads=int(os.environ.get("WORKER_CONCURRENCY") or 3))
+        self.workers = Workers(
+            template, physical, sqs_concurrency=int(os.environ.get("WORKER_CONCURRENCY") or 3)
+        )
         self.workers.start()
         self._serve("control", ControlServer(self.ports.control, self.workers, self.status))
 

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from local_runtime.console import set_component
-
 log = logging.getLogger("static")
 
 NOT_BUILT = (
@@ -76,7 +74,6 @@ class _StaticRequestHandler(BaseHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
-        set_component(self.server.name)
         dist = self.server.dist
         if urlsplit(self.path).path == "/config.js":
             self._send(200, {}, config_script(self.server.urls).encode(), "application/javascript")

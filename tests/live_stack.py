@@ -1,0 +1,166 @@
+"""The local runtime as a subprocess on free ports, for integration and browser tests.
+
+The runtime runs in test mode with its own in-process emulator (or the AWS_ENDPOINT_URL of the caller,
+under a fresh stack name), so tests can run while `make run` is up on the default ports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+START_DEADLINE_SECONDS = 90.0
+TEST_DEFAULTS = {"TEST_MODE": "true", "TEST_PROCESSING_DELAY": "1000", "WEBHOOK_RETRY_INTERVALS_TEST": "true"}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def http_json(method: str, url: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        raw, status = error.read(), error.code
+    return status, json.loads(raw) if raw else None
+
+
+class LiveStack:
+    def __init__(self, name: str = "live", environment: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.ports = {
+            "API_PORT": free_port(),
+            "DASHBOARD_PORT": free_port(),
+            "CHECKOUT_PORT": free_port(),
+            "MERCHANT_PORT": free_port(),
+            "CONTROL_PORT": free_port(),
+        }
+        self.api_url = f"http://localhost:{self.ports['API_PORT']}"
+        self.dashboard_url = f"http://localhost:{self.ports['DASHBOARD_PORT']}"
+        self.checkout_url = f"http://localhost:{self.ports['CHECKOUT_PORT']}"
+        self.merchant_url = f"http://localhost:{self.ports['MERCHANT_PORT']}"
+        self.control_url = f"http://127.0.0.1:{self.ports['CONTROL_PORT']}"
+        self.aws_endpoint_url = ""
+        self.environment: dict[str, str] = {}
+        self.log_path = ARTIFACTS / f"runtime-{name}.log"
+        self._extra_environment = environment or {}
+        self._process: subprocess.Popen[bytes] | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> LiveStack:
+        environment = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
+        environment.update(TEST_DEFAULTS)
+        environment.update({name: str(port) for name, port in self.ports.items()})
+        environment.update(
+            {
+                "STACK_NAME": f"it-{self.name}-{secrets.token_hex(3)}",
+                "PYTHONPATH": f"{REPO_ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{REPO_ROOT}",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        environment.update(self._extra_environment)
+        ARTIFACTS.mkdir(exist_ok=True)
+        with self.log_path.open("wb") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "local_runtime", "up"],
+                cwd=REPO_ROOT,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group, so teardown kills everything it started
+            )
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_DEADLINE_SECONDS
+        while time.monotonic() < deadline:
+            assert self._process is not None
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the local runtime exited early:\n{self.log_tail()}")
+            with contextlib.suppress(OSError):
+                health, _ = http_json("GET", f"{self.api_url}/health", timeout=2)
+                status_code, status = http_json("GET", f"{self.control_url}/status", timeout=2)
+                if health == 200 and status_code == 200:
+                    self.environment = status["environment"]
+                    self.aws_endpoint_url = self.environment["AWS_ENDPOINT_URL"]
+                    return
+            time.sleep(0.2)
+        raise TimeoutError(
+            f"the local runtime was not ready in {START_DEADLINE_SECONDS:.0f}s:\n{self.log_tail()}"
+        )
+
+    def stop(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._process.pid, signal.SIGTERM)
+        try:
+            self._process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait(timeout=10)
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(
+                self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+            )
+        except OSError:
+            return "(no log)"
+
+    # ------------------------------------------------------------------ control
+    def status(self) -> dict[str, Any]:
+        code, body = http_json("GET", f"{self.control_url}/status")
+        assert code == 200, body
+        return dict(body)
+
+    def stop_workers(self) -> None:
+        code, body = http_json("POST", f"{self.control_url}/workers/stop", timeout=60)
+        assert code == 200 and not body["running"], body
+
+    def start_workers(self) -> None:
+        code, body = http_json("POST", f"{self.control_url}/workers/start", timeout=60)
+        assert code == 200 and body["running"], body
+
+    def create_merchant(
+        self, name: str | None = None, email: str | None = None, password: str | None = None
+    ) -> dict[str, str]:
+        """A fresh merchant seeded straight into the stack's tables (create_merchant in the runtime)."""
+        suffix = secrets.token_hex(4)
+        password = password or f"pw-{secrets.token_hex(8)}"
+        request = {
+            "name": name or f"Merchant {suffix}",
+            "email": email or f"merchant-{suffix}@example.com",
+            "password": password,
+        }
+        code, merchant = http_json("POST", f"{self.control_url}/merchants", request)
+        assert code == 201, merchant
+        return {**merchant, "password": password}
