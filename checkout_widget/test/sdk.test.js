@@ -148,10 +148,18 @@ describe('PaymentGateway modal', () => {
 
   it('ignores unknown message types and non-object data', () => {
     const { calls } = openGateway();
-    postFromCheckout(window, { type: 'resize' });
+    postFromCheckout(window, { type: 'open_popup' });
     postFromCheckout(window, 'payment_success');
     assert.deepEqual(calls, []);
     assert.equal(modals(window).length, 1);
+  });
+
+  it('fits the modal to the height the checkout page reports', () => {
+    openGateway();
+    postFromCheckout(window, { type: 'resize', data: { height: 431.5 } });
+    assert.equal(document.querySelector('.modal-content').style.height, '432px');
+    postFromCheckout(window, { type: 'resize', data: { height: 'tall' } });
+    assert.equal(document.querySelector('.modal-content').style.height, '432px');
   });
 
   it('stops listening once closed', () => {

@@ -20,6 +20,7 @@ const byTestId = (id, root = document) => root.querySelector(`[data-test-id="${i
 const view = {
   container: byTestId('checkout-container'),
   amount: byTestId('order-amount'),
+  amountRow: byTestId('order-amount').parentElement,
   orderId: byTestId('order-id'),
   loading: byTestId('loading-state'),
   payment: byTestId('payment-section'),
@@ -89,7 +90,10 @@ async function loadOrder() {
     session.order = await api.getOrder(orderId);
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) {
-      showError({ title: 'Order not found', message: `${error.message}. Check the payment link or ask the merchant for a new one.` });
+      showError({
+        title: error.message,
+        message: 'This payment link does not match any order. Check the link or ask the merchant for a new one.',
+      });
     } else {
       showError({ title: 'Could not load your order', message: error.message, retry: loadOrder });
     }
@@ -98,6 +102,7 @@ async function loadOrder() {
   const { order } = session;
   const amount = formatAmount(order.amount, order.currency);
   view.amount.textContent = amount;
+  view.amountRow.hidden = false;
   view.orderId.textContent = order.id;
   document.title = `Pay ${amount}`;
   for (const button of document.querySelectorAll('[data-test-id="pay-button"]')) button.textContent = `Pay ${amount}`;
@@ -276,7 +281,21 @@ function bindEvents() {
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') parent.post('close_modal');
     });
+    reportHeightToParent();
   }
+}
+
+/** Tells checkout.js how tall the page is, so the modal fits each state without empty space. */
+function reportHeightToParent() {
+  if (typeof ResizeObserver !== 'function') return;
+  let reported = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(view.container.getBoundingClientRect().height);
+    if (height !== reported) {
+      reported = height;
+      parent.post('resize', { height });
+    }
+  }).observe(view.container);
 }
 
 bindEvents();

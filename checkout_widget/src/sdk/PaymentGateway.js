@@ -16,7 +16,9 @@ const DEFAULT_CHECKOUT_URL = typeof __CHECKOUT_URL__ === 'string' ? __CHECKOUT_U
 // document.currentScript is only set while this file is first evaluated, so read it now, not in open().
 const SCRIPT_CHECKOUT_URL = checkoutUrlFromScript(typeof document === 'undefined' ? null : document.currentScript);
 
-const MESSAGE_TYPES = new Set(['payment_success', 'payment_failed', 'close_modal']);
+const MESSAGE_TYPES = new Set(['payment_success', 'payment_failed', 'close_modal', 'resize']);
+// The modal never grows past the viewport; taller content scrolls inside the iframe.
+const MAX_CONTENT_HEIGHT = 2000;
 
 export default class PaymentGateway {
   constructor(options) {
@@ -97,9 +99,17 @@ export default class PaymentGateway {
       this.close();
     } else if (message.type === 'payment_failed') {
       this.invoke('onFailure', data);
+    } else if (message.type === 'resize') {
+      this.fitContent(data.height);
     } else {
       this.close();
     }
+  }
+
+  /** Sizes the modal to the checkout page's content, so short states do not sit in a tall empty box. */
+  fitContent(height) {
+    if (typeof height !== 'number' || !(height > 0)) return;
+    this.modal.content.style.height = `${Math.min(Math.ceil(height), MAX_CONTENT_HEIGHT)}px`;
   }
 
   handleKeydown(event) {

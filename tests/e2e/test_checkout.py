@@ -1,0 +1,404 @@
+"""The shopper's checkout in a real browser: checkout.js on a merchant page, the hosted page, the demo shop.
+
+GIVEN a live local stack (test mode: payments settle after ~1 s), WHEN a shopper pays through the UI,
+THEN the merchant's callbacks, the modal and the page states behave as SPEC §4 says.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from playwright.sync_api import FrameLocator, Page, Request, expect
+
+from tests.live_stack import REPO_ROOT, LiveStack
+
+pytestmark = pytest.mark.e2e
+
+WIDGET_DIST = REPO_ROOT / "checkout_widget" / "dist"
+SETTLE_TIMEOUT_MS = 20_000  # 1 s simulated bank delay + 2 s polls, with room for a slow machine
+MOBILE_VIEWPORT = {"width": 360, "height": 740}
+
+# A merchant's page on its own origin that integrates checkout.js the documented way.
+MERCHANT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Merchant test shop</title>
+<style>body{{font:16px system-ui;margin:40px;color:#1f2933}} .tall{{height:2400px}}</style></head>
+<body>
+<h1>Merchant test shop</h1>
+<p>Wireless headphones &middot; &#8377;500.00</p>
+<button id="buy" type="button">Buy now</button>
+<div class="tall"></div>
+<script src="{checkout_js}"></script>
+<script>
+  window.events = [];
+  window.openCheckout = function (key, orderId) {{
+    window.gateway = new PaymentGateway({{
+      key: key,
+      orderId: orderId,
+      onSuccess: function (data) {{ events.push({{type: 'success', data: data}}); }},
+      onFailure: function (data) {{ events.push({{type: 'failure', data: data}}); }},
+      onClose: function () {{ events.push({{type: 'close'}}); }}
+    }});
+    window.gateway.open();
+  }};
+</script>
+</body></html>
+"""
+
+
+class _MerchantPageHandler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        query = parse_qs(urlsplit(self.path).query)
+        checkout_js = f"{query.get('checkout', [''])[0]}/checkout.js"
+        body = MERCHANT_PAGE.format(checkout_js=html.escape(checkout_js, quote=True)).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def merchant_site() -> Iterator[str]:
+    """The merchant's own website: another origin (127.0.0.1, its own port) than the checkout."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _MerchantPageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Shop:
+    """A merchant of one stack, able to create orders through the merchant API."""
+
+    stack: LiveStack
+    merchant: dict[str, str]
+
+    def create_order(self, amount: int = 50000) -> str:
+        response = requests.post(
+            f"{self.stack.api_url}/api/v1/orders",
+            json={"amount": amount, "receipt": "e2e-checkout"},
+            headers={"X-Api-Key": self.merchant["api_key"], "X-Api-Secret": self.merchant["api_secret"]},
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    def payment(self, payment_id: str) -> dict[str, Any]:
+        response = requests.get(
+            f"{self.stack.api_url}/api/v1/payments/{payment_id}",
+            headers={"X-Api-Key": self.merchant["api_key"], "X-Api-Secret": self.merchant["api_secret"]},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+
+@pytest.fixture(scope="module")
+def built_widget() -> Path:
+    if not (WIDGET_DIST / "checkout.js").is_file():
+        pytest.fail("checkout_widget/dist is missing: run `make frontend` (npm run build there)")
+    return WIDGET_DIST
+
+
+@pytest.fixture(scope="module")
+def shop(live_stack: LiveStack, built_widget: Path) -> Shop:
+    return Shop(live_stack, live_stack.create_merchant())
+
+
+@pytest.fixture(scope="module")
+def failing_shop(built_widget: Path) -> Iterator[Shop]:
+    """A second stack whose bank declines every payment (TEST_PAYMENT_SUCCESS=false)."""
+    stack = LiveStack("checkout-declines", {"TEST_PAYMENT_SUCCESS": "false"}).start()
+    try:
+        yield Shop(stack, stack.create_merchant())
+    finally:
+        stack.stop()
+
+
+@pytest.fixture(scope="module")
+def shots(artifacts_dir: Path) -> Path:
+    folder = artifacts_dir / "checkout"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_checkout_on_merchant_page(page: Page, merchant_site: str, shop: Shop, order_id: str) -> FrameLocator:
+    page.goto(f"{merchant_site}/shop?checkout={shop.stack.checkout_url}")
+    page.evaluate("([key, orderId]) => openCheckout(key, orderId)", [shop.merchant["api_key"], order_id])
+    expect(page.locator('#payment-gateway-modal[data-test-id="payment-modal"]')).to_be_visible()
+    frame = page.frame_locator('[data-test-id="payment-iframe"]')
+    expect(frame.locator('[data-test-id="order-id"]')).to_have_text(order_id)
+    return frame
+
+
+def pay_by_upi(frame: FrameLocator | Page, vpa: str = "shopper@upi") -> None:
+    frame.locator('[data-test-id="method-upi"]').click()
+    frame.locator('[data-test-id="vpa-input"]').fill(vpa)
+    frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+
+
+def merchant_events(page: Page) -> list[dict[str, Any]]:
+    return list(page.evaluate("window.events"))
+
+
+def test_upi_payment_through_sdk_calls_on_success_and_closes_the_modal(
+    page: Page, merchant_site: str, shop: Shop, shots: Path
+) -> None:
+    # GIVEN a merchant page with checkout.js and an order
+    order_id = shop.create_order(50000)
+    frame = open_checkout_on_merchant_page(page, merchant_site, shop, order_id)
+    iframe_src = page.locator('[data-test-id="payment-iframe"]').get_attribute("src") or ""
+    assert iframe_src.startswith(f"{shop.stack.checkout_url}/checkout?order_id={order_id}&embedded=true")
+    assert page.evaluate("document.body.style.overflow") == "hidden"
+    expect(frame.locator('[data-test-id="order-amount"]')).to_have_text("₹500.00")
+    expect(frame.locator('[data-test-id="upi-form"]')).to_be_hidden()
+    page.screenshot(path=shots / "sdk-modal-open.png")
+
+    # WHEN the shopper pays by UPI
+    pay_by_upi(frame)
+    expect(frame.locator('[data-test-id="processing-message"]')).to_have_text("Processing payment...")
+    page.screenshot(path=shots / "sdk-modal-processing.png")
+
+    # THEN onSuccess gets the payment id, the modal closes and the page scrolls again
+    expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
+    events = merchant_events(page)
+    assert [event["type"] for event in events] == ["success", "close"]
+    payment_id = events[0]["data"]["paymentId"]
+    assert payment_id.startswith("pay_")
+    assert shop.payment(payment_id)["status"] == "success"
+    assert page.evaluate("document.body.style.overflow") == ""
+    page.screenshot(path=shots / "sdk-merchant-after-success.png")
+
+
+def test_declined_payment_calls_on_failure_keeps_the_modal_and_retry_pays_again(
+    page: Page, merchant_site: str, failing_shop: Shop, shots: Path
+) -> None:
+    # GIVEN a bank that declines
+    order_id = failing_shop.create_order(150000)
+    frame = open_checkout_on_merchant_page(page, merchant_site, failing_shop, order_id)
+    expect(frame.locator('[data-test-id="order-amount"]')).to_have_text("₹1,500.00")
+
+    # WHEN the shopper pays
+    pay_by_upi(frame)
+
+    # THEN onFailure is called, the modal stays and shows the error with a retry
+    page.wait_for_function("window.events.length >= 1", timeout=SETTLE_TIMEOUT_MS)
+    error_state = frame.locator('[data-test-id="error-state"]')
+    expect(error_state).to_be_visible()
+    expect(error_state).to_contain_text("Payment Failed")
+    expect(frame.locator('[data-test-id="error-message"]')).to_have_text("Payment processing failed")
+    expect(page.locator('[data-test-id="payment-modal"]')).to_be_visible()
+    first = merchant_events(page)
+    assert first[0]["type"] == "failure"
+    assert first[0]["data"]["error"] == "Payment processing failed"
+    assert failing_shop.payment(first[0]["data"]["paymentId"])["status"] == "failed"
+    page.screenshot(path=shots / "sdk-modal-failed.png")
+
+    # WHEN the shopper tries again THEN the form is back and a second payment is made
+    frame.locator('[data-test-id="retry-button"]').click()
+    expect(frame.locator('[data-test-id="upi-form"]')).to_be_visible()
+    expect(frame.locator('[data-test-id="vpa-input"]')).to_have_value("shopper@upi")
+    frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+    page.wait_for_function("window.events.length >= 2", timeout=SETTLE_TIMEOUT_MS)
+    second = merchant_events(page)[1]
+    assert second["type"] == "failure"
+    assert second["data"]["paymentId"] != first[0]["data"]["paymentId"]
+    expect(page.locator('[data-test-id="payment-modal"]')).to_be_visible()
+
+
+@pytest.mark.parametrize("how", ["close-button", "overlay", "escape-in-checkout", "escape-on-page"])
+def test_dismissing_the_modal_calls_on_close(
+    page: Page, merchant_site: str, shop: Shop, shots: Path, how: str
+) -> None:
+    # GIVEN an open modal with the checkout loaded
+    frame = open_checkout_on_merchant_page(page, merchant_site, shop, shop.create_order())
+    expect(frame.locator('[data-test-id="method-upi"]')).to_be_visible()
+
+    # WHEN the shopper dismisses it
+    if how == "close-button":
+        page.locator('[data-test-id="close-modal-button"]').click()
+    elif how == "overlay":
+        page.mouse.click(8, 8)  # outside .modal-content, on the overlay
+    elif how == "escape-in-checkout":
+        frame.locator('[data-test-id="method-upi"]').focus()
+        page.keyboard.press("Escape")
+    else:
+        page.locator('[data-test-id="close-modal-button"]').focus()
+        page.keyboard.press("Escape")
+
+    # THEN the modal is gone, onClose ran once and the page is restored
+    expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0)
+    assert merchant_events(page) == [{"type": "close"}]
+    assert page.evaluate("document.body.style.overflow") == ""
+
+
+def test_keyboard_focus_stays_inside_the_open_modal(page: Page, merchant_site: str, shop: Shop) -> None:
+    frame = open_checkout_on_merchant_page(page, merchant_site, shop, shop.create_order())
+    expect(frame.locator('[data-test-id="method-upi"]')).to_be_visible()
+    inside = "document.getElementById('payment-gateway-modal').contains(document.activeElement)"
+    for key in ["Tab"] * 8 + ["Shift+Tab"] * 8:
+        page.keyboard.press(key)
+        assert page.evaluate(inside), f"focus left the modal after {key}"
+
+
+def test_forged_messages_from_the_merchant_page_are_ignored(
+    page: Page, merchant_site: str, shop: Shop
+) -> None:
+    # GIVEN an open modal
+    frame = open_checkout_on_merchant_page(page, merchant_site, shop, shop.create_order())
+    expect(frame.locator('[data-test-id="method-upi"]')).to_be_visible()
+
+    # WHEN a script on the merchant page posts checkout messages itself
+    page.evaluate(
+        """() => new Promise((resolve) => {
+            window.addEventListener('message', (event) => { if (event.data === 'sentinel') resolve(); });
+            window.postMessage({type: 'payment_success', data: {paymentId: 'pay_forgedforgedforg'}}, '*');
+            window.postMessage({type: 'payment_failed', data: {error: 'forged'}}, '*');
+            window.postMessage({type: 'close_modal'}, '*');
+            window.postMessage('sentinel', '*');  // delivered after the forged ones: they were handled
+        })"""
+    )
+
+    # THEN no callback ran and the modal is still open
+    assert merchant_events(page) == []
+    expect(page.locator('[data-test-id="payment-modal"]')).to_be_visible()
+
+
+def test_card_payment_on_the_standalone_page(page: Page, shop: Shop, shots: Path) -> None:
+    order_id = shop.create_order(150000)
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    container = page.locator('[data-test-id="checkout-container"]')
+    expect(container.locator('[data-test-id="order-summary"]')).to_contain_text("Complete Payment")
+    expect(page.locator('[data-test-id="order-amount"]')).to_have_text("₹1,500.00")
+    expect(page.locator('[data-test-id="order-id"]')).to_have_text(order_id)
+    expect(page.locator('[data-test-id="method-upi"]')).to_have_attribute("data-method", "upi")
+    expect(page.locator('[data-test-id="method-card"]')).to_have_attribute("data-method", "card")
+    page.screenshot(path=shots / "page-methods.png")
+
+    page.locator('[data-test-id="method-card"]').click()
+    card_form = page.locator('[data-test-id="card-form"]')
+    card_form.locator('[data-test-id="card-number-input"]').fill("4111111111111111")
+    expect(card_form.locator('[data-test-id="card-number-input"]')).to_have_value("4111 1111 1111 1111")
+    card_form.locator('[data-test-id="expiry-input"]').fill("12/30")
+    card_form.locator('[data-test-id="cvv-input"]').fill("123")
+    card_form.locator('[data-test-id="cardholder-name-input"]').fill("Asha Rao")
+    page.screenshot(path=shots / "page-card-filled.png")
+    card_form.locator('[data-test-id="pay-button"]').click()
+
+    expect(page.locator('[data-test-id="processing-state"]')).to_be_visible()
+    expect(page.locator('[data-test-id="processing-message"]')).to_have_text("Processing payment...")
+    page.screenshot(path=shots / "page-processing.png")
+    success = page.locator('[data-test-id="success-state"]')
+    expect(success).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+    expect(success).to_contain_text("Payment Successful!")
+    expect(page.locator('[data-test-id="success-message"]')).to_be_visible()
+    payment_id = page.locator('[data-test-id="payment-id"]').inner_text()
+    payment = shop.payment(payment_id)
+    assert (payment["status"], payment["method"], payment["card_last4"]) == ("success", "card", "1111")
+    page.screenshot(path=shots / "page-success.png")
+
+
+def test_keyboard_only_upi_payment(page: Page, shop: Shop) -> None:
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={shop.create_order()}")
+    expect(page.locator('[data-test-id="method-upi"]')).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator('[data-test-id="method-upi"]')).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-test-id="vpa-input"]')).to_be_focused()
+    page.keyboard.type("keyboard.user@okaxis")
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-test-id="success-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+
+
+def test_invalid_details_are_shown_next_to_fields_without_any_request(
+    page: Page, shop: Shop, shots: Path
+) -> None:
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={shop.create_order()}")
+    expect(page.locator('[data-test-id="method-upi"]')).to_be_visible()
+    payment_posts: list[Request] = []
+    page.on("request", lambda request: payment_posts.append(request) if request.method == "POST" else None)
+
+    # UPI: a VPA the server would reject
+    pay_by_upi(page, vpa="not-a-vpa")
+    expect(page.locator('[data-test-id="vpa-error"]')).to_have_text("Enter a valid UPI ID, like name@bank")
+    expect(page.locator('[data-test-id="vpa-input"]')).to_have_attribute("aria-invalid", "true")
+    page.screenshot(path=shots / "page-upi-invalid.png")
+
+    # Card: bad Luhn, month 13, short CVV, no name; then a past expiry
+    page.locator('[data-test-id="method-card"]').click()
+    card_form = page.locator('[data-test-id="card-form"]')
+    card_form.locator('[data-test-id="card-number-input"]').fill("4111 1111 1111 1112")
+    card_form.locator('[data-test-id="expiry-input"]').fill("13/30")
+    card_form.locator('[data-test-id="cvv-input"]').fill("12")
+    card_form.locator('[data-test-id="pay-button"]').click()
+    expect(card_form.locator('[data-test-id="card-number-error"]')).to_have_text("Enter a valid card number")
+    expect(card_form.locator('[data-test-id="expiry-error"]')).to_have_text("Enter a month between 01 and 12")
+    expect(card_form.locator('[data-test-id="cvv-error"]')).to_have_text("CVV is 3 or 4 digits")
+    name_error = card_form.locator('[data-test-id="cardholder-name-error"]')
+    expect(name_error).to_have_text("Enter the name on the card")
+    page.screenshot(path=shots / "page-card-invalid.png")
+    card_form.locator('[data-test-id="expiry-input"]').fill("01/20")
+    card_form.locator('[data-test-id="pay-button"]').click()
+    expect(card_form.locator('[data-test-id="expiry-error"]')).to_have_text("This card has expired")
+    assert payment_posts == []
+
+    # Corrected details do reach the API (so the check above could have failed)
+    card_form.locator('[data-test-id="card-number-input"]').fill("5555 5555 5555 4444")
+    card_form.locator('[data-test-id="expiry-input"]').fill("12/30")
+    card_form.locator('[data-test-id="cvv-input"]').fill("123")
+    card_form.locator('[data-test-id="cardholder-name-input"]').fill("Asha Rao")
+    with page.expect_request(lambda request: request.method == "POST" and "/payments/public" in request.url):
+        card_form.locator('[data-test-id="pay-button"]').click()
+
+
+def test_unknown_order_shows_a_clear_error(page: Page, shop: Shop, shots: Path) -> None:
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id=order_DoesNotExist0000")
+    error_state = page.locator('[data-test-id="error-state"]')
+    expect(error_state).to_be_visible()
+    expect(error_state).to_contain_text("Order not found")  # the API's description
+    expect(page.locator('[data-test-id="error-message"]')).to_contain_text("does not match any order")
+    expect(page.locator('[data-test-id="retry-button"]')).to_be_hidden()
+    expect(page.locator('[data-test-id="payment-methods"]')).to_be_hidden()
+    page.screenshot(path=shots / "page-order-not-found.png")
+
+
+def test_demo_shop_pays_through_the_modal_at_phone_width(
+    browser: Any, live_stack: LiveStack, built_widget: Path, shots: Path
+) -> None:
+    context = browser.new_context(viewport=MOBILE_VIEWPORT, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_stack.checkout_url}/demo")
+        page.screenshot(path=shots / "demo-shop-360.png", full_page=True)
+        page.locator('[data-test-id="demo-pay-button"]').click()
+        frame = page.frame_locator('[data-test-id="payment-iframe"]')
+        frame.locator('[data-test-id="method-card"]').click()
+        expect(frame.locator('[data-test-id="card-form"]')).to_be_visible()
+        no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth"
+        assert frame.locator("body").evaluate(f"() => {no_sideways_scroll}")
+        page.screenshot(path=shots / "demo-modal-card-360.png")
+        frame.locator('[data-test-id="method-upi"]').click()
+        frame.locator('[data-test-id="vpa-input"]').fill("demo@upi")
+        frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+        expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
+        expect(page.locator('[data-test-id="demo-result"]')).to_contain_text("succeeded")
+        assert page.evaluate(no_sideways_scroll)
+        page.screenshot(path=shots / "demo-shop-paid-360.png", full_page=True)
+    finally:
+        context.close()
