@@ -1,0 +1,236 @@
+"""Pollers send the events Lambda would send and honour batchItemFailures like event source mappings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from local_runtime.pollers import (
+    SqsPoller,
+    StreamPoller,
+    component_name,
+    failed_item_ids,
+    sqs_event,
+    stream_event,
+)
+from local_runtime.provision import provision
+from local_runtime.template import FunctionSpec, Template, load_template
+
+SPEC = FunctionSpec("ProcessPaymentFunction", "functions.process_payment.app", "handler", 15, 512, {})
+
+
+def test_component_names_follow_the_event_source() -> None:
+    assert component_name("PaymentsQueue", "SQS") == "payments-worker"
+    assert component_name("WebhookLogsStream", "DynamoDB") == "webhook-logs-stream"
+
+
+def test_sqs_event_has_the_lambda_shape() -> None:
+    message = {
+        "MessageId": "m1",
+        "ReceiptHandle": "r1",
+        "Body": '{"payment_id":"pay_1"}',
+        "MD5OfBody": "abc",
+        "Attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1700000000000"},
+        "MessageAttributes": {"kind": {"StringValue": "payment", "DataType": "String"}},
+    }
+    (record,) = sqs_event([message], "arn:aws:sqs:us-east-1:1:payments")["Records"]
+    assert record["messageId"] == "m1"
+    assert record["receiptHandle"] == "r1"
+    assert record["body"] == '{"payment_id":"pay_1"}'
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert record["messageAttributes"]["kind"] == {
+        "stringValue": "payment",
+        "binaryValue": None,
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": "String",
+    }
+    assert record["md5OfBody"] == "abc"
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"] == "arn:aws:sqs:us-east-1:1:payments"
+    assert record["awsRegion"] == "us-east-1"
+
+
+def test_stream_event_has_the_lambda_shape_with_json_values() -> None:
+    raw = {
+        "eventID": "e1",
+        "eventName": "MODIFY",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "us-east-1",
+        "dynamodb": {
+            "ApproximateCreationDateTime": dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            "Keys": {"id": {"S": "pay_1"}},
+            "NewImage": {"id": {"S": "pay_1"}, "status": {"S": "success"}, "blob": {"B": b"\x01"}},
+            "OldImage": {"id": {"S": "pay_1"}, "status": {"S": "pending"}},
+            "SequenceNumber": "100",
+            "SizeBytes": 40,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        },
+    }
+    (record,) = stream_event([raw], "arn:stream")["Records"]
+    assert record["eventID"] == "e1"
+    assert record["eventName"] == "MODIFY"
+    assert record["eventSource"] == "aws:dynamodb"
+    assert record["eventSourceARN"] == "arn:stream"
+    image = record["dynamodb"]
+    assert image["ApproximateCreationDateTime"] == 1767225600
+    assert image["NewImage"]["blob"] == {"B": "AQ=="}
+    assert image["OldImage"]["status"] == {"S": "pending"}
+    assert image["SequenceNumber"] == "100"
+    assert image["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    json.dumps(record)  # exactly what Lambda would hand over: plain JSON
+
+
+def test_failed_item_ids_are_taken_as_reported() -> None:
+    assert failed_item_ids(None, ["a", "b"]) == set()
+    assert failed_item_ids({"batchItemFailures": []}, ["a", "b"]) == set()
+    assert failed_item_ids({"batchItemFailures": [{"itemIdentifier": "b"}]}, ["a", "b"]) == {"b"}
+
+
+def test_an_invalid_failure_report_fails_the_whole_batch() -> None:
+    assert failed_item_ids({"batchItemFailures": [{"itemIdentifier": "zzz"}]}, ["a", "b"]) == {"a", "b"}
+    assert failed_item_ids({"batchItemFailures": [{}]}, ["a", "b"]) == {"a", "b"}
+
+
+def _queue_counts(sqs: Any, url: str) -> tuple[int, int]:
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]), int(
+        attributes["ApproximateNumberOfMessagesNotVisible"]
+    )
+
+
+def test_sqs_poller_deletes_only_the_messages_not_reported_as_failed(aws: dict[str, Any]) -> None:
+    # GIVEN three messages on the payments queue and a handler that fails the second
+    queue = aws["physical"]["PaymentsQueue"]
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    for index in range(3):
+        sqs.send_message(QueueUrl=queue["Ref"], MessageBody=json.dumps({"n": index}))
+    seen: list[dict[str, Any]] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.extend(event["Records"])
+        failed = [r["messageId"] for r in event["Records"] if json.loads(r["body"])["n"] == 1]
+        return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+    poller = SqsPoller(
+        "payments-worker",
+        SPEC,
+        handler,
+        {"BatchSize": 10, "FunctionResponseTypes": ["ReportBatchItemFailures"]},
+        queue["Ref"],
+        queue["Arn"],
+        concurrency=1,
+    )
+    # WHEN it polls once and the batch finishes
+    poller.poll_once()
+    poller.join(timeout=10)
+    # THEN the failed message waits for its visibility timeout and the others are gone
+    assert len(seen) == 3
+    assert _queue_counts(sqs, queue["Ref"]) == (0, 1)
+    assert poller.stats.retried == 1
+
+
+@pytest.fixture(scope="module")
+def streams_emulator() -> Iterator[dict[str, Any]]:
+    """moto as a server: its in-process mock does not serve DynamoDB Streams."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {
+            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }.items():
+            patch.setenv(name, value)
+        patch.delenv("AWS_PROFILE", raising=False)
+        template = Template(load_template(), stack_name="pollers", environ={})
+        yield {"physical": provision(template)}
+    server.stop()
+
+
+def test_stream_poller_retries_from_the_first_failed_record(streams_emulator: dict[str, Any]) -> None:
+    # GIVEN three new payments and a handler that fails the second record once
+    table = streams_emulator["physical"]["PaymentsTable"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    for index in range(3):
+        dynamodb.put_item(
+            TableName=table["Ref"],
+            Item={
+                "id": {"S": f"pay_{index}"},
+                "merchant_id": {"S": "m"},
+                "created_at": {"S": f"2026-01-0{index + 1}"},
+            },
+        )
+    batches: list[list[str]] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        ids = [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
+        batches.append(ids)
+        if len(batches) == 1:
+            second = event["Records"][1]["dynamodb"]["SequenceNumber"]
+            return {"batchItemFailures": [{"itemIdentifier": second}]}
+        return {"batchItemFailures": []}
+
+    poller = StreamPoller(
+        "payments-stream",
+        SPEC,
+        handler,
+        {
+            "BatchSize": 50,
+            "StartingPosition": "TRIM_HORIZON",
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
+        table["StreamArn"],
+    )
+    # WHEN it polls until nothing is left
+    for _ in range(5):
+        poller.poll_once()
+    # THEN the first record was checkpointed and the retry started at the failed one
+    assert batches == [["pay_0", "pay_1", "pay_2"], ["pay_1", "pay_2"]]
+    (shard,) = poller.shards.values()
+    assert shard.buffer == []
+
+
+def test_stream_poller_retries_the_whole_batch_after_an_exception_and_bisects(
+    streams_emulator: dict[str, Any],
+) -> None:
+    table = streams_emulator["physical"]["RefundsTable"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    for index in range(4):
+        dynamodb.put_item(
+            TableName=table["Ref"],
+            Item={"id": {"S": f"rfnd_{index}"}, "payment_id": {"S": "p"}, "created_at": {"S": f"t{index}"}},
+        )
+    batches: list[int] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        batches.append(len(event["Records"]))
+        if len(batches) == 1:
+            raise RuntimeError("transient")
+
+    poller = StreamPoller(
+        "refunds-stream",
+        SPEC,
+        handler,
+        {
+            "BatchSize": 50,
+            "BisectBatchOnFunctionError": True,
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
+        table["StreamArn"],
+    )
+    for _ in range(5):
+        poller.poll_once()
+    assert batches[:2] == [4, 2]
+    assert sum(batches[1:]) == 4
