@@ -143,7 +143,7 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._serve()
 
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_GET
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = do_GET
 
     def _serve(self) -> None:
         started = time.perf_counter()
@@ -155,7 +155,7 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
             self._send_json(404, NOT_FOUND)
         elif self.command == "OPTIONS":
             self._send_preflight()
-        elif self.command not in self.server.routes.methods[matched[0]]:
+        elif self._method() not in self.server.routes.methods[matched[0]]:
             self._send_json(400, METHOD_NOT_ALLOWED)
         else:
             self._invoke(matched[0], matched[1], body)
@@ -163,9 +163,13 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
             "%s %s %s %.0fms", self.command, self.path, self._status, (time.perf_counter() - started) * 1000
         )
 
+    def _method(self) -> str:
+        # HEAD is answered as GET without the body, as HTTP servers do.
+        return "GET" if self.command == "HEAD" else self.command
+
     def _invoke(self, resource: str, parameters: dict[str, str], body: bytes) -> None:
         event = build_event(
-            method=self.command,
+            method=self._method(),
             raw_path=self.path,
             resource=resource,
             path_parameters=parameters,

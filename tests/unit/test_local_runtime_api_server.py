@@ -161,3 +161,17 @@ def test_preflight_is_answered_from_the_cors_settings(server: Any) -> None:
     assert headers["Access-Control-Allow-Methods"] == "GET,POST,OPTIONS"
     assert headers["Access-Control-Max-Age"] == "600"
     assert received == []
+
+
+def test_trace_on_a_known_path_is_a_bad_request_not_501(server: Any) -> None:
+    url, _ = server
+    status, _, body = _request(f"{url}/health", "TRACE")
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "BAD_REQUEST_ERROR"
+
+
+def test_head_is_answered_as_get_without_a_body(server: Any) -> None:
+    url, received = server
+    status, headers, body = _request(f"{url}/health", "HEAD")
+    assert (status, body) == (201, b"")
+    assert received[0]["httpMethod"] == "GET"
