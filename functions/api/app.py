@@ -6,18 +6,35 @@ import functools
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, CORSConfig, Response
-
-from gateway.errors import BadRequestError, GatewayError
+from chalice.app import Request
+from gateway.errors import BadRequestError, GatewayError, NotFoundError
 from gateway.services import jobs, merchants, orders, payments, refunds, webhook_logs
 from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
 
-app = Chalice(app_name="payment-gateway")
+class PerThreadRequestChalice(Chalice):
+    """Chalice keeps the current request on the app object. Lambda serves one request per container at
+    a time, but the local runtime serves many threads with one app, so the request is kept per thread."""
+
+    _local = threading.local()
+
+    @property
+    def current_request(self) -> Request | None:
+        request: Request | None = getattr(self._local, "request", None)
+        return request
+
+    @current_request.setter
+    def current_request(self, value: Request | None) -> None:
+        self._local.request = value
+
+
+app = PerThreadRequestChalice(app_name="payment-gateway")
 app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
 
@@ -64,8 +81,14 @@ def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Calla
     return decorator
 
 
+def current_request() -> Request:
+    request = app.current_request
+    assert request is not None, "only called while handling a request"
+    return request
+
+
 def json_body() -> Any:
-    raw = app.current_request.raw_body
+    raw = current_request().raw_body
     if not raw or not raw.strip():
         return None
     try:
@@ -75,25 +98,23 @@ def json_body() -> Any:
 
 
 def credentials() -> Credentials:
-    headers = app.current_request.headers
+    headers = current_request().headers
     return Credentials.from_headers(headers.get("x-api-key"), headers.get("x-api-secret"))
 
 
 def idempotency_key() -> str | None:
-    key: str | None = app.current_request.headers.get("idempotency-key")
+    key: str | None = current_request().headers.get("idempotency-key")
     return key
 
 
 def query(name: str) -> str | None:
-    params = app.current_request.query_params or {}
-    value: str | None = params.get(name)
+    params = current_request().query_params
+    value: str | None = params.get(name) if params else None
     return value
 
 
 def test_endpoints_enabled() -> None:
     if os.environ.get("TEST_ENDPOINTS") != "true":
-        from gateway.errors import NotFoundError
-
         raise NotFoundError("Route not found")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,13 +23,16 @@ UNIT_ENVIRONMENT = {
 }
 
 
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """GIVEN an empty AWS account with the stack's tables, queues and state machine."""
+@pytest.fixture(scope="session")
+def aws_session() -> Iterator[dict[str, Any]]:
+    """An emulated AWS account with the stack's tables, queues and state machine, made once per session.
+
+    Tests isolate themselves by working as a merchant of their own (see `api`), not by resetting the account.
+    """
+    saved = dict(os.environ)
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in UNIT_ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
+        os.environ.pop(name, None)
+    os.environ.update(UNIT_ENVIRONMENT)
     from gateway import config
     from gateway.data import aws_clients, models
 
@@ -38,25 +43,26 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
         template = Template.from_environment()
         physical = provision(template)
         environment = template.function_environment(template.function("ApiFunction"), physical)
-        for name, value in environment.items():
-            monkeypatch.setenv(name, value)
+        os.environ.update(environment)
         config.get_settings.cache_clear()
         aws_clients._clients.clear()
         models._bound_prefix = None
         for model in models.ALL_MODELS:
             model._connection = None
         yield {"physical": physical, "environment": environment}
-        config.get_settings.cache_clear()
-        aws_clients._clients.clear()
-        models._bound_prefix = None
+    config.get_settings.cache_clear()
+    aws_clients._clients.clear()
+    models._bound_prefix = None
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture
-def test_merchant(aws: dict[str, Any]) -> dict[str, str]:
-    from gateway.services.merchants import seed_test_merchant
+def aws(aws_session: dict[str, Any]) -> dict[str, Any]:
+    from gateway import config
 
-    seed_test_merchant()
-    return {"api_key": "key_test_abc123", "api_secret": "secret_test_xyz789"}
+    config.get_settings.cache_clear()
+    return aws_session
 
 
 @pytest.fixture
@@ -70,6 +76,14 @@ def client(aws: dict[str, Any]) -> Iterator[Any]:
 
 
 @pytest.fixture
+def test_merchant(aws: dict[str, Any]) -> dict[str, str]:
+    from gateway.services.merchants import seed_test_merchant
+
+    seed_test_merchant()
+    return {"api_key": "key_test_abc123", "api_secret": "secret_test_xyz789"}
+
+
+@pytest.fixture
 def auth(test_merchant: dict[str, str]) -> dict[str, str]:
     return {
         "X-Api-Key": test_merchant["api_key"],
@@ -78,10 +92,79 @@ def auth(test_merchant: dict[str, str]) -> dict[str, str]:
     }
 
 
-def json_of(response: Any) -> Any:
-    import json
+class Api:
+    """A thin JSON wrapper over Chalice's in-process test client, acting as one merchant."""
 
-    return json.loads(response.body)
+    def __init__(self, client: Any, headers: dict[str, str], merchant: dict[str, str] | None = None) -> None:
+        self.client = client
+        self.headers = headers
+        self.merchant = merchant or {}
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        raw: str | None = None,
+    ) -> tuple[int, Any, dict[str, str]]:
+        merged = {**self.headers, **(headers or {})}
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        response = self.client.http.request(method, path, headers=merged, body=payload or b"")
+        parsed = json.loads(response.body) if response.body else None
+        return response.status_code, parsed, response.headers
+
+    def create_order(self, amount: int = 50000, **extra: Any) -> dict[str, Any]:
+        status, body, _ = self.call("POST", "/api/v1/orders", {"amount": amount, **extra})
+        assert status == 201, body
+        return dict(body)
+
+    def create_upi_payment(self, order_id: str | None = None, vpa: str = "user@paytm") -> dict[str, Any]:
+        order_id = order_id or self.create_order()["id"]
+        payload = {"order_id": order_id, "method": "upi", "vpa": vpa}
+        status, body, _ = self.call("POST", "/api/v1/payments", payload)
+        assert status == 201, body
+        return dict(body)
 
 
-os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+def merchant_api(client: Any) -> Api:
+    """A merchant of its own (with a password), so a test sees only its own data."""
+    from gateway.services.merchants import create_merchant
+
+    merchant = create_merchant("Shop", f"shop-{uuid.uuid4().hex[:12]}@example.com", password="correct horse")
+    headers = {
+        "X-Api-Key": merchant["api_key"],
+        "X-Api-Secret": merchant["api_secret"],
+        "Content-Type": "application/json",
+    }
+    return Api(client, headers, merchant)
+
+
+@pytest.fixture
+def api(client: Any) -> Api:
+    return merchant_api(client)
+
+
+@pytest.fixture
+def other_api(client: Any) -> Api:
+    """A second merchant, for tenancy checks."""
+    return merchant_api(client)
+
+
+@pytest.fixture
+def test_merchant_api(client: Any, auth: dict[str, str]) -> Api:
+    return Api(client, auth)
+
+
+def settle(payment_id: str) -> None:
+    """Run the payment worker's use case directly (test mode: success unless told otherwise)."""
+    from gateway.services.settlement import process_payment
+
+    process_payment({"payment_id": payment_id})
+
+
+@pytest.fixture
+def successful_payment(api: Api) -> dict[str, Any]:
+    payment = api.create_upi_payment()
+    settle(payment["id"])
+    return payment

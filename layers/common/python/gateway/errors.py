@@ -88,4 +88,4 @@ class ConflictError(Exception):
 
 
 class PermanentDeliveryError(Exception):
-    """A worker message can never succeed (malformed, unknown id); retrying it would only fill the DLQ later."""
+    """A worker message can never succeed (malformed, unknown id); retrying would only fill the DLQ."""

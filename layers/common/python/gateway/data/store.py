@@ -144,7 +144,7 @@ def transition(model: M, actions: list[Any], condition: Condition) -> M:
 def _shared_connection() -> Connection:
     global _connection
     if _connection is None:
-        _connection = Connection(region=MerchantModel.Meta.region)
+        _connection = Connection(region=getattr(MerchantModel.Meta, "region", None))
     return _connection
 
 

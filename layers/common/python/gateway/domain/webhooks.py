@@ -20,7 +20,7 @@ WEBHOOK_TEST = "webhook.test"
 
 MAX_ATTEMPTS = 5
 RESPONSE_BODY_LIMIT = 1000
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - a format marker, not a secret
 
 
 @dataclass(frozen=True)
@@ -68,9 +68,7 @@ def standard_webhooks_signature(key: bytes, message_id: str, timestamp: int, bod
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def signature_headers(
-    secrets: list[str], message_id: str, timestamp: int, body: bytes
-) -> dict[str, str]:
+def signature_headers(secrets: list[str], message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     """Headers for one attempt. `secrets` is newest first; during rotation the older one signs too."""
     headers = {
         "Content-Type": "application/json",

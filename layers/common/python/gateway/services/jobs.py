@@ -61,5 +61,5 @@ class DatabaseDisconnected(ServiceUnavailableError):
     def __init__(self) -> None:
         super().__init__("Database unreachable")
 
-    def to_body(self) -> dict[str, Any]:  # type: ignore[override]
+    def to_body(self) -> dict[str, Any]:
         return {"status": "unhealthy", "database": "disconnected", "timestamp": now_iso()}

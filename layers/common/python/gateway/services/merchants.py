@@ -31,7 +31,16 @@ def seed_test_merchant() -> bool:
     """Create the test merchant if it is missing (idempotent). True when it was created now."""
     now = now_iso()
     merchant = MerchantModel(
-        TEST_MERCHANT_ID, webhook_url=None, is_active=True, created_at=now, updated_at=now, **TEST_MERCHANT
+        TEST_MERCHANT_ID,
+        name=TEST_MERCHANT["name"],
+        email=TEST_MERCHANT["email"],
+        api_key=TEST_MERCHANT["api_key"],
+        api_secret=TEST_MERCHANT["api_secret"],
+        webhook_secret=TEST_MERCHANT["webhook_secret"],
+        webhook_url=None,
+        is_active=True,
+        created_at=now,
+        updated_at=now,
     )
     return store.put_merchant_if_absent(merchant)
 
@@ -113,9 +122,8 @@ def webhook_config(credentials: Credentials) -> dict[str, Any]:
 def update_webhook_config(credentials: Credentials, body: Any) -> dict[str, Any]:
     merchant = authenticated_merchant(credentials)
     url = validate_webhook_url(body)
-    store.update_merchant(
-        merchant, [MerchantModel.webhook_url.set(url or None), MerchantModel.updated_at.set(now_iso())]
-    )
+    url_action = MerchantModel.webhook_url.set(url) if url else MerchantModel.webhook_url.remove()
+    store.update_merchant(merchant, [url_action, MerchantModel.updated_at.set(now_iso())])
     return {"webhook_url": url, "webhook_secret": merchant.webhook_secret}
 
 

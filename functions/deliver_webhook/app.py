@@ -1,0 +1,12 @@
+"""SQS webhooks queue -> one signed delivery attempt, recorded, and the retry schedule answered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.services.delivery import deliver_webhook
+from gateway.transport.batches import process_sqs_batch
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_sqs_batch(event, deliver_webhook)
