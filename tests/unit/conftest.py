@@ -36,6 +36,9 @@ def aws_session() -> Iterator[dict[str, Any]]:
     from gateway import config
     from gateway.data import aws_clients, models
 
+    from local_runtime.moto_patches import serialize_dynamodb_data_calls
+
+    serialize_dynamodb_data_calls()
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         from local_runtime.provision import provision
         from local_runtime.template import Template
