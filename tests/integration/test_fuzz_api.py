@@ -35,7 +35,7 @@ FUZZ_DEADLINE_SECONDS = 540
 AUTHENTICATION_ERROR = {"code": "AUTHENTICATION_ERROR", "description": "Invalid API credentials"}
 HTTP_METHODS = ("get", "post", "put", "delete", "patch")
 # Methods no route of the gateway serves; OPTIONS (CORS preflight) and HEAD are answered for every route.
-NEVER_SERVED_METHODS = ("DELETE", "PATCH", "TRACE")
+NEVER_SERVED_METHODS = ("DELETE", "PATCH", "TRACE", "QUERY")
 
 
 def openapi_document() -> dict[str, Any]:
