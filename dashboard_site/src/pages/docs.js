@@ -101,6 +101,7 @@ const ENDPOINT_GROUPS = [
         body: { email: 'you@business.com', password: '••••••••' },
       },
       { method: 'GET', path: '/health', auth: false, summary: 'Service and database health.' },
+      { method: 'GET', path: '/api/v1/openapi.json', auth: false, summary: 'The OpenAPI 3 document of this API.' },
       { method: 'GET', path: '/api/v1/test/merchant', auth: false, summary: 'Test mode only: the seeded test merchant.' },
       { method: 'GET', path: '/api/v1/test/jobs/status', auth: false, summary: 'Test mode only: queue and worker status.' },
     ],

@@ -24,15 +24,21 @@ function setConfigStatus(message, tone = '') {
 }
 
 // ---- configuration
-function showConfig(config) {
+let urlEdited = false;
+
+function showConfig(config, { keepTypedUrl = false } = {}) {
   savedUrl = config.webhook_url ?? '';
-  urlInput.value = savedUrl;
+  // The first load can land after the merchant started typing: never overwrite their input.
+  if (!(keepTypedUrl && urlEdited)) {
+    urlInput.value = savedUrl;
+    urlEdited = false;
+  }
   secretOutput.textContent = config.webhook_secret ?? '—';
 }
 
 async function loadConfig() {
   try {
-    showConfig(await session.api.get('/api/v1/webhooks/config'));
+    showConfig(await session.api.get('/api/v1/webhooks/config'), { keepTypedUrl: true });
   } catch (error) {
     setConfigStatus(error.message, 'bad');
   }
@@ -238,6 +244,7 @@ if (session) {
     if (urlInput.value.trim()) validateUrlField();
   });
   urlInput.addEventListener('input', () => {
+    urlEdited = true;
     if (urlInput.getAttribute('aria-invalid') === 'true') validateUrlField();
   });
   byTestId('regenerate-secret-button').addEventListener('click', (event) => regenerateSecret(event.currentTarget));
