@@ -161,7 +161,7 @@ def start(wait_deadline: float = STARTUP_DEADLINE_SECONDS) -> float:
     STATE_DIR.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     print(f"localstack: starting in host mode on {endpoint_url()} (log: {LOG_FILE})")
-    with LOG_FILE.open("ab") as log:
+    with LOG_FILE.open("wb") as log:  # a fresh log per start: LocalStack logs every request
         process = subprocess.Popen(  # noqa: S603 - fixed argv, our own interpreter
             [str(VENV_PYTHON), "-m", "localstack.runtime.main"],
             cwd=STATE_DIR,
@@ -200,7 +200,7 @@ def start(wait_deadline: float = STARTUP_DEADLINE_SECONDS) -> float:
     )
 
 
-def stop(deadline_seconds: float = 20.0) -> None:
+def stop(deadline_seconds: float = 15.0) -> None:
     pid = running_pid()
     if pid is None:
         print("localstack: not running")
