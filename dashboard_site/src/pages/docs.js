@@ -147,11 +147,14 @@ function renderEndpoint(endpoint, ctx) {
   );
 }
 
+// Each code block gets a slim bar with a copy button above it, so the button never covers code.
 function addCopyButtons() {
   for (const pre of document.querySelectorAll('pre.code')) {
     const button = el('button', { className: 'btn btn-ghost btn-sm copy-code', type: 'button' }, 'Copy');
     wireCopyButton(button, () => pre.querySelector('code').textContent);
-    pre.append(button);
+    const frame = el('div', { className: 'code-frame' }, el('div', { className: 'code-bar' }, button));
+    pre.replaceWith(frame);
+    frame.append(pre);
   }
 }
 
