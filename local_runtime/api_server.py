@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import sys
 import time
 import traceback
 import uuid
@@ -131,6 +132,13 @@ class ApiServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__(("127.0.0.1", port), _ApiRequestHandler)
         self.routes, self.spec, self.handler, self.stage, self.cors = routes, spec, handler, stage, cors
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError):
+            log.info("client %s went away before the answer was written", client_address[0])
+        else:
+            super().handle_error(request, client_address)
 
 
 class _ApiRequestHandler(BaseHTTPRequestHandler):

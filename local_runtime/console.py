@@ -52,13 +52,22 @@ class PrefixedStream:
         return self.target.encoding
 
 
+_STANDARD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
 class _Formatter(logging.Formatter):
-    """`name: message`, with the level only when it is worth attention."""
+    """`name: message key=value...`, with the level only when it is worth attention.
+
+    Structured fields passed with `extra=` are shown, so a line such as "dropping message" says why.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         text = super().format(record)
         level = "" if record.levelno <= logging.INFO else f"{record.levelname} "
-        return f"{level}{record.name}: {text}"
+        fields = " ".join(
+            f"{key}={value}" for key, value in vars(record).items() if key not in _STANDARD_ATTRIBUTES
+        )
+        return f"{level}{record.name}: {text}{' ' + fields if fields else ''}"
 
 
 def announce(line: str) -> None:

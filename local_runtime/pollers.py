@@ -133,6 +133,10 @@ class Poller:
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def request_stop(self) -> None:
         self._stop.set()
 
@@ -411,7 +415,9 @@ class Workers:
     def status(self) -> dict[str, Any]:
         return {
             "running": self.running,
-            "pollers": {name: vars(poller.stats) for name, poller in self.pollers.items()},
+            "pollers": {
+                name: {**vars(poller.stats), "alive": poller.alive} for name, poller in self.pollers.items()
+            },
         }
 
     def _beat(self) -> None:

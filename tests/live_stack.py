@@ -63,7 +63,9 @@ class LiveStack:
         self.control_url = f"http://127.0.0.1:{self.ports['CONTROL_PORT']}"
         self.aws_endpoint_url = ""
         self.environment: dict[str, str] = {}
-        self.log_path = ARTIFACTS / f"runtime-{name}.log"
+        self.stack_name = f"it-{name}-{secrets.token_hex(3)}"
+        # One log per instance: several pytest sessions may run at once.
+        self.log_path = ARTIFACTS / f"runtime-{self.stack_name}.log"
         self._extra_environment = environment or {}
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -74,7 +76,7 @@ class LiveStack:
         environment.update({name: str(port) for name, port in self.ports.items()})
         environment.update(
             {
-                "STACK_NAME": f"it-{self.name}-{secrets.token_hex(3)}",
+                "STACK_NAME": self.stack_name,
                 "PYTHONPATH": f"{REPO_ROOT / 'layers' / 'common' / 'python'}{os.pathsep}{REPO_ROOT}",
                 "PYTHONUNBUFFERED": "1",
             }

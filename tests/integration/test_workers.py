@@ -1,0 +1,76 @@
+"""Workers: job counters move, worker_status reflects reality, and stopping them loses nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from tests.integration.conftest import Merchant, Receiver, wait_for
+from tests.live_stack import LiveStack
+
+pytestmark = pytest.mark.integration
+
+
+def _jobs(stack: LiveStack) -> dict[str, Any]:
+    response = requests.get(f"{stack.api_url}/api/v1/test/jobs/status", timeout=30)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+@pytest.fixture
+def workers_restored(live_stack: LiveStack) -> Iterator[LiveStack]:
+    """Whatever a test does to the workers, the next test finds them running."""
+    yield live_stack
+    live_stack.start_workers()
+
+
+def test_job_counters_move_as_payments_settle(live_stack: LiveStack, merchant: Merchant) -> None:
+    # GIVEN the current counters
+    before = _jobs(live_stack)
+    assert set(before) == {"pending", "processing", "completed", "failed", "worker_status"}
+
+    # WHEN a payment is made and settles
+    payment = merchant.pay_upi(merchant.create_order()["id"]).json()
+    merchant.wait_for_payment_status(payment["id"])
+
+    # THEN the completed counter has grown
+    wait_for(lambda: _jobs(live_stack)["completed"] > before["completed"], 30, "completed to grow")
+
+
+def test_worker_status_turns_stopped_and_back(workers_restored: LiveStack) -> None:
+    stack = workers_restored
+    assert _jobs(stack)["worker_status"] == "running"
+    stack.stop_workers()
+    wait_for(lambda: _jobs(stack)["worker_status"] == "stopped", 60, "worker_status stopped")
+    stack.start_workers()
+    wait_for(lambda: _jobs(stack)["worker_status"] == "running", 30, "worker_status running")
+
+
+def test_stopping_and_restarting_workers_mid_flight_loses_no_payment(
+    workers_restored: LiveStack, merchant: Merchant, receiver_factory: Callable[..., Receiver]
+) -> None:
+    stack = workers_restored
+    receiver = merchant.use_receiver(receiver_factory)
+    # GIVEN payments in flight when the workers stop
+    payments = [merchant.pay_upi(merchant.create_order()["id"]).json() for _ in range(3)]
+    stack.stop_workers()
+    payments += [merchant.pay_upi(merchant.create_order()["id"]).json() for _ in range(3)]
+    assert all(p["status"] == "pending" for p in payments)
+
+    # WHEN the workers come back
+    stack.start_workers()
+
+    # THEN every payment settles, and each one is announced exactly once
+    for payment in payments:
+        assert merchant.wait_for_payment_status(payment["id"], timeout=60)["status"] == "success"
+    ids = {p["id"] for p in payments}
+    wait_for(
+        lambda: ids <= {e["payload"]["data"]["payment"]["id"] for e in receiver.events("payment.success")},
+        60,
+        "payment.success for every payment",
+    )
+    announced = [e["payload"]["data"]["payment"]["id"] for e in receiver.events("payment.success")]
+    assert sorted(announced) == sorted(ids)
