@@ -1,4 +1,4 @@
-"""Unit tests run the real services against moto in-process (mock_aws), tables made from template.yaml."""
+"""Unit tests run the real services in-process against moto's server, resources made from template.yaml."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 UNIT_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -36,23 +35,25 @@ def aws_session() -> Iterator[dict[str, Any]]:
     from gateway import config
     from gateway.data import aws_clients, models
 
+    from local_runtime.emulator import Emulator
     from local_runtime.moto_patches import serialize_dynamodb_data_calls
+    from local_runtime.provision import provision
+    from local_runtime.template import Template
 
     serialize_dynamodb_data_calls()
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
-        from local_runtime.provision import provision
-        from local_runtime.template import Template
-
-        template = Template.from_environment()
-        physical = provision(template)
-        environment = template.function_environment(template.function("ApiFunction"), physical)
-        os.environ.update(environment)
-        config.get_settings.cache_clear()
-        aws_clients._clients.clear()
-        models._bound_prefix = None
-        for model in models.ALL_MODELS:
-            model._connection = None
-        yield {"physical": physical, "environment": environment}
+    emulator = Emulator()  # moto's server on a loopback port, Step Functions execution on
+    emulator.start()
+    template = Template.from_environment()
+    physical = provision(template)
+    environment = template.function_environment(template.function("ApiFunction"), physical)
+    os.environ.update(environment)
+    config.get_settings.cache_clear()
+    aws_clients._clients.clear()
+    models._bound_prefix = None
+    for model in models.ALL_MODELS:
+        model._connection = None
+    yield {"physical": physical, "environment": environment}
+    emulator.stop()
     config.get_settings.cache_clear()
     aws_clients._clients.clear()
     models._bound_prefix = None
@@ -171,3 +172,20 @@ def successful_payment(api: Api) -> dict[str, Any]:
     payment = api.create_upi_payment()
     settle(payment["id"])
     return payment
+
+
+@pytest.fixture
+def pipeline(aws: dict[str, Any]) -> Any:
+    """The workers, driven in-process; starts from the streams' current end, so earlier tests do not leak in."""
+    from tests.unit.pipeline import Pipeline
+
+    return Pipeline(aws["physical"])
+
+
+@pytest.fixture
+def receiver() -> Iterator[Any]:
+    from tests.unit.pipeline import Receiver
+
+    endpoint = Receiver()
+    yield endpoint
+    endpoint.close()

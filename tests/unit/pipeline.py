@@ -1,0 +1,150 @@
+"""Drives the worker functions in-process the way Lambda's event source mappings would.
+
+Streams are read from where the previous pump stopped (shared for the whole session), queues are
+received without waiting; handlers get the exact Lambda event shapes and their batchItemFailures are
+honoured. A failed SQS message is made visible again at once (instead of after the visibility timeout),
+so redelivery and dead-lettering can be tested without waiting.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import boto3
+
+from local_runtime.pollers import failed_item_ids, sqs_event, stream_event
+
+STREAM_TABLES = ("PaymentsTable", "RefundsTable", "WebhookLogsTable")
+QUEUE_HANDLERS = {
+    "PaymentsQueue": "functions.process_payment.app",
+    "RefundsQueue": "functions.process_refund.app",
+    "WebhooksQueue": "functions.deliver_webhook.app",
+}
+
+
+class Pipeline:
+    def __init__(self, physical: dict[str, dict[str, str]]) -> None:
+        import importlib
+
+        self.physical = physical
+        self.dynamodb = boto3.client("dynamodb")
+        self.streams = boto3.client("dynamodbstreams")
+        self.sqs = boto3.client("sqs")
+        self.dispatch = importlib.import_module("functions.dispatch_events.app").handler
+        self.queue_handlers = {
+            logical: importlib.import_module(module).handler for logical, module in QUEUE_HANDLERS.items()
+        }
+        # Keyed by (stream ARN, shard id): moto gives every table's stream the same shard ids.
+        self.iterators: dict[tuple[str, str], str] = {}
+        for logical in STREAM_TABLES:
+            table = physical[logical]["Ref"]
+            arn = self.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+            for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+                iterator = self.streams.get_shard_iterator(
+                    StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+                # Skip what earlier tests wrote (moto's LATEST iterator never yields new records).
+                while True:
+                    response = self.streams.get_records(ShardIterator=iterator)
+                    iterator = response["NextShardIterator"]
+                    if not response["Records"]:
+                        break
+                self.iterators[(arn, shard["ShardId"])] = iterator
+
+    def pump_streams(self) -> int:
+        handled = 0
+        for (arn, shard_id), iterator in list(self.iterators.items()):
+            response = self.streams.get_records(ShardIterator=iterator)
+            records = response["Records"]
+            if not records:
+                self.iterators[(arn, shard_id)] = response["NextShardIterator"]
+                continue
+            result = self.dispatch(stream_event(records, arn), None)
+            failures = result.get("batchItemFailures") or []
+            if failures:
+                # Resume from the failed record, as Lambda's checkpointing does.
+                self.iterators[(arn, shard_id)] = self.streams.get_shard_iterator(
+                    StreamArn=arn,
+                    ShardId=shard_id,
+                    ShardIteratorType="AT_SEQUENCE_NUMBER",
+                    SequenceNumber=failures[0]["itemIdentifier"],
+                )["ShardIterator"]
+            else:
+                self.iterators[(arn, shard_id)] = response["NextShardIterator"]
+            handled += len(records)
+        return handled
+
+    def pump_queue(self, logical: str) -> int:
+        url, arn = self.physical[logical]["Ref"], self.physical[logical]["Arn"]
+        messages = self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"], MessageAttributeNames=["All"]
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        result = self.queue_handlers[logical](sqs_event(messages, arn), None)
+        failed = failed_item_ids(result, [m["MessageId"] for m in messages])
+        for message in messages:
+            if message["MessageId"] in failed:
+                self.sqs.change_message_visibility(
+                    QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                )
+            else:
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return len(messages)
+
+    def pump(self) -> int:
+        return self.pump_streams() + sum(self.pump_queue(logical) for logical in QUEUE_HANDLERS)
+
+    def run_until(self, condition: Callable[[], bool], timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError("pipeline did not reach the expected state in time")
+            if self.pump() == 0:
+                time.sleep(0.05)
+
+    def settle(self, rounds: int = 3) -> None:
+        """Pump until nothing moves for a few consecutive passes."""
+        quiet = 0
+        while quiet < rounds:
+            quiet = quiet + 1 if self.pump() == 0 else 0
+
+
+class Receiver:
+    """A merchant's webhook endpoint on loopback, recording every delivery with its raw body."""
+
+    def __init__(self, answers: list[int] | None = None) -> None:
+        self.deliveries: list[dict[str, Any]] = []
+        self.answers = list(answers or [])
+        self.default_status = 200
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                status = receiver.answers.pop(0) if receiver.answers else receiver.default_status
+                receiver.deliveries.append(
+                    {"at": time.monotonic(), "headers": dict(self.headers), "body": body, "status": status}
+                )
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"OK" if status < 300 else b"nope")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+
+    def events(self) -> list[str]:
+        return [json.loads(d["body"])["event"] for d in self.deliveries]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

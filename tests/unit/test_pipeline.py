@@ -1,0 +1,349 @@
+"""The asynchronous pipeline: outbox dispatch, settlement, signed webhooks and their retry schedule."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+import boto3
+import pytest
+from standardwebhooks import Webhook
+
+from gateway.data import store
+from gateway.data.models import MerchantModel, WebhookLogModel
+from gateway.services import delivery
+
+
+def logs_of(api):
+    return api.call("GET", "/api/v1/webhooks?limit=100")[1]["data"]
+
+
+def with_webhooks(api, receiver, rotate=True):
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    if rotate:  # a whsec_<base64> secret, so Standard Webhooks headers are sent too
+        return api.call("POST", "/api/v1/webhooks/regenerate-secret")[1]["webhook_secret"]
+    return api.call("GET", "/api/v1/webhooks/config")[1]["webhook_secret"]
+
+
+def test_payment_settles_and_every_event_arrives_signed(api, pipeline, receiver):
+    secret = with_webhooks(api, receiver)
+    payment = api.create_upi_payment()
+    pipeline.run_until(lambda: len(receiver.deliveries) == 3)
+    pipeline.settle()
+    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+    assert api.call("GET", f"/api/v1/payments/{payment['id']}")[1]["status"] == "success"
+    for delivered in receiver.deliveries:
+        body, headers = delivered["body"], delivered["headers"]
+        assert headers["X-Webhook-Signature"] == hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        # A Node receiver verifies JSON.stringify(req.body): compact re-serialization gives the same bytes.
+        assert json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False).encode() == body
+        envelope = Webhook(secret).verify(
+            body, {k: v for k, v in headers.items() if k.startswith("webhook-")}
+        )
+        assert envelope["data"]["payment"]["id"] == payment["id"] and isinstance(envelope["timestamp"], int)
+    assert {log["status"] for log in logs_of(api)} == {"success"}
+
+
+def test_card_failure_in_test_mode(api, pipeline, receiver, monkeypatch):
+    from gateway import config
+
+    monkeypatch.setenv("TEST_PAYMENT_SUCCESS", "false")
+    config.get_settings.cache_clear()
+    with_webhooks(api, receiver, rotate=False)
+    order = api.create_order()
+    card = {
+        "number": "4111111111111111",
+        "expiry_month": 12,
+        "expiry_year": 2099,
+        "cvv": "123",
+        "holder_name": "A",
+    }
+    payment = api.call("POST", "/api/v1/payments", {"order_id": order["id"], "method": "card", "card": card})[
+        1
+    ]
+    pipeline.run_until(lambda: "payment.failed" in receiver.events())
+    stored = api.call("GET", f"/api/v1/payments/{payment['id']}")[1]
+    assert stored["status"] == "failed" and stored["error_code"] == "PAYMENT_FAILED"
+    assert stored["error_description"] == "Payment processing failed"
+    failed_event = next(json.loads(d["body"]) for d in receiver.deliveries if b"payment.failed" in d["body"])
+    assert (
+        "4111111111111111" not in json.dumps(failed_event)
+        and failed_event["data"]["payment"]["card_last4"] == "1111"
+    )
+
+
+def test_redelivered_payment_message_changes_nothing(api, pipeline, receiver):
+    from gateway.services.settlement import process_payment
+
+    with_webhooks(api, receiver, rotate=False)
+    payment = api.create_upi_payment()
+    pipeline.run_until(lambda: "payment.success" in receiver.events())
+    pipeline.settle()
+    before = store.get_payment(payment["id"])
+    process_payment({"payment_id": payment["id"]})  # the same job, delivered again
+    pipeline.settle()
+    after = store.get_payment(payment["id"])
+    assert (after.status, after.updated_at) == (before.status, before.updated_at)
+    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+    assert len(logs_of(api)) == 3
+
+
+def test_redelivered_stream_record_creates_no_second_log(api, pipeline, receiver):
+    with_webhooks(api, receiver, rotate=False)
+    api.create_upi_payment()
+    # Capture the payment's INSERT record, then hand it to the dispatcher twice.
+    table = pipeline.physical["PaymentsTable"]["Ref"]
+    arn = pipeline.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    shard = next(key for key in pipeline.iterators if key[0] == arn)
+    records = pipeline.streams.get_records(ShardIterator=pipeline.iterators[shard])["Records"]
+    from local_runtime.pollers import stream_event
+
+    for _ in range(2):
+        pipeline.dispatch(stream_event(records, arn), None)
+    pipeline.run_until(lambda: "payment.success" in receiver.events())
+    pipeline.settle()
+    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+
+
+def test_refund_is_processed_with_events(api, pipeline, receiver, successful_payment):
+    with_webhooks(api, receiver, rotate=False)
+    refund = api.call("POST", f"/api/v1/payments/{successful_payment['id']}/refunds", {"amount": 1000})[1]
+    pipeline.run_until(lambda: "refund.processed" in receiver.events())
+    stored = api.call("GET", f"/api/v1/refunds/{refund['id']}")[1]
+    assert stored["status"] == "processed" and stored["processed_at"].endswith("Z")
+    refund_events = [json.loads(d["body"]) for d in receiver.deliveries if b'"refund.' in d["body"]]
+    assert sorted(e["event"] for e in refund_events) == ["refund.created", "refund.processed"]
+    assert all(e["data"]["refund"]["id"] == refund["id"] for e in refund_events)
+
+
+def test_no_webhook_url_means_no_log_and_nothing_sent(api, pipeline, receiver):
+    payment = api.create_upi_payment()
+    pipeline.run_until(lambda: store.get_payment(payment["id"]).status == "success")
+    pipeline.settle()
+    assert logs_of(api) == [] and receiver.deliveries == []
+
+
+def test_a_failed_queue_send_is_retried_from_the_stream_without_duplicates(
+    api, pipeline, receiver, monkeypatch
+):
+    from gateway.data import queues
+
+    with_webhooks(api, receiver, rotate=False)
+    real_send, calls = queues.send, {"n": 0}
+
+    def flaky_send(queue_url, body, delay_seconds=0, dedupe_id=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("SQS unreachable")
+        return real_send(queue_url, body, delay_seconds, dedupe_id)
+
+    monkeypatch.setattr(queues, "send", flaky_send)
+    payment = api.create_upi_payment()
+    pipeline.run_until(lambda: "payment.success" in receiver.events())
+    pipeline.settle()
+    assert calls["n"] > 1 and store.get_payment(payment["id"]).status == "success"
+    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+
+
+def test_poison_message_ends_in_the_dead_letter_queue(aws, pipeline):
+    sqs = boto3.client("sqs")
+    queue_url = aws["physical"]["PaymentsQueue"]["Ref"]
+    dlq_url = aws["physical"]["PaymentsDeadLetterQueue"]["Ref"]
+    sqs.send_message(QueueUrl=queue_url, MessageBody="{not json")
+    for _ in range(8):
+        pipeline.pump_queue("PaymentsQueue")
+    moved = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10).get("Messages", [])
+    assert [m["Body"] for m in moved] == ["{not json"]
+
+
+def test_jobs_status_counts_finished_jobs(api, pipeline):
+    before = api.call("GET", "/api/v1/test/jobs/status")[1]
+    payment = api.create_upi_payment()
+    pipeline.run_until(lambda: store.get_payment(payment["id"]).status == "success")
+    after = api.call("GET", "/api/v1/test/jobs/status")[1]
+    assert after["completed"] == before["completed"] + 1
+    assert set(after) == {"pending", "processing", "completed", "failed", "worker_status"}
+    assert after["worker_status"] == "stopped"  # nothing beats a heartbeat in unit tests
+    from gateway.services.jobs import record_worker_heartbeat
+
+    record_worker_heartbeat()
+    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+
+
+# ---------------------------------------------------------------- the retry schedule, attempt by attempt
+
+
+def failing_log(api, receiver, pipeline):
+    receiver.default_status = 500
+    with_webhooks(api, receiver, rotate=False)
+    log = api.call("POST", "/api/v1/webhooks/test")[1]
+    return log["id"]
+
+
+def test_attempts_follow_the_schedule_then_give_up_after_five(api, receiver, monkeypatch):
+    receiver.default_status = 503
+    with_webhooks(api, receiver, rotate=False)
+    log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
+    answers, started = [], []
+    monkeypatch.setattr(
+        delivery.workflows,
+        "report_attempt",
+        lambda token, output, failure=None: answers.append((output, failure)),
+    )
+    monkeypatch.setattr(
+        delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append((name, state))
+    )
+
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    assert started == [
+        (f"{log_id}-1", {"outcome": "retry", "log_id": log_id, "round": 1, "attempt": 2, "wait_seconds": 5})
+    ]
+    for attempt, wait in ((2, 10), (3, 15), (4, 20)):
+        delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": attempt, "task_token": "t"})
+        assert answers[-1] == (
+            {"outcome": "retry", "log_id": log_id, "round": 1, "attempt": attempt + 1, "wait_seconds": wait},
+            None,
+        )
+        log = store.get_webhook_log(log_id)
+        assert log.status == "pending" and int(log.attempts) == attempt and log.next_retry_at
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
+    log = store.get_webhook_log(log_id)
+    assert (log.status, int(log.attempts), int(log.response_code), log.next_retry_at) == (
+        "failed",
+        5,
+        503,
+        None,
+    )
+    assert answers[-1][1] == "gave up after 5 attempts"
+    assert len(receiver.deliveries) == 5
+    # The same message again (SQS redelivery) neither posts nor records twice.
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
+    assert len(receiver.deliveries) == 5 and answers[-1][1] == "gave up after 5 attempts"
+
+
+def test_gone_stops_retries_at_once(api, receiver, monkeypatch):
+    receiver.default_status = 410
+    with_webhooks(api, receiver, rotate=False)
+    log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
+    started = []
+    monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: started.append(args))
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    log = store.get_webhook_log(log_id)
+    assert (log.status, int(log.attempts), started) == ("failed", 1, [])
+
+
+def test_a_stale_round_is_ignored_after_a_manual_retry(api, receiver, monkeypatch):
+    receiver.default_status = 500
+    with_webhooks(api, receiver, rotate=False)
+    log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
+    monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: None)
+    answers = []
+    monkeypatch.setattr(
+        delivery.workflows, "report_attempt", lambda token, output, failure=None: answers.append(output)
+    )
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    api.call("POST", f"/api/v1/webhooks/{log_id}/retry")
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 2, "task_token": "old"})
+    assert answers == [{"outcome": "superseded"}] and len(receiver.deliveries) == 1
+    receiver.default_status = 200
+    delivery.deliver_webhook({"log_id": log_id, "round": 2, "attempt": 1})
+    log = store.get_webhook_log(log_id)
+    assert (log.status, int(log.attempts), int(log.round)) == ("success", 1, 2)
+
+
+def test_state_machine_runs_the_retry_after_the_test_interval(api, pipeline, receiver):
+    receiver.answers = [500]
+    with_webhooks(api, receiver, rotate=False)
+    log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
+    pipeline.run_until(lambda: len(receiver.deliveries) == 2, timeout=40)
+    gap = receiver.deliveries[1]["at"] - receiver.deliveries[0]["at"]
+    assert 4.5 <= gap <= 12, gap
+    pipeline.run_until(lambda: store.get_webhook_log(log_id).status == "success")
+    sfn = boto3.client("stepfunctions")
+    arn = pipeline.physical["WebhookRetryStateMachine"]["Ref"]
+
+    def execution_succeeded():
+        executions = sfn.list_executions(stateMachineArn=arn)["executions"]
+        return any(e["name"] == f"{log_id}-1" and e["status"] == "SUCCEEDED" for e in executions)
+
+    pipeline.run_until(execution_succeeded, timeout=20)
+    assert int(store.get_webhook_log(log_id).attempts) == 2
+
+
+# ---------------------------------------------------------------- secrets and targets
+
+
+def test_rotation_signs_with_both_secrets_for_24_hours(api, pipeline, receiver):
+    old = with_webhooks(api, receiver)  # already a whsec_<base64> secret
+    new = api.call("POST", "/api/v1/webhooks/regenerate-secret")[1]["webhook_secret"]
+    api.call("POST", "/api/v1/webhooks/test")
+    pipeline.run_until(lambda: len(receiver.deliveries) == 1)
+    delivered = receiver.deliveries[0]
+    standard = {k: v for k, v in delivered["headers"].items() if k.startswith("webhook-")}
+    assert len(standard["webhook-signature"].split(" ")) == 2
+    for secret in (old, new):
+        Webhook(secret).verify(delivered["body"], standard)
+    assert (
+        delivered["headers"]["X-Webhook-Signature"]
+        == hmac.new(new.encode(), delivered["body"], hashlib.sha256).hexdigest()
+    )
+    merchant = MerchantModel.get(api.merchant["id"])
+    merchant.update(actions=[MerchantModel.previous_secret_expires_at.set(int(time.time()) - 1)])
+    api.call("POST", "/api/v1/webhooks/test")
+    pipeline.run_until(lambda: len(receiver.deliveries) == 2)
+    assert len(receiver.deliveries[1]["headers"]["webhook-signature"].split(" ")) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/hook",
+        "http://localhost:9/hook",
+        "http://169.254.169.254/latest",
+        "http://10.0.0.5/hook",
+        "http://[::1]:9/hook",
+    ],
+)
+def test_private_targets_are_refused_when_not_allowed(api, monkeypatch, url):
+    from gateway import config
+
+    monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOK_URLS", "false")
+    config.get_settings.cache_clear()
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
+    log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
+    monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: None)
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    log = WebhookLogModel.get(log_id)
+    assert int(log.attempts) == 1 and log.response_code is None
+    assert "private or reserved" in log.response_body
+
+
+def test_production_intervals_are_computed_into_next_retry_at(api, receiver, monkeypatch):
+    from datetime import datetime
+
+    from gateway import config
+
+    monkeypatch.setenv("WEBHOOK_RETRY_INTERVALS_TEST", "false")
+    config.get_settings.cache_clear()
+    receiver.default_status = 500
+    with_webhooks(api, receiver, rotate=False)
+    log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
+    started = []
+    monkeypatch.setattr(
+        delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append(state)
+    )
+    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    log = store.get_webhook_log(log_id)
+    wait = (
+        datetime.fromisoformat(log.next_retry_at.replace("Z", "+00:00"))
+        - datetime.fromisoformat(log.last_attempt_at.replace("Z", "+00:00"))
+    ).total_seconds()
+    assert started[0]["wait_seconds"] == 60 and abs(wait - 60) < 1
+
+
+def test_base64_secret_helper_matches_the_reference_key(api):
+    secret = api.call("POST", "/api/v1/webhooks/regenerate-secret")[1]["webhook_secret"]
+    assert len(base64.b64decode(secret[len("whsec_") :])) == 32
