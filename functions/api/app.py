@@ -18,6 +18,7 @@ from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
 
+
 class PerThreadRequestChalice(Chalice):
     """Chalice keeps the current request on the app object. Lambda serves one request per container at
     a time, but the local runtime serves many threads with one app, so the request is kept per thread."""

@@ -288,6 +288,12 @@ def test_capture_twice_returns_captured_again(api, successful_payment):
         assert status == 200 and body["captured"] is True and body["status"] == "success"
 
 
+@pytest.mark.parametrize("body", [None, {}, {"amount": "50000"}])
+def test_capture_needs_the_amount(api, successful_payment, body):
+    status, answer, _ = api.call("POST", f"/api/v1/payments/{successful_payment['id']}/capture", body)
+    assert status == 400 and answer["error"]["code"] == "BAD_REQUEST_ERROR"
+
+
 def test_capture_rejects_a_different_amount(api, successful_payment):
     status, body, _ = api.call(
         "POST", f"/api/v1/payments/{successful_payment['id']}/capture", {"amount": 100}

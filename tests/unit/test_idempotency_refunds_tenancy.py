@@ -6,10 +6,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-
 from gateway.data import store
 from gateway.data.models import IdempotencyRecordModel, PaymentModel
-from tests.unit.conftest import settle
 
 
 def payment_body(order_id):
@@ -174,8 +172,8 @@ def test_webhook_config_roundtrip_and_validation(api):
         "PUT", "/api/v1/webhooks/config", {"webhook_url": "https://shop.example.com/hook"}
     )
     assert status == 200 and body["webhook_url"] == "https://shop.example.com/hook"
-    for bad in ("ftp://x.example.com", "not a url", 5):
-        status, body, _ = api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": bad})
+    for bad in ({"webhook_url": "ftp://x.example.com"}, {"webhook_url": "not a url"}, {"webhook_url": 5}, {}):
+        status, body, _ = api.call("PUT", "/api/v1/webhooks/config", bad)
         assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"
     assert api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": ""})[1]["webhook_url"] == ""
 

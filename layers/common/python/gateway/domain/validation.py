@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
 
@@ -188,14 +189,10 @@ def validate_refund(body: Any) -> tuple[int, str | None]:
     return amount, reason
 
 
-def validate_capture(body: Any) -> int | None:
-    """Capture takes the amount to capture; SPEC allows only a full capture, so it must not exceed it."""
-    if body is None:
-        return None
+def validate_capture(body: Any) -> int:
+    """Capture names the amount to capture; only a full capture exists, so it must equal the payment's."""
     body = require_object(body)
     amount = body.get("amount")
-    if amount is None:
-        return None
     if not is_integer(amount) or amount <= 0:
         raise BadRequestError("amount must be a positive integer", field="amount")
     return int(amount)
@@ -203,13 +200,13 @@ def validate_capture(body: Any) -> int | None:
 
 def validate_webhook_url(body: Any) -> str:
     body = require_object(body)
-    url = body.get("webhook_url")
+    if "webhook_url" not in body:
+        raise BadRequestError("webhook_url is required (an empty string disables webhooks)", field="webhook_url")
+    url = body["webhook_url"]
     if url is None or url == "":
         return ""
     if not isinstance(url, str) or len(url) > 2048:
         raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url")
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
     except ValueError:

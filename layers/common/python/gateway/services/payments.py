@@ -162,10 +162,10 @@ def capture_payment(
     if replay is not None:
         return replay
     payment = owned_payment(merchant, payment)
-    amount = validate_capture(body)
     if payment.status != SUCCESS:
         raise BadRequestError("Payment not in capturable state")
-    if amount is not None and amount != int(payment.amount):
+    amount = validate_capture(body)
+    if amount != int(payment.amount):
         raise BadRequestError("Capture amount must equal the payment amount", field="amount")
     now = now_iso()
     payment.captured = True
