@@ -9,12 +9,11 @@ import time
 from datetime import date
 
 import pytest
-from standardwebhooks import Webhook
-
 from gateway.config import ConfigurationError, settings_from
 from gateway.domain import ids, processing, validation, webhooks
 from gateway.domain.network import is_public_address
 from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
+from standardwebhooks import Webhook
 
 TODAY = date(2026, 11, 26)
 

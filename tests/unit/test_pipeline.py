@@ -10,11 +10,10 @@ import time
 
 import boto3
 import pytest
-from standardwebhooks import Webhook
-
 from gateway.data import store
 from gateway.data.models import MerchantModel, WebhookLogModel
 from gateway.services import delivery
+from standardwebhooks import Webhook
 
 
 def logs_of(api):
