@@ -36,12 +36,10 @@ def aws_session() -> Iterator[dict[str, Any]]:
     from gateway.data import aws_clients, models
 
     from local_runtime.emulator import Emulator
-    from local_runtime.moto_patches import serialize_dynamodb_data_calls
     from local_runtime.provision import provision
     from local_runtime.template import Template
 
-    serialize_dynamodb_data_calls()
-    emulator = Emulator()  # moto's server on a loopback port, Step Functions execution on
+    emulator = Emulator()  # moto's server on a loopback port, Step Functions on, DynamoDB calls serialized
     emulator.start()
     template = Template.from_environment()
     physical = provision(template)
