@@ -24,6 +24,12 @@ test: venv frontend chromium ## Install what is needed, then run every test (lin
 	@echo "==> pytest"
 	$(PY) -m pytest
 
+run-localstack: venv frontend ## The same local stack on LocalStack (host mode, offline) instead of moto
+	localstack/with_localstack.sh $(PY) -m local_runtime up
+
+test-localstack: venv frontend ## The integration suite against LocalStack (starts and stops it)
+	localstack/with_localstack.sh $(PY) -m pytest -m integration tests/integration
+
 test-unit: venv ## Only the fast in-process tests
 	$(PY) -m pytest tests/unit
 
