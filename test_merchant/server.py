@@ -2,9 +2,10 @@
 
 `POST /webhook` verifies `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) and, when the secret
 is a Standard Webhooks secret (`whsec_` + base64), the `webhook-*` headers too; repeats of a
-`webhook-id` are acknowledged but counted once. `GET /events` lists what was accepted and every
-delivery seen. `POST /api/orders` is the demo shop's backend: it creates an order at the gateway with
-the merchant's credentials, server-side, as a real merchant backend would.
+`webhook-id` are acknowledged but counted once. FAIL_FIRST_N fails the first N deliveries and FAIL_RATE
+(0 to 1) fails that share of deliveries at random, to exercise retries. `GET /events` lists what was
+accepted and every delivery seen. `POST /api/orders` is the demo shop's backend: it creates an order at
+the gateway with the merchant's credentials, server-side, as a real merchant backend would.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import threading
 import time
 import urllib.error
@@ -46,6 +48,8 @@ def standard_webhooks_secret(secret: str) -> bool:
 class ReceiverState:
     secret: str
     fail_first_n: int = 0
+    fail_rate: float = 0.0
+    rng: random.Random = field(default_factory=random.Random)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
@@ -61,6 +65,8 @@ class ReceiverState:
             if status == 200 and self.fail_first_n > 0:
                 self.fail_first_n -= 1
                 status, answer = 500, "Failing on purpose (FAIL_FIRST_N)"
+            elif status == 200 and self.fail_rate > 0 and self.rng.random() < self.fail_rate:
+                status, answer = 500, "Failing on purpose (FAIL_RATE)"
             delivery = {"at": time.time(), "status": status, "event": event_name, "webhook_id": webhook_id}
             self.deliveries.append(delivery)
             if status != 200:
@@ -190,6 +196,7 @@ def server_from_environment(port: int | None = None) -> MerchantServer:
     receiver = ReceiverState(
         secret=os.environ.get("WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET,
         fail_first_n=int(os.environ.get("FAIL_FIRST_N") or 0),
+        fail_rate=float(os.environ.get("FAIL_RATE") or 0),
     )
     shop = ShopSettings(
         gateway_api_url=os.environ.get("GATEWAY_API_URL") or "http://localhost:8000",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import random
 import time
 
 import pytest
@@ -77,3 +78,13 @@ def test_fail_first_n_answers_500_to_the_first_deliveries() -> None:
     statuses = [receiver.receive(BODY, headers)[0] for _ in range(3)]
     assert statuses == [500, 500, 200]
     assert len(receiver.snapshot()["events"]) == 1
+
+
+def test_fail_rate_fails_that_share_of_deliveries_at_random() -> None:
+    receiver = ReceiverState(secret="whsec_test_abc123", fail_rate=1 / 3, rng=random.Random(7))
+    statuses = [
+        receiver.receive(BODY, _headers("whsec_test_abc123", webhook_id=f"msg_{n}"))[0] for n in range(300)
+    ]
+    assert set(statuses) == {200, 500}
+    assert 70 <= statuses.count(500) <= 130
+    assert len(receiver.snapshot()["events"]) == statuses.count(200)
