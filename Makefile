@@ -45,8 +45,9 @@ bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{
 soak: venv frontend ## Bounded load-and-fault run against the local stack
 	$(PY) -m bench.soak
 
-deploy: ## Build and deploy to AWS with SAM (needs AWS credentials and the SAM CLI)
+deploy: venv frontend ## Build and deploy to AWS with SAM, then publish the two static sites
 	sam build && sam deploy
+	$(PY) -m deploy.publish_sites --stack $${STACK_NAME:-payment-gateway}
 
 venv: $(VENV)/.installed
 
@@ -54,7 +55,7 @@ $(VENV)/.installed: requirements/runtime.txt requirements/dev.txt
 	@echo "==> creating $(VENV) and installing Python packages (first run: about a minute)"
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PIP) install --disable-pip-version-check --progress-bar on -q --upgrade pip
-	@$(PIP) install --disable-pip-version-check --progress-bar on -r requirements/dev.txt | grep -vE '^(Requirement already|WARNING: Location)' || true
+	@$(PIP) install --disable-pip-version-check --progress-bar on -r requirements/dev.txt 2>&1 | grep -vE '^(Requirement already|WARNING: Location)' || true
 	@$(PY) -c "import chalice, pynamodb, moto, pytest" || { echo "python packages failed to install"; exit 1; }
 	@touch $@
 

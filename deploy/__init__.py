@@ -1,0 +1,1 @@
+"""Steps of `make deploy` that SAM does not do itself."""
