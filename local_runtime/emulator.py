@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import functools
 import importlib
 import json
 import logging
 import os
 import threading
 import urllib.request
-from typing import Any
 from urllib.parse import urlparse
 
 from moto.server import ThreadedMotoServer
+
+from local_runtime.moto_fixes import patch_moto_dynamodb
 
 log = logging.getLogger("emulator")
 
@@ -29,45 +29,6 @@ def refuse_real_aws(environ: dict[str, str] | os._Environ[str] = os.environ) -> 
             host = (urlparse(value).hostname or "").lower()
             if host.endswith(_REAL_AWS_SUFFIXES) or host == "amazonaws.com":
                 raise RealAwsEndpointError(f"{name}={value} is real AWS; the local runtime needs an emulator")
-
-
-_DYNAMODB_ITEM_OPERATIONS = (
-    "put_item",
-    "update_item",
-    "delete_item",
-    "batch_write_item",
-    "transact_write_items",
-    "get_item",
-    "batch_get_item",
-    "transact_get_items",
-    "query",
-    "scan",
-)
-
-
-def serialize_moto_dynamodb() -> None:
-    """Makes moto's DynamoDB item operations take turns.
-
-    moto runs a transaction by deep-copying the tables and, if a condition fails, putting the copies
-    back. Under concurrent requests (idempotent retries racing, for instance) that restore silently
-    discards other requests' writes and rewinds the table's stream, so a stream consumer skips
-    records. DynamoDB itself never does this; one lock around item operations restores its semantics
-    here at little cost (moto is bound by the GIL anyway).
-    """
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in _DYNAMODB_ITEM_OPERATIONS:
-        operation = getattr(DynamoDBBackend, name)
-        if getattr(operation, "serialized_by_local_runtime", False):
-            continue
-
-        def serialized(self: Any, *args: Any, _operation: Any = operation, **kwargs: Any) -> Any:
-            with lock:
-                return _operation(self, *args, **kwargs)
-
-        serialized.serialized_by_local_runtime = True  # type: ignore[attr-defined]
-        setattr(DynamoDBBackend, name, functools.wraps(operation)(serialized))
 
 
 def _import_step_functions_interpreter() -> None:
@@ -104,7 +65,7 @@ class Emulator:
         # moto's Step Functions interpreter takes seconds to import; load it while the tables and
         # queues are created instead of on the first Step Functions call.
         threading.Thread(target=_import_step_functions_interpreter, name="warm-up", daemon=True).start()
-        serialize_moto_dynamodb()
+        patch_moto_dynamodb()
         self._server = ThreadedMotoServer(
             ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT") or 0), verbose=False
         )

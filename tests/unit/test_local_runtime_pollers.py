@@ -11,6 +11,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from local_runtime.moto_fixes import patch_moto_dynamodb
 from local_runtime.pollers import (
     SqsPoller,
     StreamPoller,
@@ -142,6 +143,7 @@ def test_sqs_poller_deletes_only_the_messages_not_reported_as_failed(aws: dict[s
 @pytest.fixture(scope="module")
 def streams_emulator() -> Iterator[dict[str, Any]]:
     """moto as a server: its in-process mock does not serve DynamoDB Streams."""
+    patch_moto_dynamodb()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     _, port = server.get_host_and_port()
@@ -234,3 +236,41 @@ def test_stream_poller_retries_the_whole_batch_after_an_exception_and_bisects(
         poller.poll_once()
     assert batches[:2] == [4, 2]
     assert sum(batches[1:]) == 4
+
+
+def test_a_failed_transaction_neither_shows_in_nor_breaks_the_stream(
+    streams_emulator: dict[str, Any],
+) -> None:
+    # GIVEN a consumer positioned at the end of the webhook-logs stream
+    table = streams_emulator["physical"]["WebhookLogsTable"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+    shard_id = streams.describe_stream(StreamArn=table["StreamArn"])["StreamDescription"]["Shards"][0][
+        "ShardId"
+    ]
+    iterator = streams.get_shard_iterator(
+        StreamArn=table["StreamArn"], ShardId=shard_id, ShardIteratorType="LATEST"
+    )
+
+    def item(log_id: str) -> dict[str, Any]:
+        return {"id": {"S": log_id}, "merchant_id": {"S": "m"}, "created_at": {"S": "t"}}
+
+    # WHEN a transaction fails on its condition and a later write succeeds
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table["Ref"], "Item": item("rolled-back")}},
+                {
+                    "Put": {
+                        "TableName": table["Ref"],
+                        "Item": item("never"),
+                        "ConditionExpression": "attribute_exists(id)",
+                    }
+                },
+            ]
+        )
+    dynamodb.put_item(TableName=table["Ref"], Item=item("committed"))
+
+    # THEN the open iterator sees only the committed write
+    records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
+    assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["committed"]
