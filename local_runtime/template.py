@@ -21,7 +21,12 @@ DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
 DEFAULT_STACK_NAME = "gateway-local"
 REGION = "us-east-1"
 # Locally the stack always seeds the test merchant and delivers webhooks to a receiver on localhost.
-LOCAL_ENVIRONMENT = {"TEST_ENDPOINTS": "true", "ALLOW_PRIVATE_WEBHOOK_URLS": "true"}
+# WORKER_EVENT_SOURCE_MAPPINGS names AWS event source mappings; locally the pollers' heartbeat tells instead.
+LOCAL_ENVIRONMENT = {
+    "TEST_ENDPOINTS": "true",
+    "ALLOW_PRIVATE_WEBHOOK_URLS": "true",
+    "WORKER_EVENT_SOURCE_MAPPINGS": "",
+}
 
 # Physical ids of provisioned resources: {logical_id: {"Ref": ..., "Arn": ..., ...}}.
 PhysicalIds = Mapping[str, Mapping[str, str]]
@@ -129,7 +134,12 @@ class Template:
 
     def function_environment(self, spec: FunctionSpec, physical: PhysicalIds) -> dict[str, str]:
         """The resolved environment variables of one function, with the local overrides applied."""
-        variables = {name: str(self.resolve(value, physical)) for name, value in spec.environment.items()}
+        variables = {
+            name: str(self.resolve(value, physical))
+            for name, value in spec.environment.items()
+            # Forced locally, so never resolved: they may name things that exist only on AWS.
+            if name not in LOCAL_ENVIRONMENT
+        }
         return {**variables, **LOCAL_ENVIRONMENT}
 
     # ------------------------------------------------------------------ resources

@@ -346,3 +346,16 @@ def test_production_intervals_are_computed_into_next_retry_at(api, receiver, mon
 def test_base64_secret_helper_matches_the_reference_key(api):
     secret = api.call("POST", "/api/v1/webhooks/regenerate-secret")[1]["webhook_secret"]
     assert len(base64.b64decode(secret[len("whsec_") :])) == 32
+
+
+def test_deployed_worker_status_follows_the_event_source_mappings(api, monkeypatch):
+    from gateway import config
+    from gateway.services import jobs
+
+    monkeypatch.setenv("WORKER_EVENT_SOURCE_MAPPINGS", "uuid-1,uuid-2")
+    config.get_settings.cache_clear()
+    states = {"uuid-1": True, "uuid-2": True}
+    monkeypatch.setattr(jobs, "event_source_mapping_enabled", lambda uuid: states[uuid])
+    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+    states["uuid-2"] = False  # one worker's trigger disabled
+    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "stopped"

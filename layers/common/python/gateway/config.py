@@ -26,6 +26,7 @@ WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
 ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
+WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
 
 
 class ConfigurationError(RuntimeError):
@@ -51,6 +52,9 @@ class Settings:
     cors_allow_origin: str
     # Seeds the test merchant and serves /api/v1/test/*: always locally, only in test mode on AWS.
     test_endpoints: bool
+    # On AWS: the workers' event source mappings (their state is the workers' state). Empty locally,
+    # where the pollers write a heartbeat instead.
+    worker_event_source_mappings: tuple[str, ...]
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -110,6 +114,9 @@ def settings_from(environ: dict[str, str]) -> Settings:
         allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
         cors_allow_origin=environ.get(CORS_ALLOW_ORIGIN, "*") or "*",
         test_endpoints=_flag(environ, TEST_ENDPOINTS),
+        worker_event_source_mappings=tuple(
+            uuid for uuid in environ.get(WORKER_EVENT_SOURCE_MAPPINGS, "").split(",") if uuid.strip()
+        ),
     )
 
 

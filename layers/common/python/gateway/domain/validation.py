@@ -201,7 +201,7 @@ def validate_capture(body: Any) -> int:
 def validate_webhook_url(body: Any) -> str:
     body = require_object(body)
     if "webhook_url" not in body:
-        raise BadRequestError("webhook_url is required (an empty string disables webhooks)", field="webhook_url")
+        raise BadRequestError("webhook_url is required (empty to disable webhooks)", field="webhook_url")
     url = body["webhook_url"]
     if url is None or url == "":
         return ""

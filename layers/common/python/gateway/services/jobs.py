@@ -8,7 +8,7 @@ from typing import Any
 
 from gateway.config import get_settings
 from gateway.data import store
-from gateway.data.queues import queue_depths
+from gateway.data.queues import event_source_mapping_enabled, queue_depths
 from gateway.domain.clock import now_iso
 from gateway.errors import ServiceUnavailableError
 
@@ -33,12 +33,19 @@ def count_finished_job(succeeded: bool) -> None:
 def jobs_status() -> dict[str, Any]:
     settings = get_settings()
     queues = (settings.payments_queue_url, settings.refunds_queue_url, settings.webhooks_queue_url)
+    mappings = settings.worker_event_source_mappings
     results = store.read_concurrently(
-        store.read_system_records, *[lambda url=url: queue_depths(url) for url in queues]
+        store.read_system_records,
+        *[lambda url=url: queue_depths(url) for url in queues],
+        *[lambda uuid=uuid: event_source_mapping_enabled(uuid) for uuid in mappings],
     )
-    (jobs, heartbeat), depths = results[0], results[1:]
-    beat = heartbeat.heartbeat_at if heartbeat is not None else None
-    running = beat is not None and time.time() - float(beat) <= HEARTBEAT_FRESH_SECONDS
+    jobs, heartbeat = results[0]
+    depths = results[1 : 1 + len(queues)]
+    if mappings:
+        running = all(results[1 + len(queues) :])
+    else:
+        beat = heartbeat.heartbeat_at if heartbeat is not None else None
+        running = beat is not None and time.time() - float(beat) <= HEARTBEAT_FRESH_SECONDS
     return {
         "pending": sum(waiting for waiting, _ in depths),
         "processing": sum(in_flight for _, in_flight in depths),
