@@ -50,6 +50,7 @@ class ReceiverState:
     fail_first_n: int = 0
     fail_rate: float = 0.0
     rng: random.Random = field(default_factory=random.Random)
+    announce: bool = True  # print each verified event (off when a benchmark embeds the receiver)
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
@@ -76,7 +77,8 @@ class ReceiverState:
             if webhook_id:
                 self.seen_ids.add(webhook_id)
             self.events.append({**delivery, "payload": json.loads(body)})
-        print(f"✅ Webhook verified: {event_name}", flush=True)
+        if self.announce:
+            print(f"✅ Webhook verified: {event_name}", flush=True)
         return 200, "OK"
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
