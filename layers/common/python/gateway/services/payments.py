@@ -148,10 +148,10 @@ def payment_stats(credentials: Credentials) -> dict[str, Any]:
     }
 
 
-def capture_payment(
-    credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
-) -> ApiResult:
-    request = IdempotentRequest.of(credentials.api_key, CAPTURE_ENDPOINT + payment_id, idempotency_key, body)
+def read_for_payment_command(
+    credentials: Credentials, payment_id: str, request: IdempotentRequest
+) -> tuple[ApiResult | None, PaymentModel]:
+    """Merchant, payment and idempotency record in one round trip; a replay short-cuts the command."""
     merchant, payment, stored = store.read_concurrently(
         lambda: store.find_merchant_by_api_key(credentials.api_key),
         lambda: store.get_payment(payment_id),
@@ -160,8 +160,17 @@ def capture_payment(
     merchant = authenticate(merchant, credentials)
     replay = request.replay(stored)
     if replay is not None:
+        return replay, payment
+    return None, owned_payment(merchant, payment)
+
+
+def capture_payment(
+    credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
+) -> ApiResult:
+    request = IdempotentRequest.of(credentials.api_key, CAPTURE_ENDPOINT + payment_id, idempotency_key, body)
+    replay, payment = read_for_payment_command(credentials, payment_id, request)
+    if replay is not None:
         return replay
-    payment = owned_payment(merchant, payment)
     if payment.status != SUCCESS:
         raise BadRequestError("Payment not in capturable state")
     amount = validate_capture(body)

@@ -14,7 +14,7 @@ from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError, NotFoundError
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
-from gateway.services.payments import SUCCESS, owned_payment
+from gateway.services.payments import SUCCESS, owned_payment, read_for_payment_command
 from gateway.services.results import ApiResult
 from gateway.services.views import created_refund_view, refund_view
 
@@ -27,16 +27,9 @@ def create_refund(
     credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
 ) -> ApiResult:
     request = IdempotentRequest.of(credentials.api_key, ENDPOINT + payment_id, idempotency_key, body)
-    merchant, payment, stored = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key),
-        lambda: store.get_payment(payment_id),
-        request.lookup,
-    )
-    merchant = authenticate(merchant, credentials)
-    replay = request.replay(stored)
+    replay, payment = read_for_payment_command(credentials, payment_id, request)
     if replay is not None:
         return replay
-    payment = owned_payment(merchant, payment)
     if payment.status != SUCCESS:
         raise BadRequestError("Payment not in refundable state")
     amount, reason = validate_refund(body)
@@ -46,7 +39,7 @@ def create_refund(
     now = now_iso()
     refund = RefundModel(
         new_refund_id(),
-        merchant_id=merchant.id,
+        merchant_id=payment.merchant_id,
         payment_id=payment.id,
         amount=amount,
         reason=reason,

@@ -45,18 +45,14 @@ def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
 
 
 def payment_view(payment: PaymentModel) -> dict[str, Any]:
+    view = created_payment_view(payment)
+    created_at = view.pop("created_at")
     return {
-        "id": payment.id,
-        "order_id": payment.order_id,
-        "amount": int(payment.amount),
-        "currency": payment.currency,
-        "method": payment.method,
-        **_method_details(payment),
-        "status": payment.status,
+        **view,
         "captured": bool(payment.captured),
         "error_code": payment.error_code,
         "error_description": payment.error_description,
-        "created_at": payment.created_at,
+        "created_at": created_at,
         "updated_at": payment.updated_at,
     }
 
