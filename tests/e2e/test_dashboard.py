@@ -436,7 +436,7 @@ def test_webhook_logs_paginate_and_show_dash_without_response(
         expect(page.get_by_test_id("webhook-log-item")).to_have_count(10)
         first = page.get_by_test_id("webhook-log-item").first
         expect(first.get_by_test_id("webhook-response-code")).to_have_text("-")
-        expect(first.get_by_test_id("retry-webhook-button")).to_be_disabled()  # already scheduled
+        expect(first.get_by_test_id("retry-webhook-button")).to_be_disabled()  # first attempt not made yet
         expect(page.get_by_test_id("webhook-logs-prev-button")).to_be_disabled()
         page.get_by_test_id("webhook-logs-next-button").click()
         expect(page.get_by_test_id("webhook-logs-range")).to_have_text(showing(11, 11, 11))

@@ -112,6 +112,11 @@ async function retryDelivery(logId, button) {
   await loadLogs().catch(() => {});
 }
 
+/** The first attempt is still being made (a failed attempt leaves a scheduled retry that may be cut short). */
+function inFlight(log) {
+  return log.status === 'pending' && !(log.attempts > 0);
+}
+
 function renderLog(log) {
   const pending = log.status === 'pending';
   return el(
@@ -158,9 +163,10 @@ function renderLog(log) {
           className: 'btn btn-secondary btn-sm',
           type: 'button',
           testId: 'retry-webhook-button',
-          // A pending delivery is already scheduled; retrying it would send it twice.
-          disabled: pending,
-          title: pending ? 'Delivery in progress' : 'Send this event again',
+          // While the first attempt is in flight there is nothing to retry yet; a delivery waiting for
+          // its next scheduled attempt can be retried now (the gateway replaces the waiting schedule).
+          disabled: inFlight(log),
+          title: inFlight(log) ? 'Delivery in progress' : pending ? 'Retry now instead of waiting' : 'Send this event again',
           onclick: (event) => retryDelivery(log.id, event.currentTarget),
         },
         'Retry',
@@ -232,7 +238,7 @@ async function openDetail(logId) {
     // The exact bytes that were signed and sent, so a merchant can re-check a signature by hand.
     byTestId('webhook-detail-payload').textContent = log.payload ?? '';
     byTestId('webhook-detail-response').textContent = log.response_body || '(empty)';
-    byTestId('webhook-detail-retry-button').disabled = log.status === 'pending';
+    byTestId('webhook-detail-retry-button').disabled = inFlight(log);
   } catch (error) {
     byTestId('webhook-detail-payload').textContent = error.message;
   }
