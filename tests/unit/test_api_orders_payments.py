@@ -321,7 +321,9 @@ def test_login_with_a_password_needs_the_right_one(api):
     email = api.merchant["email"]
     status, body, _ = api.call("POST", "/api/v1/auth/login", {"email": email, "password": "wrong"})
     assert status == 401 and body["error"]["code"] == "AUTHENTICATION_ERROR"
-    status, body, _ = api.call("POST", "/api/v1/auth/login", {"email": email.upper(), "password": "correct horse"})
+    status, body, _ = api.call(
+        "POST", "/api/v1/auth/login", {"email": email.upper(), "password": "correct horse"}
+    )
     assert status == 200 and body["merchant"]["api_key"] == api.merchant["api_key"]
 
 

@@ -102,7 +102,9 @@ def test_twelve_parallel_identical_requests_create_exactly_one_payment(api):
 
 
 def test_an_overlong_key_is_400(api):
-    status, body, _ = api.call("POST", "/api/v1/orders", {"amount": 1000}, headers={"Idempotency-Key": "x" * 256})
+    status, body, _ = api.call(
+        "POST", "/api/v1/orders", {"amount": 1000}, headers={"Idempotency-Key": "x" * 256}
+    )
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"
 
 
