@@ -1,11 +1,11 @@
-"""Two fixes to moto's DynamoDB so that its streams behave like DynamoDB's under concurrent requests.
+"""Two fixes to moto's DynamoDB so that it behaves like DynamoDB under concurrent requests.
 
 moto runs a transaction by deep-copying the tables it touches and, when a condition fails, putting the
-copies back. That restore (1) discards writes other requests made meanwhile, and (2) replaces the
-table's stream shard with a copy, so open shard iterators keep reading the old, now dead shard and a
-stream consumer silently stops seeing records; the failed transaction's own records were also visible
-for a moment. Racing idempotent requests trigger exactly that. Here item and stream operations take
-turns under one lock, and a failed transaction keeps the original shard, minus its own records.
+copies back. That restore (1) discards writes other requests made meanwhile, (2) replaces the table's
+stream shard with a copy, so open shard iterators keep reading the old, now dead shard and a stream
+consumer silently stops seeing records, and (3) costs time in proportion to the table and its stream.
+Racing idempotent requests trigger the first two. Here item and stream operations take turns under one
+lock, and a transaction checks all its conditions before it writes anything, as DynamoDB does.
 """
 
 from __future__ import annotations
@@ -41,28 +41,77 @@ def _serialized(operation: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _transaction_keeping_stream_shards(operation: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(operation)
-    def run(self: Any, *args: Any, **kwargs: Any) -> Any:
-        with _LOCK:
-            shards = {
-                name: (table.stream_shard, len(table.stream_shard.items))
-                for name, table in self.tables.items()
-                if getattr(table, "stream_shard", None) is not None
-            }
-            try:
-                return operation(self, *args, **kwargs)
-            except Exception:
-                for name, (shard, length) in shards.items():
-                    restored = self.tables.get(name)
-                    if restored is not None and restored.stream_shard is not shard:
-                        del shard.items[length:]
-                        shard.table = restored
-                        restored.stream_shard = shard
-                raise
+def _checked_then_applied_transaction(self: Any, transact_items: list[dict[str, Any]]) -> None:
+    """TransactWriteItems as DynamoDB runs it: every condition checked first, then every write applied.
 
-    setattr(run, _MARK, True)
-    return run
+    Replaces moto's version, which deep-copies each touched table (with its whole stream) to roll back a
+    failed transaction: O(table size) per call, so the local stack slowed down as it filled up, and the
+    restore swapped out stream shards under open iterators. Under the lock nothing can change between
+    the check and the writes, so a failed transaction never writes anything and needs no rollback.
+    """
+    from moto.dynamodb.exceptions import (
+        ConditionalCheckFailed,
+        MultipleTransactionsException,
+        TooManyTransactionsException,
+        TransactionCanceledException,
+        TransactWriteSingleOpException,
+    )
+    from moto.dynamodb.models import get_filter_expression
+
+    if len(transact_items) > 100:
+        raise TooManyTransactionsException()
+    with _LOCK:
+        seen: set[tuple[str, str]] = set()
+        writes: list[tuple[str, dict[str, Any]]] = []
+        errors: list[Any] = []
+        for entry in transact_items:
+            if len(entry) > 1:
+                raise TransactWriteSingleOpException
+            op_type, op = next(iter(entry.items()))
+            table = self.get_table(op["TableName"])
+            if op_type == "Put":
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            identity = (op["TableName"], str(dict(sorted(key.items()))))
+            if identity in seen:
+                raise MultipleTransactionsException()
+            seen.add(identity)
+            current = self.get_item(op["TableName"], key)
+            condition = op.get("ConditionExpression")
+            if condition is not None and not get_filter_expression(
+                condition, op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            ).expr(current):
+                old = None
+                if op.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and current:
+                    old = current.to_json()["Attributes"]
+                errors.append(("ConditionalCheckFailed", ConditionalCheckFailed().message, old))
+                continue
+            errors.append((None, None, None))
+            writes.append((op_type, {**op, "Key": key}))
+        if any(code is not None for code, _, _ in errors):
+            raise TransactionCanceledException(errors)
+        for op_type, op in writes:
+            names, values = op.get("ExpressionAttributeNames"), op.get("ExpressionAttributeValues")
+            if op_type == "Put":
+                self.put_item(
+                    op["TableName"],
+                    op["Item"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
+            elif op_type == "Delete":
+                self.delete_item(op["TableName"], op["Key"])
+            elif op_type == "Update":
+                self.update_item(
+                    op["TableName"],
+                    op["Key"],
+                    update_expression=op["UpdateExpression"],
+                    expression_attribute_names=names,
+                    expression_attribute_values=values,
+                )
 
 
 def patch_moto_dynamodb() -> None:
@@ -74,8 +123,10 @@ def patch_moto_dynamodb() -> None:
         (DynamoDBBackend, name, _serialized) for name in _DYNAMODB_OPERATIONS
     ]
     patches += [(DynamoDBStreamsBackend, name, _serialized) for name in _STREAMS_OPERATIONS]
-    patches.append((DynamoDBBackend, "transact_write_items", _transaction_keeping_stream_shards))
     for cls, name, wrap in patches:
         operation = getattr(cls, name)
         if not getattr(operation, _MARK, False):
             setattr(cls, name, wrap(operation))
+    if not getattr(DynamoDBBackend.transact_write_items, _MARK, False):
+        setattr(_checked_then_applied_transaction, _MARK, True)
+        DynamoDBBackend.transact_write_items = _checked_then_applied_transaction  # type: ignore[method-assign]
