@@ -327,7 +327,16 @@ def test_login_with_a_password_needs_the_right_one(api):
     assert status == 200 and body["merchant"]["api_key"] == api.merchant["api_key"]
 
 
-@pytest.mark.parametrize("payload", [{}, {"email": "test@example.com"}, {"email": 5, "password": "x"}])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},
+        {"email": "test@example.com"},
+        {"email": 5, "password": "x"},
+        {"email": "test@example.com", "password": "x" * 1025},
+        {"email": "a" * 250 + "@example.com", "password": "x"},
+    ],
+)
 def test_login_rejects_incomplete_bodies(api, payload):
     status, body, _ = api.call("POST", "/api/v1/auth/login", payload)
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"

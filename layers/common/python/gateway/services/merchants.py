@@ -25,6 +25,8 @@ TEST_MERCHANT = {
     "webhook_secret": "whsec_test_abc123",
 }
 SECRET_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60
+MAX_EMAIL_LENGTH = 255
+MAX_PASSWORD_LENGTH = 1024
 
 
 def seed_test_merchant() -> bool:
@@ -93,10 +95,11 @@ def test_merchant_view() -> dict[str, Any]:
 def login(body: Any) -> dict[str, Any]:
     body = require_object(body)
     email, password = body.get("email"), body.get("password")
-    if not isinstance(email, str) or not email.strip():
-        raise BadRequestError("email is required", field="email")
-    if not isinstance(password, str):
-        raise BadRequestError("password is required", field="password")
+    if not isinstance(email, str) or not email.strip() or len(email) > MAX_EMAIL_LENGTH:
+        raise BadRequestError("email is required (at most 255 characters)", field="email")
+    # Bounded so a huge body cannot make the password hash expensive.
+    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        raise BadRequestError("password is required (at most 1024 characters)", field="password")
     merchant = store.find_merchant_by_email(email.strip().lower())
     if merchant is None or not merchant.is_active:
         raise AuthenticationError()
