@@ -73,7 +73,7 @@ class AwsCallRecorder:
             client.meta.events.register("after-call-error", recorder._after)
             return client
 
-        botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+        botocore.session.Session.create_client = create_client
 
     def _before(self, model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         service = model.service_model.service_name

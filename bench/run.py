@@ -8,6 +8,8 @@ from __future__ import annotations
 import gzip
 import json
 import platform
+import signal
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,8 @@ E2E_INTERVAL_S = 1.0  # one payment a second from one client: lightly parallel i
 
 def main() -> int:
     started = time.monotonic()
+    # A plain SIGTERM would skip the `finally` that stops the local stack (its own process group).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print("bench: measuring the local stack (about 3-4 minutes)", flush=True)
     results: dict[str, Any] = {
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -122,7 +126,8 @@ def _script_sources(html: str) -> list[str]:
 # ---------------------------------------------------------------------- the pipeline
 def burst_settle(stack: LiveStack) -> dict[str, Any]:
     merchant = new_merchant(stack)
-    assert merchant.receiver is not None
+    receiver = merchant.receiver
+    assert receiver is not None
     orders = parallel(
         merchant, "burst: orders first (not timed)", BURST, lambda i: merchant.api.create_order()["id"]
     )
@@ -138,17 +143,17 @@ def burst_settle(stack: LiveStack) -> dict[str, Any]:
     def settled() -> bool:
         done = {
             e["payload"]["data"]["payment"]["id"]
-            for e in merchant.receiver.accepted()
+            for e in receiver.accepted()
             if e["event"] == "payment.success"
-        }  # type: ignore[union-attr]
+        }
         progress.set(len(done & ids))
         return ids <= done
 
     if not wait_for(settled, timeout=120):
         raise RuntimeError("burst: not every payment.success arrived in 120 s")
-    last = max(e["at"] for e in merchant.receiver.accepted() if e["event"] == "payment.success")
+    last = max(e["at"] for e in receiver.accepted() if e["event"] == "payment.success")
     progress.finish(f"{last - began:.2f}s")
-    merchant.receiver.close()
+    receiver.close()
     return {
         "seconds": round(last - began, 2),
         "payments": BURST,
@@ -160,7 +165,8 @@ def burst_settle(stack: LiveStack) -> dict[str, Any]:
 
 def e2e_webhook(stack: LiveStack) -> tuple[dict[str, Any], list[float]]:
     merchant = new_merchant(stack)
-    assert merchant.receiver is not None
+    receiver = merchant.receiver
+    assert receiver is not None
     orders = [merchant.api.create_order()["id"] for _ in range(E2E_PAYMENTS)]
     progress = Progress("e2e: payment response -> payment.success received", E2E_PAYMENTS)
     answered: dict[str, float] = {}
@@ -174,9 +180,9 @@ def e2e_webhook(stack: LiveStack) -> tuple[dict[str, Any], list[float]]:
     def arrivals() -> dict[str, float]:
         seen = {
             e["payload"]["data"]["payment"]["id"]: e["at"]
-            for e in merchant.receiver.accepted()
+            for e in receiver.accepted()
             if e["event"] == "payment.success"
-        }  # type: ignore[union-attr]
+        }
         progress.set(len(seen.keys() & answered.keys()))
         return seen
 
@@ -186,7 +192,7 @@ def e2e_webhook(stack: LiveStack) -> tuple[dict[str, Any], list[float]]:
     latencies = [seen[payment] - at for payment, at in answered.items()]
     stats = summary_ms(latencies)
     progress.finish(f"p50 {stats['p50']:.0f} ms")
-    merchant.receiver.close()
+    receiver.close()
     return (
         {
             "p50": stats["p50"],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import queue
 import random
+import signal
 import sys
 import threading
 import time
@@ -66,6 +67,8 @@ class Ledger:
 
 def main() -> int:
     began = time.monotonic()
+    # A plain SIGTERM would skip the `finally` that stops the local stack (its own process group).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     print(
         f"soak: {PAYMENTS} payments, {REFUND_PAIRS} refund pairs, {MERCHANTS} merchants, receivers failing "
         f"{FAIL_RATE:.0%} at random, workers stopped twice (bounded to about 10 minutes)",
@@ -287,8 +290,8 @@ def verify(stack: LiveStack, merchants: list[Merchant], ledger: Ledger) -> tuple
             problems.append(f"unexpected event {key[0]} for {key[1]}")
     for merchant in merchants:
         assert merchant.receiver is not None
-        ids = [e["webhook_id"] for e in merchant.receiver.accepted()]
-        if len(ids) != len(set(ids)):
+        accepted_ids = [e["webhook_id"] for e in merchant.receiver.accepted()]
+        if len(accepted_ids) != len(set(accepted_ids)):
             problems.append(f"merchant {merchant.id}: a webhook-id was accepted twice by the dedupe")
     problems += check_refund_totals(ledger)
     dead_letters = dead_letter_depths(stack)
