@@ -30,6 +30,7 @@ pytestmark = pytest.mark.integration
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHEMATHESIS_CONFIG = Path(__file__).with_name("schemathesis.toml")
+DEFAULT_FUZZ_SEED = "20261126"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "fuzz"
 FUZZ_DEADLINE_SECONDS = 540
 AUTHENTICATION_ERROR = {"code": "AUTHENTICATION_ERROR", "description": "Invalid API credentials"}
@@ -101,8 +102,8 @@ def test_api_conforms_to_its_openapi_document_under_fuzzing(
         "--report-junit-path",
         str(ARTIFACTS / "schemathesis-junit.xml"),
     ]
-    if os.environ.get("FUZZ_SEED"):
-        command += ["--seed", os.environ["FUZZ_SEED"]]
+    # A fixed seed keeps CI reproducible; FUZZ_SEED=<other int> explores further.
+    command += ["--seed", os.environ.get("FUZZ_SEED") or DEFAULT_FUZZ_SEED]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     # WHEN schemathesis fuzzes every operation with every check (cwd: keep its caches out of the repo)
@@ -226,13 +227,16 @@ def test_wrong_credentials_never_succeed_on_merchant_routes(
 
 
 # Header values travel as latin-1; these are the printable ones an attacker can send.
-header_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80)
+# Printable ASCII without surrounding spaces: what an HTTP client can send as a header value at all.
+header_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=80).map(
+    str.strip
+)
 
 
 def test_fuzzed_credentials_are_refused(live_stack: LiveStack, fuzz_merchant: dict[str, str]) -> None:
     session = requests.Session()
 
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(api_key=header_text, api_secret=header_text)
     def refused(api_key: str, api_secret: str) -> None:
         # GIVEN any key and secret that are not the merchant's pair
