@@ -59,13 +59,14 @@ def _on_payment(payment: PaymentModel, before: PaymentModel | None) -> None:
             {"payment_id": payment.id, "remainder_ms": int(remainder * 1000)},
             delay_seconds=seconds,
         )
-        data = {"payment": payment_view(payment)}
-        _record_event(payment.merchant_id, payment.id, webhooks.PAYMENT_CREATED, payment.created_at, data)
-        _record_event(payment.merchant_id, payment.id, webhooks.PAYMENT_PENDING, payment.created_at, data)
+        events = (webhooks.PAYMENT_CREATED, webhooks.PAYMENT_PENDING)
+        _record_events(
+            payment.merchant_id, payment.id, events, payment.created_at, {"payment": payment_view(payment)}
+        )
     elif before.status == "pending" and payment.status in SETTLED_PAYMENT_EVENTS:
         event = SETTLED_PAYMENT_EVENTS[payment.status]
-        _record_event(
-            payment.merchant_id, payment.id, event, payment.updated_at, {"payment": payment_view(payment)}
+        _record_events(
+            payment.merchant_id, payment.id, (event,), payment.updated_at, {"payment": payment_view(payment)}
         )
 
 
@@ -77,18 +78,18 @@ def _on_refund(refund: RefundModel, before: RefundModel | None) -> None:
             {"refund_id": refund.id, "remainder_ms": int(remainder * 1000)},
             delay_seconds=seconds,
         )
-        _record_event(
+        _record_events(
             refund.merchant_id,
             refund.id,
-            webhooks.REFUND_CREATED,
+            (webhooks.REFUND_CREATED,),
             refund.created_at,
             {"refund": refund_view(refund)},
         )
     elif before.status == "pending" and refund.status == "processed":
-        _record_event(
+        _record_events(
             refund.merchant_id,
             refund.id,
-            webhooks.REFUND_PROCESSED,
+            (webhooks.REFUND_PROCESSED,),
             refund.updated_at,
             {"refund": refund_view(refund)},
         )
@@ -103,16 +104,17 @@ def _on_webhook_log(log: WebhookLogModel, before: WebhookLogModel | None) -> Non
         )
 
 
-def _record_event(
-    merchant_id: str, resource_id: str, event: str, occurred_at: str, data: dict[str, Any]
+def _record_events(
+    merchant_id: str, resource_id: str, events: tuple[str, ...], occurred_at: str, data: dict[str, Any]
 ) -> None:
     merchant = store.get_merchant(merchant_id)
     if merchant is None or not merchant.webhook_url:
         return  # SPEC: no URL configured -> nothing is sent and no log
     timestamp = int(parse_iso(occurred_at).timestamp())
-    payload = webhooks.serialize_envelope(event, timestamp, data)
-    log_id = webhook_log_id(merchant_id, f"{resource_id}:{event}")
-    if store.put_webhook_log_if_absent(new_log(merchant_id, log_id, event, payload)):
-        logger.info(
-            "webhook event recorded", extra={"merchant_id": merchant_id, "event": event, "log_id": log_id}
-        )
+    for event in events:
+        payload = webhooks.serialize_envelope(event, timestamp, data)
+        log_id = webhook_log_id(merchant_id, f"{resource_id}:{event}")
+        if store.put_webhook_log_if_absent(new_log(merchant_id, log_id, event, payload)):
+            logger.info(
+                "webhook event recorded", extra={"merchant_id": merchant_id, "event": event, "log_id": log_id}
+            )
