@@ -204,7 +204,7 @@ def chart(samples: dict[str, list[float]], path: Path) -> None:
     ]
     left.boxplot(
         [[s * 1000 for s in samples[n]] for n in names],
-        labels=[n.replace("_", "\n") for n in names],
+        tick_labels=[n.replace("_", "\n") for n in names],
         whis=(1, 99),
         showfliers=False,
     )
