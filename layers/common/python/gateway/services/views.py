@@ -31,13 +31,23 @@ def _method_details(payment: PaymentModel) -> dict[str, Any]:
     return {"card_network": payment.card_network, "card_last4": payment.card_last4}
 
 
-def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
+def _payment_basics(payment: PaymentModel) -> dict[str, Any]:
     return {
         "id": payment.id,
         "order_id": payment.order_id,
         "amount": int(payment.amount),
         "currency": payment.currency,
         "method": payment.method,
+    }
+
+
+def _payment_outcome(payment: PaymentModel) -> dict[str, Any]:
+    return {"error_code": payment.error_code, "error_description": payment.error_description}
+
+
+def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
+    return {
+        **_payment_basics(payment),
         **_method_details(payment),
         "status": payment.status,
         "created_at": payment.created_at,
@@ -45,28 +55,23 @@ def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
 
 
 def payment_view(payment: PaymentModel) -> dict[str, Any]:
-    view = created_payment_view(payment)
-    created_at = view.pop("created_at")
     return {
-        **view,
+        **_payment_basics(payment),
+        **_method_details(payment),
+        "status": payment.status,
         "captured": bool(payment.captured),
-        "error_code": payment.error_code,
-        "error_description": payment.error_description,
-        "created_at": created_at,
+        **_payment_outcome(payment),
+        "created_at": payment.created_at,
         "updated_at": payment.updated_at,
     }
 
 
 def public_payment_view(payment: PaymentModel) -> dict[str, Any]:
+    """What a shopper's browser may see: no VPA or card details."""
     return {
-        "id": payment.id,
-        "order_id": payment.order_id,
-        "amount": int(payment.amount),
-        "currency": payment.currency,
-        "method": payment.method,
+        **_payment_basics(payment),
         "status": payment.status,
-        "error_code": payment.error_code,
-        "error_description": payment.error_description,
+        **_payment_outcome(payment),
         "created_at": payment.created_at,
     }
 
