@@ -120,6 +120,8 @@ def build_event(
 
 class ApiServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 resets bursts of new connections (50 parallel checkouts).
+    request_queue_size = 128
 
     def __init__(
         self,

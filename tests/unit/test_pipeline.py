@@ -359,3 +359,16 @@ def test_deployed_worker_status_follows_the_event_source_mappings(api, monkeypat
     assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
     states["uuid-2"] = False  # one worker's trigger disabled
     assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "stopped"
+
+
+def test_worker_waits_only_for_what_is_left_of_the_sub_second_delay(api, monkeypatch):
+    from gateway.services import settlement
+
+    slept = []
+    monkeypatch.setattr(settlement.time, "sleep", slept.append)
+    late, early = api.create_upi_payment(), api.create_upi_payment()
+    now_ms = int(time.time() * 1000)
+    settlement.process_payment({"payment_id": late["id"], "due_at_ms": now_ms - 500})  # arrived late
+    settlement.process_payment({"payment_id": early["id"], "due_at_ms": now_ms + 400})
+    assert len(slept) == 1 and 0.2 < slept[0] <= 0.4
+    assert store.get_payment(late["id"]).status == store.get_payment(early["id"]).status == "success"

@@ -8,6 +8,7 @@ they carry and are written with a conditional put, so a redelivered record creat
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from gateway.config import get_settings
@@ -53,11 +54,10 @@ def _table_suffix(stream_arn: str) -> str:
 
 def _on_payment(payment: PaymentModel, before: PaymentModel | None) -> None:
     if before is None:
-        seconds, remainder = split_delay(processing_rules().payment_delay_ms())
-        queues.send(
+        _enqueue_job(
             get_settings().payments_queue_url,
-            {"payment_id": payment.id, "remainder_ms": int(remainder * 1000)},
-            delay_seconds=seconds,
+            {"payment_id": payment.id},
+            processing_rules().payment_delay_ms(),
         )
         events = (webhooks.PAYMENT_CREATED, webhooks.PAYMENT_PENDING)
         _record_events(
@@ -72,11 +72,8 @@ def _on_payment(payment: PaymentModel, before: PaymentModel | None) -> None:
 
 def _on_refund(refund: RefundModel, before: RefundModel | None) -> None:
     if before is None:
-        seconds, remainder = split_delay(processing_rules().refund_delay_ms())
-        queues.send(
-            get_settings().refunds_queue_url,
-            {"refund_id": refund.id, "remainder_ms": int(remainder * 1000)},
-            delay_seconds=seconds,
+        _enqueue_job(
+            get_settings().refunds_queue_url, {"refund_id": refund.id}, processing_rules().refund_delay_ms()
         )
         _record_events(
             refund.merchant_id,
@@ -93,6 +90,14 @@ def _on_refund(refund: RefundModel, before: RefundModel | None) -> None:
             refund.updated_at,
             {"refund": refund_view(refund)},
         )
+
+
+def _enqueue_job(queue_url: str, job: dict[str, Any], delay_ms: int) -> None:
+    """Whole seconds of the bank delay as the message's DelaySeconds; the job carries when it is due, so
+    the worker waits out only what is left of the sub-second remainder (nothing if it arrives late)."""
+    seconds, _ = split_delay(delay_ms)
+    due_at_ms = int(time.time() * 1000) + delay_ms
+    queues.send(queue_url, {**job, "due_at_ms": due_at_ms}, delay_seconds=seconds)
 
 
 def _on_webhook_log(log: WebhookLogModel, before: WebhookLogModel | None) -> None:

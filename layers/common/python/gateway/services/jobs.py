@@ -35,22 +35,21 @@ def jobs_status() -> dict[str, Any]:
     queues = (settings.payments_queue_url, settings.refunds_queue_url, settings.webhooks_queue_url)
     mappings = settings.worker_event_source_mappings
     results = store.read_concurrently(
-        store.read_system_records,
+        store.read_job_counters,
         *[lambda url=url: queue_depths(url) for url in queues],
         *[lambda uuid=uuid: event_source_mapping_enabled(uuid) for uuid in mappings],
     )
-    jobs, heartbeat = results[0]
+    completed, failed, heartbeat_at = results[0]
     depths = results[1 : 1 + len(queues)]
     if mappings:
         running = all(results[1 + len(queues) :])
     else:
-        beat = heartbeat.heartbeat_at if heartbeat is not None else None
-        running = beat is not None and time.time() - float(beat) <= HEARTBEAT_FRESH_SECONDS
+        running = heartbeat_at is not None and time.time() - heartbeat_at <= HEARTBEAT_FRESH_SECONDS
     return {
         "pending": sum(waiting for waiting, _ in depths),
         "processing": sum(in_flight for _, in_flight in depths),
-        "completed": int(jobs.completed) if jobs is not None else 0,
-        "failed": int(jobs.failed) if jobs is not None else 0,
+        "completed": completed,
+        "failed": failed,
         "worker_status": "running" if running else "stopped",
     }
 

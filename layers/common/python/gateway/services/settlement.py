@@ -34,11 +34,14 @@ def processing_rules() -> ProcessingRules:
     )
 
 
-def _wait_remainder(job: dict[str, Any]) -> None:
-    """The sub-second part of the bank delay, which SQS DelaySeconds cannot express."""
-    remainder = job.get("remainder_ms", 0)
-    if isinstance(remainder, int) and remainder > 0:
-        time.sleep(min(remainder / 1000.0, MAX_REMAINDER_SECONDS))
+def _wait_until_due(job: dict[str, Any]) -> None:
+    """The sub-second part of the bank delay, which SQS DelaySeconds cannot express: sleep until the job is
+    due, never more than a second, and not at all for a job that arrives late (later ones in a batch)."""
+    due_at_ms = job.get("due_at_ms")
+    if isinstance(due_at_ms, int):
+        remaining = due_at_ms / 1000.0 - time.time()
+        if remaining > 0:
+            time.sleep(min(remaining, MAX_REMAINDER_SECONDS))
 
 
 def _job_id(job: dict[str, Any], field: str) -> str:
@@ -55,7 +58,7 @@ def process_payment(job: dict[str, Any]) -> None:
         raise PermanentDeliveryError(f"unknown payment {payment_id}")
     if payment.status != PENDING:
         return  # a redelivered message: already settled
-    _wait_remainder(job)
+    _wait_until_due(job)
     succeeded = processing_rules().payment_succeeds(payment.method)
     actions: list[Any] = [
         PaymentModel.status.set(SUCCESS if succeeded else FAILED),
@@ -81,7 +84,7 @@ def process_refund(job: dict[str, Any]) -> None:
         raise PermanentDeliveryError(f"unknown refund {refund_id}")
     if refund.status != REFUND_PENDING:
         return
-    _wait_remainder(job)
+    _wait_until_due(job)
     now = now_iso()
     try:
         store.transition(
