@@ -41,3 +41,11 @@ export function offsetFromSearch(search, limit) {
   if (!Number.isFinite(raw) || raw < 0) return 0;
   return raw - (raw % limit);
 }
+
+/** Keeps a list's offset in the address bar, so reloading or going back returns to the same page. */
+export function pushOffsetToUrl(offset) {
+  const url = new URL(window.location.href);
+  if (offset > 0) url.searchParams.set('offset', String(offset));
+  else url.searchParams.delete('offset');
+  window.history.pushState({ offset }, '', url);
+}

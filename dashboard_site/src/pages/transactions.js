@@ -1,7 +1,7 @@
 import { newIdempotencyKey } from '../lib/api.js';
 import { byTestId, el, showToast, statusBadge, withBusyButton } from '../lib/dom.js';
 import { formatPaise, paiseToRupeeInput, parseRupeesToPaise } from '../lib/money.js';
-import { describePage, offsetFromSearch, probeLimit } from '../lib/pagination.js';
+import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
@@ -98,10 +98,7 @@ async function loadPayments() {
 
 function goToOffset(nextOffset) {
   offset = nextOffset;
-  const url = new URL(window.location.href);
-  if (offset > 0) url.searchParams.set('offset', String(offset));
-  else url.searchParams.delete('offset');
-  window.history.pushState({ offset }, '', url);
+  pushOffsetToUrl(offset);
   loadPayments().catch(() => {});
 }
 

@@ -1,5 +1,5 @@
 import { byTestId, el, showToast, statusBadge, wireCopyButton, withBusyButton } from '../lib/dom.js';
-import { describePage, offsetFromSearch } from '../lib/pagination.js';
+import { describePage, offsetFromSearch, pushOffsetToUrl } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatCountdown, formatDateTime } from '../lib/time.js';
@@ -201,10 +201,7 @@ async function loadLogs() {
 
 function goToOffset(nextOffset) {
   offset = nextOffset;
-  const url = new URL(window.location.href);
-  if (offset > 0) url.searchParams.set('offset', String(offset));
-  else url.searchParams.delete('offset');
-  window.history.pushState({ offset }, '', url);
+  pushOffsetToUrl(offset);
   loadLogs().catch(() => {});
 }
 
