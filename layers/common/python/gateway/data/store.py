@@ -34,6 +34,8 @@ T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
 _CONDITION_FAILED = "ConditionalCheckFailedException"
+_TRANSACTION_CONFLICT = "TransactionConflictException"
+_CONFLICT_ATTEMPTS = 5
 _executor: ThreadPoolExecutor | None = None
 _connection: Connection | None = None
 
@@ -44,6 +46,31 @@ class IdempotencyKeyTaken(Exception):
 
 def _is_condition_failure(error: Exception) -> bool:
     return getattr(error, "cause_response_code", None) == _CONDITION_FAILED
+
+
+def _is_transaction_conflict(error: Exception) -> bool:
+    """DynamoDB refused the write because a concurrent transaction held one of its items.
+
+    Neither botocore nor pynamodb retries this, and nothing was written, so it is safe to try again: the
+    conditions are evaluated afresh, and a write the other transaction made obsolete fails its condition.
+    """
+    if getattr(error, "cause_response_code", None) == _TRANSACTION_CONFLICT:
+        return True
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    codes = {reason.code for reason in reasons if reason is not None}
+    return "TransactionConflict" in codes and "ConditionalCheckFailed" not in codes
+
+
+def _retrying_conflicts(write: Callable[[], T]) -> T:
+    """Run `write`, trying again with jittered backoff while it loses to a concurrent transaction."""
+    for attempt in range(_CONFLICT_ATTEMPTS):
+        try:
+            return write()
+        except (PutError, UpdateError, TransactWriteError) as error:
+            if attempt == _CONFLICT_ATTEMPTS - 1 or not _is_transaction_conflict(error):
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))  # jitter, not security
+    raise AssertionError("unreachable")
 
 
 def read_concurrently(*reads: Callable[[], Any]) -> list[Any]:
@@ -84,7 +111,7 @@ def put_merchant_if_absent(merchant: MerchantModel) -> bool:
     """True when the merchant was created; False when one with that id already exists."""
     bind_tables()
     try:
-        merchant.save(condition=MerchantModel.id.does_not_exist())
+        _retrying_conflicts(lambda: merchant.save(condition=MerchantModel.id.does_not_exist()))
     except PutError as error:
         if _is_condition_failure(error):
             return False
@@ -95,7 +122,7 @@ def put_merchant_if_absent(merchant: MerchantModel) -> bool:
 def update_merchant(merchant: MerchantModel, actions: list[Any]) -> None:
     bind_tables()
     try:
-        merchant.update(actions=actions, condition=MerchantModel.id.exists())
+        _retrying_conflicts(lambda: merchant.update(actions=actions, condition=MerchantModel.id.exists()))
     except UpdateError as error:
         if _is_condition_failure(error):
             raise ConflictError("merchant does not exist") from error
@@ -131,7 +158,7 @@ def transition(model: M, actions: list[Any], condition: Condition) -> M:
     """Apply `actions` only if `condition` holds; ConflictError otherwise. Returns the updated item."""
     bind_tables()
     try:
-        model.update(actions=actions, condition=condition)
+        _retrying_conflicts(lambda: model.update(actions=actions, condition=condition))
     except UpdateError as error:
         if _is_condition_failure(error):
             raise ConflictError(f"{type(model).__name__} not in the expected state") from error
@@ -158,7 +185,8 @@ def write_transaction(
     condition failed.
     """
     bind_tables()
-    try:
+
+    def attempt() -> None:
         with TransactWrite(connection=_shared_connection()) as transaction:
             build(transaction)
             if idempotency_record is not None:
@@ -167,6 +195,9 @@ def write_transaction(
                     condition=IdempotencyRecordModel.key.does_not_exist()
                     | (IdempotencyRecordModel.expires_at < int(time.time())),
                 )
+
+    try:
+        _retrying_conflicts(attempt)
     except TransactWriteError as error:
         reasons = error.cancellation_reasons or []
         failed = [i for i, reason in enumerate(reasons) if reason and reason.code == "ConditionalCheckFailed"]
@@ -194,7 +225,7 @@ def get_webhook_log(log_id: str) -> WebhookLogModel | None:
 def put_webhook_log_if_absent(log: WebhookLogModel) -> bool:
     bind_tables()
     try:
-        log.save(condition=WebhookLogModel.id.does_not_exist())
+        _retrying_conflicts(lambda: log.save(condition=WebhookLogModel.id.does_not_exist()))
     except PutError as error:
         if _is_condition_failure(error):
             return False
@@ -235,7 +266,8 @@ def count_job(outcome: str) -> None:
     bind_tables()
     attribute = SystemRecordModel.completed if outcome == "completed" else SystemRecordModel.failed
     shard = random.randrange(JOBS_COUNTER_SHARDS)  # load spreading, not security
-    SystemRecordModel(f"{JOBS_RECORD}#{shard}").update(actions=[attribute.add(1)])
+    counter = SystemRecordModel(f"{JOBS_RECORD}#{shard}")
+    _retrying_conflicts(lambda: counter.update(actions=[attribute.add(1)]))
 
 
 def read_job_counters() -> tuple[int, int, float | None]:
