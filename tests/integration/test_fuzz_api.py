@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -68,9 +69,18 @@ def auth_headers(merchant: dict[str, str]) -> dict[str, str]:
 
 
 def failures_section(output: str) -> str:
-    """The failures and summary of `st run` (its progress lines say nothing a reader of a failure needs)."""
-    start = output.find("= FAILURES =")
-    return output[output.rfind("\n", 0, start) + 1 :] if start != -1 else output[-20000:]
+    """The errors, failures and summary of `st run`, without its progress lines and warnings.
+
+    A CI log shows only so much of an assertion message; the long link tips under WARNINGS would push out
+    the one thing a reader of a failure needs, the traceback under ERRORS.
+    """
+    sections = re.split(r"^=+ ([A-Z ]+) =+$", output, flags=re.MULTILINE)
+    kept = [
+        f"== {title} ==\n{body.strip()}\n"
+        for title, body in zip(sections[1::2], sections[2::2], strict=True)
+        if title.strip() in {"ERRORS", "FAILURES", "SUMMARY"}
+    ]
+    return "\n".join(kept) if kept else output[-20000:]
 
 
 # ---------------------------------------------------------------- the fuzz run
