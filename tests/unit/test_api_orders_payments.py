@@ -255,7 +255,7 @@ def test_list_is_newest_first_with_limit_and_offset(api):
     assert [p["id"] for p in body] == [made[1]]
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1", "limit=1000"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1", "limit=1000", "offset=", "limit="])
 def test_list_rejects_bad_pagination(api, query):
     status, body, _ = api.call("GET", f"/api/v1/payments?{query}")
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"

@@ -218,8 +218,9 @@ def validate_webhook_url(body: Any) -> str:
 
 def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:
     def parse(raw: str | None, default: int, name: str, minimum: int, maximum: int) -> int:
-        if raw is None or raw == "":
+        if raw is None:
             return default
+        # `?offset=` is a value that is not a number, not an absent parameter (as Stripe answers it).
         if not raw.isascii() or not raw.isdigit():
             raise BadRequestError(f"{name} must be a non-negative integer", field=name)
         value = int(raw)
