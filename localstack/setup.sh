@@ -34,14 +34,14 @@ if [ -z "$python_bin" ]; then
 fi
 
 stamp="$venv/.requirements.sha256"
-wanted="$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)"
+wanted="$(cat "$here/requirements.txt" "$here/constraints.txt" | sha256sum | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ] && "$venv/bin/python" -c "import localstack" 2>/dev/null; then
   step "python: $venv is up to date"
 else
   step "python: creating $venv with $python_bin and installing localstack-core (first run: about 2 minutes)"
   [ -x "$venv/bin/python" ] || "$python_bin" -m venv "$venv"
   "$venv/bin/pip" install --disable-pip-version-check -q --upgrade pip 2>&1 | grep -vE "^(WARNING: Location|Looking in)" || true
-  "$venv/bin/pip" install --disable-pip-version-check --progress-bar on -r "$here/requirements.txt" 2>&1 \
+  "$venv/bin/pip" install --disable-pip-version-check --progress-bar on -r "$here/requirements.txt" -c "$here/constraints.txt" 2>&1 \
     | grep -vE "^(Requirement already|WARNING: Location|Looking in)" || true
   "$venv/bin/python" -c "import localstack.runtime.main, boto3" \
     || { echo "localstack-core failed to install into $venv" >&2; exit 1; }
