@@ -255,7 +255,13 @@ def test_list_is_newest_first_with_limit_and_offset(api):
     assert [p["id"] for p in body] == [made[1]]
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1", "limit=1000", "offset=", "limit="])
+def test_empty_pagination_parameters_mean_the_defaults(api):
+    made = [api.create_upi_payment()["id"] for _ in range(2)]
+    status, body, _ = api.call("GET", "/api/v1/payments?limit=&offset=")
+    assert status == 200 and [p["id"] for p in body] == made[::-1]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=abc", "offset=-1", "limit=1000"])
 def test_list_rejects_bad_pagination(api, query):
     status, body, _ = api.call("GET", f"/api/v1/payments?{query}")
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"

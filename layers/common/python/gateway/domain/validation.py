@@ -218,9 +218,9 @@ def validate_webhook_url(body: Any) -> str:
 
 def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:
     def parse(raw: str | None, default: int, name: str, minimum: int, maximum: int) -> int:
-        if raw is None:
+        # SPEC §3 writes the parameters as `?limit=&offset=`: sent empty, they mean the default.
+        if raw is None or raw == "":
             return default
-        # `?offset=` is a value that is not a number, not an absent parameter (as Stripe answers it).
         if not raw.isascii() or not raw.isdigit():
             raise BadRequestError(f"{name} must be a non-negative integer", field=name)
         value = int(raw)
