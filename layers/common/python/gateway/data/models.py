@@ -200,6 +200,18 @@ class SystemRecordModel(Model):
     heartbeat_at = NumberAttribute(null=True)
 
 
+class LoginFailureCounterModel(Model):
+    """Failed logins of one subject (account or source address) in one window; in the system table, whose
+    TTL attribute `expires_at` removes it when the window is over."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     MerchantModel,
     OrderModel,
@@ -208,6 +220,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     WebhookLogModel,
     IdempotencyRecordModel,
     SystemRecordModel,
+    LoginFailureCounterModel,
 )
 
 _bound_prefix: str | None = None
