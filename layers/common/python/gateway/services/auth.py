@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from gateway.data.models import MerchantModel
+from gateway.domain.resources import Merchant
 from gateway.errors import AuthenticationError
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
@@ -28,7 +28,7 @@ class Credentials:
         return cls(api_key=api_key, api_secret=api_secret)
 
 
-def authenticate(merchant: MerchantModel | None, credentials: Credentials) -> MerchantModel:
+def authenticate(merchant: Merchant | None, credentials: Credentials) -> Merchant:
     """The merchant if the secret matches (constant-time), else AuthenticationError."""
     expected = merchant.api_secret if merchant is not None else _DUMMY_SECRET
     matches = hmac.compare_digest(expected.encode(), credentials.api_secret.encode())
