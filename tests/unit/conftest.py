@@ -36,13 +36,14 @@ def aws_session() -> Iterator[dict[str, Any]]:
     from gateway.data import aws_clients, models
 
     from local_runtime.emulator import Emulator
-    from local_runtime.provision import provision
+    from local_runtime.provision import provision, register_event_source_mappings
     from local_runtime.template import Template
 
     emulator = Emulator()  # moto's server on a loopback port, Step Functions on, DynamoDB calls serialized
     emulator.start()
     template = Template.from_environment()
     physical = provision(template)
+    register_event_source_mappings(template, physical)
     environment = template.function_environment(template.function("ApiFunction"), physical)
     os.environ.update(environment)
     config.get_settings.cache_clear()

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from local_runtime.moto_fixes import patch_moto_dynamodb
+from local_runtime.moto_fixes import patch_moto
 from local_runtime.pollers import (
     SqsPoller,
     StreamPoller,
@@ -143,7 +143,7 @@ def test_sqs_poller_deletes_only_the_messages_not_reported_as_failed(aws: dict[s
 @pytest.fixture(scope="module")
 def streams_emulator() -> Iterator[dict[str, Any]]:
     """moto as a server: its in-process mock does not serve DynamoDB Streams."""
-    patch_moto_dynamodb()
+    patch_moto()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     _, port = server.get_host_and_port()

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import time
 
 import boto3
@@ -165,11 +166,16 @@ def test_jobs_status_counts_finished_jobs(api, pipeline):
     after = api.call("GET", "/api/v1/test/jobs/status")[1]
     assert after["completed"] == before["completed"] + 1
     assert set(after) == {"pending", "processing", "completed", "failed", "worker_status"}
-    assert after["worker_status"] == "stopped"  # nothing beats a heartbeat in unit tests
-    from gateway.services.jobs import record_worker_heartbeat
+    # No poller runs in unit tests: the event source mappings stay disabled until a test enables them.
+    assert after["worker_status"] == "stopped"
+    from local_runtime.provision import set_event_source_mappings
 
-    record_worker_heartbeat()
-    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+    mappings = os.environ["WORKER_EVENT_SOURCE_MAPPINGS"].split(",")
+    set_event_source_mappings(mappings, enabled=True)
+    try:
+        assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+    finally:
+        set_event_source_mappings(mappings, enabled=False)
 
 
 # ---------------------------------------------------------------- the retry schedule, attempt by attempt
