@@ -16,7 +16,7 @@ from local_runtime.functions import load_handler
 from local_runtime.pollers import Workers
 from local_runtime.ports import Ports, StartupError
 from local_runtime.provision import account_id, provision, register_event_source_mappings
-from local_runtime.static_sites import StaticSiteServer
+from local_runtime.static_sites import static_site_server
 from local_runtime.template import DEFAULT_STACK_NAME, REPO_ROOT, Template, load_template
 from test_merchant.server import server_from_environment
 
@@ -76,7 +76,7 @@ class Stack:
             ("dashboard", self.ports.dashboard, "dashboard_site"),
             ("checkout", self.ports.checkout, "checkout_widget"),
         ):
-            self._serve(name, StaticSiteServer(name, port, REPO_ROOT / folder / "dist", self.urls))
+            self._serve(name, static_site_server(name, port, REPO_ROOT / folder / "dist", self.urls))
         os.environ.setdefault("GATEWAY_API_URL", self.urls["apiUrl"])
         os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
         self._serve("merchant", server_from_environment(self.ports.merchant))
@@ -125,6 +125,8 @@ class Stack:
             )
             if name in os.environ
         }
+        if self.emulator.endpoint_url:
+            aws["AWS_ENDPOINT_URL"] = self.emulator.endpoint_url
         return {
             "emulator": self.emulator.kind,
             "urls": self.urls,
@@ -140,7 +142,7 @@ class Stack:
             f"checkout   {self.urls['checkoutUrl']}",
             f"merchant   {self.urls['merchantUrl']}  (webhook receiver: POST /webhook)",
             f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start)",
-            f"emulator   {os.environ.get('AWS_ENDPOINT_URL', '?')}  ({self.emulator.kind})",
+            f"emulator   {self.emulator.endpoint_url}  ({self.emulator.kind})",
             f"workers    {', '.join(sorted(workers)) or 'none yet (handlers not importable)'}",
         ]
 
