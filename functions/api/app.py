@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -24,24 +23,7 @@ from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
 
-
-class PerThreadRequestChalice(Chalice):
-    """Chalice keeps the current request on the app object. Lambda serves one request per container at
-    a time, but the local runtime serves many threads with one app, so the request is kept per thread."""
-
-    _local = threading.local()
-
-    @property
-    def current_request(self) -> Request | None:
-        request: Request | None = getattr(self._local, "request", None)
-        return request
-
-    @current_request.setter
-    def current_request(self, value: Request | None) -> None:
-        self._local.request = value
-
-
-app = PerThreadRequestChalice(app_name="payment-gateway")
+app = Chalice(app_name="payment-gateway")
 app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
 

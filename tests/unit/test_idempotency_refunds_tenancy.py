@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.endpoint import Endpoint
 from gateway.data import dynamo
 from gateway.data.jobs import read_job_counters
 from gateway.data.models import IdempotencyRecordModel, PaymentModel
 from gateway.data.payments import get_payment
 from gateway.data.webhook_logs import get_webhook_log
+from moto.core.botocore_stubber import BotocoreStubber
 
 from tests.unit.conftest import settle
 
@@ -175,8 +175,8 @@ def test_parallel_refunds_never_exceed_the_payment(api, successful_payment):
 class ConflictingTransactions:
     """DynamoDB's answer when a concurrent transaction holds an item, for the next `times` matching calls.
 
-    moto never produces it, real DynamoDB does under contention; the fault is injected at the HTTP edge
-    so botocore and pynamodb parse it exactly as they would AWS's response.
+    moto never produces it, real DynamoDB does under contention; the fault is injected where moto's mock
+    answers botocore, so botocore and pynamodb parse it exactly as they would AWS's response.
     """
 
     def __init__(self, operation: str, times: int) -> None:
@@ -215,18 +215,18 @@ class _Raw:
 @pytest.fixture
 def conflicting(monkeypatch):
     injected: list[ConflictingTransactions] = []
-    real_send = Endpoint._send
+    real_answer = BotocoreStubber.__call__
 
-    def send(endpoint, request):
+    def answer(stubber, event_name, request, **kwargs):
         for fault in injected:
             if request.headers.get("X-Amz-Target", b"").decode() == fault.target:
                 fault.calls += 1
                 if fault.remaining > 0:
                     fault.remaining -= 1
                     return fault.answer(request)
-        return real_send(endpoint, request)
+        return real_answer(stubber, event_name, request, **kwargs)
 
-    monkeypatch.setattr(Endpoint, "_send", send)
+    monkeypatch.setattr(BotocoreStubber, "__call__", answer)
 
     def inject(operation: str, times: int) -> ConflictingTransactions:
         injected.append(ConflictingTransactions(operation, times))

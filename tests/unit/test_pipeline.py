@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import time
 import uuid
 
@@ -167,6 +168,16 @@ def test_jobs_status_counts_finished_jobs(api, pipeline):
     after = api.call("GET", "/api/v1/test/jobs/status")[1]
     assert after["completed"] == before["completed"] + 1
     assert set(after) == {"pending", "processing", "completed", "failed", "worker_status"}
+    # No poller runs in unit tests: the event source mappings stay disabled until a test enables them.
+    assert after["worker_status"] == "stopped"
+    from local_runtime.provision import set_event_source_mappings
+
+    mappings = os.environ["WORKER_EVENT_SOURCE_MAPPINGS"].split(",")
+    set_event_source_mappings(mappings, enabled=True)
+    try:
+        assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+    finally:
+        set_event_source_mappings(mappings, enabled=False)
 
 
 def _worker_mapping(aws) -> str:

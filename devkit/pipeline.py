@@ -8,14 +8,15 @@ so redelivery and dead-lettering can be tested without waiting.
 
 from __future__ import annotations
 
+import io
 import json
-import threading
+import secrets
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
+import urllib3
 
 from local_runtime.pollers import failed_item_ids, sqs_event, stream_event
 
@@ -116,35 +117,42 @@ class Pipeline:
 
 
 class Receiver:
-    """A merchant's webhook endpoint on loopback, recording every delivery with its raw body."""
+    """A merchant's webhook endpoint without a socket: deliveries to its URL (over urllib3, as the gateway
+    sends them) are answered in this process and recorded with their raw body and headers."""
+
+    _open: dict[str, Receiver] = {}
+    _real_request = urllib3.PoolManager.request
 
     def __init__(self, answers: list[int] | None = None) -> None:
         self.deliveries: list[dict[str, Any]] = []
         self.answers = list(answers or [])
         self.default_status = 200
-        receiver = self
+        self.url = f"http://127.0.0.1:9/webhook/{secrets.token_hex(6)}"  # port 9 (discard): never dialled
+        if not Receiver._open:
+            urllib3.PoolManager.request = Receiver._answer  # type: ignore[method-assign,assignment]
+        Receiver._open[self.url] = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = receiver.answers.pop(0) if receiver.answers else receiver.default_status
-                receiver.deliveries.append(
-                    {"at": time.monotonic(), "headers": dict(self.headers), "body": body, "status": status}
-                )
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"OK" if status < 300 else b"nope")
+    def status_for(self, headers: dict[str, str]) -> int:
+        """The answer to one delivery: the queued answers first, then the default."""
+        return self.answers.pop(0) if self.answers else self.default_status
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+    @staticmethod
+    def _answer(pool: Any, method: str, url: str, body: Any = None, headers: Any = None, **kw: Any) -> Any:
+        receiver = Receiver._open.get(url)
+        if receiver is None:
+            return Receiver._real_request(pool, method, url, body=body, headers=headers, **kw)
+        received = dict(headers or {})
+        status = receiver.status_for(received)
+        receiver.deliveries.append(
+            {"at": time.monotonic(), "headers": received, "body": body, "status": status}
+        )
+        answer = b"OK" if status < 300 else b"nope"
+        return urllib3.HTTPResponse(io.BytesIO(answer), status=status, preload_content=False)
 
     def events(self) -> list[str]:
         return [json.loads(d["body"])["event"] for d in self.deliveries]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        Receiver._open.pop(self.url, None)
+        if not Receiver._open:
+            urllib3.PoolManager.request = Receiver._real_request  # type: ignore[method-assign]
