@@ -43,11 +43,12 @@ test-integration: venv frontend ## The local stack over HTTP (starts its own on 
 test-e2e: venv frontend chromium ## The pages in Debian's chromium against the local stack
 	$(PY) -m pytest tests/e2e
 
-lint: venv ## ruff, mypy and cfn-lint
+lint: venv frontend ## ruff, mypy, cfn-lint; eslint and prettier on the front ends and web_shared/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+	@for d in $(FRONTENDS); do echo "==> eslint + prettier ($$d, web_shared)"; (cd $$d && npm run lint --silent) || exit 1; done
 
 bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{json,md}
 	$(PY) -m bench
