@@ -9,7 +9,7 @@ FRONTENDS := checkout_widget dashboard_site
 export PYTHONPATH := $(CURDIR)/layers/common/python:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run run-localstack test test-unit test-localstack lint bench soak deploy venv frontend chromium clean
+.PHONY: help run run-localstack test test-unit test-integration test-e2e test-localstack lint bench soak deploy venv frontend chromium clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -17,12 +17,16 @@ help: ## List the targets
 run: venv frontend ## Bring the whole gateway up locally (API :8000, dashboard :3000, checkout :3001, merchant :4000)
 	$(PY) -m local_runtime up
 
-test: venv frontend chromium ## Install what is needed, then run every test (lint, unit, integration, browser)
+test: venv frontend chromium ## Install what is needed, then run every test (lint, npm, unit, integration, browser)
 	@echo "==> lint"
 	@$(MAKE) --no-print-directory lint
 	@for d in $(FRONTENDS); do if [ -f $$d/package.json ]; then echo "==> npm test ($$d)"; (cd $$d && npm test --silent) || exit 1; fi; done
-	@echo "==> pytest"
-	$(PY) -m pytest
+	@echo "==> unit"
+	@$(MAKE) --no-print-directory test-unit
+	@echo "==> integration"
+	@$(MAKE) --no-print-directory test-integration
+	@echo "==> e2e"
+	@$(MAKE) --no-print-directory test-e2e
 
 run-localstack: venv frontend ## The same local stack on LocalStack (host mode, offline) instead of moto
 	localstack/with_localstack.sh $(PY) -m local_runtime up
@@ -30,14 +34,21 @@ run-localstack: venv frontend ## The same local stack on LocalStack (host mode, 
 test-localstack: venv frontend ## The integration suite against LocalStack (starts and stops it)
 	localstack/with_localstack.sh $(PY) -m pytest -m integration tests/integration
 
-test-unit: venv ## Only the fast in-process tests
+test-unit: venv ## In-process tests: no sockets, no servers (moto's in-process mock)
 	$(PY) -m pytest tests/unit
 
-lint: venv ## ruff, mypy and cfn-lint
+test-integration: venv frontend ## The local stack over HTTP (starts its own on free ports)
+	$(PY) -m pytest tests/integration
+
+test-e2e: venv frontend chromium ## The pages in Debian's chromium against the local stack
+	$(PY) -m pytest tests/e2e
+
+lint: venv frontend ## ruff, mypy, cfn-lint; eslint and prettier on the front ends and web_shared/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+	@for d in $(FRONTENDS); do echo "==> eslint + prettier ($$d, web_shared)"; (cd $$d && npm run lint --silent) || exit 1; done
 
 bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{json,md}
 	$(PY) -m bench

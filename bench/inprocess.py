@@ -1,7 +1,7 @@
 """The functions called in this process against the stack's emulator, so their AWS calls can be timed
 and attributed: the API's own time per request, and every call one payment costs, per function.
 
-The stack's pollers are stopped meanwhile; tests.unit.pipeline.Pipeline pumps the streams and queues
+The stack's pollers are stopped meanwhile; devkit.pipeline.Pipeline pumps the streams and queues
 into the handlers with the event shapes Lambda sends, as the unit tests do.
 """
 
@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from bench.awscalls import AwsCallRecorder, count_by_operation, merged_intervals, request_units, time_in_calls
 from bench.common import Progress, summary_ms
+from devkit.pipeline import Pipeline, Receiver
 
 RECORDER = AwsCallRecorder()
 STAGE = "api"
@@ -164,8 +163,6 @@ class InProcess:
         return physical
 
     def _instrumented_pipeline(self) -> Any:
-        from tests.unit.pipeline import Pipeline
-
         pipeline = Pipeline(self._physical())
         pipeline.dispatch = self._timed("dispatch_events", pipeline.dispatch)
         names = {
@@ -296,37 +293,24 @@ class InProcess:
         }
 
 
-class _CountingReceiver:
+class _CountingReceiver(Receiver):
     """A receiver that fails the first `failures` attempts of every webhook-id, then accepts it."""
 
     def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
         self.attempts: dict[str, int] = defaultdict(int)
-        self.events: dict[str, str] = {}
-        receiver = self
-        lock = threading.Lock()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                webhook_id = self.headers.get("webhook-id", "")
-                with lock:
-                    receiver.attempts[webhook_id] += 1
-                    accept = receiver.attempts[webhook_id] > failures
-                    if accept:
-                        receiver.events[webhook_id] = json.loads(body)["event"]
-                self.send_response(200 if accept else 503)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+    def status_for(self, headers: dict[str, str]) -> int:
+        webhook_id = headers.get("webhook-id", "")
+        self.attempts[webhook_id] += 1
+        return 200 if self.attempts[webhook_id] > self.failures else 503
 
     def accepted(self) -> list[str]:
-        return sorted(self.events.values())
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        return sorted(
+            {
+                d["headers"].get("webhook-id"): json.loads(d["body"])["event"]
+                for d in self.deliveries
+                if d["status"] == 200
+            }.values()
+        )

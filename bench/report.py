@@ -121,7 +121,7 @@ def markdown(r: dict[str, Any]) -> str:
         ]
     lines += [
         "Measured: the handlers called in the benchmark process with Lambda-shaped events by "
-        "`tests/unit/pipeline.py` (streams and queues pumped one batch at a time), every botocore call counted "
+        "`devkit/pipeline.py` (streams and queues pumped one batch at a time), every botocore call counted "
         "by operation and attributed to the function running; request units assume items under 1 KB, reads "
         "eventually consistent (0.5 RRU), transactions 2 WRU per item. States entered come from each "
         "execution's history (`StateEntered` events): Wait + Task + Choice per retry, plus the final Succeed. "

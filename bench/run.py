@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from bench import cost, report
-from bench.common import Merchant, Progress, new_merchant, summary_ms, wait_for
+from bench.common import Progress, summary_ms
 from bench.imports import cold_imports
-from tests.live_stack import LiveStack
+from devkit.live_stack import LiveStack
+from devkit.merchant import Merchant, wait_for
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -125,16 +126,16 @@ def _script_sources(html: str) -> list[str]:
 
 # ---------------------------------------------------------------------- the pipeline
 def burst_settle(stack: LiveStack) -> dict[str, Any]:
-    merchant = new_merchant(stack)
+    merchant = Merchant.of(stack, receiver=True)
     receiver = merchant.receiver
     assert receiver is not None
     orders = parallel(
-        merchant, "burst: orders first (not timed)", BURST, lambda i: merchant.api.create_order()["id"]
+        merchant, "burst: orders first (not timed)", BURST, lambda i: merchant.create_order()["id"]
     )
     progress = Progress(f"burst: {BURST} parallel payments -> payment.success", BURST)
     began = time.time()
     replies = parallel(
-        merchant, None, BURST, lambda i: merchant.api.create_upi_payment(orders[i]), workers=BURST_CLIENTS
+        merchant, None, BURST, lambda i: merchant.create_upi_payment(orders[i]), workers=BURST_CLIENTS
     )
     created_s = time.time() - began
     assert all(reply.status == 201 for reply in replies), [r.body for r in replies if r.status != 201]
@@ -143,15 +144,14 @@ def burst_settle(stack: LiveStack) -> dict[str, Any]:
     def settled() -> bool:
         done = {
             e["payload"]["data"]["payment"]["id"]
-            for e in receiver.accepted()
+            for e in receiver.events()
             if e["event"] == "payment.success"
         }
         progress.set(len(done & ids))
         return ids <= done
 
-    if not wait_for(settled, timeout=120):
-        raise RuntimeError("burst: not every payment.success arrived in 120 s")
-    last = max(e["at"] for e in receiver.accepted() if e["event"] == "payment.success")
+    wait_for(settled, 120, "every payment.success of the burst")
+    last = max(e["at"] for e in receiver.events() if e["event"] == "payment.success")
     progress.finish(f"{last - began:.2f}s")
     receiver.close()
     return {
@@ -164,15 +164,15 @@ def burst_settle(stack: LiveStack) -> dict[str, Any]:
 
 
 def e2e_webhook(stack: LiveStack) -> tuple[dict[str, Any], list[float]]:
-    merchant = new_merchant(stack)
+    merchant = Merchant.of(stack, receiver=True)
     receiver = merchant.receiver
     assert receiver is not None
-    orders = [merchant.api.create_order()["id"] for _ in range(E2E_PAYMENTS)]
+    orders = [merchant.create_order()["id"] for _ in range(E2E_PAYMENTS)]
     progress = Progress("e2e: payment response -> payment.success received", E2E_PAYMENTS)
     answered: dict[str, float] = {}
     for order in orders:
         tick = time.monotonic()
-        reply = merchant.api.create_upi_payment(order)
+        reply = merchant.create_upi_payment(order)
         assert reply.status == 201, reply.body
         answered[reply.body["id"]] = reply.finished_at
         time.sleep(max(0.0, E2E_INTERVAL_S - (time.monotonic() - tick)))
@@ -180,14 +180,13 @@ def e2e_webhook(stack: LiveStack) -> tuple[dict[str, Any], list[float]]:
     def arrivals() -> dict[str, float]:
         seen = {
             e["payload"]["data"]["payment"]["id"]: e["at"]
-            for e in receiver.accepted()
+            for e in receiver.events()
             if e["event"] == "payment.success"
         }
         progress.set(len(seen.keys() & answered.keys()))
         return seen
 
-    if not wait_for(lambda: answered.keys() <= arrivals().keys(), timeout=90):
-        raise RuntimeError("e2e: not every payment.success arrived in 90 s")
+    wait_for(lambda: answered.keys() <= arrivals().keys(), 90, "every payment.success")
     seen = arrivals()
     latencies = [seen[payment] - at for payment, at in answered.items()]
     stats = summary_ms(latencies)
@@ -208,8 +207,8 @@ def e2e_webhook(stack: LiveStack) -> tuple[dict[str, Any], list[float]]:
 
 # ---------------------------------------------------------------------- the API over HTTP
 def api_over_http(stack: LiveStack) -> tuple[dict[str, Any], dict[str, Any], dict[str, list[float]]]:
-    merchant = new_merchant(stack, with_receiver=False)
-    api = merchant.api
+    merchant = Merchant.of(stack)
+    api = merchant
     for _ in range(WARMUP):
         api.create_upi_payment(api.create_order()["id"])
     samples: dict[str, list[float]] = {"create_order": [], "create_payment": [], "get_payment": []}

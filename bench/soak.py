@@ -25,8 +25,9 @@ from typing import Any
 
 import boto3
 
-from bench.common import Merchant, Progress, new_merchant
-from tests.live_stack import LiveStack
+from bench.common import Progress
+from devkit.live_stack import LiveStack
+from devkit.merchant import Merchant
 
 MERCHANTS = 4
 PAYMENTS = 1000
@@ -81,7 +82,7 @@ def main() -> int:
     print(f"  stack up in {time.monotonic() - began:.1f}s (log: {stack.log_path})", flush=True)
     merchants: list[Merchant] = []
     try:
-        merchants = [new_merchant(stack, fail_rate=FAIL_RATE) for _ in range(MERCHANTS)]
+        merchants = [Merchant.of(stack, receiver=True, fail_rate=FAIL_RATE) for _ in range(MERCHANTS)]
         ledger = Ledger()
         load(stack, merchants, ledger)
         problems, facts = verify(stack, merchants, ledger)
@@ -106,11 +107,11 @@ def load(stack: LiveStack, merchants: list[Merchant], ledger: Ledger) -> None:
         merchant = merchants[index % len(merchants)]
         amount = random.randint(10, 1000) * 100
         try:
-            order = merchant.api.create_order(amount)
+            order = merchant.create_order(amount)
             body: dict[str, Any] = {"order_id": order["id"], "method": "upi", "vpa": f"soak{index}@okbank"}
             if index % 4 == 3:
                 body = {"order_id": order["id"], "method": "card", "card": TEST_CARD}
-            reply = merchant.api.call("POST", "/api/v1/payments", body)
+            reply = merchant.call("POST", "/api/v1/payments", body)
             if reply.status != 201:
                 raise RuntimeError(f"create payment -> {reply.status} {reply.body}")
         except Exception as error:
@@ -155,7 +156,7 @@ def load(stack: LiveStack, merchants: list[Merchant], ledger: Ledger) -> None:
 def refund_pair(payment_id: str, pool: ThreadPoolExecutor, ledger: Ledger) -> bool:
     """Waits for the payment to succeed, then sends two refunds of 60% at once: at most one fits."""
     payment = ledger.payments[payment_id]
-    api = payment["merchant"].api
+    api = payment["merchant"]
     deadline = time.monotonic() + SETTLE_DEADLINE_SECONDS
     while True:
         status = api.ok("GET", f"/api/v1/payments/{payment_id}")["status"]
@@ -215,7 +216,7 @@ def accepted_events(merchants: list[Merchant]) -> dict[tuple[str, str], set[str]
     accepted: dict[tuple[str, str], set[str]] = defaultdict(set)
     for merchant in merchants:
         assert merchant.receiver is not None
-        for event in merchant.receiver.accepted():
+        for event in merchant.receiver.events():
             data = event["payload"]["data"]
             resource = (data.get("payment") or data.get("refund") or {}).get("id", "?")
             accepted[(event["event"], resource)].add(event["webhook_id"])
@@ -229,7 +230,7 @@ def poll_until_final(
     progress = Progress(label, len(items))
 
     def fetch(item_id: str) -> tuple[str, str]:
-        api = items[item_id]["merchant"].api
+        api = items[item_id]["merchant"]
         return item_id, api.ok("GET", path.format(id=item_id))["status"]
 
     with ThreadPoolExecutor(8) as pool:
@@ -288,7 +289,7 @@ def verify(stack: LiveStack, merchants: list[Merchant], ledger: Ledger) -> tuple
             problems.append(f"unexpected event {key[0]} for {key[1]}")
     for merchant in merchants:
         assert merchant.receiver is not None
-        accepted_ids = [e["webhook_id"] for e in merchant.receiver.accepted()]
+        accepted_ids = [e["webhook_id"] for e in merchant.receiver.events()]
         if len(accepted_ids) != len(set(accepted_ids)):
             problems.append(f"merchant {merchant.id}: a webhook-id was accepted twice by the dedupe")
     problems += check_refund_totals(ledger)
@@ -324,9 +325,9 @@ def retry_exhausted(
     for event, resource in missing:
         merchant = by_id[expected[(event, resource)]]
         identifier = log_id(merchant.id, f"{resource}:{event}")
-        reply = merchant.api.call("GET", f"/api/v1/webhooks/{identifier}")
+        reply = merchant.call("GET", f"/api/v1/webhooks/{identifier}")
         if reply.status == 200 and reply.body["status"] == "failed":
-            merchant.api.ok("POST", f"/api/v1/webhooks/{identifier}/retry")
+            merchant.ok("POST", f"/api/v1/webhooks/{identifier}/retry")
             retried += 1
     return retried
 
@@ -336,7 +337,7 @@ def check_refund_totals(ledger: Ledger) -> list[str]:
     refunded = {payment_id for payment_id, _ in ledger.refund_pairs}
     for payment_id in refunded:
         payment = ledger.payments[payment_id]
-        listed = payment["merchant"].api.ok("GET", f"/api/v1/payments/{payment_id}/refunds")
+        listed = payment["merchant"].ok("GET", f"/api/v1/payments/{payment_id}/refunds")
         total = sum(int(refund["amount"]) for refund in listed)
         if total > payment["amount"]:
             problems.append(f"payment {payment_id}: refunds total {total} > amount {payment['amount']}")

@@ -12,16 +12,13 @@ import { mkdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, bundlePages, bundleSdk } from './scripts/bundles.mjs';
+import { ROUTES } from './src/routes.js';
 
 const DIST = path.join(ROOT, 'dist');
 const BUDGETS = [
   { label: 'checkout.js (SDK)', file: 'checkout.js', limit: 10 * 1024 },
   { label: 'checkout page JS', entry: 'checkout-page', limit: 20 * 1024 },
 ];
-const ROUTES = {
-  pages: { '/checkout': 'checkout.html', '/demo': 'demo.html' },
-  redirects: { '/': '/demo' },
-};
 
 async function main() {
   const started = Date.now();

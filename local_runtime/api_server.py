@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local_runtime.functions import Handler, LambdaContext
+from local_runtime.functions import Handler, context
 from local_runtime.template import FunctionSpec
 
 log = logging.getLogger("api")
@@ -198,7 +198,7 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
             stage=self.server.stage,
         )
         try:
-            response = self.server.handler(event, LambdaContext(self.server.spec))
+            response = self.server.handler(event, context(self.server.spec))
         except Exception:
             log.error("unhandled error in the API function\n%s", traceback.format_exc())
             self._send_json(500, INTERNAL_ERROR)

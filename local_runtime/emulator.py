@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 from moto.server import ThreadedMotoServer
 
-from local_runtime.moto_fixes import patch_moto_dynamodb
+from local_runtime.moto_fixes import patch_moto
 
 log = logging.getLogger("emulator")
 
@@ -65,7 +65,7 @@ class Emulator:
         # moto's Step Functions interpreter takes seconds to import; load it while the tables and
         # queues are created instead of on the first Step Functions call.
         threading.Thread(target=_import_step_functions_interpreter, name="warm-up", daemon=True).start()
-        patch_moto_dynamodb()
+        patch_moto()
         self._server = ThreadedMotoServer(
             ip_address="127.0.0.1", port=int(os.environ.get("MOTO_PORT") or 0), verbose=False
         )

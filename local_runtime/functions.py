@@ -5,12 +5,15 @@ from __future__ import annotations
 import importlib
 import logging
 import sys
-import time
-import uuid
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from local_runtime.template import REGION, REPO_ROOT, FunctionSpec
+from chalice import Chalice
+from chalice.app import Request
+from chalice.local import LambdaContext
+
+from local_runtime.template import REPO_ROOT, FunctionSpec
 
 log = logging.getLogger("functions")
 
@@ -22,21 +25,23 @@ for _path in (str(REPO_ROOT / "layers" / "common" / "python"), str(REPO_ROOT)):
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
-class LambdaContext:
-    """The attributes and method of Lambda's context object that handlers use."""
+class ThreadLocalRequestChalice(Chalice):
+    """Chalice keeps the current request on the app object: Lambda runs one request per container at a
+    time, this runtime runs many threads with one app, so each thread gets its own `current_request`."""
 
-    def __init__(self, spec: FunctionSpec, account_id: str = "000000000000") -> None:
-        self.function_name = spec.logical_id
-        self.function_version = "$LATEST"
-        self.invoked_function_arn = f"arn:aws:lambda:{REGION}:{account_id}:function:{spec.logical_id}"
-        self.memory_limit_in_mb = spec.memory_mb
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name = f"/aws/lambda/{spec.logical_id}"
-        self.log_stream_name = "local"
-        self._deadline = time.monotonic() + spec.timeout_seconds
+    _local = threading.local()
 
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._deadline - time.monotonic()) * 1000))
+    @property
+    def current_request(self) -> Request | None:
+        return getattr(self._local, "request", None)
+
+    @current_request.setter
+    def current_request(self, value: Request | None) -> None:
+        self._local.request = value
+
+
+def context(spec: FunctionSpec) -> LambdaContext:
+    return LambdaContext(spec.logical_id, spec.memory_mb, spec.timeout_seconds * 1000)
 
 
 def load_handler(spec: FunctionSpec) -> Handler | None:
@@ -51,4 +56,12 @@ def load_handler(spec: FunctionSpec) -> Handler | None:
         # Forget the half-imported module so the next attempt imports it afresh.
         sys.modules.pop(spec.module, None)
         return None
+    return serve_concurrently(handler)
+
+
+def serve_concurrently(handler: Handler) -> Handler:
+    """A Chalice app gets a per-thread `current_request` (the app object stays the product's, its class
+    is swapped, as `chalice local` swaps in its own server); any other handler is returned as it is."""
+    if type(handler) is Chalice:
+        handler.__class__ = ThreadLocalRequestChalice
     return handler

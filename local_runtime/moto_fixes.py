@@ -1,4 +1,4 @@
-"""Two fixes to moto's DynamoDB so that it behaves like DynamoDB under concurrent requests.
+"""Fixes to moto: DynamoDB under concurrent requests, and event source mappings that are records only.
 
 moto runs a transaction by deep-copying the tables it touches and, when a condition fails, putting the
 copies back. That restore (1) discards writes other requests made meanwhile, (2) replaces the table's
@@ -114,8 +114,32 @@ def _checked_then_applied_transaction(self: Any, transact_items: list[dict[str, 
                 )
 
 
-def patch_moto_dynamodb() -> None:
-    """Applies both fixes to the in-process moto (idempotent)."""
+def _recorded_only(create: Callable[..., Any]) -> Callable[..., Any]:
+    """moto delivers to a mapping's function itself (in Docker, on each write, ignoring `Enabled` for
+    streams, taking the messages off the queue); the runtime's pollers are the mappings, so moto's
+    copy of the mapping stays a record that Get/Update/List read."""
+
+    @functools.wraps(create)
+    def run(self: Any, spec: dict[str, Any]) -> Any:
+        from moto.dynamodb.models import dynamodb_backends
+        from moto.sqs.models import sqs_backends
+
+        mapping = create(self, spec)
+        sources: list[Any] = [
+            *sqs_backends[self.account_id][self.region_name].queues.values(),
+            *dynamodb_backends[self.account_id][self.region_name].tables.values(),
+        ]
+        for source in sources:
+            source.lambda_event_source_mappings.pop(mapping.function_arn, None)
+        return mapping
+
+    setattr(run, _MARK, True)
+    return run
+
+
+def patch_moto() -> None:
+    """Applies the fixes to the in-process moto (idempotent)."""
+    from moto.awslambda.models import LambdaBackend
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 
@@ -123,6 +147,7 @@ def patch_moto_dynamodb() -> None:
         (DynamoDBBackend, name, _serialized) for name in _DYNAMODB_OPERATIONS
     ]
     patches += [(DynamoDBStreamsBackend, name, _serialized) for name in _STREAMS_OPERATIONS]
+    patches.append((LambdaBackend, "create_event_source_mapping", _recorded_only))
     for cls, name, wrap in patches:
         operation = getattr(cls, name)
         if not getattr(operation, _MARK, False):

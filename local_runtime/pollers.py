@@ -13,7 +13,6 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +21,8 @@ import boto3
 from botocore.exceptions import ClientError
 
 from local_runtime.console import set_component
-from local_runtime.functions import Handler, LambdaContext, load_handler
+from local_runtime.functions import Handler, context, load_handler
+from local_runtime.provision import set_event_source_mappings
 from local_runtime.template import REGION, FunctionSpec, PhysicalIds, Template
 
 log = logging.getLogger("pollers")
@@ -159,7 +159,7 @@ class Poller:
     def invoke(self, event: dict[str, Any]) -> Any:
         self.stats.invocations += 1
         self.stats.records += len(event["Records"])
-        return self.handler(event, LambdaContext(self.spec))
+        return self.handler(event, context(self.spec))
 
 
 class SqsPoller(Poller):
@@ -352,15 +352,18 @@ class StreamPoller(Poller):
 
 # ---------------------------------------------------------------------- all of them
 class Workers:
-    """Every event source mapping of the template, plus the workers' heartbeat."""
+    """Every event source mapping of the template; the emulator's records of them say whether they run."""
 
     def __init__(self, template: Template, physical: PhysicalIds, sqs_concurrency: int = 3) -> None:
         self.template, self.physical, self.sqs_concurrency = template, physical, sqs_concurrency
         self.pollers: dict[str, Poller] = {}
         self.running = False
         self._lock = threading.Lock()
-        self._heartbeat_stop = threading.Event()
-        self._heartbeat_thread: threading.Thread | None = None
+        self.mapping_uuids = [
+            physical[logical_id]["Ref"]
+            for *_, logical_id in template.event_source_mapping_ids()
+            if physical.get(logical_id, {}).get("Ref")
+        ]
 
     def start(self) -> list[str]:
         """Starts (or restarts) every poller whose handler imports; returns the names of those running."""
@@ -383,9 +386,7 @@ class Workers:
                     poller.handler = handler
                     poller.start()
             self.running = True
-            self._heartbeat_stop.clear()
-            self._heartbeat_thread = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
-            self._heartbeat_thread.start()
+            set_event_source_mappings(self.mapping_uuids, enabled=True)
             return sorted(self.pollers)
 
     def _poller(
@@ -403,13 +404,11 @@ class Workers:
         with self._lock:
             if not self.running:
                 return
-            self._heartbeat_stop.set()
+            set_event_source_mappings(self.mapping_uuids, enabled=False)
             for poller in self.pollers.values():
                 poller.request_stop()
             for poller in self.pollers.values():
                 poller.join(timeout)
-            if self._heartbeat_thread is not None:
-                self._heartbeat_thread.join(timeout)
             self.running = False
 
     def status(self) -> dict[str, Any]:
@@ -419,20 +418,3 @@ class Workers:
                 name: {**vars(poller.stats), "alive": poller.alive} for name, poller in self.pollers.items()
             },
         }
-
-    def _beat(self) -> None:
-        set_component("heartbeat")
-        record: Callable[[], Any] | None = None
-        warned = False
-        while not self._heartbeat_stop.is_set():
-            try:
-                if record is None:
-                    from gateway.services.jobs import record_worker_heartbeat
-
-                    record = record_worker_heartbeat
-                record()
-            except Exception as error:
-                if not warned:
-                    log.warning("worker heartbeat not recorded (%s); retrying quietly", error)
-                    warned = True
-            self._heartbeat_stop.wait(2.0)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import zipfile
 from typing import Any
 
 import boto3
@@ -41,6 +43,63 @@ def provision(template: Template) -> dict[str, dict[str, str]]:
     for logical_id, resource in template.resources("AWS::Serverless::StateMachine").items():
         physical[logical_id] = _state_machine(template, resource["Properties"], physical)
     return physical
+
+
+def register_event_source_mappings(template: Template, physical: dict[str, dict[str, str]]) -> list[str]:
+    """Registers each subscribed function and its mappings (disabled) in the emulator; returns their UUIDs.
+
+    The mappings are records the API reads worker liveness from, as on AWS; the runtime's pollers do the
+    polling and switch them on and off. Their physical ids go under SAM's logical ids.
+    """
+    client = boto3.client("lambda", region_name=REGION)
+    role_arn = _lambda_role(template.stack_name)
+    empty_zip = io.BytesIO()
+    zipfile.ZipFile(empty_zip, "w").close()
+    existing: dict[tuple[str, str], str] = {}
+    functions: set[str] = set()
+    for spec, event, logical_id in template.event_source_mapping_ids():
+        name = f"{template.stack_name}-{spec.logical_id}"
+        if name not in functions:
+            functions.add(name)
+            try:
+                client.get_function(FunctionName=name)
+            except client.exceptions.ResourceNotFoundException:
+                code = {"ZipFile": empty_zip.getvalue()}
+                client.create_function(
+                    FunctionName=name, Runtime="python3.12", Role=role_arn, Handler="index.handler", Code=code
+                )
+            for mapping in client.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]:
+                existing[(name, mapping["EventSourceArn"])] = mapping["UUID"]
+        arn = str(template.resolve(event.properties.get("Queue") or event.properties["Stream"], physical))
+        if (name, arn) not in existing:
+            arguments: dict[str, Any] = {"EventSourceArn": arn, "FunctionName": name, "Enabled": False}
+            if event.type == "DynamoDB":
+                arguments["StartingPosition"] = event.properties.get("StartingPosition", "TRIM_HORIZON")
+            existing[(name, arn)] = client.create_event_source_mapping(**arguments)["UUID"]
+        physical[logical_id] = {"Ref": existing[(name, arn)]}
+    return [physical[logical_id]["Ref"] for _, _, logical_id in template.event_source_mapping_ids()]
+
+
+def _lambda_role(stack_name: str) -> str:
+    client = boto3.client("iam", region_name=REGION)
+    name = f"{stack_name}-functions"
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    try:
+        return str(client.get_role(RoleName=name)["Role"]["Arn"])
+    except client.exceptions.NoSuchEntityException:
+        created = client.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))
+        return str(created["Role"]["Arn"])
+
+
+def set_event_source_mappings(uuids: list[str], enabled: bool) -> None:
+    client = boto3.client("lambda", region_name=REGION)
+    for uuid in uuids:
+        client.update_event_source_mapping(UUID=uuid, Enabled=enabled)
 
 
 def _table(properties: dict[str, Any]) -> dict[str, str]:

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from http.server import HTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from local_runtime import cli
+from local_runtime import console
 from local_runtime.api_server import ApiServer, RouteTable
 from local_runtime.control import ControlServer
 from local_runtime.emulator import Emulator
 from local_runtime.functions import load_handler
 from local_runtime.pollers import Workers
-from local_runtime.provision import account_id, provision
-from local_runtime.static_sites import StaticSiteServer
+from local_runtime.ports import Ports, StartupError
+from local_runtime.provision import account_id, provision, register_event_source_mappings
+from local_runtime.static_sites import static_site_server
 from local_runtime.template import DEFAULT_STACK_NAME, REPO_ROOT, Template, load_template
 from test_merchant.server import server_from_environment
-
-if TYPE_CHECKING:
-    from local_runtime.cli import Ports
 
 log = logging.getLogger("runtime")
 
@@ -46,15 +45,21 @@ class Stack:
             account_id=account_id(),
         )
         physical = provision(template)
+        if self.emulator.kind == "moto":
+            register_event_source_mappings(template, physical)
+        else:
+            # LocalStack's host mode runs no Lambda, and its mappings would poll the queues themselves:
+            # with no mappings listed the API cannot tell whether the workers run.
+            physical.update(
+                {logical_id: {"Ref": ""} for *_, logical_id in template.event_source_mapping_ids()}
+            )
         self._apply_function_environment(template, physical)
         self._seed_test_merchant()
 
         api_spec = template.function("ApiFunction")
         api_handler = load_handler(api_spec)
         if api_handler is None:
-            raise cli.StartupError(
-                f"the API function ({api_spec.module}) does not import; see the warning above"
-            )
+            raise StartupError(f"the API function ({api_spec.module}) does not import; see the warning above")
         settings = template.api_settings()
         self._serve(
             "api",
@@ -71,7 +76,7 @@ class Stack:
             ("dashboard", self.ports.dashboard, "dashboard_site"),
             ("checkout", self.ports.checkout, "checkout_widget"),
         ):
-            self._serve(name, StaticSiteServer(name, port, REPO_ROOT / folder / "dist", self.urls))
+            self._serve(name, static_site_server(name, port, REPO_ROOT / folder / "dist", self.urls))
         os.environ.setdefault("GATEWAY_API_URL", self.urls["apiUrl"])
         os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
         self._serve("merchant", server_from_environment(self.ports.merchant))
@@ -106,7 +111,7 @@ class Stack:
 
     def _serve(self, name: str, server: HTTPServer) -> None:
         self.servers.append(server)
-        cli.serve_in_thread(name, server)
+        serve_in_thread(name, server)
 
     def status(self) -> dict[str, Any]:
         aws = {
@@ -120,6 +125,8 @@ class Stack:
             )
             if name in os.environ
         }
+        if self.emulator.endpoint_url:
+            aws["AWS_ENDPOINT_URL"] = self.emulator.endpoint_url
         return {
             "emulator": self.emulator.kind,
             "urls": self.urls,
@@ -135,7 +142,7 @@ class Stack:
             f"checkout   {self.urls['checkoutUrl']}",
             f"merchant   {self.urls['merchantUrl']}  (webhook receiver: POST /webhook)",
             f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start)",
-            f"emulator   {os.environ.get('AWS_ENDPOINT_URL', '?')}  ({self.emulator.kind})",
+            f"emulator   {self.emulator.endpoint_url}  ({self.emulator.kind})",
             f"workers    {', '.join(sorted(workers)) or 'none yet (handlers not importable)'}",
         ]
 
@@ -146,3 +153,23 @@ class Stack:
             server.shutdown()
             server.server_close()
         self.emulator.stop()
+
+
+def serve_in_thread(name: str, server: HTTPServer) -> threading.Thread:
+    """Serves in a daemon thread; each request thread logs as component `name`."""
+    handle_in_thread = getattr(server, "process_request_thread", None)
+    if handle_in_thread is not None:
+
+        def process_request_thread(request: Any, client_address: Any) -> None:
+            console.set_component(name)
+            handle_in_thread(request, client_address)
+
+        server.process_request_thread = process_request_thread  # type: ignore[attr-defined]
+
+    def serve() -> None:
+        console.set_component(name)
+        server.serve_forever(poll_interval=0.2)
+
+    thread = threading.Thread(target=serve, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -14,19 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
 DEFAULT_STACK_NAME = "gateway-local"
 REGION = "us-east-1"
 # Locally the stack always seeds the test merchant and delivers webhooks to a receiver on localhost.
-# WORKER_EVENT_SOURCE_MAPPINGS names AWS event source mappings; locally the pollers' heartbeat tells instead.
-LOCAL_ENVIRONMENT = {
-    "TEST_ENDPOINTS": "true",
-    "ALLOW_PRIVATE_WEBHOOK_URLS": "true",
-    "WORKER_EVENT_SOURCE_MAPPINGS": "",
-}
+LOCAL_ENVIRONMENT = {"TEST_ENDPOINTS": "true", "ALLOW_PRIVATE_WEBHOOK_URLS": "true"}
 
 # Physical ids of provisioned resources: {logical_id: {"Ref": ..., "Arn": ..., ...}}.
 PhysicalIds = Mapping[str, Mapping[str, str]]
@@ -36,33 +29,16 @@ class TemplateError(RuntimeError):
     """The template uses something the local runtime cannot resolve, or a parameter value is invalid."""
 
 
-class _CfnLoader(yaml.SafeLoader):
-    """A YAML loader that turns CloudFormation short tags (!Ref, !Sub...) into their long form."""
-
-
-def _construct_short_tag(loader: _CfnLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if tag_suffix == "Ref":
-        return {"Ref": value}
-    if tag_suffix == "Condition":
-        return {"Condition": value}
-    if tag_suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{tag_suffix}": value}
-
-
-_CfnLoader.add_multi_constructor("!", _construct_short_tag)
-
-
 def load_template(path: Path = DEFAULT_TEMPLATE) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=_CfnLoader)  # noqa: S506 - a SafeLoader subclass
+    """The template with short tags (!Ref, !Sub...) in their long form, read by cfn-lint's loader."""
+    # Imported here: importing cfnlint takes seconds, and most users of this module never parse YAML.
+    from cfnlint.decode import cfn_yaml
+    from cfnlint.decode.cfn_yaml import CfnParseError
+
+    try:
+        document = cfn_yaml.load(str(path))
+    except CfnParseError as error:
+        raise TemplateError(f"{path} does not parse: {error}") from None
     if not isinstance(document, dict):
         raise TemplateError(f"{path} is not a CloudFormation template")
     return document
@@ -184,6 +160,15 @@ class Template:
             if spec.logical_id == logical_id:
                 return spec
         raise TemplateError(f"no function {logical_id} in the template")
+
+    def event_source_mapping_ids(self) -> list[tuple[FunctionSpec, EventSource, str]]:
+        """Each SQS or stream subscription with the logical id SAM gives its mapping (`<Function><Event>`)."""
+        return [
+            (spec, event, f"{spec.logical_id}{event.name}")
+            for spec in self.functions()
+            for event in spec.events
+            if event.type in ("SQS", "DynamoDB")
+        ]
 
     def api_routes(self, function_logical_id: str = "ApiFunction") -> list[tuple[str, str]]:
         """(path template, METHOD) for every Api event of the API function."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.live_stack import LiveStack
+from devkit.live_stack import LiveStack
 
 
 @pytest.fixture(scope="session")

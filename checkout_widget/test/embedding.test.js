@@ -6,7 +6,10 @@ const params = (query) => new URLSearchParams(query);
 
 describe('resolveParentOrigin', () => {
   it('returns the origin named by checkout.js when embedded', () => {
-    assert.equal(resolveParentOrigin(params('embedded=true&parent_origin=https://shop.example'), {}), 'https://shop.example');
+    assert.equal(
+      resolveParentOrigin(params('embedded=true&parent_origin=https://shop.example'), {}),
+      'https://shop.example',
+    );
   });
 
   it('posts nowhere when not embedded or no origin was named', () => {
@@ -16,7 +19,11 @@ describe('resolveParentOrigin', () => {
 
   it('refuses anything that is not exactly an http(s) origin, "*" included', () => {
     for (const value of ['*', 'https://shop.example/path', 'javascript:alert(1)', 'null', 'shop.example']) {
-      assert.equal(resolveParentOrigin(params(`embedded=true&parent_origin=${encodeURIComponent(value)}`), {}), null, value);
+      assert.equal(
+        resolveParentOrigin(params(`embedded=true&parent_origin=${encodeURIComponent(value)}`), {}),
+        null,
+        value,
+      );
     }
   });
 

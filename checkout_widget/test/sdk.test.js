@@ -167,7 +167,11 @@ describe('PaymentGateway modal', () => {
     const iframe = document.querySelector('[data-test-id="payment-iframe"]');
     gateway.close();
     window.dispatchEvent(
-      new window.MessageEvent('message', { data: { type: 'payment_success', data: {} }, origin: CHECKOUT, source: iframe.contentWindow }),
+      new window.MessageEvent('message', {
+        data: { type: 'payment_success', data: {} },
+        origin: CHECKOUT,
+        source: iframe.contentWindow,
+      }),
     );
     assert.deepEqual(calls, [['close']]);
   });
@@ -238,19 +242,22 @@ describe('checkout origin', () => {
   after(() => doms.forEach((dom) => dom.window.close()));
 
   async function pageLoadingSdkFrom(scriptUrl) {
-    const dom = new JSDOM(`<!doctype html><html><head><script src="${scriptUrl}"></script></head><body></body></html>`, {
-      url: `${SHOP}/`,
-      runScripts: 'dangerously',
-      resources: {
-        interceptors: [
-          requestInterceptor((request) =>
-            request.url === scriptUrl
-              ? new Response(sdkCode, { headers: { 'Content-Type': 'text/javascript' } })
-              : new Response('<!doctype html><title>checkout</title>', { headers: { 'Content-Type': 'text/html' } }),
-          ),
-        ],
+    const dom = new JSDOM(
+      `<!doctype html><html><head><script src="${scriptUrl}"></script></head><body></body></html>`,
+      {
+        url: `${SHOP}/`,
+        runScripts: 'dangerously',
+        resources: {
+          interceptors: [
+            requestInterceptor((request) =>
+              request.url === scriptUrl
+                ? new Response(sdkCode, { headers: { 'Content-Type': 'text/javascript' } })
+                : new Response('<!doctype html><title>checkout</title>', { headers: { 'Content-Type': 'text/html' } }),
+            ),
+          ],
+        },
       },
-    });
+    );
     doms.push(dom);
     await new Promise((resolve) => dom.window.addEventListener('load', resolve));
     return dom.window;

@@ -15,7 +15,12 @@ function safeEqual(a, b) {
 // X-Webhook-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the secret string.
 function verifySignature(rawBody, signatureHex, secret) {
   const expected = crypto.createHmac('sha256', secret).update(rawBody).digest('hex');
-  return safeEqual(expected, String(signatureHex || '').trim().toLowerCase());
+  return safeEqual(
+    expected,
+    String(signatureHex || '')
+      .trim()
+      .toLowerCase(),
+  );
 }
 
 // The Standard Webhooks key: the base64-decoded part after "whsec_" (null if it is not base64).
@@ -36,11 +41,7 @@ function verifyStandardWebhook(rawBody, headers, secret, now = Date.now() / 1000
   if (!key || !id || !/^\d+$/.test(timestamp || '') || !signatures) return false;
   if (Math.abs(now - Number(timestamp)) > TOLERANCE_SECONDS) return false;
 
-  const expected = crypto
-    .createHmac('sha256', key)
-    .update(`${id}.${timestamp}.`)
-    .update(rawBody)
-    .digest('base64');
+  const expected = crypto.createHmac('sha256', key).update(`${id}.${timestamp}.`).update(rawBody).digest('base64');
   return signatures.split(' ').some((entry) => {
     const [version, signature] = entry.split(',');
     return version === 'v1' && safeEqual(signature || '', expected);

@@ -4,7 +4,10 @@ import { validateWebhookUrl } from '../src/lib/webhook-url.js';
 
 describe('validateWebhookUrl', () => {
   it('accepts http and https URLs', () => {
-    assert.deepEqual(validateWebhookUrl(' https://shop.example/webhook '), { ok: true, url: 'https://shop.example/webhook' });
+    assert.deepEqual(validateWebhookUrl(' https://shop.example/webhook '), {
+      ok: true,
+      url: 'https://shop.example/webhook',
+    });
     assert.equal(validateWebhookUrl('http://127.0.0.1:4000/webhook').ok, true);
   });
 

@@ -5,49 +5,36 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from chalice import Chalice, CORSConfig, Response
 from chalice.app import Request
+from gateway.config import cors_allow_origin, get_settings
 from gateway.domain.json_input import parse_request_json
-from gateway.errors import GatewayError, NotFoundError
+from gateway.errors import (
+    INTERNAL_ERROR_DESCRIPTION,
+    GatewayError,
+    InternalError,
+    NotFoundError,
+)
 from gateway.services import jobs, login, merchants, orders, payments, refunds, webhook_logs
 from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
 
-
-class PerThreadRequestChalice(Chalice):
-    """Chalice keeps the current request on the app object. Lambda serves one request per container at
-    a time, but the local runtime serves many threads with one app, so the request is kept per thread."""
-
-    _local = threading.local()
-
-    @property
-    def current_request(self) -> Request | None:
-        request: Request | None = getattr(self._local, "request", None)
-        return request
-
-    @current_request.setter
-    def current_request(self, value: Request | None) -> None:
-        self._local.request = value
-
-
-app = PerThreadRequestChalice(app_name="payment-gateway")
+app = Chalice(app_name="payment-gateway")
 app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
 
 CORS = CORSConfig(
-    allow_origin=os.environ.get("CORS_ALLOW_ORIGIN") or "*",
+    allow_origin=cors_allow_origin(),
     allow_headers=["X-Api-Key", "X-Api-Secret", "Idempotency-Key", "Content-Type"],
     expose_headers=["Idempotent-Replayed"],
     max_age=600,
 )
 JSON_HEADERS = {"Content-Type": "application/json"}
-INTERNAL_ERROR = {"error": {"code": "INTERNAL_SERVER_ERROR", "description": "Internal server error"}}
+INTERNAL_ERROR = {"error": {"code": "INTERNAL_SERVER_ERROR", "description": INTERNAL_ERROR_DESCRIPTION}}
 
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
@@ -67,6 +54,8 @@ def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Calla
             try:
                 result = view(**params)
             except GatewayError as error:
+                if isinstance(error, InternalError):
+                    logger.exception("internal error", extra={"path": path})
                 return _json(error.status_code, error.to_body(), error.headers())
             except Exception:
                 logger.exception("unhandled error", extra={"path": path})
@@ -115,7 +104,7 @@ def query(name: str) -> str | None:
 
 
 def test_endpoints_enabled() -> None:
-    if os.environ.get("TEST_ENDPOINTS") != "true":
+    if not get_settings().test_endpoints:
         raise NotFoundError("Route not found")
 
 

@@ -22,7 +22,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from tests.live_stack import REPO_ROOT, LiveStack
+from devkit.live_stack import REPO_ROOT, LiveStack
 
 pytestmark = pytest.mark.e2e
 

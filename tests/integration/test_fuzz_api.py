@@ -25,7 +25,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.live_stack import LiveStack
+from devkit.live_stack import LiveStack
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.integration.conftest import Merchant
+from devkit.merchant import Merchant
 
 pytestmark = pytest.mark.integration
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from tests.integration.conftest import Merchant, Receiver, wait_for
-from tests.live_stack import LiveStack
+from devkit.live_stack import LiveStack
+from devkit.merchant import Merchant, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -20,11 +18,9 @@ CARD = {
 }
 
 
-def test_a_payment_succeeds_and_the_merchant_receives_signed_events(
-    merchant: Merchant, receiver_factory: Callable[..., Receiver]
-) -> None:
+def test_a_payment_succeeds_and_the_merchant_receives_signed_events(merchant: Merchant) -> None:
     # GIVEN a merchant whose webhook URL points at a receiver verifying both signatures
-    receiver = merchant.use_receiver(receiver_factory)
+    receiver = merchant.use_receiver()
     order = merchant.create_order(50000)
 
     # WHEN the shopper pays by UPI
@@ -51,12 +47,10 @@ def test_a_payment_succeeds_and_the_merchant_receives_signed_events(
     assert all(d["status"] == 200 for d in receiver.deliveries())
 
 
-def test_a_declined_card_payment_fails_with_payment_failed(
-    failing_stack: LiveStack, receiver_factory: Callable[..., Receiver]
-) -> None:
+def test_a_declined_card_payment_fails_with_payment_failed(failing_stack: LiveStack) -> None:
     # GIVEN a stack whose simulated bank declines (TEST_PAYMENT_SUCCESS=false)
-    merchant = Merchant(failing_stack, failing_stack.create_merchant())
-    receiver = merchant.use_receiver(receiver_factory)
+    merchant = Merchant.of(failing_stack)
+    receiver = merchant.use_receiver()
     order = merchant.create_order(12345)
 
     # WHEN the shopper pays by card
@@ -77,11 +71,9 @@ def test_a_declined_card_payment_fails_with_payment_failed(
     assert failed[0]["payload"]["data"]["payment"]["id"] == settled["id"]
 
 
-def test_a_refund_is_processed_and_announced(
-    merchant: Merchant, receiver_factory: Callable[..., Receiver]
-) -> None:
+def test_a_refund_is_processed_and_announced(merchant: Merchant) -> None:
     # GIVEN a successful payment of 500.00
-    receiver = merchant.use_receiver(receiver_factory)
+    receiver = merchant.use_receiver()
     order = merchant.create_order(50000)
     payment = merchant.pay_upi(order["id"]).json()
     assert merchant.wait_for_payment_status(payment["id"])["status"] == "success"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.integration.conftest import Merchant, Receiver, wait_for
+from devkit.merchant import Merchant, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -25,11 +24,9 @@ def _send_test_webhook(merchant: Merchant) -> str:
     return str(response.json()["id"])
 
 
-def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt(
-    merchant: Merchant, receiver_factory: Callable[..., Receiver]
-) -> None:
+def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt(merchant: Merchant) -> None:
     # GIVEN a receiver that answers 500 to its first two deliveries
-    receiver = merchant.use_receiver(receiver_factory, fail_first_n=2)
+    receiver = merchant.use_receiver(fail_first_n=2)
 
     # WHEN a test webhook is sent
     log_id = _send_test_webhook(merchant)
@@ -47,10 +44,10 @@ def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt(
 
 
 def test_an_always_failing_receiver_exhausts_five_attempts_then_a_manual_retry_delivers(
-    merchant: Merchant, receiver_factory: Callable[..., Receiver]
+    merchant: Merchant,
 ) -> None:
     # GIVEN a receiver that fails every delivery
-    receiver = merchant.use_receiver(receiver_factory, fail_first_n=10_000)
+    receiver = merchant.use_receiver(fail_first_n=10_000)
 
     # WHEN a test webhook is sent and the schedule runs out (5 + 10 + 15 + 20 s)
     log_id = _send_test_webhook(merchant)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from tests.integration.conftest import Merchant, Receiver, wait_for
-from tests.live_stack import LiveStack
+from devkit.live_stack import LiveStack
+from devkit.merchant import Merchant, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -50,10 +50,10 @@ def test_worker_status_turns_stopped_and_back(workers_restored: LiveStack) -> No
 
 
 def test_stopping_and_restarting_workers_mid_flight_loses_no_payment(
-    workers_restored: LiveStack, merchant: Merchant, receiver_factory: Callable[..., Receiver]
+    workers_restored: LiveStack, merchant: Merchant
 ) -> None:
     stack = workers_restored
-    receiver = merchant.use_receiver(receiver_factory)
+    receiver = merchant.use_receiver()
     # GIVEN payments in flight when the workers stop
     payments = [merchant.pay_upi(merchant.create_order()["id"]).json() for _ in range(3)]
     stack.stop_workers()

@@ -1,4 +1,5 @@
-"""Unit tests run the real services in-process against moto's server, resources made from template.yaml."""
+"""Unit tests run the real services in-process against moto's in-process mock (no sockets), resources
+made from template.yaml."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ UNIT_ENVIRONMENT = {
     "TEST_MODE": "true",
     "TEST_PROCESSING_DELAY": "0",
     "WEBHOOK_RETRY_INTERVALS_TEST": "true",
+    # botocore addresses DynamoDB Streams at <account>.streams-ddb..., a host moto's mock does not know.
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 
 
@@ -34,15 +37,18 @@ def aws_session() -> Iterator[dict[str, Any]]:
     os.environ.update(UNIT_ENVIRONMENT)
     from gateway import config
     from gateway.data import aws_clients, models
+    from moto import mock_aws
 
-    from local_runtime.emulator import Emulator
-    from local_runtime.provision import provision
+    from local_runtime.moto_fixes import patch_moto
+    from local_runtime.provision import provision, register_event_source_mappings
     from local_runtime.template import Template
 
-    emulator = Emulator()  # moto's server on a loopback port, Step Functions on, DynamoDB calls serialized
+    patch_moto()  # DynamoDB calls serialized and transactions checked before they write, as in the runtime
+    emulator = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
     emulator.start()
     template = Template.from_environment()
     physical = provision(template)
+    register_event_source_mappings(template, physical)
     environment = template.function_environment(template.function("ApiFunction"), physical)
     os.environ.update(environment)
     config.get_settings.cache_clear()
@@ -176,14 +182,14 @@ def successful_payment(api: Api) -> dict[str, Any]:
 @pytest.fixture
 def pipeline(aws: dict[str, Any]) -> Any:
     """The workers, driven in-process; starts from the streams' current end, so earlier tests do not leak in."""
-    from tests.unit.pipeline import Pipeline
+    from devkit.pipeline import Pipeline
 
     return Pipeline(aws["physical"])
 
 
 @pytest.fixture
 def receiver() -> Iterator[Any]:
-    from tests.unit.pipeline import Receiver
+    from devkit.pipeline import Receiver
 
     endpoint = Receiver()
     yield endpoint

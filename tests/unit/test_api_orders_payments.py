@@ -42,18 +42,21 @@ def test_test_merchant_is_seeded(test_merchant_api):
 
 
 def test_test_endpoints_are_hidden_outside_test_mode(api, monkeypatch):
+    from gateway import config
+
     monkeypatch.setenv("TEST_ENDPOINTS", "false")
+    config.get_settings.cache_clear()
     status, body, _ = api.call("GET", "/api/v1/test/merchant")
     assert status == 404 and body["error"]["code"] == "NOT_FOUND_ERROR"
 
 
 def test_seeding_twice_keeps_one_merchant(aws):
-    from gateway.data import store
+    from gateway.data.merchants import get_merchant
     from gateway.services.merchants import TEST_MERCHANT_ID, seed_test_merchant
 
     seed_test_merchant()
     assert seed_test_merchant() is False
-    assert store.get_merchant(TEST_MERCHANT_ID).email == "test@example.com"
+    assert get_merchant(TEST_MERCHANT_ID).email == "test@example.com"
 
 
 # ---------------------------------------------------------------- authentication

@@ -9,10 +9,16 @@ import time
 from datetime import date
 
 import pytest
-from gateway.config import ConfigurationError, settings_from
+from gateway.config import settings_from
 from gateway.domain import ids, processing, validation, webhooks
 from gateway.domain.network import is_global_address
-from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
+from gateway.errors import (
+    BadRequestError,
+    ConfigurationError,
+    ExpiredCardError,
+    InvalidCardError,
+    InvalidVpaError,
+)
 from standardwebhooks import Webhook
 
 TODAY = date(2026, 11, 26)
@@ -198,11 +204,11 @@ def test_delay_splits_into_whole_seconds_and_a_remainder():
 
 def test_test_mode_outcome_and_delay_follow_the_flags():
     rules = processing.ProcessingRules(True, 1000, False, 5000, 10000, 0.9, 0.95)
-    assert rules.payment_delay_ms() == 1000 and rules.payment_succeeds("upi") is False
+    assert rules.payment_delay_ms() == 1000 and rules.payment_outcome("upi") == processing.DECLINED
     live = processing.ProcessingRules(False, 1000, True, 5000, 10000, 0.9, 0.95)
     rng = random.Random(7)
     assert all(5000 <= live.payment_delay_ms(rng) <= 10000 for _ in range(200))
-    outcomes = [live.payment_succeeds("upi", rng) for _ in range(4000)]
+    outcomes = [live.payment_outcome("upi", rng).succeeded for _ in range(4000)]
     assert 0.87 < sum(outcomes) / len(outcomes) < 0.93
 
 

@@ -8,9 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from botocore.awsrequest import AWSResponse
-from botocore.endpoint import Endpoint
-from gateway.data import store
+from gateway.data import dynamo
+from gateway.data.jobs import read_job_counters
 from gateway.data.models import IdempotencyRecordModel, PaymentModel
+from gateway.data.payments import get_payment
+from gateway.data.webhook_logs import get_webhook_log
+from moto.core.botocore_stubber import BotocoreStubber
 
 from tests.unit.conftest import settle
 
@@ -166,14 +169,14 @@ def test_parallel_refunds_never_exceed_the_payment(api, successful_payment):
     refused = [body for status, body, _ in results if status != 201]
     assert len(created) == 3  # 3 x 15000 <= 50000 < 4 x 15000
     assert all(body["error"]["description"] == "Refund amount exceeds available amount" for body in refused)
-    assert int(store.get_payment(successful_payment["id"]).refunded_amount) == 45000
+    assert int(get_payment(successful_payment["id"]).refunded_amount) == 45000
 
 
 class ConflictingTransactions:
     """DynamoDB's answer when a concurrent transaction holds an item, for the next `times` matching calls.
 
-    moto never produces it, real DynamoDB does under contention; the fault is injected at the HTTP edge
-    so botocore and pynamodb parse it exactly as they would AWS's response.
+    moto never produces it, real DynamoDB does under contention; the fault is injected where moto's mock
+    answers botocore, so botocore and pynamodb parse it exactly as they would AWS's response.
     """
 
     def __init__(self, operation: str, times: int) -> None:
@@ -212,18 +215,18 @@ class _Raw:
 @pytest.fixture
 def conflicting(monkeypatch):
     injected: list[ConflictingTransactions] = []
-    real_send = Endpoint._send
+    real_answer = BotocoreStubber.__call__
 
-    def send(endpoint, request):
+    def answer(stubber, event_name, request, **kwargs):
         for fault in injected:
             if request.headers.get("X-Amz-Target", b"").decode() == fault.target:
                 fault.calls += 1
                 if fault.remaining > 0:
                     fault.remaining -= 1
                     return fault.answer(request)
-        return real_send(endpoint, request)
+        return real_answer(stubber, event_name, request, **kwargs)
 
-    monkeypatch.setattr(Endpoint, "_send", send)
+    monkeypatch.setattr(BotocoreStubber, "__call__", answer)
 
     def inject(operation: str, times: int) -> ConflictingTransactions:
         injected.append(ConflictingTransactions(operation, times))
@@ -242,7 +245,7 @@ def test_a_refund_that_loses_to_a_concurrent_transaction_is_tried_again(api, suc
     # THEN the third attempt lands: one refund, counted once
     assert status == 201, body
     assert conflicts.calls == 3
-    assert int(store.get_payment(successful_payment["id"]).refunded_amount) == 1000
+    assert int(get_payment(successful_payment["id"]).refunded_amount) == 1000
     status, refunds, _ = api.call("GET", f"/api/v1/payments/{successful_payment['id']}/refunds")
     assert [refund["id"] for refund in refunds] == [body["id"]]
 
@@ -250,14 +253,14 @@ def test_a_refund_that_loses_to_a_concurrent_transaction_is_tried_again(api, suc
 def test_a_state_change_that_loses_to_a_concurrent_transaction_is_tried_again(api, conflicting):
     # GIVEN a pending payment, and DynamoDB refusing the next single-item update for a concurrent transaction
     payment = api.create_upi_payment()
-    completed_before, _, _ = store.read_job_counters()
+    completed_before, _ = read_job_counters()
     conflicts = conflicting("UpdateItem", times=1)
     # WHEN the payment worker settles it
     settle(payment["id"])
     # THEN the retried transition landed, and the job was counted once (transition, retry, counter)
-    assert store.get_payment(payment["id"]).status == "success"
+    assert get_payment(payment["id"]).status == "success"
     assert conflicts.calls == 3
-    assert store.read_job_counters()[0] == completed_before + 1
+    assert read_job_counters()[0] == completed_before + 1
 
 
 def test_a_transaction_that_keeps_conflicting_is_not_retried_forever(api, successful_payment, conflicting):
@@ -266,8 +269,8 @@ def test_a_transaction_that_keeps_conflicting_is_not_retried_forever(api, succes
         "POST", f"/api/v1/payments/{successful_payment['id']}/refunds", {"amount": 1000}
     )
     assert status == 500 and body["error"]["code"] == "INTERNAL_SERVER_ERROR"
-    assert conflicts.calls == store._CONFLICT_ATTEMPTS
-    assert int(store.get_payment(successful_payment["id"]).refunded_amount) == 0
+    assert conflicts.calls == dynamo.CONFLICT_ATTEMPTS
+    assert int(get_payment(successful_payment["id"]).refunded_amount) == 0
 
 
 # ---------------------------------------------------------------- webhook config and logs
@@ -334,7 +337,7 @@ def test_retry_resets_attempts_and_starts_a_new_round(api):
         "status": "pending",
         "message": "Webhook retry scheduled",
     }
-    assert int(store.get_webhook_log(log["id"]).round) == 2
+    assert int(get_webhook_log(log["id"]).round) == 2
     status, body, _ = api.call("POST", "/api/v1/webhooks/00000000-0000-4000-8000-000000000000/retry")
     assert status == 404 and body["error"]["description"] == "Webhook log not found"
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
-from local_runtime.moto_fixes import patch_moto_dynamodb
 from local_runtime.pollers import (
     SqsPoller,
     StreamPoller,
@@ -141,24 +138,10 @@ def test_sqs_poller_deletes_only_the_messages_not_reported_as_failed(aws: dict[s
 
 
 @pytest.fixture(scope="module")
-def streams_emulator() -> Iterator[dict[str, Any]]:
-    """moto as a server: its in-process mock does not serve DynamoDB Streams."""
-    patch_moto_dynamodb()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in {
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }.items():
-            patch.setenv(name, value)
-        patch.delenv("AWS_PROFILE", raising=False)
-        template = Template(load_template(), stack_name="pollers", environ={})
-        yield {"physical": provision(template)}
-    server.stop()
+def streams_emulator(aws_session: dict[str, Any]) -> dict[str, Any]:
+    """A stack of its own in the session's emulator, so its streams hold only this module's records."""
+    template = Template(load_template(), stack_name="pollers", environ={})
+    return {"physical": provision(template)}
 
 
 def test_stream_poller_retries_from_the_first_failed_record(streams_emulator: dict[str, Any]) -> None:

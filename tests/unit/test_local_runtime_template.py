@@ -11,6 +11,12 @@ PHYSICAL = {
     "RefundsQueue": {"Ref": "http://q/refunds", "Arn": "arn:aws:sqs:us-east-1:1:refunds"},
     "WebhooksQueue": {"Ref": "http://q/webhooks", "Arn": "arn:aws:sqs:us-east-1:1:webhooks"},
     "WebhookRetryStateMachine": {"Ref": "arn:aws:states:us-east-1:1:stateMachine:retry"},
+    "ProcessPaymentFunctionPaymentsQueue": {"Ref": "esm-payments"},
+    "ProcessRefundFunctionRefundsQueue": {"Ref": "esm-refunds"},
+    "DeliverWebhookFunctionWebhooksQueue": {"Ref": "esm-webhooks"},
+    "DispatchEventsFunctionPaymentsStream": {"Ref": "esm-payments-stream"},
+    "DispatchEventsFunctionRefundsStream": {"Ref": "esm-refunds-stream"},
+    "DispatchEventsFunctionWebhookLogsStream": {"Ref": "esm-webhook-logs-stream"},
 }
 
 
@@ -37,6 +43,8 @@ def test_global_environment_resolves_with_defaults_and_local_overrides(document:
     # Locally the test endpoints and private webhook targets are always on.
     assert environment["TEST_ENDPOINTS"] == "true"
     assert environment["ALLOW_PRIVATE_WEBHOOK_URLS"] == "true"
+    # Worker liveness is read from the event source mappings, as on AWS.
+    assert environment["WORKER_EVENT_SOURCE_MAPPINGS"].split(",")[:2] == ["esm-payments", "esm-refunds"]
 
 
 def test_environment_variables_override_the_parameters_they_map_to(document: dict) -> None:
@@ -54,6 +62,13 @@ def test_environment_variables_override_the_parameters_they_map_to(document: dic
 def test_forced_local_variables_do_not_switch_test_mode_on(document: dict) -> None:
     template = Template(document, environ={"TEST_ENDPOINTS": "true"})
     assert template.parameters["TestMode"] == "false"
+
+
+def test_each_queue_or_stream_subscription_has_the_mapping_id_sam_gives_it(document: dict) -> None:
+    template = Template(document, environ={})
+    assert {logical_id for _, _, logical_id in template.event_source_mapping_ids()} == {
+        name for name in PHYSICAL if name.endswith(("Queue", "Stream")) and "Function" in name
+    }
 
 
 def test_a_value_outside_allowed_values_is_rejected(document: dict) -> None:

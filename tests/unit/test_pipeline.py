@@ -6,12 +6,15 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import time
+import uuid
 
 import boto3
 import pytest
-from gateway.data import store
 from gateway.data.models import MerchantModel, WebhookLogModel
+from gateway.data.payments import get_payment
+from gateway.data.webhook_logs import get_webhook_log
 from gateway.services import delivery
 from standardwebhooks import Webhook
 
@@ -81,10 +84,10 @@ def test_redelivered_payment_message_changes_nothing(api, pipeline, receiver):
     payment = api.create_upi_payment()
     pipeline.run_until(lambda: "payment.success" in receiver.events())
     pipeline.settle()
-    before = store.get_payment(payment["id"])
+    before = get_payment(payment["id"])
     process_payment({"payment_id": payment["id"]})  # the same job, delivered again
     pipeline.settle()
-    after = store.get_payment(payment["id"])
+    after = get_payment(payment["id"])
     assert (after.status, after.updated_at) == (before.status, before.updated_at)
     assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
     assert len(logs_of(api)) == 3
@@ -120,7 +123,7 @@ def test_refund_is_processed_with_events(api, pipeline, receiver, successful_pay
 
 def test_no_webhook_url_means_no_log_and_nothing_sent(api, pipeline, receiver):
     payment = api.create_upi_payment()
-    pipeline.run_until(lambda: store.get_payment(payment["id"]).status == "success")
+    pipeline.run_until(lambda: get_payment(payment["id"]).status == "success")
     pipeline.settle()
     assert logs_of(api) == [] and receiver.deliveries == []
 
@@ -143,7 +146,7 @@ def test_a_failed_queue_send_is_retried_from_the_stream_without_duplicates(
     payment = api.create_upi_payment()
     pipeline.run_until(lambda: "payment.success" in receiver.events())
     pipeline.settle()
-    assert calls["n"] > 1 and store.get_payment(payment["id"]).status == "success"
+    assert calls["n"] > 1 and get_payment(payment["id"]).status == "success"
     assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
 
 
@@ -161,15 +164,65 @@ def test_poison_message_ends_in_the_dead_letter_queue(aws, pipeline):
 def test_jobs_status_counts_finished_jobs(api, pipeline):
     before = api.call("GET", "/api/v1/test/jobs/status")[1]
     payment = api.create_upi_payment()
-    pipeline.run_until(lambda: store.get_payment(payment["id"]).status == "success")
+    pipeline.run_until(lambda: get_payment(payment["id"]).status == "success")
     after = api.call("GET", "/api/v1/test/jobs/status")[1]
     assert after["completed"] == before["completed"] + 1
     assert set(after) == {"pending", "processing", "completed", "failed", "worker_status"}
-    assert after["worker_status"] == "stopped"  # nothing beats a heartbeat in unit tests
-    from gateway.services.jobs import record_worker_heartbeat
+    # No poller runs in unit tests: the event source mappings stay disabled until a test enables them.
+    assert after["worker_status"] == "stopped"
+    from local_runtime.provision import set_event_source_mappings
 
-    record_worker_heartbeat()
-    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+    mappings = os.environ["WORKER_EVENT_SOURCE_MAPPINGS"].split(",")
+    set_event_source_mappings(mappings, enabled=True)
+    try:
+        assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
+    finally:
+        set_event_source_mappings(mappings, enabled=False)
+
+
+def _worker_mapping(aws) -> str:
+    """A worker function and its SQS event source mapping, registered in the emulator as on AWS."""
+    import io
+    import zipfile
+
+    iam, functions = boto3.client("iam"), boto3.client("lambda")
+    role = iam.create_role(
+        RoleName=f"worker-{uuid.uuid4().hex[:8]}",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}),
+    )["Role"]["Arn"]
+    code = io.BytesIO()
+    with zipfile.ZipFile(code, "w") as archive:
+        archive.writestr("app.py", "def handler(event, context):\n    return {}\n")
+    function = functions.create_function(
+        FunctionName=f"worker-{uuid.uuid4().hex[:8]}",
+        Runtime="python3.12",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": code.getvalue()},
+    )["FunctionArn"]
+    queue_arn = aws["physical"]["PaymentsQueue"]["Arn"]
+    return str(functions.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=function)["UUID"])
+
+
+def test_worker_status_follows_the_workers_event_source_mappings(api, aws, monkeypatch):
+    from gateway import config
+
+    def worker_status(mappings: str) -> str:
+        monkeypatch.setenv("WORKER_EVENT_SOURCE_MAPPINGS", mappings)
+        config.get_settings.cache_clear()
+        return str(api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"])
+
+    # GIVEN two workers' event source mappings, both enabled
+    first, second = _worker_mapping(aws), _worker_mapping(aws)
+    # THEN the workers run; with no mapping known they count as stopped
+    assert worker_status(f"{first},{second}") == "running"
+    assert worker_status("") == "stopped"
+    # WHEN one mapping is disabled THEN the workers are stopped, and running again once it is re-enabled
+    functions = boto3.client("lambda")
+    functions.update_event_source_mapping(UUID=second, Enabled=False)
+    assert worker_status(f"{first},{second}") == "stopped"
+    functions.update_event_source_mapping(UUID=second, Enabled=True)
+    assert worker_status(f"{first},{second}") == "running"
 
 
 # ---------------------------------------------------------------- the retry schedule, attempt by attempt
@@ -206,10 +259,10 @@ def test_attempts_follow_the_schedule_then_give_up_after_five(api, receiver, mon
             {"outcome": "retry", "log_id": log_id, "round": 1, "attempt": attempt + 1, "wait_seconds": wait},
             None,
         )
-        log = store.get_webhook_log(log_id)
+        log = get_webhook_log(log_id)
         assert log.status == "pending" and int(log.attempts) == attempt and log.next_retry_at
     delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
-    log = store.get_webhook_log(log_id)
+    log = get_webhook_log(log_id)
     assert (log.status, int(log.attempts), int(log.response_code), log.next_retry_at) == (
         "failed",
         5,
@@ -230,7 +283,7 @@ def test_gone_stops_retries_at_once(api, receiver, monkeypatch):
     started = []
     monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: started.append(args))
     delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
-    log = store.get_webhook_log(log_id)
+    log = get_webhook_log(log_id)
     assert (log.status, int(log.attempts), started) == ("failed", 1, [])
 
 
@@ -249,7 +302,7 @@ def test_a_stale_round_is_ignored_after_a_manual_retry(api, receiver, monkeypatc
     assert answers == [{"outcome": "superseded"}] and len(receiver.deliveries) == 1
     receiver.default_status = 200
     delivery.deliver_webhook({"log_id": log_id, "round": 2, "attempt": 1})
-    log = store.get_webhook_log(log_id)
+    log = get_webhook_log(log_id)
     assert (log.status, int(log.attempts), int(log.round)) == ("success", 1, 2)
 
 
@@ -260,7 +313,7 @@ def test_state_machine_runs_the_retry_after_the_test_interval(api, pipeline, rec
     pipeline.run_until(lambda: len(receiver.deliveries) == 2, timeout=40)
     gap = receiver.deliveries[1]["at"] - receiver.deliveries[0]["at"]
     assert 4.5 <= gap <= 12, gap
-    pipeline.run_until(lambda: store.get_webhook_log(log_id).status == "success")
+    pipeline.run_until(lambda: get_webhook_log(log_id).status == "success")
     sfn = boto3.client("stepfunctions")
     arn = pipeline.physical["WebhookRetryStateMachine"]["Ref"]
 
@@ -269,7 +322,7 @@ def test_state_machine_runs_the_retry_after_the_test_interval(api, pipeline, rec
         return any(e["name"] == f"{log_id}-1" and e["status"] == "SUCCEEDED" for e in executions)
 
     pipeline.run_until(execution_succeeded, timeout=20)
-    assert int(store.get_webhook_log(log_id).attempts) == 2
+    assert int(get_webhook_log(log_id).attempts) == 2
 
 
 # ---------------------------------------------------------------- secrets and targets
@@ -300,18 +353,26 @@ def test_rotation_signs_with_both_secrets_for_24_hours(api, pipeline, receiver):
     "url",
     [
         "http://127.0.0.1:9/hook",
-        "http://localhost:9/hook",
         "http://169.254.169.254/latest",
         "http://10.0.0.5/hook",
         "http://[::1]:9/hook",
     ],
 )
-def test_private_targets_are_refused_when_not_allowed(api, monkeypatch, url):
+def test_private_address_literals_are_refused_when_saved(api, monkeypatch, url):
     from gateway import config
 
     monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOK_URLS", "false")
     config.get_settings.cache_clear()
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
+    status, body, _ = api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
+    assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_at_delivery(api, monkeypatch):
+    from gateway import config
+
+    monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOK_URLS", "false")
+    config.get_settings.cache_clear()
+    assert api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": "http://localhost:9/hook"})[0] == 200
     log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
     monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: None)
     delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
@@ -335,7 +396,7 @@ def test_production_intervals_are_computed_into_next_retry_at(api, receiver, mon
         delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append(state)
     )
     delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
-    log = store.get_webhook_log(log_id)
+    log = get_webhook_log(log_id)
     wait = (
         datetime.fromisoformat(log.next_retry_at.replace("Z", "+00:00"))
         - datetime.fromisoformat(log.last_attempt_at.replace("Z", "+00:00"))
@@ -348,19 +409,6 @@ def test_base64_secret_helper_matches_the_reference_key(api):
     assert len(base64.b64decode(secret[len("whsec_") :])) == 32
 
 
-def test_deployed_worker_status_follows_the_event_source_mappings(api, monkeypatch):
-    from gateway import config
-    from gateway.services import jobs
-
-    monkeypatch.setenv("WORKER_EVENT_SOURCE_MAPPINGS", "uuid-1,uuid-2")
-    config.get_settings.cache_clear()
-    states = {"uuid-1": True, "uuid-2": True}
-    monkeypatch.setattr(jobs, "event_source_mapping_enabled", lambda uuid: states[uuid])
-    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "running"
-    states["uuid-2"] = False  # one worker's trigger disabled
-    assert api.call("GET", "/api/v1/test/jobs/status")[1]["worker_status"] == "stopped"
-
-
 def test_worker_waits_only_for_what_is_left_of_the_sub_second_delay(api, monkeypatch):
     from gateway.services import settlement
 
@@ -371,4 +419,4 @@ def test_worker_waits_only_for_what_is_left_of_the_sub_second_delay(api, monkeyp
     assert slept == []  # arrived after it was due: no wait at all
     settlement.process_payment({"payment_id": early["id"], "due_at_ms": int(time.time() * 1000) + 5000})
     assert slept == [1.0]  # never more than a second, whatever the message says
-    assert store.get_payment(late["id"]).status == store.get_payment(early["id"]).status == "success"
+    assert get_payment(late["id"]).status == get_payment(early["id"]).status == "success"

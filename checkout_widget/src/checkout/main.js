@@ -3,9 +3,11 @@
  * Loads the order, takes a UPI or card payment through the public API, polls until the payment is
  * final, and (when embedded by checkout.js) reports the outcome to the merchant page.
  */
-import { formatAmount } from '../shared/money.js';
+import { formatAmount } from '../../../web_shared/money.js';
 import { validateCardDetails, validateUpiDetails, normalizeCardNumber, parseExpiry } from '../shared/validation.js';
-import { ApiError, apiBaseUrl, createApiClient } from './api.js';
+import { ApiError } from '../../../web_shared/api.js';
+import { gatewayConfig } from '../../../web_shared/config.js';
+import { createCheckoutApi } from './api.js';
 import { createParentChannel, resolveParentOrigin } from './embedding.js';
 import { formatCardNumberInput, formatExpiryInput, reformatInput } from './inputFormat.js';
 
@@ -50,11 +52,8 @@ const FIELDS = {
 
 const params = new URLSearchParams(window.location.search);
 const embedded = params.get('embedded') === 'true' && window.parent !== window;
-const parent = createParentChannel(
-  embedded ? window.parent : null,
-  resolveParentOrigin(params, window.location),
-);
-const api = createApiClient(apiBaseUrl(window.GATEWAY_CONFIG));
+const parent = createParentChannel(embedded ? window.parent : null, resolveParentOrigin(params, window.location));
+const api = createCheckoutApi(gatewayConfig().apiUrl);
 const session = { order: null, method: null, retry: null };
 
 function showState(name, announcement) {
@@ -81,7 +80,10 @@ function showError({ title = 'Payment Failed', message, retry = null }) {
 async function loadOrder() {
   const orderId = (params.get('order_id') || '').trim();
   if (!orderId) {
-    showError({ title: 'Order not found', message: 'This payment link has no order. Ask the merchant for a new link.' });
+    showError({
+      title: 'Order not found',
+      message: 'This payment link has no order. Ask the merchant for a new link.',
+    });
     return;
   }
   view.orderId.textContent = orderId;
@@ -107,7 +109,10 @@ async function loadOrder() {
   document.title = `Pay ${amount}`;
   for (const button of document.querySelectorAll('[data-test-id="pay-button"]')) button.textContent = `Pay ${amount}`;
   if (order.status === 'paid') {
-    showError({ title: 'Order already paid', message: 'This order has already been paid. No further payment is needed.' });
+    showError({
+      title: 'Order already paid',
+      message: 'This order has already been paid. No further payment is needed.',
+    });
     return;
   }
   showState('choose', `Order of ${amount} loaded. Choose a payment method.`);
@@ -127,7 +132,12 @@ function readForm(method) {
   const value = (field) => byTestId(FIELDS[method][field][0], form).value;
   return method === 'upi'
     ? { vpa: value('vpa').trim() }
-    : { number: value('number'), expiry: value('expiry'), cvv: value('cvv').trim(), holderName: value('holderName').trim() };
+    : {
+        number: value('number'),
+        expiry: value('expiry'),
+        cvv: value('cvv').trim(),
+        holderName: value('holderName').trim(),
+      };
 }
 
 function showFieldErrors(method, errors) {

@@ -2,19 +2,14 @@
  * The demo shop: creates an order through the sample merchant's backend (which holds the API secret)
  * and opens checkout.js exactly as a merchant would.
  */
-import { formatAmount } from '../shared/money.js';
+import { gatewayConfig } from '../../../web_shared/config.js';
+import { formatAmount } from '../../../web_shared/money.js';
 
 const DEMO_AMOUNT = 50000;
 const DEMO_KEY = 'key_test_abc123';
-const DEFAULT_MERCHANT_URL = 'http://localhost:4000';
 
 const payButton = document.querySelector('[data-test-id="demo-pay-button"]');
 const result = document.querySelector('[data-test-id="demo-result"]');
-
-function merchantUrl() {
-  const config = window.GATEWAY_CONFIG || {};
-  return (config.merchantUrl || DEFAULT_MERCHANT_URL).replace(/\/+$/, '');
-}
 
 function showResult(kind, text) {
   result.className = `result result-${kind}`;
@@ -22,7 +17,7 @@ function showResult(kind, text) {
 }
 
 async function createOrder() {
-  const response = await fetch(`${merchantUrl()}/api/orders`, {
+  const response = await fetch(`${gatewayConfig().merchantUrl}/api/orders`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ amount: DEMO_AMOUNT }),
@@ -60,7 +55,8 @@ async function pay() {
     },
     onClose() {
       payButton.disabled = false;
-      if (outcome !== 'success') showResult('info', 'Payment window closed. Your order is saved; pay whenever you are ready.');
+      if (outcome !== 'success')
+        showResult('info', 'Payment window closed. Your order is saved; pay whenever you are ready.');
     },
   }).open();
 }

@@ -49,3 +49,17 @@ export function pushOffsetToUrl(offset) {
   else url.searchParams.delete('offset');
   window.history.pushState({ offset }, '', url);
 }
+
+/**
+ * Shows one page of a list in the parts named `<name>-...`: the table body, the empty line and the
+ * pager of the table-footer partial, and the "Updating…" indicator while some row is not final.
+ */
+export function showListPage(name, { rows, page, offset, live }) {
+  const part = (suffix) => document.querySelector(`[data-test-id="${name}-${suffix}"]`);
+  part('body').replaceChildren(...rows);
+  part('empty').hidden = rows.length > 0 || offset > 0;
+  part('range').textContent = page.shown ? `Showing ${page.label}` : page.label;
+  part('prev-button').disabled = !page.hasPrev;
+  part('next-button').disabled = !page.hasNext;
+  part('live').hidden = !live;
+}

@@ -3,13 +3,37 @@
 export const LOGIN_PATH = '/login';
 export const HOME_PATH = '/dashboard';
 
-export const PAGE_ROUTES = Object.freeze({
-  '/login': 'login.html',
-  '/dashboard': 'dashboard.html',
-  '/dashboard/transactions': 'transactions.html',
-  '/dashboard/webhooks': 'webhooks.html',
-  '/dashboard/docs': 'docs.html',
-});
+/**
+ * Every page of the site: the one list that the build (page files, navigation, routes.json for the
+ * local runtime) follows and that the CloudFront router in template.yaml must match (test/routes.test.js).
+ * `nav` is the label of the page's link in the top bar.
+ */
+export const PAGES = Object.freeze([
+  { path: '/login', file: 'login.html', title: 'Log in', layout: 'bare', entry: 'login' },
+  { path: '/dashboard', file: 'dashboard.html', title: 'Overview', layout: 'app', entry: 'overview', nav: 'Overview' },
+  {
+    path: '/dashboard/transactions',
+    file: 'transactions.html',
+    title: 'Transactions',
+    layout: 'app',
+    entry: 'transactions',
+    nav: 'Transactions',
+  },
+  {
+    path: '/dashboard/webhooks',
+    file: 'webhooks.html',
+    title: 'Webhooks',
+    layout: 'app',
+    entry: 'webhooks',
+    nav: 'Webhooks',
+  },
+  { path: '/dashboard/docs', file: 'docs.html', title: 'API docs', layout: 'app', entry: 'docs', nav: 'Docs' },
+]);
+
+/** The page served for any unknown path (not a route of its own). */
+export const NOT_FOUND_PAGE = { file: '404.html', title: 'Page not found', layout: 'bare', entry: null };
+
+export const PAGE_ROUTES = Object.freeze(Object.fromEntries(PAGES.map((page) => [page.path, page.file])));
 
 export const REDIRECTS = Object.freeze({ '/': LOGIN_PATH });
 

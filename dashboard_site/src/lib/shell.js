@@ -1,7 +1,7 @@
 // What every dashboard page does first: re-check the session (the head guard already
 // redirected strangers), fill the header, wire log out, and hand back an API client.
-import { createApiClient } from './api.js';
-import { gatewayConfig } from './config.js';
+import { createApiClient } from '../../../web_shared/api.js';
+import { gatewayConfig } from '../../../web_shared/config.js';
 import { byTestId } from './dom.js';
 import { LOGIN_PATH, resolveAccess } from './routes.js';
 import { clearSession, readSession } from './session.js';

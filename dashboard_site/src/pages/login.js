@@ -1,5 +1,5 @@
-import { createApiClient } from '../lib/api.js';
-import { gatewayConfig } from '../lib/config.js';
+import { createApiClient } from '../../../web_shared/api.js';
+import { gatewayConfig } from '../../../web_shared/config.js';
 import { byTestId, withBusyButton } from '../lib/dom.js';
 import { safeNextPath } from '../lib/routes.js';
 import { writeSession } from '../lib/session.js';
@@ -49,8 +49,7 @@ form.addEventListener('submit', async (event) => {
       writeSession(merchant);
       window.location.replace(safeNextPath(params.get('next')));
     } catch (error) {
-      errorLine.textContent =
-        error.status === 401 ? 'Incorrect email or password.' : error.message || 'Login failed.';
+      errorLine.textContent = error.status === 401 ? 'Incorrect email or password.' : error.message || 'Login failed.';
       errorLine.hidden = false;
     }
   });

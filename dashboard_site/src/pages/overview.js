@@ -1,5 +1,6 @@
 import { byTestId, wireCopyButton, withBusyButton } from '../lib/dom.js';
-import { formatPaise, formatPercent } from '../lib/money.js';
+import { formatAmount } from '../../../web_shared/money.js';
+import { formatSuccessRate } from '../lib/money.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
@@ -10,8 +11,8 @@ async function loadStats() {
   try {
     const stats = await session.api.get('/api/v1/payments/stats');
     byTestId('total-transactions').textContent = Number(stats.total_transactions ?? 0).toLocaleString('en-IN');
-    byTestId('total-amount').textContent = formatPaise(stats.total_amount ?? 0);
-    byTestId('success-rate').textContent = formatPercent(stats.success_rate ?? 0);
+    byTestId('total-amount').textContent = formatAmount(stats.total_amount ?? 0);
+    byTestId('success-rate').textContent = formatSuccessRate(stats);
     showError('stats-error', null);
   } catch (error) {
     showError('stats-error', error);

@@ -1,7 +1,7 @@
-import { newIdempotencyKey } from '../lib/api.js';
+import { newIdempotencyKey } from '../../../web_shared/api.js';
 import { byTestId, el, showToast, statusBadge, withBusyButton } from '../lib/dom.js';
-import { formatPaise, paiseToRupeeInput, parseRupeesToPaise } from '../lib/money.js';
-import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl } from '../lib/pagination.js';
+import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../../../web_shared/money.js';
+import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
@@ -56,7 +56,11 @@ function renderRow(payment) {
     { testId: 'transaction-row', dataset: { paymentId: payment.id, status: payment.status } },
     el('td', { className: 'mono', testId: 'payment-id', 'data-label': 'Payment' }, payment.id),
     el('td', { className: 'mono', testId: 'order-id', 'data-label': 'Order' }, payment.order_id),
-    el('td', { className: 'num', testId: 'amount', 'data-label': 'Amount' }, formatPaise(payment.amount, payment.currency)),
+    el(
+      'td',
+      { className: 'num', testId: 'amount', 'data-label': 'Amount' },
+      formatAmount(payment.amount, payment.currency),
+    ),
     el('td', { testId: 'method', 'data-label': 'Method', title: detail || null }, payment.method),
     el(
       'td',
@@ -84,14 +88,8 @@ async function loadPayments() {
   showError('transactions-error', null);
   const page = describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length });
   const visible = payments.slice(0, PAGE_SIZE);
-  byTestId('transactions-body').replaceChildren(...visible.map(renderRow));
-  byTestId('transactions-empty').hidden = visible.length > 0 || offset > 0;
-  byTestId('transactions-range').textContent = visible.length ? `Showing ${page.label}` : page.label;
-  byTestId('transactions-prev-button').disabled = !page.hasPrev;
-  byTestId('transactions-next-button').disabled = !page.hasNext;
-
   const anyPending = visible.some((payment) => payment.status === 'pending');
-  byTestId('transactions-live').hidden = !anyPending;
+  showListPage('transactions', { rows: visible.map(renderRow), page, offset, live: anyPending });
   if (anyPending) poller.ensure();
   return anyPending;
 }
@@ -110,7 +108,7 @@ async function capturePayment(payment, button) {
         { amount: payment.amount },
         { idempotencyKey: newIdempotencyKey() },
       );
-      showToast(`Captured ${formatPaise(payment.amount, payment.currency)} on ${payment.id}`, 'good');
+      showToast(`Captured ${formatAmount(payment.amount, payment.currency)} on ${payment.id}`, 'good');
     } catch (error) {
       showToast(`Capture refused: ${error.message}`, 'bad');
     }
@@ -127,7 +125,7 @@ let refundTarget = null;
 async function openRefundDialog(payment) {
   refundTarget = payment;
   byTestId('refund-payment-id').textContent = payment.id;
-  byTestId('refund-paid').textContent = formatPaise(payment.amount, payment.currency);
+  byTestId('refund-paid').textContent = formatAmount(payment.amount, payment.currency);
   byTestId('refund-refunded').textContent = '…';
   byTestId('refund-available').textContent = '…';
   amountInput.value = '';
@@ -144,8 +142,8 @@ async function openRefundDialog(payment) {
       .reduce((sum, refund) => sum + refund.amount, 0);
     const available = Math.max(0, payment.amount - refunded);
     if (refundTarget !== payment) return;
-    byTestId('refund-refunded').textContent = formatPaise(refunded, payment.currency);
-    byTestId('refund-available').textContent = formatPaise(available, payment.currency);
+    byTestId('refund-refunded').textContent = formatAmount(refunded, payment.currency);
+    byTestId('refund-available').textContent = formatAmount(available, payment.currency);
     // Suggest the full remaining amount unless the merchant has already typed one.
     if (amountInput.value === '' && available > 0) {
       amountInput.value = paiseToRupeeInput(available);
@@ -173,13 +171,11 @@ byTestId('refund-form').addEventListener('submit', async (event) => {
   if (reason) body.reason = reason;
   await withBusyButton(byTestId('refund-submit-button'), 'Refunding…', async () => {
     try {
-      const refund = await session.api.post(
-        `/api/v1/payments/${encodeURIComponent(payment.id)}/refunds`,
-        body,
-        { idempotencyKey: newIdempotencyKey() },
-      );
+      const refund = await session.api.post(`/api/v1/payments/${encodeURIComponent(payment.id)}/refunds`, body, {
+        idempotencyKey: newIdempotencyKey(),
+      });
       dialog.close();
-      showToast(`Refund ${refund.id} of ${formatPaise(refund.amount, payment.currency)} created`, 'good');
+      showToast(`Refund ${refund.id} of ${formatAmount(refund.amount, payment.currency)} created`, 'good');
     } catch (error) {
       showError('refund-error', error);
     }

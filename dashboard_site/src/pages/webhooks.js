@@ -1,5 +1,5 @@
 import { byTestId, el, showToast, statusBadge, wireCopyButton, withBusyButton } from '../lib/dom.js';
-import { describePage, offsetFromSearch, pushOffsetToUrl } from '../lib/pagination.js';
+import { describePage, offsetFromSearch, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatCountdown, formatDateTime } from '../lib/time.js';
@@ -166,7 +166,11 @@ function renderLog(log) {
           // While the first attempt is in flight there is nothing to retry yet; a delivery waiting for
           // its next scheduled attempt can be retried now (the gateway replaces the waiting schedule).
           disabled: inFlight(log),
-          title: inFlight(log) ? 'Delivery in progress' : pending ? 'Retry now instead of waiting' : 'Send this event again',
+          title: inFlight(log)
+            ? 'Delivery in progress'
+            : pending
+              ? 'Retry now instead of waiting'
+              : 'Send this event again',
           onclick: (event) => retryDelivery(log.id, event.currentTarget),
         },
         'Retry',
@@ -187,14 +191,8 @@ async function loadLogs() {
   showError('webhook-logs-error', null);
   const logs = Array.isArray(result?.data) ? result.data : [];
   const page = describePage({ offset, limit: PAGE_SIZE, itemCount: logs.length, total: result?.total ?? 0 });
-  byTestId('webhook-logs-body').replaceChildren(...logs.map(renderLog));
-  byTestId('webhook-logs-empty').hidden = logs.length > 0 || offset > 0;
-  byTestId('webhook-logs-range').textContent = page.shown ? `Showing ${page.label}` : page.label;
-  byTestId('webhook-logs-prev-button').disabled = !page.hasPrev;
-  byTestId('webhook-logs-next-button').disabled = !page.hasNext;
-
   const anyPending = logs.some((log) => log.status === 'pending');
-  byTestId('webhook-logs-live').hidden = !anyPending;
+  showListPage('webhook-logs', { rows: logs.map(renderLog), page, offset, live: anyPending });
   if (anyPending) poller.ensure();
   return anyPending;
 }
@@ -277,7 +275,10 @@ if (session) {
     if (event.target !== detail) return;
     const box = detail.getBoundingClientRect();
     const inside =
-      event.clientX >= box.left && event.clientX <= box.right && event.clientY >= box.top && event.clientY <= box.bottom;
+      event.clientX >= box.left &&
+      event.clientX <= box.right &&
+      event.clientY >= box.top &&
+      event.clientY <= box.bottom;
     if (!inside) detail.close();
   });
 

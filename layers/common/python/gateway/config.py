@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gateway.errors import ConfigurationError
+
 TABLE_PREFIX = "TABLE_PREFIX"
 PAYMENTS_QUEUE_URL = "PAYMENTS_QUEUE_URL"
 REFUNDS_QUEUE_URL = "REFUNDS_QUEUE_URL"
@@ -27,10 +29,10 @@ ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
-
-
-class ConfigurationError(RuntimeError):
-    """A required environment variable is missing or malformed."""
+AWS_REGION = "AWS_REGION"
+AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
+DEFAULT_REGION = "us-east-1"
+DEFAULT_CORS_ALLOW_ORIGIN = "*"
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,9 @@ class Settings:
     cors_allow_origin: str
     # Seeds the test merchant and serves /api/v1/test/*: always locally, only in test mode on AWS.
     test_endpoints: bool
-    # On AWS: the workers' event source mappings (their state is the workers' state). Empty locally,
-    # where the pollers write a heartbeat instead.
+    # The workers' event source mappings: their state is the workers' state, on AWS and locally alike.
     worker_event_source_mappings: tuple[str, ...]
+    aws_region: str
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -112,12 +114,23 @@ def settings_from(environ: dict[str, str]) -> Settings:
         card_success_rate=_rate(environ, CARD_SUCCESS_RATE, 0.95),
         webhook_retry_intervals_test=_flag(environ, WEBHOOK_RETRY_INTERVALS_TEST),
         allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
-        cors_allow_origin=environ.get(CORS_ALLOW_ORIGIN, "*") or "*",
+        cors_allow_origin=_cors_allow_origin(environ),
         test_endpoints=_flag(environ, TEST_ENDPOINTS),
         worker_event_source_mappings=tuple(
-            uuid for uuid in environ.get(WORKER_EVENT_SOURCE_MAPPINGS, "").split(",") if uuid.strip()
+            uuid.strip() for uuid in environ.get(WORKER_EVENT_SOURCE_MAPPINGS, "").split(",") if uuid.strip()
         ),
+        aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
     )
+
+
+def _cors_allow_origin(environ: dict[str, str]) -> str:
+    return environ.get(CORS_ALLOW_ORIGIN) or DEFAULT_CORS_ALLOW_ORIGIN
+
+
+def cors_allow_origin() -> str:
+    """The origin browsers may call the API from. Read alone, because the API builds its CORS configuration
+    at import, before the other settings need to exist (tools import the app just to list its routes)."""
+    return _cors_allow_origin(dict(os.environ))
 
 
 @lru_cache(maxsize=1)

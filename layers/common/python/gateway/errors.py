@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+INTERNAL_ERROR_DESCRIPTION = "Internal server error"
+
 
 class GatewayError(Exception):
-    """Base of every error the gateway reports to a caller."""
+    """Base of every error the gateway raises."""
 
     status_code = 500
     code = "INTERNAL_SERVER_ERROR"
@@ -18,7 +22,7 @@ class GatewayError(Exception):
         """Response headers that go with this error (none by default)."""
         return {}
 
-    def to_body(self) -> dict[str, dict[str, str]]:
+    def to_body(self) -> dict[str, Any]:
         error = {"code": self.code, "description": self.description}
         if self.field:
             error["field"] = self.field
@@ -99,9 +103,40 @@ class ServiceUnavailableError(GatewayError):
     code = "SERVICE_UNAVAILABLE"
 
 
-class ConflictError(Exception):
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """The table store cannot be reached; `/health` reports it in its own shape."""
+
+    def __init__(self) -> None:
+        super().__init__("Database unreachable")
+
+    def to_body(self) -> dict[str, Any]:
+        from gateway.domain.clock import now_iso
+
+        return {"status": "unhealthy", "database": "disconnected", "timestamp": now_iso()}
+
+
+class InternalError(GatewayError):
+    """A fault inside the gateway: a caller sees only a generic 500, never the description."""
+
+    def to_body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "description": INTERNAL_ERROR_DESCRIPTION}}
+
+
+class ConfigurationError(InternalError):
+    """A required environment variable is missing or malformed."""
+
+
+class IllegalTransitionError(InternalError):
+    """A lifecycle move the domain does not allow (e.g. a paid order back to created)."""
+
+
+class ConflictError(InternalError):
     """A conditional write lost: the item was not in the state the write required (data layer -> services)."""
 
 
-class PermanentDeliveryError(Exception):
+class IdempotencyKeyTakenError(ConflictError):
+    """Another request stored a response under the same idempotency key first."""
+
+
+class PermanentDeliveryError(InternalError):
     """A worker message can never succeed (malformed, unknown id); retrying would only fill the DLQ."""

@@ -6,7 +6,6 @@ by `bind_tables()` rather than at import.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from pynamodb.attributes import (
@@ -83,6 +82,7 @@ class OrderModel(Model):
     status = UnicodeAttribute()
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    version = NumberAttribute(default=1)
 
 
 class PaymentsByMerchant(GlobalSecondaryIndex["PaymentModel"]):
@@ -114,6 +114,7 @@ class PaymentModel(Model):
     refunded_amount = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    version = NumberAttribute(default=1)
 
     by_merchant = PaymentsByMerchant()
 
@@ -140,6 +141,7 @@ class RefundModel(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     processed_at = UnicodeAttribute(null=True)
+    version = NumberAttribute(default=1)
 
     by_payment = RefundsByPayment()
 
@@ -189,7 +191,7 @@ class IdempotencyRecordModel(Model):
 
 
 class SystemRecordModel(Model):
-    """Job counters and the workers' heartbeat."""
+    """Finished-job counters."""
 
     class Meta(_BaseMeta):
         suffix = "system"
@@ -197,7 +199,6 @@ class SystemRecordModel(Model):
     name = UnicodeAttribute(hash_key=True)
     completed = NumberAttribute(default=0)
     failed = NumberAttribute(default=0)
-    heartbeat_at = NumberAttribute(null=True)
 
 
 class LoginFailureCounterModel(Model):
@@ -229,10 +230,10 @@ _bound_prefix: str | None = None
 def bind_tables() -> None:
     """Point every model at this stack's tables (cheap after the first call)."""
     global _bound_prefix
-    prefix = get_settings().table_prefix
-    if prefix == _bound_prefix:
+    if get_settings().table_prefix == _bound_prefix:
         return
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    settings = get_settings()
+    prefix, region = settings.table_prefix, settings.aws_region
     for model in ALL_MODELS:
         meta: Any = model.Meta
         meta.table_name = f"{prefix}-{meta.suffix}"

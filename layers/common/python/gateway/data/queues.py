@@ -35,9 +35,3 @@ def queue_depths(queue_url: str) -> tuple[int, int]:
         attributes.get("ApproximateNumberOfMessagesDelayed", 0)
     )
     return waiting, int(attributes.get("ApproximateNumberOfMessagesNotVisible", 0))
-
-
-def event_source_mapping_enabled(mapping_uuid: str) -> bool:
-    """Whether Lambda is polling this source for its function (the deployed workers' real state)."""
-    state = client("lambda").get_event_source_mapping(UUID=mapping_uuid).get("State")
-    return bool(state == "Enabled")

@@ -12,6 +12,32 @@ MAX_QUEUE_DELAY_SECONDS = 900
 
 
 @dataclass(frozen=True)
+class PaymentFailure:
+    """Why the bank refused a payment, as stored on it (`error_code`, `error_description`)."""
+
+    code: str
+    description: str
+
+
+PAYMENT_FAILED = PaymentFailure("PAYMENT_FAILED", "Payment processing failed")
+
+
+@dataclass(frozen=True)
+class BankOutcome:
+    """The bank's answer: success when there is no failure."""
+
+    failure: PaymentFailure | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.failure is None
+
+
+APPROVED = BankOutcome()
+DECLINED = BankOutcome(PAYMENT_FAILED)
+
+
+@dataclass(frozen=True)
 class ProcessingRules:
     test_mode: bool
     test_delay_ms: int
@@ -32,11 +58,11 @@ class ProcessingRules:
             return max(0, self.test_delay_ms)
         return rng.randint(3000, 5000)
 
-    def payment_succeeds(self, method: str, rng: random.Random = _system_random) -> bool:
+    def payment_outcome(self, method: str, rng: random.Random = _system_random) -> BankOutcome:
         if self.test_mode:
-            return self.test_payment_success
+            return APPROVED if self.test_payment_success else DECLINED
         rate = self.upi_success_rate if method == "upi" else self.card_success_rate
-        return rng.random() < rate
+        return APPROVED if rng.random() < rate else DECLINED
 
 
 def split_delay(delay_ms: int) -> tuple[int, float]:

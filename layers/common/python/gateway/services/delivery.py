@@ -14,15 +14,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gateway.config import get_settings
-from gateway.data import store, workflows
-from gateway.data.models import WebhookLogModel
+from gateway.data import webhook_logs as log_store
+from gateway.data import workflows
+from gateway.data.merchants import get_merchant
 from gateway.domain import webhooks
 from gateway.domain.clock import iso
+from gateway.domain.lifecycle import DeliveryStatus
+from gateway.domain.resources import WebhookLog
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services.jobs import count_finished_job
 from gateway.services.merchants import signing_secrets
-from gateway.services.webhook_logs import FAILED, PENDING, SUCCESS
-from gateway.transport.merchant_http import post_to_merchant
+from gateway.transport import merchant_http
 
 logger = logging.getLogger("gateway.delivery")
 TIMEOUT_SECONDS = 5.0
@@ -58,47 +60,39 @@ class AttemptResult:
 
 def deliver_webhook(message: dict[str, Any]) -> None:
     job = DeliveryJob.parse(message)
-    log = store.get_webhook_log(job.log_id)
+    log = log_store.get_webhook_log(job.log_id)
     if log is None:
         _answer(job, failure="webhook log does not exist")
         return
-    if int(log.round) != job.round:
+    if log.round != job.round:
         _answer(job, output={"outcome": "superseded"})  # a manual retry started a newer round
         return
-    if log.status != PENDING or int(log.attempts) >= job.attempt:
+    if log.status is not DeliveryStatus.PENDING or log.attempts >= job.attempt:
         _follow_up(job, log)  # this attempt was already made: repeat its follow-up, do not POST again
         return
     result = _attempt(log)
     try:
-        recorded = _record(log, job, result)
+        recorded = _record(log, result)
     except ConflictError:
         return  # a concurrent delivery of the same message recorded this attempt first
     count_finished_job(result.delivered)
     _follow_up(job, recorded)
 
 
-def _record(log: WebhookLogModel, job: DeliveryJob, result: AttemptResult) -> WebhookLogModel:
-    made = int(log.attempts)
-    attempt = made + 1
+def _record(log: WebhookLog, result: AttemptResult) -> WebhookLog:
+    attempt = log.attempts + 1
     now = datetime.now(UTC)
-    gone = result.status_code == webhooks.GONE_STATUS
-    actions: list[Any] = [
-        WebhookLogModel.attempts.set(attempt),
-        WebhookLogModel.last_attempt_at.set(iso(now)),
-        WebhookLogModel.response_body.set(webhooks.truncate_response(result.body)),
-    ]
-    actions.append(
-        WebhookLogModel.response_code.set(result.status_code)
-        if result.status_code is not None
-        else WebhookLogModel.response_code.remove()
-    )
+    finished: DeliveryStatus | None = None
+    next_retry_at = None
     if result.delivered:
-        actions += [WebhookLogModel.status.set(SUCCESS), WebhookLogModel.next_retry_at.remove()]
-    elif gone or attempt >= webhooks.MAX_ATTEMPTS:
-        actions += [WebhookLogModel.status.set(FAILED), WebhookLogModel.next_retry_at.remove()]
+        finished = DeliveryStatus.SUCCESS
+    elif result.status_code == webhooks.GONE_STATUS or attempt >= webhooks.MAX_ATTEMPTS:
+        finished = DeliveryStatus.FAILED
     else:
-        delay = _schedule().delay_before(attempt + 1)
-        actions.append(WebhookLogModel.next_retry_at.set(iso(now + timedelta(seconds=delay))))
+        next_retry_at = iso(now + timedelta(seconds=_schedule().delay_before(attempt + 1)))
+    recorded = log.after_attempt(
+        result.status_code, webhooks.truncate_response(result.body), iso(now), finished, next_retry_at
+    )
     logger.info(
         "webhook attempt",
         extra={
@@ -108,26 +102,21 @@ def _record(log: WebhookLogModel, job: DeliveryJob, result: AttemptResult) -> We
             "delivered": result.delivered,
         },
     )
-    return store.transition(
-        log,
-        actions,
-        condition=(WebhookLogModel.attempts == made)
-        & (WebhookLogModel.round == job.round)
-        & (WebhookLogModel.status == PENDING),
-    )
+    log_store.record_delivery_attempt(log, recorded)
+    return recorded
 
 
-def _follow_up(job: DeliveryJob, log: WebhookLogModel) -> None:
-    if log.status == SUCCESS:
+def _follow_up(job: DeliveryJob, log: WebhookLog) -> None:
+    if log.status is DeliveryStatus.SUCCESS:
         _answer(job, output={"outcome": "delivered"})
-    elif log.status == FAILED:
-        _answer(job, failure=f"gave up after {int(log.attempts)} attempts")
-    elif int(log.attempts) >= 1:
-        next_attempt = int(log.attempts) + 1
+    elif log.status is DeliveryStatus.FAILED:
+        _answer(job, failure=f"gave up after {log.attempts} attempts")
+    elif log.attempts >= 1:
+        next_attempt = log.attempts + 1
         state = {
             "outcome": "retry",
             "log_id": log.id,
-            "round": int(log.round),
+            "round": log.round,
             "attempt": next_attempt,
             "wait_seconds": _schedule().delay_before(next_attempt),
         }
@@ -152,14 +141,14 @@ def _schedule() -> webhooks.WebhookRetrySchedule:
 # ---------------------------------------------------------------- the HTTP attempt
 
 
-def _attempt(log: WebhookLogModel) -> AttemptResult:
-    merchant = store.get_merchant(log.merchant_id)
+def _attempt(log: WebhookLog) -> AttemptResult:
+    merchant = get_merchant(log.merchant_id)
     if merchant is None or not merchant.webhook_url:
         return AttemptResult(None, "No webhook URL configured")
     body = log.payload.encode()
     timestamp = int(time.time())
     headers = webhooks.signature_headers(signing_secrets(merchant, timestamp), log.id, timestamp, body)
-    attempt = post_to_merchant(
+    attempt = merchant_http.post_to_merchant(
         merchant.webhook_url,
         body,
         headers,

@@ -14,14 +14,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
-from gateway.data import store
-from gateway.data.models import IdempotencyRecordModel
+from gateway.data.idempotency import get_idempotency_record
 from gateway.domain.clock import now_iso
-from gateway.domain.idempotency import MAX_KEY_LENGTH, TTL_SECONDS, request_fingerprint, scoped_key
-from gateway.errors import BadRequestError, IdempotencyInFlightError, IdempotencyMismatchError
+from gateway.domain.idempotency import (
+    MAX_KEY_LENGTH,
+    TTL_SECONDS,
+    IdempotencyRecord,
+    request_fingerprint,
+    scoped_key,
+)
+from gateway.errors import (
+    BadRequestError,
+    IdempotencyInFlightError,
+    IdempotencyKeyTakenError,
+    IdempotencyMismatchError,
+)
 from gateway.services.results import ApiResult
+
+# Writes the resource and, when given one, the idempotency record, in one transaction.
+Write = Callable[[IdempotencyRecord | None], None]
 
 
 @dataclass(frozen=True)
@@ -38,23 +49,23 @@ class IdempotentRequest:
         storage_key = scoped_key(scope, endpoint, key) if key else None
         return cls(storage_key=storage_key, fingerprint=request_fingerprint(body))
 
-    def lookup(self) -> IdempotencyRecordModel | None:
-        return store.get_idempotency_record(self.storage_key) if self.storage_key else None
+    def lookup(self) -> IdempotencyRecord | None:
+        return get_idempotency_record(self.storage_key) if self.storage_key else None
 
-    def replay(self, record: IdempotencyRecordModel | None) -> ApiResult | None:
+    def replay(self, record: IdempotencyRecord | None) -> ApiResult | None:
         """The stored response for a repeat, None for a first request, 422 for a different body."""
         if record is None:
             return None
         if record.request_hash != self.fingerprint:
             raise IdempotencyMismatchError()
-        return ApiResult(int(record.response_status), json.loads(record.response_body), replayed=True)
+        return ApiResult(record.response_status, json.loads(record.response_body), replayed=True)
 
-    def commit(self, result: ApiResult, build: Callable[[TransactWrite], None]) -> ApiResult:
-        """Write the resource (`build`) and, with a key, the response under it: one transaction."""
+    def commit(self, result: ApiResult, write: Write) -> ApiResult:
+        """Write the resource and, with a key, the response under it: one transaction."""
         record = None
         if self.storage_key:
-            record = IdempotencyRecordModel(
-                self.storage_key,
+            record = IdempotencyRecord(
+                key=self.storage_key,
                 request_hash=self.fingerprint,
                 response_status=result.status,
                 response_body=json.dumps(result.body, separators=(",", ":")),
@@ -62,8 +73,8 @@ class IdempotentRequest:
                 expires_at=int(time.time()) + TTL_SECONDS,
             )
         try:
-            store.write_transaction(build, record)
-        except store.IdempotencyKeyTaken:
+            write(record)
+        except IdempotencyKeyTakenError:
             # Another request with this key won the race; ours created nothing.
             winner = self.lookup()
             if winner is not None and winner.request_hash != self.fingerprint:

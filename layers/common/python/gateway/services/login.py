@@ -6,14 +6,16 @@ import time
 from typing import Any
 
 from gateway.config import get_settings
-from gateway.data import login_attempts, store
-from gateway.data.models import MerchantModel
+from gateway.data import login_attempts
+from gateway.data.dynamo import read_concurrently
+from gateway.data.merchants import find_merchant_by_email
 from gateway.domain.login_policy import (
     LoginWindow,
     account_subject,
     address_subject,
     is_locked,
 )
+from gateway.domain.resources import Merchant
 from gateway.domain.validation import require_object
 from gateway.errors import AuthenticationError, BadRequestError, RateLimitError
 from gateway.services.auth import burn_password_hash, password_matches
@@ -29,15 +31,15 @@ def login(body: Any, source_ip: str) -> dict[str, Any]:
     now = time.time()
     window = LoginWindow.at(now)
     account, address = account_subject(email), address_subject(source_ip)
-    merchant, failures = store.read_concurrently(
-        lambda: store.find_merchant_by_email(email),
+    merchant, failures = read_concurrently(
+        lambda: find_merchant_by_email(email),
         lambda: login_attempts.read_failures([account, address], window.index),
     )
     if is_locked(failures[account], failures[address]):
         # Checked before the password, so the right password does not get through a lock either.
         raise RateLimitError(LOCKED, window.retry_after(now))
     if not _password_accepted(merchant, password):
-        store.read_concurrently(
+        read_concurrently(
             lambda: login_attempts.add_failure(account, window.index, window.ends_at),
             lambda: login_attempts.add_failure(address, window.index, window.ends_at),
         )
@@ -65,7 +67,7 @@ def _credentials(body: Any) -> tuple[str, str]:
     return email.strip().lower(), password
 
 
-def _password_accepted(merchant: MerchantModel | None, password: str) -> bool:
+def _password_accepted(merchant: Merchant | None, password: str) -> bool:
     """Every path runs exactly one password hash, so timing does not tell which e-mails exist."""
     if merchant is not None and merchant.is_active and merchant.password_hash:
         return password_matches(password, merchant.password_hash)

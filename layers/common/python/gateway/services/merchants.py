@@ -8,10 +8,10 @@ import time
 from typing import Any
 
 from gateway.config import get_settings
-from gateway.data import store
-from gateway.data.models import MerchantModel
+from gateway.data import merchants as merchant_store
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_uuid
+from gateway.domain.resources import Merchant
 from gateway.domain.validation import validate_webhook_url
 from gateway.domain.webhooks import SECRET_PREFIX
 from gateway.errors import NotFoundError
@@ -31,8 +31,8 @@ SECRET_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60
 def seed_test_merchant() -> bool:
     """Create the test merchant if it is missing (idempotent). True when it was created now."""
     now = now_iso()
-    merchant = MerchantModel(
-        TEST_MERCHANT_ID,
+    merchant = Merchant(
+        id=TEST_MERCHANT_ID,
         name=TEST_MERCHANT["name"],
         email=TEST_MERCHANT["email"],
         api_key=TEST_MERCHANT["api_key"],
@@ -43,31 +43,26 @@ def seed_test_merchant() -> bool:
         created_at=now,
         updated_at=now,
     )
-    if store.put_merchant_if_absent(merchant):
+    if merchant_store.insert_merchant_if_absent(merchant):
         return True
-    existing = store.get_merchant(TEST_MERCHANT_ID)
+    existing = merchant_store.get_merchant(TEST_MERCHANT_ID)
     if existing is not None and not existing.is_active:  # test mode switched back on
-        store.update_merchant(
-            existing, [MerchantModel.is_active.set(True), MerchantModel.updated_at.set(now)]
-        )
+        merchant_store.set_active(TEST_MERCHANT_ID, True, now)
     return False
 
 
 def deactivate_test_merchant() -> None:
     """When a deployment leaves test mode, the demo account and its public keys stop working."""
-    merchant = store.get_merchant(TEST_MERCHANT_ID)
-    if merchant is not None:
-        store.update_merchant(
-            merchant, [MerchantModel.is_active.set(False), MerchantModel.updated_at.set(now_iso())]
-        )
+    if merchant_store.get_merchant(TEST_MERCHANT_ID) is not None:
+        merchant_store.set_active(TEST_MERCHANT_ID, False, now_iso())
 
 
 def create_merchant(name: str, email: str, password: str | None = None) -> dict[str, str]:
     """A new merchant with fresh credentials (used by operators' tooling and tests)."""
     now = now_iso()
     email = email.strip().lower()
-    merchant = MerchantModel(
-        new_uuid(),
+    merchant = Merchant(
+        id=new_uuid(),
         name=name,
         email=email,
         api_key="key_" + secrets.token_hex(12),
@@ -79,7 +74,7 @@ def create_merchant(name: str, email: str, password: str | None = None) -> dict[
         created_at=now,
         updated_at=now,
     )
-    store.put_merchant_if_absent(merchant)
+    merchant_store.insert_merchant_if_absent(merchant)
     return {
         "id": merchant.id,
         "name": name,
@@ -93,12 +88,12 @@ def new_webhook_secret() -> str:
     return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def authenticated_merchant(credentials: Credentials) -> MerchantModel:
-    return authenticate(store.find_merchant_by_api_key(credentials.api_key), credentials)
+def authenticated_merchant(credentials: Credentials) -> Merchant:
+    return authenticate(merchant_store.find_merchant_by_api_key(credentials.api_key), credentials)
 
 
 def test_merchant_view() -> dict[str, Any]:
-    merchant = store.get_merchant(TEST_MERCHANT_ID)
+    merchant = merchant_store.get_merchant(TEST_MERCHANT_ID)
     return {
         "id": TEST_MERCHANT_ID,
         "email": TEST_MERCHANT["email"],
@@ -115,8 +110,7 @@ def webhook_config(credentials: Credentials) -> dict[str, Any]:
 def update_webhook_config(credentials: Credentials, body: Any) -> dict[str, Any]:
     merchant = authenticated_merchant(credentials)
     url = validate_webhook_url(body, allow_private=get_settings().allow_private_webhook_urls)
-    url_action = MerchantModel.webhook_url.set(url) if url else MerchantModel.webhook_url.remove()
-    store.update_merchant(merchant, [url_action, MerchantModel.updated_at.set(now_iso())])
+    merchant_store.set_webhook_url(merchant.id, url, now_iso())
     return {"webhook_url": url, "webhook_secret": merchant.webhook_secret}
 
 
@@ -124,19 +118,13 @@ def regenerate_webhook_secret(credentials: Credentials) -> dict[str, Any]:
     """A new secret; the old one keeps signing deliveries for 24 h so receivers can rotate."""
     merchant = authenticated_merchant(credentials)
     secret = new_webhook_secret()
-    store.update_merchant(
-        merchant,
-        [
-            MerchantModel.webhook_secret.set(secret),
-            MerchantModel.previous_webhook_secret.set(merchant.webhook_secret),
-            MerchantModel.previous_secret_expires_at.set(int(time.time()) + SECRET_ROTATION_OVERLAP_SECONDS),
-            MerchantModel.updated_at.set(now_iso()),
-        ],
+    merchant_store.rotate_webhook_secret(
+        merchant, secret, int(time.time()) + SECRET_ROTATION_OVERLAP_SECONDS, now_iso()
     )
     return {"webhook_secret": secret}
 
 
-def signing_secrets(merchant: MerchantModel, now: float) -> list[str]:
+def signing_secrets(merchant: Merchant, now: float) -> list[str]:
     """Newest first; the previous secret only while its overlap window lasts."""
     current = [merchant.webhook_secret]
     previous = merchant.previous_webhook_secret
@@ -146,8 +134,8 @@ def signing_secrets(merchant: MerchantModel, now: float) -> list[str]:
     return current
 
 
-def require_merchant(merchant_id: str) -> MerchantModel:
-    merchant = store.get_merchant(merchant_id)
+def require_merchant(merchant_id: str) -> Merchant:
+    merchant = merchant_store.get_merchant(merchant_id)
     if merchant is None:
         raise NotFoundError("Merchant not found")
     return merchant

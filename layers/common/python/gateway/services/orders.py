@@ -4,54 +4,51 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
-from gateway.data import store
-from gateway.data.models import MerchantModel, OrderModel
+from gateway.data import orders as order_store
+from gateway.data.dynamo import read_concurrently
+from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
+from gateway.domain.lifecycle import OrderStatus
+from gateway.domain.resources import Merchant, Order
 from gateway.domain.validation import validate_order
 from gateway.errors import NotFoundError
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.results import ApiResult
-from gateway.services.views import order_view, public_order_view
+from gateway.services.views import created_order_view, order_view, public_order_view
 
 ENDPOINT = "POST /api/v1/orders"
 
 
 def create_order(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
     request = IdempotentRequest.of(credentials.api_key, ENDPOINT, idempotency_key, body)
-    merchant, stored = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key), request.lookup
+    merchant, stored = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key), request.lookup
     )
-    authenticate(merchant, credentials)
+    merchant = authenticate(merchant, credentials)
     replay = request.replay(stored)
     if replay is not None:
         return replay
     order_request = validate_order(body)
     now = now_iso()
-    order = OrderModel(
-        new_order_id(),
+    order = Order(
+        id=new_order_id(),
         merchant_id=merchant.id,
         amount=order_request.amount,
         currency=order_request.currency,
         receipt=order_request.receipt,
         notes=order_request.notes,
-        status="created",
+        status=OrderStatus.CREATED,
         created_at=now,
         updated_at=now,
     )
-    view = order_view(order)
-    del view["updated_at"]
-
-    def write(transaction: TransactWrite) -> None:
-        transaction.save(order, condition=OrderModel.id.does_not_exist())
-
-    return request.commit(ApiResult(201, view), write)
+    return request.commit(
+        ApiResult(201, created_order_view(order)), lambda record: order_store.insert_order(order, record)
+    )
 
 
-def owned_order(merchant: MerchantModel, order: OrderModel | None) -> OrderModel:
+def owned_order(merchant: Merchant, order: Order | None) -> Order:
     """The order if it belongs to the merchant; another merchant's order does not exist for them."""
     if order is None or order.merchant_id != merchant.id:
         raise NotFoundError("Order not found")
@@ -59,15 +56,15 @@ def owned_order(merchant: MerchantModel, order: OrderModel | None) -> OrderModel
 
 
 def get_order(credentials: Credentials, order_id: str) -> dict[str, Any]:
-    merchant, order = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key), lambda: store.get_order(order_id)
+    merchant, order = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key), lambda: order_store.get_order(order_id)
     )
     merchant = authenticate(merchant, credentials)
     return order_view(owned_order(merchant, order))
 
 
 def get_public_order(order_id: str) -> dict[str, Any]:
-    order = store.get_order(order_id)
+    order = order_store.get_order(order_id)
     if order is None:
         raise NotFoundError("Order not found")
     return public_order_view(order)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
-from gateway.data import store
-from gateway.data.models import MerchantModel, OrderModel, PaymentModel
+from gateway.data import orders as order_store
+from gateway.data import payments as payment_store
+from gateway.data.dynamo import read_concurrently
+from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.ids import new_payment_id
+from gateway.domain.lifecycle import PaymentStatus
+from gateway.domain.resources import Merchant, Order, Payment
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -26,9 +28,6 @@ from gateway.services.views import created_payment_view, payment_view, public_pa
 
 CREATE_ENDPOINT = "POST /api/v1/payments"
 CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
-PENDING, SUCCESS, FAILED = "pending", "success", "failed"
-FAILURE_CODE = "PAYMENT_FAILED"
-FAILURE_DESCRIPTION = "Payment processing failed"
 
 
 def _order_id_in(body: Any) -> str | None:
@@ -37,40 +36,31 @@ def _order_id_in(body: Any) -> str | None:
     return None
 
 
-def _new_payment(order: OrderModel, request: PaymentRequest) -> PaymentModel:
+def _new_payment(order: Order, request: PaymentRequest) -> Payment:
     now = now_iso()
-    return PaymentModel(
-        new_payment_id(),
+    return Payment(
+        id=new_payment_id(),
         merchant_id=order.merchant_id,
         order_id=order.id,
-        amount=int(order.amount),
+        amount=order.amount,
         currency=order.currency,
         method=request.method,
+        status=PaymentStatus.PENDING,
+        created_at=now,
+        updated_at=now,
         vpa=request.vpa,
         card_network=request.card.network if request.card else None,
         card_last4=request.card.last4 if request.card else None,
-        status=PENDING,
-        captured=False,
-        refunded_amount=0,
-        created_at=now,
-        updated_at=now,
     )
-
-
-def _save_new(payment: PaymentModel) -> Any:
-    def write(transaction: TransactWrite) -> None:
-        transaction.save(payment, condition=PaymentModel.id.does_not_exist())
-
-    return write
 
 
 def create_payment(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
     """Two sequential round trips: merchant, order and key read together, then one transaction."""
     request = IdempotentRequest.of(credentials.api_key, CREATE_ENDPOINT, idempotency_key, body)
     order_id = _order_id_in(body)
-    merchant, order, stored = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key),
-        lambda: store.get_order(order_id) if order_id else None,
+    merchant, order, stored = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: order_store.get_order(order_id) if order_id else None,
         request.lookup,
     )
     merchant = authenticate(merchant, credentials)
@@ -80,40 +70,39 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     body, order_id = parse_order_reference(body)
     order = owned_order(merchant, order)
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
-    return request.commit(ApiResult(201, created_payment_view(payment)), _save_new(payment))
+    return request.commit(
+        ApiResult(201, created_payment_view(payment)),
+        lambda record: payment_store.insert_payment(payment, record),
+    )
 
 
 def create_public_payment(body: Any) -> ApiResult:
     """The hosted checkout's create: no credentials; the merchant is the order's."""
     body, order_id = parse_order_reference(body)
-    order = store.get_order(order_id)
+    order = order_store.get_order(order_id)
     if order is None:
         raise NotFoundError("Order not found")
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
-    store.write_transaction(_save_new(payment), None)
+    payment_store.insert_payment(payment, None)
     return ApiResult(201, created_payment_view(payment))
 
 
-def owned_payment(merchant: MerchantModel, payment: PaymentModel | None) -> PaymentModel:
+def owned_payment(merchant: Merchant, payment: Payment | None) -> Payment:
     if payment is None or payment.merchant_id != merchant.id:
         raise NotFoundError("Payment not found")
     return payment
 
 
-def _merchant_and_payment(credentials: Credentials, payment_id: str) -> tuple[MerchantModel, PaymentModel]:
-    merchant, payment = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key), lambda: store.get_payment(payment_id)
+def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
+    merchant, payment = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key), lambda: payment_store.get_payment(payment_id)
     )
     merchant = authenticate(merchant, credentials)
-    return merchant, owned_payment(merchant, payment)
-
-
-def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
-    return payment_view(_merchant_and_payment(credentials, payment_id)[1])
+    return payment_view(owned_payment(merchant, payment))
 
 
 def get_public_payment(payment_id: str) -> dict[str, Any]:
-    payment = store.get_payment(payment_id)
+    payment = payment_store.get_payment(payment_id)
     if payment is None:
         raise NotFoundError("Payment not found")
     return public_payment_view(payment)
@@ -121,9 +110,9 @@ def get_public_payment(payment_id: str) -> dict[str, Any]:
 
 def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
-    merchant = authenticate(store.find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
     page: list[Any] = []
-    for position, payment in enumerate(store.iter_payments_newest_first(merchant.id, offset + limit)):
+    for position, payment in enumerate(payment_store.payments_newest_first(merchant.id, offset + limit)):
         if position >= offset + limit:
             break
         if position >= offset:
@@ -132,14 +121,14 @@ def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: s
 
 
 def payment_stats(credentials: Credentials) -> dict[str, Any]:
-    merchant = authenticate(store.find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
     total = successful = 0
     total_amount = 0
-    for payment in store.iter_payments_newest_first(merchant.id):
+    for payment in payment_store.payments_newest_first(merchant.id):
         total += 1
-        if payment.status == SUCCESS:
+        if payment.status is PaymentStatus.SUCCESS:
             successful += 1
-            total_amount += int(payment.amount)
+            total_amount += payment.amount
     rate = round(successful * 100 / total, 2) if total else 0
     return {
         "total_transactions": total,
@@ -150,11 +139,11 @@ def payment_stats(credentials: Credentials) -> dict[str, Any]:
 
 def read_for_payment_command(
     credentials: Credentials, payment_id: str, request: IdempotentRequest
-) -> tuple[ApiResult | None, PaymentModel]:
+) -> tuple[ApiResult | None, Payment]:
     """Merchant, payment and idempotency record in one round trip; a replay short-cuts the command."""
-    merchant, payment, stored = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key),
-        lambda: store.get_payment(payment_id),
+    merchant, payment, stored = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: payment_store.get_payment(payment_id),
         request.lookup,
     )
     merchant = authenticate(merchant, credentials)
@@ -171,23 +160,16 @@ def capture_payment(
     replay, payment = read_for_payment_command(credentials, payment_id, request)
     if replay is not None:
         return replay
-    if payment.status != SUCCESS:
+    if payment.status is not PaymentStatus.SUCCESS:
         raise BadRequestError("Payment not in capturable state")
     amount = validate_capture(body)
-    if amount != int(payment.amount):
+    if amount != payment.amount:
         raise BadRequestError("Capture amount must equal the payment amount", field="amount")
-    now = now_iso()
-    payment.captured = True
-    payment.updated_at = now
-
-    def write(transaction: TransactWrite) -> None:
-        transaction.update(
-            payment,
-            actions=[PaymentModel.captured.set(True), PaymentModel.updated_at.set(now)],
-            condition=PaymentModel.status == SUCCESS,
-        )
-
+    captured = payment.captured_now(now_iso())
     try:
-        return request.commit(ApiResult(200, payment_view(payment)), write)
+        return request.commit(
+            ApiResult(200, payment_view(captured)),
+            lambda record: payment_store.mark_captured(captured, record),
+        )
     except ConflictError:
         raise BadRequestError("Payment not in capturable state") from None

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.transactions import TransactWrite
-
-from gateway.data import store
-from gateway.data.models import PaymentModel, RefundModel
+from gateway.data import payments as payment_store
+from gateway.data import refunds as refund_store
+from gateway.data.dynamo import read_concurrently
+from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
+from gateway.domain.lifecycle import PaymentStatus, RefundStatus
+from gateway.domain.resources import Refund
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError, NotFoundError
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
-from gateway.services.payments import SUCCESS, owned_payment, read_for_payment_command
+from gateway.services.payments import owned_payment, read_for_payment_command
 from gateway.services.results import ApiResult
 from gateway.services.views import created_refund_view, refund_view
 
 ENDPOINT = "POST /api/v1/payments/{payment_id}/refunds"
-PENDING, PROCESSED = "pending", "processed"
 EXCEEDS = "Refund amount exceeds available amount"
 
 
@@ -30,43 +31,34 @@ def create_refund(
     replay, payment = read_for_payment_command(credentials, payment_id, request)
     if replay is not None:
         return replay
-    if payment.status != SUCCESS:
+    if payment.status is not PaymentStatus.SUCCESS:
         raise BadRequestError("Payment not in refundable state")
     amount, reason = validate_refund(body)
-    payment_amount = int(payment.amount)
-    if int(payment.refunded_amount or 0) + amount > payment_amount:
+    if payment.refunded_amount + amount > payment.amount:
         raise BadRequestError(EXCEEDS, field="amount")
     now = now_iso()
-    refund = RefundModel(
-        new_refund_id(),
+    refund = Refund(
+        id=new_refund_id(),
         merchant_id=payment.merchant_id,
         payment_id=payment.id,
         amount=amount,
         reason=reason,
-        status=PENDING,
+        status=RefundStatus.PENDING,
         created_at=now,
         updated_at=now,
     )
-
-    def write(transaction: TransactWrite) -> None:
-        transaction.save(refund, condition=RefundModel.id.does_not_exist())
-        # The total is re-checked inside the transaction: concurrent refunds cannot overshoot.
-        transaction.update(
-            payment,
-            actions=[PaymentModel.refunded_amount.add(amount)],
-            condition=(PaymentModel.status == SUCCESS)
-            & (PaymentModel.refunded_amount <= payment_amount - amount),
-        )
-
     try:
-        return request.commit(ApiResult(201, created_refund_view(refund)), write)
+        return request.commit(
+            ApiResult(201, created_refund_view(refund)),
+            lambda record: refund_store.add_refund_within_total(refund, payment, record),
+        )
     except ConflictError:
         raise BadRequestError(EXCEEDS, field="amount") from None
 
 
 def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:
-    merchant, refund = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key), lambda: store.get_refund(refund_id)
+    merchant, refund = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key), lambda: refund_store.get_refund(refund_id)
     )
     merchant = authenticate(merchant, credentials)
     if refund is None or refund.merchant_id != merchant.id:
@@ -75,10 +67,10 @@ def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:
 
 
 def list_refunds(credentials: Credentials, payment_id: str) -> list[dict[str, Any]]:
-    merchant, payment, refunds = store.read_concurrently(
-        lambda: store.find_merchant_by_api_key(credentials.api_key),
-        lambda: store.get_payment(payment_id),
-        lambda: store.list_refunds_for_payment(payment_id),
+    merchant, payment, refunds = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: payment_store.get_payment(payment_id),
+        lambda: refund_store.list_refunds_for_payment(payment_id),
     )
     merchant = authenticate(merchant, credentials)
     owned_payment(merchant, payment)

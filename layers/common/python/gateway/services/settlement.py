@@ -7,15 +7,13 @@ import time
 from typing import Any
 
 from gateway.config import get_settings
-from gateway.data import store
-from gateway.data.models import PaymentModel, RefundModel
+from gateway.data import payments as payment_store
+from gateway.data import refunds as refund_store
 from gateway.domain.clock import now_iso
+from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.processing import ProcessingRules
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services.jobs import count_finished_job
-from gateway.services.payments import FAILED, FAILURE_CODE, FAILURE_DESCRIPTION, PENDING, SUCCESS
-from gateway.services.refunds import PENDING as REFUND_PENDING
-from gateway.services.refunds import PROCESSED
 
 logger = logging.getLogger("gateway.settlement")
 MAX_REMAINDER_SECONDS = 1.0
@@ -53,49 +51,31 @@ def _job_id(job: dict[str, Any], field: str) -> str:
 
 def process_payment(job: dict[str, Any]) -> None:
     payment_id = _job_id(job, "payment_id")
-    payment = store.get_payment(payment_id)
+    payment = payment_store.get_payment(payment_id)
     if payment is None:
         raise PermanentDeliveryError(f"unknown payment {payment_id}")
-    if payment.status != PENDING:
+    if payment.status is not PaymentStatus.PENDING:
         return  # a redelivered message: already settled
     _wait_until_due(job)
-    succeeded = processing_rules().payment_succeeds(payment.method)
-    actions: list[Any] = [
-        PaymentModel.status.set(SUCCESS if succeeded else FAILED),
-        PaymentModel.updated_at.set(now_iso()),
-    ]
-    if not succeeded:
-        actions += [
-            PaymentModel.error_code.set(FAILURE_CODE),
-            PaymentModel.error_description.set(FAILURE_DESCRIPTION),
-        ]
+    settled = payment.settled(processing_rules().payment_outcome(payment.method), now_iso())
     try:
-        store.transition(payment, actions, condition=PaymentModel.status == PENDING)
+        payment_store.settle_payment(settled)
     except ConflictError:
         return  # settled concurrently by another delivery of the same message
-    logger.info("payment settled", extra={"payment_id": payment_id, "succeeded": succeeded})
+    logger.info("payment settled", extra={"payment_id": payment_id, "status": settled.status.value})
     count_finished_job(succeeded=True)
 
 
 def process_refund(job: dict[str, Any]) -> None:
     refund_id = _job_id(job, "refund_id")
-    refund = store.get_refund(refund_id)
+    refund = refund_store.get_refund(refund_id)
     if refund is None:
         raise PermanentDeliveryError(f"unknown refund {refund_id}")
-    if refund.status != REFUND_PENDING:
+    if refund.status is not RefundStatus.PENDING:
         return
     _wait_until_due(job)
-    now = now_iso()
     try:
-        store.transition(
-            refund,
-            [
-                RefundModel.status.set(PROCESSED),
-                RefundModel.processed_at.set(now),
-                RefundModel.updated_at.set(now),
-            ],
-            condition=RefundModel.status == REFUND_PENDING,
-        )
+        refund_store.mark_refund_processed(refund.processed(now_iso()))
     except ConflictError:
         return
     logger.info("refund processed", extra={"refund_id": refund_id})

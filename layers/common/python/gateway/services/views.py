@@ -4,48 +4,54 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.data.models import OrderModel, PaymentModel, RefundModel, WebhookLogModel
+from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
 
-def order_view(order: OrderModel) -> dict[str, Any]:
+def order_view(order: Order) -> dict[str, Any]:
     return {
         "id": order.id,
         "merchant_id": order.merchant_id,
-        "amount": int(order.amount),
+        "amount": order.amount,
         "currency": order.currency,
         "receipt": order.receipt,
-        "notes": order.notes or {},
+        "notes": order.notes,
         "status": order.status,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     }
 
 
-def public_order_view(order: OrderModel) -> dict[str, Any]:
-    return {"id": order.id, "amount": int(order.amount), "currency": order.currency, "status": order.status}
+def created_order_view(order: Order) -> dict[str, Any]:
+    view = order_view(order)
+    del view["updated_at"]
+    return view
 
 
-def _method_details(payment: PaymentModel) -> dict[str, Any]:
+def public_order_view(order: Order) -> dict[str, Any]:
+    return {"id": order.id, "amount": order.amount, "currency": order.currency, "status": order.status}
+
+
+def _method_details(payment: Payment) -> dict[str, Any]:
     if payment.method == "upi":
         return {"vpa": payment.vpa}
     return {"card_network": payment.card_network, "card_last4": payment.card_last4}
 
 
-def _payment_basics(payment: PaymentModel) -> dict[str, Any]:
+def _payment_basics(payment: Payment) -> dict[str, Any]:
     return {
         "id": payment.id,
         "order_id": payment.order_id,
-        "amount": int(payment.amount),
+        "amount": payment.amount,
         "currency": payment.currency,
         "method": payment.method,
     }
 
 
-def _payment_outcome(payment: PaymentModel) -> dict[str, Any]:
+def _payment_outcome(payment: Payment) -> dict[str, Any]:
     return {"error_code": payment.error_code, "error_description": payment.error_description}
 
 
-def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
+def created_payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
@@ -54,19 +60,19 @@ def created_payment_view(payment: PaymentModel) -> dict[str, Any]:
     }
 
 
-def payment_view(payment: PaymentModel) -> dict[str, Any]:
+def payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
         "status": payment.status,
-        "captured": bool(payment.captured),
+        "captured": payment.captured,
         **_payment_outcome(payment),
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
     }
 
 
-def public_payment_view(payment: PaymentModel) -> dict[str, Any]:
+def public_payment_view(payment: Payment) -> dict[str, Any]:
     """What a shopper's browser may see: no VPA or card details."""
     return {
         **_payment_basics(payment),
@@ -76,11 +82,11 @@ def public_payment_view(payment: PaymentModel) -> dict[str, Any]:
     }
 
 
-def refund_view(refund: RefundModel) -> dict[str, Any]:
+def refund_view(refund: Refund) -> dict[str, Any]:
     return {
         "id": refund.id,
         "payment_id": refund.payment_id,
-        "amount": int(refund.amount),
+        "amount": refund.amount,
         "reason": refund.reason,
         "status": refund.status,
         "created_at": refund.created_at,
@@ -88,24 +94,36 @@ def refund_view(refund: RefundModel) -> dict[str, Any]:
     }
 
 
-def created_refund_view(refund: RefundModel) -> dict[str, Any]:
+def created_refund_view(refund: Refund) -> dict[str, Any]:
     view = refund_view(refund)
     del view["processed_at"]
     return view
 
 
-def webhook_log_view(log: WebhookLogModel) -> dict[str, Any]:
+def webhook_log_view(log: WebhookLog) -> dict[str, Any]:
     return {
         "id": log.id,
         "event": log.event,
         "status": log.status,
-        "attempts": int(log.attempts or 0),
+        "attempts": log.attempts,
         "created_at": log.created_at,
         "last_attempt_at": log.last_attempt_at,
         "next_retry_at": log.next_retry_at,
-        "response_code": int(log.response_code) if log.response_code is not None else None,
+        "response_code": log.response_code,
     }
 
 
-def webhook_log_detail_view(log: WebhookLogModel) -> dict[str, Any]:
+def webhook_log_detail_view(log: WebhookLog) -> dict[str, Any]:
     return {**webhook_log_view(log), "payload": log.payload, "response_body": log.response_body}
+
+
+def jobs_status_view(
+    waiting: int, in_flight: int, completed: int, failed: int, workers_running: bool
+) -> dict[str, Any]:
+    return {
+        "pending": waiting,
+        "processing": in_flight,
+        "completed": completed,
+        "failed": failed,
+        "worker_status": "running" if workers_running else "stopped",
+    }

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from gateway.data import store
-from gateway.data.models import MerchantModel, WebhookLogModel
+from gateway.data import webhook_logs as log_store
+from gateway.data.dynamo import read_concurrently
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_uuid
+from gateway.domain.lifecycle import DeliveryStatus
+from gateway.domain.resources import Merchant, WebhookLog
 from gateway.domain.validation import validate_pagination
 from gateway.domain.webhooks import WEBHOOK_TEST, serialize_envelope
 from gateway.errors import BadRequestError, ConflictError, NotFoundError
@@ -16,18 +18,14 @@ from gateway.services.auth import Credentials
 from gateway.services.merchants import authenticated_merchant
 from gateway.services.views import webhook_log_detail_view, webhook_log_view
 
-PENDING, SUCCESS, FAILED = "pending", "success", "failed"
 
-
-def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookLogModel:
-    return WebhookLogModel(
-        log_id,
+def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookLog:
+    return WebhookLog(
+        id=log_id,
         merchant_id=merchant_id,
         event=event,
         payload=payload,
-        status=PENDING,
-        attempts=0,
-        round=1,
+        status=DeliveryStatus.PENDING,
         created_at=now_iso(),
     )
 
@@ -35,15 +33,15 @@ def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookL
 def list_logs(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> dict[str, Any]:
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=10)
     merchant = authenticated_merchant(credentials)
-    page, total = store.read_concurrently(
-        lambda: store.page_webhook_logs(merchant.id, limit, offset),
-        lambda: store.count_webhook_logs(merchant.id),
+    page, total = read_concurrently(
+        lambda: log_store.page_webhook_logs(merchant.id, limit, offset),
+        lambda: log_store.count_webhook_logs(merchant.id),
     )
     return {"data": [webhook_log_view(log) for log in page], "total": total, "limit": limit, "offset": offset}
 
 
-def _owned_log(merchant: MerchantModel, log_id: str) -> WebhookLogModel:
-    log = store.get_webhook_log(log_id)
+def _owned_log(merchant: Merchant, log_id: str) -> WebhookLog:
+    log = log_store.get_webhook_log(log_id)
     if log is None or log.merchant_id != merchant.id:
         raise NotFoundError("Webhook log not found")
     return log
@@ -64,25 +62,15 @@ def send_test(credentials: Credentials) -> dict[str, Any]:
         {"message": "This is a test webhook from the payment gateway", "merchant_id": merchant.id},
     )
     log = new_log(merchant.id, new_uuid(), WEBHOOK_TEST, payload)
-    store.put_webhook_log_if_absent(log)
+    log_store.insert_webhook_log_if_absent(log)
     return webhook_log_view(log)
 
 
 def retry(credentials: Credentials, log_id: str) -> dict[str, Any]:
     """Start a fresh round of attempts: attempts back to 0, status pending (the stream delivers it)."""
-    merchant = authenticated_merchant(credentials)
-    log = _owned_log(merchant, log_id)
+    log = _owned_log(authenticated_merchant(credentials), log_id)
     try:
-        store.transition(
-            log,
-            actions=[
-                WebhookLogModel.round.add(1),
-                WebhookLogModel.attempts.set(0),
-                WebhookLogModel.status.set(PENDING),
-                WebhookLogModel.next_retry_at.remove(),
-            ],
-            condition=WebhookLogModel.id.exists(),
-        )
+        log_store.start_new_round(log)
     except ConflictError:
         raise NotFoundError("Webhook log not found") from None
-    return {"id": log.id, "status": PENDING, "message": "Webhook retry scheduled"}
+    return {"id": log.id, "status": DeliveryStatus.PENDING, "message": "Webhook retry scheduled"}

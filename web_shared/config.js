@@ -2,6 +2,7 @@
 
 const DEFAULT_API_URL = 'http://localhost:8000';
 const DEFAULT_CHECKOUT_URL = 'http://localhost:3001';
+const DEFAULT_MERCHANT_URL = 'http://localhost:4000';
 
 function stripTrailingSlash(url) {
   return String(url).replace(/\/+$/, '');
@@ -12,5 +13,6 @@ export function gatewayConfig(source = globalThis.GATEWAY_CONFIG) {
   return {
     apiUrl: stripTrailingSlash(config.apiUrl || DEFAULT_API_URL),
     checkoutUrl: stripTrailingSlash(config.checkoutUrl || DEFAULT_CHECKOUT_URL),
+    merchantUrl: stripTrailingSlash(config.merchantUrl || DEFAULT_MERCHANT_URL),
   };
 }

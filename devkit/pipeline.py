@@ -9,16 +9,19 @@ so redelivery and dead-lettering can be tested without waiting.
 from __future__ import annotations
 
 import json
-import threading
+import secrets
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import boto3
+from chalice.local import LambdaContext
+from gateway.transport import merchant_http
 
 from local_runtime.pollers import failed_item_ids, sqs_event, stream_event
 
+# The workers' timeout in template.yaml: a handler sees as much time as it would on Lambda.
+HANDLER_TIMEOUT_MS = 30_000
 STREAM_TABLES = ("PaymentsTable", "RefundsTable", "WebhookLogsTable")
 QUEUE_HANDLERS = {
     "PaymentsQueue": "functions.process_payment.app",
@@ -86,7 +89,8 @@ class Pipeline:
         ).get("Messages", [])
         if not messages:
             return 0
-        result = self.queue_handlers[logical](sqs_event(messages, arn), None)
+        context = LambdaContext(logical, 512, HANDLER_TIMEOUT_MS)
+        result = self.queue_handlers[logical](sqs_event(messages, arn), context)
         failed = failed_item_ids(result, [m["MessageId"] for m in messages])
         for message in messages:
             if message["MessageId"] in failed:
@@ -116,35 +120,41 @@ class Pipeline:
 
 
 class Receiver:
-    """A merchant's webhook endpoint on loopback, recording every delivery with its raw body."""
+    """A merchant's webhook endpoint without a socket: deliveries to its URL are answered in this process at
+    the gateway's outbound seam (`merchant_http.post_to_merchant`) and recorded with raw body and headers."""
+
+    _open: dict[str, Receiver] = {}
+    _real_post = staticmethod(merchant_http.post_to_merchant)
 
     def __init__(self, answers: list[int] | None = None) -> None:
         self.deliveries: list[dict[str, Any]] = []
         self.answers = list(answers or [])
         self.default_status = 200
-        receiver = self
+        self.url = f"http://127.0.0.1:9/webhook/{secrets.token_hex(6)}"  # port 9 (discard): never dialled
+        if not Receiver._open:
+            merchant_http.post_to_merchant = Receiver._answer
+        Receiver._open[self.url] = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = receiver.answers.pop(0) if receiver.answers else receiver.default_status
-                receiver.deliveries.append(
-                    {"at": time.monotonic(), "headers": dict(self.headers), "body": body, "status": status}
-                )
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"OK" if status < 300 else b"nope")
+    def status_for(self, headers: dict[str, str]) -> int:
+        """The answer to one delivery: the queued answers first, then the default."""
+        return self.answers.pop(0) if self.answers else self.default_status
 
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhook"
+    @staticmethod
+    def _answer(url: str, body: bytes, headers: dict[str, str], **options: Any) -> merchant_http.HttpAttempt:
+        receiver = Receiver._open.get(url)
+        if receiver is None:
+            return Receiver._real_post(url, body, headers, **options)
+        received = dict(headers)
+        status = receiver.status_for(received)
+        receiver.deliveries.append(
+            {"at": time.monotonic(), "headers": received, "body": body, "status": status}
+        )
+        return merchant_http.HttpAttempt(status, "OK" if status < 300 else "nope", duration_ms=0)
 
     def events(self) -> list[str]:
         return [json.loads(d["body"])["event"] for d in self.deliveries]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        Receiver._open.pop(self.url, None)
+        if not Receiver._open:
+            merchant_http.post_to_merchant = Receiver._real_post

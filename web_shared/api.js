@@ -1,12 +1,13 @@
-// A thin fetch wrapper for the gateway API: merchant credentials on every call, and
-// every refusal turned into an ApiError carrying the API's own description.
+// The one fetch wrapper of the front ends: JSON in and out, optional merchant credentials, and
+// every refusal turned into an ApiError carrying the API's own code, description and request id.
 
 export class ApiError extends Error {
-  constructor(status, code, description) {
+  constructor(status, code, description, requestId = null) {
     super(description);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.requestId = requestId;
   }
 }
 
@@ -20,15 +21,18 @@ async function readJson(response) {
   }
 }
 
-export function newIdempotencyKey() {
-  return globalThis.crypto.randomUUID();
-}
-
 /**
  * @param {{baseUrl: string, credentials?: {api_key: string, api_secret: string} | null,
- *          onUnauthorized?: () => void, fetchImpl?: typeof fetch}} options
+ *          onUnauthorized?: (error: ApiError) => void, unreachableMessage?: string,
+ *          fetchImpl?: typeof fetch}} options
  */
-export function createApiClient({ baseUrl, credentials = null, onUnauthorized, fetchImpl = globalThis.fetch }) {
+export function createApiClient({
+  baseUrl,
+  credentials = null,
+  onUnauthorized,
+  unreachableMessage = `Could not reach the gateway API at ${baseUrl}`,
+  fetchImpl = globalThis.fetch,
+}) {
   async function request(method, path, { body, idempotencyKey } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -46,7 +50,7 @@ export function createApiClient({ baseUrl, credentials = null, onUnauthorized, f
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
-      throw new ApiError(0, 'NETWORK_ERROR', `Could not reach the gateway API at ${baseUrl}`);
+      throw new ApiError(0, 'NETWORK_ERROR', unreachableMessage);
     }
     const payload = await readJson(response);
     if (response.ok) return payload;
@@ -55,7 +59,8 @@ export function createApiClient({ baseUrl, credentials = null, onUnauthorized, f
     const apiError = new ApiError(
       response.status,
       error.code ?? 'HTTP_ERROR',
-      error.description ?? `The API answered ${response.status}`,
+      error.description ?? `Unexpected answer from the server (HTTP ${response.status})`,
+      error.request_id ?? response.headers?.get?.('Request-Id') ?? null,
     );
     // Stored credentials that stop working (secret rotated elsewhere) end the session.
     if (response.status === 401 && credentials && onUnauthorized) onUnauthorized(apiError);
@@ -67,4 +72,8 @@ export function createApiClient({ baseUrl, credentials = null, onUnauthorized, f
     post: (path, body, options = {}) => request('POST', path, { body: body ?? {}, ...options }),
     put: (path, body) => request('PUT', path, { body }),
   };
+}
+
+export function newIdempotencyKey() {
+  return globalThis.crypto.randomUUID();
 }

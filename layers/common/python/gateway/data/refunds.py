@@ -1,0 +1,62 @@
+"""The refunds table, and each payment's running refunded total."""
+
+from __future__ import annotations
+
+from pynamodb.transactions import TransactWrite
+
+from gateway.data.dynamo import (
+    get_resource,
+    plain_attributes,
+    resource_from,
+    set_or_remove,
+    transact,
+    update_if,
+)
+from gateway.data.models import PaymentModel, RefundModel, bind_tables
+from gateway.domain.idempotency import IdempotencyRecord
+from gateway.domain.lifecycle import PaymentStatus, RefundStatus
+from gateway.domain.resources import Payment, Refund
+
+
+def refund_from(item: RefundModel) -> Refund:
+    return resource_from(item, Refund)
+
+
+def get_refund(refund_id: str) -> Refund | None:
+    return get_resource(RefundModel, refund_id, Refund)
+
+
+def list_refunds_for_payment(payment_id: str) -> list[Refund]:
+    bind_tables()
+    return [refund_from(item) for item in RefundModel.by_payment.query(payment_id, scan_index_forward=False)]
+
+
+def add_refund_within_total(refund: Refund, payment: Payment, idempotency: IdempotencyRecord | None) -> None:
+    """Insert the refund and add it to the payment's refunded total, on condition that the total stays
+    within the payment's amount (checked inside the transaction, so concurrent refunds cannot overshoot).
+    ConflictError otherwise."""
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(RefundModel(**plain_attributes(refund)), condition=RefundModel.id.does_not_exist())
+        transaction.update(
+            PaymentModel(payment.id),
+            actions=[PaymentModel.refunded_amount.add(refund.amount), PaymentModel.version.add(1)],
+            condition=(PaymentModel.status == PaymentStatus.SUCCESS.value)
+            & (PaymentModel.refunded_amount <= payment.amount - refund.amount),
+        )
+
+    transact(write, idempotency)
+
+
+def mark_refund_processed(processed: Refund) -> None:
+    """ConflictError when the refund is no longer pending (processed by a concurrent delivery)."""
+    update_if(
+        RefundModel(processed.id),
+        [
+            RefundModel.status.set(processed.status.value),
+            set_or_remove(RefundModel.processed_at, processed.processed_at),
+            RefundModel.updated_at.set(processed.updated_at),
+            RefundModel.version.add(1),
+        ],
+        RefundModel.status == RefundStatus.PENDING.value,
+    )

@@ -1,0 +1,62 @@
+"""The states of orders, payments, refunds and webhook deliveries, and the moves each may make.
+
+Values are the wire words of SPEC §3 and §5.1; a move not listed here raises `IllegalTransitionError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from gateway.errors import IllegalTransitionError
+
+
+class OrderStatus(StrEnum):
+    CREATED = "created"
+    ATTEMPTED = "attempted"
+    PAID = "paid"
+
+
+class PaymentStatus(StrEnum):
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
+class RefundStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSED = "processed"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
+_MOVES: Mapping[type[StrEnum], Mapping[Any, frozenset[Any]]] = {
+    # An order never goes back; `paid` is final.
+    OrderStatus: {
+        OrderStatus.CREATED: frozenset({OrderStatus.ATTEMPTED}),
+        OrderStatus.ATTEMPTED: frozenset({OrderStatus.PAID}),
+    },
+    # The bank decides once.
+    PaymentStatus: {PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCESS, PaymentStatus.FAILED})},
+    RefundStatus: {RefundStatus.PENDING: frozenset({RefundStatus.PROCESSED})},
+    # A manual retry is not a move: it starts a new round of attempts (see `WebhookLog.next_round`).
+    DeliveryStatus: {DeliveryStatus.PENDING: frozenset({DeliveryStatus.SUCCESS, DeliveryStatus.FAILED})},
+}
+
+S = TypeVar("S", OrderStatus, PaymentStatus, RefundStatus, DeliveryStatus)
+
+
+def can_move(current: S, target: S) -> bool:
+    return target in _MOVES[type(current)].get(current, frozenset())
+
+
+def transition(current: S, target: S) -> S:
+    """`target` if the lifecycle allows moving there from `current`; IllegalTransitionError otherwise."""
+    if not can_move(current, target):
+        raise IllegalTransitionError(f"{type(current).__name__} cannot move from {current} to {target}")
+    return target

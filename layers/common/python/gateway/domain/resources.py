@@ -1,0 +1,145 @@
+"""The gateway's resources as plain values, and the state changes each one may go through.
+
+Every change returns a new value (the stored item is changed by `gateway.data`, on condition that it is
+still in the state the change started from). `version` counts recorded states: 1 at creation, +1 per change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from gateway.domain.lifecycle import DeliveryStatus, OrderStatus, PaymentStatus, RefundStatus, transition
+from gateway.domain.processing import BankOutcome
+
+
+@dataclass(frozen=True)
+class Merchant:
+    id: str
+    name: str
+    email: str
+    api_key: str
+    api_secret: str
+    webhook_secret: str
+    created_at: str
+    updated_at: str
+    webhook_url: str | None = None
+    # Kept for 24 h after a rotation so deliveries carry both signatures.
+    previous_webhook_secret: str | None = None
+    previous_secret_expires_at: int | None = None
+    password_hash: str | None = None
+    is_active: bool = True
+
+
+@dataclass(frozen=True)
+class Order:
+    id: str
+    merchant_id: str
+    amount: int
+    currency: str
+    status: OrderStatus
+    created_at: str
+    updated_at: str
+    receipt: str | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+    version: int = 1
+
+    def moved_to(self, status: OrderStatus, at: str) -> Order:
+        return replace(self, status=transition(self.status, status), updated_at=at, version=self.version + 1)
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: str
+    merchant_id: str
+    order_id: str
+    amount: int
+    currency: str
+    method: str
+    status: PaymentStatus
+    created_at: str
+    updated_at: str
+    vpa: str | None = None
+    card_network: str | None = None
+    card_last4: str | None = None
+    captured: bool = False
+    error_code: str | None = None
+    error_description: str | None = None
+    refunded_amount: int = 0
+    version: int = 1
+
+    def settled(self, outcome: BankOutcome, at: str) -> Payment:
+        status = PaymentStatus.SUCCESS if outcome.failure is None else PaymentStatus.FAILED
+        return replace(
+            self,
+            status=transition(self.status, status),
+            error_code=outcome.failure.code if outcome.failure else None,
+            error_description=outcome.failure.description if outcome.failure else None,
+            updated_at=at,
+            version=self.version + 1,
+        )
+
+    def captured_now(self, at: str) -> Payment:
+        return replace(self, captured=True, updated_at=at, version=self.version + 1)
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: str
+    merchant_id: str
+    payment_id: str
+    amount: int
+    status: RefundStatus
+    created_at: str
+    updated_at: str
+    reason: str | None = None
+    processed_at: str | None = None
+    version: int = 1
+
+    def processed(self, at: str) -> Refund:
+        status = transition(self.status, RefundStatus.PROCESSED)
+        return replace(self, status=status, processed_at=at, updated_at=at, version=self.version + 1)
+
+
+@dataclass(frozen=True)
+class WebhookLog:
+    id: str
+    merchant_id: str
+    event: str
+    # The exact JSON text that is signed and sent on every attempt.
+    payload: str
+    status: DeliveryStatus
+    created_at: str
+    attempts: int = 0
+    # Incremented by a manual retry; each round is one retry schedule (one state machine execution).
+    round: int = 1
+    last_attempt_at: str | None = None
+    next_retry_at: str | None = None
+    response_code: int | None = None
+    response_body: str | None = None
+
+    def after_attempt(
+        self,
+        response_code: int | None,
+        response_body: str,
+        at: str,
+        finished: DeliveryStatus | None,
+        next_retry_at: str | None = None,
+    ) -> WebhookLog:
+        """The log once one more attempt is recorded: `finished` is its final status when there is one,
+        else the attempt after it is due at `next_retry_at`."""
+        return replace(
+            self,
+            attempts=self.attempts + 1,
+            last_attempt_at=at,
+            response_code=response_code,
+            response_body=response_body,
+            status=transition(self.status, finished) if finished else self.status,
+            next_retry_at=None if finished else next_retry_at,
+        )
+
+    def next_round(self) -> WebhookLog:
+        """A manual retry: from any state, a fresh round of attempts."""
+        return replace(
+            self, round=self.round + 1, attempts=0, status=DeliveryStatus.PENDING, next_retry_at=None
+        )
