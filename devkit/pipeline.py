@@ -8,7 +8,6 @@ so redelivery and dead-lettering can be tested without waiting.
 
 from __future__ import annotations
 
-import io
 import json
 import secrets
 import time
@@ -16,10 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 import boto3
-import urllib3
+from chalice.local import LambdaContext
+from gateway.transport import merchant_http
 
 from local_runtime.pollers import failed_item_ids, sqs_event, stream_event
 
+# The workers' timeout in template.yaml: a handler sees as much time as it would on Lambda.
+HANDLER_TIMEOUT_MS = 30_000
 STREAM_TABLES = ("PaymentsTable", "RefundsTable", "WebhookLogsTable")
 QUEUE_HANDLERS = {
     "PaymentsQueue": "functions.process_payment.app",
@@ -87,7 +89,8 @@ class Pipeline:
         ).get("Messages", [])
         if not messages:
             return 0
-        result = self.queue_handlers[logical](sqs_event(messages, arn), None)
+        context = LambdaContext(logical, 512, HANDLER_TIMEOUT_MS)
+        result = self.queue_handlers[logical](sqs_event(messages, arn), context)
         failed = failed_item_ids(result, [m["MessageId"] for m in messages])
         for message in messages:
             if message["MessageId"] in failed:
@@ -117,11 +120,11 @@ class Pipeline:
 
 
 class Receiver:
-    """A merchant's webhook endpoint without a socket: deliveries to its URL (over urllib3, as the gateway
-    sends them) are answered in this process and recorded with their raw body and headers."""
+    """A merchant's webhook endpoint without a socket: deliveries to its URL are answered in this process at
+    the gateway's outbound seam (`merchant_http.post_to_merchant`) and recorded with raw body and headers."""
 
     _open: dict[str, Receiver] = {}
-    _real_request = urllib3.PoolManager.request
+    _real_post = staticmethod(merchant_http.post_to_merchant)
 
     def __init__(self, answers: list[int] | None = None) -> None:
         self.deliveries: list[dict[str, Any]] = []
@@ -129,7 +132,7 @@ class Receiver:
         self.default_status = 200
         self.url = f"http://127.0.0.1:9/webhook/{secrets.token_hex(6)}"  # port 9 (discard): never dialled
         if not Receiver._open:
-            urllib3.PoolManager.request = Receiver._answer  # type: ignore[method-assign,assignment]
+            merchant_http.post_to_merchant = Receiver._answer
         Receiver._open[self.url] = self
 
     def status_for(self, headers: dict[str, str]) -> int:
@@ -137,17 +140,16 @@ class Receiver:
         return self.answers.pop(0) if self.answers else self.default_status
 
     @staticmethod
-    def _answer(pool: Any, method: str, url: str, body: Any = None, headers: Any = None, **kw: Any) -> Any:
+    def _answer(url: str, body: bytes, headers: dict[str, str], **options: Any) -> merchant_http.HttpAttempt:
         receiver = Receiver._open.get(url)
         if receiver is None:
-            return Receiver._real_request(pool, method, url, body=body, headers=headers, **kw)
-        received = dict(headers or {})
+            return Receiver._real_post(url, body, headers, **options)
+        received = dict(headers)
         status = receiver.status_for(received)
         receiver.deliveries.append(
             {"at": time.monotonic(), "headers": received, "body": body, "status": status}
         )
-        answer = b"OK" if status < 300 else b"nope"
-        return urllib3.HTTPResponse(io.BytesIO(answer), status=status, preload_content=False)
+        return merchant_http.HttpAttempt(status, "OK" if status < 300 else "nope", duration_ms=0)
 
     def events(self) -> list[str]:
         return [json.loads(d["body"])["event"] for d in self.deliveries]
@@ -155,4 +157,4 @@ class Receiver:
     def close(self) -> None:
         Receiver._open.pop(self.url, None)
         if not Receiver._open:
-            urllib3.PoolManager.request = Receiver._real_request  # type: ignore[method-assign]
+            merchant_http.post_to_merchant = Receiver._real_post

@@ -11,14 +11,14 @@ from typing import Any
 from chalice import Chalice, CORSConfig, Response
 from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
+from gateway.domain.json_input import parse_request_json
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
-    BadRequestError,
     GatewayError,
     InternalError,
     NotFoundError,
 )
-from gateway.services import jobs, merchants, orders, payments, refunds, webhook_logs
+from gateway.services import jobs, login, merchants, orders, payments, refunds, webhook_logs
 from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
@@ -56,7 +56,7 @@ def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Calla
             except GatewayError as error:
                 if isinstance(error, InternalError):
                     logger.exception("internal error", extra={"path": path})
-                return _json(error.status_code, error.to_body())
+                return _json(error.status_code, error.to_body(), error.headers())
             except Exception:
                 logger.exception("unhandled error", extra={"path": path})
                 return _json(500, INTERNAL_ERROR)
@@ -79,18 +79,17 @@ def current_request() -> Request:
 
 
 def json_body() -> Any:
-    raw = current_request().raw_body
-    if not raw or not raw.strip():
-        return None
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequestError("Malformed JSON body") from None
+    return parse_request_json(current_request().raw_body)
 
 
 def credentials() -> Credentials:
     headers = current_request().headers
     return Credentials.from_headers(headers.get("x-api-key"), headers.get("x-api-secret"))
+
+
+def source_ip() -> str:
+    identity = (current_request().context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")
 
 
 def idempotency_key() -> str | None:
@@ -135,8 +134,8 @@ def jobs_status() -> Any:
 
 
 @route("/api/v1/auth/login", methods=["POST"])
-def login() -> Any:
-    return merchants.login(json_body())
+def log_in() -> Any:
+    return login.login(json_body(), source_ip())
 
 
 # ---------------------------------------------------------------- orders

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.services.delivery import deliver_webhook
+from gateway.services.delivery import ATTEMPT_BUDGET_MS, deliver_webhook
 from gateway.transport.batches import process_sqs_batch
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_sqs_batch(event, deliver_webhook)
+    return process_sqs_batch(event, deliver_webhook, context.get_remaining_time_in_millis, ATTEMPT_BUDGET_MS)

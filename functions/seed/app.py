@@ -1,4 +1,5 @@
-"""CloudFormation custom resource: seeds the test merchant on create and update (idempotent)."""
+"""CloudFormation custom resource: seeds the test merchant on create and update (idempotent), and
+deactivates it when the resource is deleted: the stack left test mode, or the stack is going away."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 import urllib.request
 from typing import Any
 
-from gateway.services.merchants import seed_test_merchant
+from gateway.services.merchants import deactivate_test_merchant, seed_test_merchant
 
 logger = logging.getLogger("gateway.seed")
 
@@ -17,6 +18,8 @@ def handler(event: dict[str, Any], context: Any) -> None:
     try:
         if event.get("RequestType") in ("Create", "Update"):
             seed_test_merchant()
+        elif event.get("RequestType") == "Delete":
+            deactivate_test_merchant()
     except Exception as error:  # CloudFormation must always get an answer, or the stack hangs for an hour
         logger.exception("seeding failed")
         status, reason = "FAILED", f"seeding failed: {type(error).__name__}"

@@ -135,11 +135,12 @@ class Api:
         return dict(body)
 
 
-def merchant_api(client: Any) -> Api:
-    """A merchant of its own (with a password), so a test sees only its own data."""
+def merchant_api(client: Any, password: str | None = None) -> Api:
+    """A merchant of its own, so a test sees only its own data. Without a password unless a test needs
+    one: hashing it costs a deliberate fraction of a second."""
     from gateway.services.merchants import create_merchant
 
-    merchant = create_merchant("Shop", f"shop-{uuid.uuid4().hex[:12]}@example.com", password="correct horse")
+    merchant = create_merchant("Shop", f"shop-{uuid.uuid4().hex[:12]}@example.com", password=password)
     headers = {
         "X-Api-Key": merchant["api_key"],
         "X-Api-Secret": merchant["api_secret"],

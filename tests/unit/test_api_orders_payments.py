@@ -326,7 +326,10 @@ def test_login_test_merchant_accepts_any_password(test_merchant_api):
     assert body["merchant"]["api_secret"] == "secret_test_xyz789"
 
 
-def test_login_with_a_password_needs_the_right_one(api):
+def test_login_with_a_password_needs_the_right_one(client):
+    from tests.unit.conftest import merchant_api
+
+    api = merchant_api(client, password="correct horse")
     email = api.merchant["email"]
     status, body, _ = api.call("POST", "/api/v1/auth/login", {"email": email, "password": "wrong"})
     assert status == 401 and body["error"]["code"] == "AUTHENTICATION_ERROR"

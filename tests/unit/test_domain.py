@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from gateway.config import settings_from
 from gateway.domain import ids, processing, validation, webhooks
-from gateway.domain.network import is_public_address
+from gateway.domain.network import is_global_address
 from gateway.errors import (
     BadRequestError,
     ConfigurationError,
@@ -193,7 +193,7 @@ def test_rotation_signs_with_both_secrets_space_separated():
     ],
 )
 def test_only_public_addresses_are_webhook_targets(address, public):
-    assert is_public_address(address) is public
+    assert is_global_address(address) is public
 
 
 def test_delay_splits_into_whole_seconds_and_a_remainder():

@@ -353,18 +353,26 @@ def test_rotation_signs_with_both_secrets_for_24_hours(api, pipeline, receiver):
     "url",
     [
         "http://127.0.0.1:9/hook",
-        "http://localhost:9/hook",
         "http://169.254.169.254/latest",
         "http://10.0.0.5/hook",
         "http://[::1]:9/hook",
     ],
 )
-def test_private_targets_are_refused_when_not_allowed(api, monkeypatch, url):
+def test_private_address_literals_are_refused_when_saved(api, monkeypatch, url):
     from gateway import config
 
     monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOK_URLS", "false")
     config.get_settings.cache_clear()
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
+    status, body, _ = api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
+    assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"
+
+
+def test_a_name_that_resolves_to_a_private_address_is_refused_at_delivery(api, monkeypatch):
+    from gateway import config
+
+    monkeypatch.setenv("ALLOW_PRIVATE_WEBHOOK_URLS", "false")
+    config.get_settings.cache_clear()
+    assert api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": "http://localhost:9/hook"})[0] == 200
     log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
     monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: None)
     delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})

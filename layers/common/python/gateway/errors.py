@@ -18,6 +18,10 @@ class GatewayError(Exception):
         self.description = description
         self.field = field
 
+    def headers(self) -> dict[str, str]:
+        """Response headers that go with this error (none by default)."""
+        return {}
+
     def to_body(self) -> dict[str, Any]:
         error = {"code": self.code, "description": self.description}
         if self.field:
@@ -80,6 +84,18 @@ class IdempotencyMismatchError(GatewayError):
 
     def __init__(self) -> None:
         super().__init__("Idempotency-Key was already used with a different request body")
+
+
+class RateLimitError(GatewayError):
+    status_code = 429
+    code = "RATE_LIMIT_ERROR"
+
+    def __init__(self, description: str, retry_after_seconds: int) -> None:
+        super().__init__(description)
+        self.retry_after_seconds = max(1, retry_after_seconds)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}
 
 
 class ServiceUnavailableError(GatewayError):

@@ -47,6 +47,15 @@ def set_webhook_url(merchant_id: str, url: str | None, at: str) -> None:
     )
 
 
+def set_active(merchant_id: str, active: bool, at: str) -> None:
+    """An inactive merchant's keys and logins stop working (ConflictError when it does not exist)."""
+    update_if(
+        MerchantModel(merchant_id),
+        [MerchantModel.is_active.set(active), MerchantModel.updated_at.set(at)],
+        MerchantModel.id.exists(),
+    )
+
+
 def rotate_webhook_secret(merchant: Merchant, secret: str, previous_expires_at: int, at: str) -> None:
     """The new secret signs from now on; the current one keeps signing until `previous_expires_at`."""
     update_if(

@@ -201,6 +201,18 @@ class SystemRecordModel(Model):
     failed = NumberAttribute(default=0)
 
 
+class LoginFailureCounterModel(Model):
+    """Failed logins of one subject (account or source address) in one window; in the system table, whose
+    TTL attribute `expires_at` removes it when the window is over."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    failures = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     MerchantModel,
     OrderModel,
@@ -209,6 +221,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     WebhookLogModel,
     IdempotencyRecordModel,
     SystemRecordModel,
+    LoginFailureCounterModel,
 )
 
 _bound_prefix: str | None = None

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from gateway.domain.currencies import is_iso_4217
+from gateway.domain.network import is_global_address
 from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
 
 MIN_ORDER_AMOUNT = 100
 MAX_AMOUNT = 10**13  # paise; far above any real order, and well inside DynamoDB's number range
 MAX_RECEIPT_LENGTH = 255
+MAX_VPA_LENGTH = 255
+MAX_HOLDER_NAME_LENGTH = 255
+MAX_ID_LENGTH = 64
+# Razorpay's limits on notes: enough for references, too little to use the gateway as storage.
+MAX_NOTES_KEYS = 15
+MAX_NOTE_KEY_LENGTH = 40
+MAX_NOTE_VALUE_LENGTH = 256
+MAX_WEBHOOK_URL_LENGTH = 2048
 VPA_PATTERN = re.compile(r"^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$")
-_CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+# Control characters and white space anywhere in a URL (urlsplit lets them through).
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 _CARD_SEPARATORS = re.compile(r"[\s-]")
 
 
@@ -47,17 +59,28 @@ def validate_order(body: Any) -> OrderRequest:
     currency = body.get("currency", "INR")
     if currency is None:
         currency = "INR"
-    if not isinstance(currency, str) or not _CURRENCY_PATTERN.match(currency):
-        raise BadRequestError("currency must be a 3-letter uppercase code", field="currency")
+    if not isinstance(currency, str) or not is_iso_4217(currency):
+        raise BadRequestError("currency must be an ISO 4217 currency code", field="currency")
     receipt = body.get("receipt")
     if receipt is not None and (not isinstance(receipt, str) or len(receipt) > MAX_RECEIPT_LENGTH):
         raise BadRequestError("receipt must be a string of at most 255 characters", field="receipt")
+    return OrderRequest(amount=amount, currency=currency, receipt=receipt, notes=validate_notes(body))
+
+
+def validate_notes(body: dict[str, Any]) -> dict[str, str]:
     notes = body.get("notes")
     if notes is None:
-        notes = {}
+        return {}
     if not isinstance(notes, dict):
         raise BadRequestError("notes must be an object", field="notes")
-    return OrderRequest(amount=amount, currency=currency, receipt=receipt, notes=notes)
+    if len(notes) > MAX_NOTES_KEYS:
+        raise BadRequestError("notes may have at most 15 keys", field="notes")
+    for key, value in notes.items():
+        if not key or len(key) > MAX_NOTE_KEY_LENGTH:
+            raise BadRequestError("notes keys must be 1 to 40 characters", field="notes")
+        if not isinstance(value, str) or len(value) > MAX_NOTE_VALUE_LENGTH:
+            raise BadRequestError("notes values must be strings of at most 256 characters", field="notes")
+    return notes
 
 
 def luhn_valid(digits: str) -> bool:
@@ -142,6 +165,8 @@ def parse_order_reference(body: Any) -> tuple[dict[str, Any], str]:
     order_id = body.get("order_id")
     if not isinstance(order_id, str) or not order_id:
         raise BadRequestError("order_id is required", field="order_id")
+    if len(order_id) > MAX_ID_LENGTH:
+        raise BadRequestError("order_id is too long", field="order_id")
     return body, order_id
 
 
@@ -150,7 +175,7 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
     method = body.get("method")
     if method == "upi":
         vpa = body.get("vpa")
-        if not isinstance(vpa, str) or not VPA_PATTERN.match(vpa):
+        if not isinstance(vpa, str) or len(vpa) > MAX_VPA_LENGTH or not VPA_PATTERN.match(vpa):
             raise InvalidVpaError()
         return PaymentRequest(order_id=order_id, method="upi", vpa=vpa)
     if method == "card":
@@ -168,8 +193,11 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
             raise InvalidCardError()
         if not 3 <= len(str(cvv)) <= 4:
             raise InvalidCardError()
-        if not isinstance(card["holder_name"], str):
-            raise BadRequestError("card.holder_name must be a string", field="card.holder_name")
+        holder_name = card["holder_name"]
+        if not isinstance(holder_name, str) or len(holder_name) > MAX_HOLDER_NAME_LENGTH:
+            raise BadRequestError(
+                "card.holder_name must be a string of at most 255 characters", field="card.holder_name"
+            )
         return PaymentRequest(
             order_id=order_id,
             method="card",
@@ -198,22 +226,46 @@ def validate_capture(body: Any) -> int:
     return int(amount)
 
 
-def validate_webhook_url(body: Any) -> str:
+def validate_webhook_url(body: Any, allow_private: bool) -> str:
+    """An http(s) URL with a host, a valid port, no userinfo and no control characters; unless private
+    targets are allowed (the local stack), an IP literal must be globally routable. Host names are checked
+    again, resolved, at every delivery (DNS can change), but what can be refused now is refused now."""
     body = require_object(body)
     if "webhook_url" not in body:
         raise BadRequestError("webhook_url is required (empty to disable webhooks)", field="webhook_url")
     url = body["webhook_url"]
     if url is None or url == "":
         return ""
-    if not isinstance(url, str) or len(url) > 2048:
+    if not isinstance(url, str) or len(url) > MAX_WEBHOOK_URL_LENGTH:
         raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url")
+    if _URL_FORBIDDEN.search(url):
+        raise BadRequestError(
+            "webhook_url must not contain spaces or control characters", field="webhook_url"
+        )
     try:
         parts = urlsplit(url)
+        port = parts.port
     except ValueError:
-        raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url") from None
+        raise BadRequestError("webhook_url has an invalid host or port", field="webhook_url") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise BadRequestError("webhook_url must be an http or https URL", field="webhook_url")
+    if parts.username is not None or parts.password is not None:
+        raise BadRequestError("webhook_url must not contain a user name or password", field="webhook_url")
+    if port == 0:
+        raise BadRequestError("webhook_url has an invalid host or port", field="webhook_url")
+    if not allow_private and is_ip_literal(parts.hostname) and not is_global_address(parts.hostname):
+        raise BadRequestError(
+            "webhook_url must not point to a private or reserved address", field="webhook_url"
+        )
     return url
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
 
 
 def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:
@@ -221,7 +273,8 @@ def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_l
         # SPEC §3 writes the parameters as `?limit=&offset=`: sent empty, they mean the default.
         if raw is None or raw == "":
             return default
-        if not raw.isascii() or not raw.isdigit():
+        # Length first: int() of thousands of digits is refused by Python itself (and is slow).
+        if len(raw) > 9 or not raw.isascii() or not raw.isdigit():
             raise BadRequestError(f"{name} must be a non-negative integer", field=name)
         value = int(raw)
         if not minimum <= value <= maximum:

@@ -8,12 +8,10 @@ task token, which this module answers: delivered, retry after N seconds, or fail
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from gateway.config import get_settings
 from gateway.data import webhook_logs as log_store
@@ -22,15 +20,16 @@ from gateway.data.merchants import get_merchant
 from gateway.domain import webhooks
 from gateway.domain.clock import iso
 from gateway.domain.lifecycle import DeliveryStatus
-from gateway.domain.network import is_public_address
-from gateway.domain.resources import Merchant, WebhookLog
+from gateway.domain.resources import WebhookLog
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services.jobs import count_finished_job
 from gateway.services.merchants import signing_secrets
+from gateway.transport import merchant_http
 
 logger = logging.getLogger("gateway.delivery")
 TIMEOUT_SECONDS = 5.0
-_http: Any = None
+# One attempt's deadline plus its reads and writes: a message is started only with this much time left.
+ATTEMPT_BUDGET_MS = int(TIMEOUT_SECONDS * 1000) + 2000
 
 
 @dataclass(frozen=True)
@@ -146,51 +145,15 @@ def _attempt(log: WebhookLog) -> AttemptResult:
     merchant = get_merchant(log.merchant_id)
     if merchant is None or not merchant.webhook_url:
         return AttemptResult(None, "No webhook URL configured")
-    refusal = _refuse_target(merchant.webhook_url)
-    if refusal:
-        return AttemptResult(None, refusal)
-    return _post(merchant, log)
-
-
-def _refuse_target(url: str) -> str | None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "Webhook URL must be http or https"
-    if get_settings().allow_private_webhook_urls:
-        return None
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except (OSError, UnicodeError):
-        return "Webhook host could not be resolved"
-    if not addresses or not all(is_public_address(str(address)) for address in addresses):
-        return "Webhook URL resolves to a private or reserved address"
-    return None
-
-
-def _post(merchant: Merchant, log: WebhookLog) -> AttemptResult:
-    global _http
-    import urllib3  # ships with botocore
-
-    if _http is None:
-        _http = urllib3.PoolManager(num_pools=50, maxsize=4, retries=False)
     body = log.payload.encode()
     timestamp = int(time.time())
     headers = webhooks.signature_headers(signing_secrets(merchant, timestamp), log.id, timestamp, body)
-    headers["User-Agent"] = "payment-gateway-webhooks/1"
-    try:
-        response = _http.request(
-            "POST",
-            merchant.webhook_url,
-            body=body,
-            headers=headers,
-            timeout=urllib3.Timeout(total=TIMEOUT_SECONDS),
-            redirect=False,
-            preload_content=False,
-        )
-        try:
-            text = response.read(webhooks.RESPONSE_BODY_LIMIT, decode_content=True).decode("utf-8", "replace")
-        finally:
-            response.release_conn()
-        return AttemptResult(response.status, text)
-    except urllib3.exceptions.HTTPError as error:
-        return AttemptResult(None, f"Request failed: {type(error).__name__}")
+    attempt = merchant_http.post_to_merchant(
+        merchant.webhook_url,
+        body,
+        headers,
+        deadline_seconds=TIMEOUT_SECONDS,
+        body_limit=webhooks.RESPONSE_BODY_LIMIT,
+        allow_private=get_settings().allow_private_webhook_urls,
+    )
+    return AttemptResult(attempt.status_code, attempt.body)

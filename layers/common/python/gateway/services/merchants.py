@@ -7,14 +7,15 @@ import secrets
 import time
 from typing import Any
 
+from gateway.config import get_settings
 from gateway.data import merchants as merchant_store
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_uuid
 from gateway.domain.resources import Merchant
-from gateway.domain.validation import require_object, validate_webhook_url
+from gateway.domain.validation import validate_webhook_url
 from gateway.domain.webhooks import SECRET_PREFIX
-from gateway.errors import AuthenticationError, BadRequestError, NotFoundError
-from gateway.services.auth import Credentials, authenticate, hash_password, password_matches
+from gateway.errors import NotFoundError
+from gateway.services.auth import Credentials, authenticate, hash_password
 
 TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
 TEST_MERCHANT = {
@@ -25,8 +26,6 @@ TEST_MERCHANT = {
     "webhook_secret": "whsec_test_abc123",
 }
 SECRET_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60
-MAX_EMAIL_LENGTH = 255
-MAX_PASSWORD_LENGTH = 1024
 
 
 def seed_test_merchant() -> bool:
@@ -44,7 +43,18 @@ def seed_test_merchant() -> bool:
         created_at=now,
         updated_at=now,
     )
-    return merchant_store.insert_merchant_if_absent(merchant)
+    if merchant_store.insert_merchant_if_absent(merchant):
+        return True
+    existing = merchant_store.get_merchant(TEST_MERCHANT_ID)
+    if existing is not None and not existing.is_active:  # test mode switched back on
+        merchant_store.set_active(TEST_MERCHANT_ID, True, now)
+    return False
+
+
+def deactivate_test_merchant() -> None:
+    """When a deployment leaves test mode, the demo account and its public keys stop working."""
+    if merchant_store.get_merchant(TEST_MERCHANT_ID) is not None:
+        merchant_store.set_active(TEST_MERCHANT_ID, False, now_iso())
 
 
 def create_merchant(name: str, email: str, password: str | None = None) -> dict[str, str]:
@@ -92,31 +102,6 @@ def test_merchant_view() -> dict[str, Any]:
     }
 
 
-def login(body: Any) -> dict[str, Any]:
-    body = require_object(body)
-    email, password = body.get("email"), body.get("password")
-    if not isinstance(email, str) or not email.strip() or len(email) > MAX_EMAIL_LENGTH:
-        raise BadRequestError("email is required (at most 255 characters)", field="email")
-    # Bounded so a huge body cannot make the password hash expensive.
-    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
-        raise BadRequestError("password is required (at most 1024 characters)", field="password")
-    merchant = merchant_store.find_merchant_by_email(email.strip().lower())
-    if merchant is None or not merchant.is_active:
-        raise AuthenticationError()
-    # A merchant with no password set (the seeded test merchant) accepts any password.
-    if merchant.password_hash and not password_matches(password, merchant.password_hash):
-        raise AuthenticationError()
-    return {
-        "merchant": {
-            "id": merchant.id,
-            "name": merchant.name,
-            "email": merchant.email,
-            "api_key": merchant.api_key,
-            "api_secret": merchant.api_secret,
-        }
-    }
-
-
 def webhook_config(credentials: Credentials) -> dict[str, Any]:
     merchant = authenticated_merchant(credentials)
     return {"webhook_url": merchant.webhook_url or "", "webhook_secret": merchant.webhook_secret}
@@ -124,7 +109,7 @@ def webhook_config(credentials: Credentials) -> dict[str, Any]:
 
 def update_webhook_config(credentials: Credentials, body: Any) -> dict[str, Any]:
     merchant = authenticated_merchant(credentials)
-    url = validate_webhook_url(body)
+    url = validate_webhook_url(body, allow_private=get_settings().allow_private_webhook_urls)
     merchant_store.set_webhook_url(merchant.id, url, now_iso())
     return {"webhook_url": url, "webhook_secret": merchant.webhook_secret}
 

@@ -16,11 +16,25 @@ from gateway.errors import PermanentDeliveryError
 logger = logging.getLogger("gateway.batches")
 
 
-def process_sqs_batch(event: dict[str, Any], handle: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
-    """Handle each message's JSON body; failed messages return to the queue (and end in its DLQ)."""
+def process_sqs_batch(
+    event: dict[str, Any],
+    handle: Callable[[dict[str, Any]], None],
+    remaining_ms: Callable[[], int] | None = None,
+    needed_ms: int = 0,
+) -> dict[str, Any]:
+    """Handle each message's JSON body; failed messages return to the queue (and end in its DLQ).
+
+    With `remaining_ms` (the Lambda context's clock), a message is started only while `needed_ms` are
+    left: the ones there is no time for go back to the queue as failures instead of being cut off by the
+    function's timeout, which would return the whole batch, finished messages included.
+    """
     failures = []
     for record in event.get("Records", []):
         message_id = record.get("messageId", "")
+        if remaining_ms is not None and remaining_ms() < needed_ms:
+            logger.warning("no time left for message", extra={"message_id": message_id})
+            failures.append({"itemIdentifier": message_id})
+            continue
         try:
             body = json.loads(record["body"])
             if not isinstance(body, dict):
