@@ -129,6 +129,7 @@ def test_get_order_full_and_public(api):
         "amount": 12345,
         "currency": "INR",
         "status": "created",
+        "version": 1,
     }
 
 
@@ -149,7 +150,17 @@ def test_upi_payment_is_pending_with_the_order_amount(api):
         "POST", "/api/v1/payments", {"order_id": order["id"], "method": "upi", "vpa": "a@okaxis"}
     )
     assert status == 201
-    assert set(body) == {"id", "order_id", "amount", "currency", "method", "vpa", "status", "created_at"}
+    assert set(body) == {
+        "id",
+        "order_id",
+        "amount",
+        "currency",
+        "method",
+        "vpa",
+        "status",
+        "version",
+        "created_at",
+    }
     assert body["id"].startswith("pay_") and body["status"] == "pending" and body["amount"] == 50000
 
 
@@ -239,6 +250,7 @@ def test_public_payment_create_and_get(api):
         "status",
         "error_code",
         "error_description",
+        "version",
         "created_at",
     }
 

@@ -38,6 +38,11 @@ class BadRequestError(GatewayError):
     code = "BAD_REQUEST_ERROR"
 
 
+class OrderAlreadyPaidError(BadRequestError):
+    def __init__(self) -> None:
+        super().__init__("Order already paid", field="order_id")
+
+
 class NotFoundError(GatewayError):
     status_code = 404
     code = "NOT_FOUND_ERROR"

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
+from gateway.domain.processing import TEST_CARDS, TEST_VPAS
 from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
 
 MIN_ORDER_AMOUNT = 100
@@ -16,6 +17,7 @@ MAX_RECEIPT_LENGTH = 255
 VPA_PATTERN = re.compile(r"^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$")
 _CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 _CARD_SEPARATORS = re.compile(r"[\s-]")
+MIN_CARD_DIGITS, MAX_CARD_DIGITS = 13, 19
 
 
 def is_integer(value: Any) -> bool:
@@ -85,11 +87,21 @@ def card_network(digits: str) -> str:
     return "unknown"
 
 
+def card_digits(raw: str | int) -> str:
+    """The card number without the spaces and hyphens people type."""
+    return _CARD_SEPARATORS.sub("", str(raw))
+
+
 def normalize_card_number(raw: Any) -> str:
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise InvalidCardError()
-    digits = _CARD_SEPARATORS.sub("", str(raw))
-    if not digits.isascii() or not digits.isdigit() or not 13 <= len(digits) <= 19 or not luhn_valid(digits):
+    digits = card_digits(raw)
+    if (
+        not digits.isascii()
+        or not digits.isdigit()
+        or not MIN_CARD_DIGITS <= len(digits) <= MAX_CARD_DIGITS
+        or not luhn_valid(digits)
+    ):
         raise InvalidCardError()
     return digits
 
@@ -132,6 +144,8 @@ class PaymentRequest:
     method: str
     vpa: str | None = None
     card: CardDetails | None = None
+    # The SPEC §5.4 test input this request is, if any (applied only in test mode).
+    test_outcome: str | None = None
 
 
 CARD_FIELDS = ("number", "expiry_month", "expiry_year", "cvv", "holder_name")
@@ -152,7 +166,7 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
         vpa = body.get("vpa")
         if not isinstance(vpa, str) or not VPA_PATTERN.match(vpa):
             raise InvalidVpaError()
-        return PaymentRequest(order_id=order_id, method="upi", vpa=vpa)
+        return PaymentRequest(order_id=order_id, method="upi", vpa=vpa, test_outcome=TEST_VPAS.get(vpa))
     if method == "card":
         card = body.get("card")
         if not isinstance(card, dict):
@@ -174,6 +188,7 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
             order_id=order_id,
             method="card",
             card=CardDetails(network=card_network(digits), last4=digits[-4:]),
+            test_outcome=TEST_CARDS.get(digits),
         )
     raise BadRequestError("Invalid payment method", field="method")
 

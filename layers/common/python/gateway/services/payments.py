@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
 from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso, utc_now
+from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.resources import Merchant, Order, Payment
@@ -19,7 +21,7 @@ from gateway.domain.validation import (
     validate_pagination,
     validate_payment_method,
 )
-from gateway.errors import BadRequestError, ConflictError, NotFoundError
+from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError, NotFoundError
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import owned_order
@@ -28,6 +30,8 @@ from gateway.services.views import created_payment_view, payment_view, public_pa
 
 CREATE_ENDPOINT = "POST /api/v1/payments"
 CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
+# created -> attempted -> paid: an insert can find the order moved on at most twice.
+ORDER_CHANGES = 2
 
 
 def _order_id_in(body: Any) -> str | None:
@@ -51,7 +55,26 @@ def _new_payment(order: Order, request: PaymentRequest) -> Payment:
         vpa=request.vpa,
         card_network=request.card.network if request.card else None,
         card_last4=request.card.last4 if request.card else None,
+        test_outcome=request.test_outcome if get_settings().test_mode else None,
     )
+
+
+def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord | None) -> None:
+    """Insert the payment, moving its order to `attempted` if it is the first; OrderAlreadyPaidError (400)
+    when the order is paid, also when it got paid between our read and our write."""
+    for attempt in range(ORDER_CHANGES + 1):
+        try:
+            payment_store.insert_payment(
+                payment, order, order.with_payment_attempt(payment.created_at), record
+            )
+            return
+        except IdempotencyKeyTakenError:
+            raise
+        except ConflictError:
+            current = order_store.get_order(order.id)
+            if current is None or attempt == ORDER_CHANGES:
+                raise
+            order = current
 
 
 def create_payment(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
@@ -69,10 +92,10 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
         return replay
     body, order_id = parse_order_reference(body)
     order = owned_order(merchant, order)
+    order.ensure_payable()
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
     return request.commit(
-        ApiResult(201, created_payment_view(payment)),
-        lambda record: payment_store.insert_payment(payment, record),
+        ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
     )
 
 
@@ -82,8 +105,9 @@ def create_public_payment(body: Any) -> ApiResult:
     order = order_store.get_order(order_id)
     if order is None:
         raise NotFoundError("Order not found")
+    order.ensure_payable()
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
-    payment_store.insert_payment(payment, None)
+    _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))
 
 
