@@ -294,3 +294,30 @@ def test_test_inputs_are_not_marked_outside_test_mode(api, monkeypatch):
     order = api.create_order()
     created = api.call("POST", "/api/v1/payments", card_body(order["id"], "4000000000000002"))[1]
     assert payment_store.get_payment(created["id"]).test_outcome is None
+
+
+def test_eight_parallel_payments_on_one_order_pay_it_once(api, pipeline, receiver):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.unit.test_pipeline import with_webhooks
+
+    # GIVEN an order and a webhook receiver
+    with_webhooks(api, receiver, rotate=False)
+    order = api.create_order(25000)
+    body = {"order_id": order["id"], "method": "upi", "vpa": "shopper@okaxis"}
+    # WHEN a shopper sends eight payments at once, and the bank approves all of them at once
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: api.call("POST", "/api/v1/payments/public", body), range(8)))
+        assert [status for status, _, _ in answers] == [201] * 8
+        ids = [payment["id"] for _, payment, _ in answers]
+        list(pool.map(settle, ids))
+    pipeline.run_until(lambda: receiver.events().count("refund.processed") == 7)
+    pipeline.settle()
+    # THEN all eight succeeded, exactly one paid the order, the seven others were refunded in full
+    payments = [payment_store.get_payment(payment_id) for payment_id in ids]
+    assert {payment.status for payment in payments} == {"success"}
+    assert sorted(payment.pays_order for payment in payments) == [False] * 7 + [True]
+    assert sorted(payment.refunded_amount for payment in payments) == [0] + [25000] * 7
+    paid = order_of(api, order["id"])
+    assert (paid["status"], paid["amount_paid"], paid["version"]) == ("paid", 25000, 3)
+    assert receiver.events().count("order.paid") == 1
