@@ -153,18 +153,19 @@ def test_an_earlier_keyed_request_still_replays_once_its_order_is_paid(api):
     assert (status, replayed, headers.get("Idempotent-Replayed")) == (201, first, "true")
 
 
-def test_an_order_paid_between_read_and_write_refuses_the_payment(api, paid_order):
-    # GIVEN the order as a create read it just before another payment paid it
-    from gateway.domain.validation import PaymentRequest
-    from gateway.services.payments import _insert_on_order, _new_payment
+def test_an_order_paid_between_read_and_write_refuses_the_payment(api, paid_order, monkeypatch):
+    # GIVEN a create that reads the order as it was just before another payment paid it
+    from gateway.services import payments
 
-    stale = order_store.get_order(paid_order["id"])
-    stale = Order(**{**stale.__dict__, "status": OrderStatus.ATTEMPTED, "version": 2})
-    payment = _new_payment(stale, PaymentRequest(order_id=stale.id, method="upi", vpa="late@okaxis"))
-    # WHEN the insert transaction runs THEN its order condition refuses it, and nothing is stored
-    with pytest.raises(OrderAlreadyPaidError):
-        _insert_on_order(payment, stale, None)
-    assert payment_store.get_payment(payment.id) is None
+    paid = order_store.get_order(paid_order["id"])
+    reads = iter([Order(**{**paid.__dict__, "status": OrderStatus.ATTEMPTED, "version": 2})])
+    monkeypatch.setattr(payments.order_store, "get_order", lambda order_id: next(reads, paid))
+    before = api.call("GET", "/api/v1/payments")[1]
+    # WHEN the shopper pays THEN the insert transaction's order condition refuses it, and nothing is stored
+    body = {"order_id": paid_order["id"], "method": "upi", "vpa": "late@okaxis"}
+    status, answer, _ = api.call("POST", "/api/v1/payments/public", body)
+    assert (status, answer["error"]["description"]) == (400, "Order already paid")
+    assert api.call("GET", "/api/v1/payments")[1] == before
 
 
 # ---------------------------------------------------------------- one success per order
