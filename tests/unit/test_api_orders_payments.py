@@ -30,6 +30,25 @@ def test_health_reports_database_connected(api):
     assert body["timestamp"].endswith("Z")
 
 
+def test_health_reports_an_unreachable_database_as_503(api, monkeypatch):
+    # GIVEN the table store refusing connections
+    from botocore.exceptions import EndpointConnectionError
+    from gateway.data import jobs
+
+    def unreachable(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    monkeypatch.setattr(jobs, "get_item", unreachable)
+    # WHEN the health check runs THEN it answers 503 in its own shape, with no internals
+    status, body, _ = api.call("GET", "/health", headers={})
+    assert status == 503
+    assert (body["status"], body["database"], set(body)) == (
+        "unhealthy",
+        "disconnected",
+        {"status", "database", "timestamp"},
+    )
+
+
 def test_test_merchant_is_seeded(test_merchant_api):
     status, body, _ = test_merchant_api.call("GET", "/api/v1/test/merchant")
     assert status == 200

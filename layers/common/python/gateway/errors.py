@@ -95,13 +95,12 @@ class ServiceUnavailableError(GatewayError):
 class DatabaseUnavailableError(ServiceUnavailableError):
     """The table store cannot be reached; `/health` reports it in its own shape."""
 
-    def __init__(self) -> None:
+    def __init__(self, timestamp: str) -> None:
         super().__init__("Database unreachable")
+        self.timestamp = timestamp
 
     def to_body(self) -> dict[str, Any]:
-        from gateway.domain.clock import now_iso
-
-        return {"status": "unhealthy", "database": "disconnected", "timestamp": now_iso()}
+        return {"status": "unhealthy", "database": "disconnected", "timestamp": self.timestamp}
 
 
 class InternalError(GatewayError):
