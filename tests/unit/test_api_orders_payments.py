@@ -320,12 +320,23 @@ def test_capture_needs_a_successful_payment(api):
     assert status == 400 and error_of(body) == ("BAD_REQUEST_ERROR", "Payment not in capturable state")
 
 
-def test_capture_twice_returns_captured_again(api, successful_payment):
+def test_capture_twice_returns_captured_again_without_a_new_version(api, successful_payment):
     for _ in range(2):
         status, body, _ = api.call(
             "POST", f"/api/v1/payments/{successful_payment['id']}/capture", {"amount": 50000}
         )
         assert status == 200 and body["captured"] is True and body["status"] == "success"
+        assert body["version"] == 3  # created 1, settled 2, captured 3; the repeat changes nothing
+
+
+def test_concurrent_captures_all_answer_captured_and_count_one_change(api, successful_payment):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = f"/api/v1/payments/{successful_payment['id']}/capture"
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: api.call("POST", path, {"amount": 50000}), range(6)))
+    assert {(status, body["captured"], body["version"]) for status, body, _ in answers} == {(200, True, 3)}
+    assert api.call("GET", f"/api/v1/payments/{successful_payment['id']}")[1]["version"] == 3
 
 
 @pytest.mark.parametrize("body", [None, {}, {"amount": "50000"}])

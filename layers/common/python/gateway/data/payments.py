@@ -116,18 +116,26 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
     transact(write, None)
 
 
-def mark_captured(captured: Payment, idempotency: IdempotencyRecord | None) -> None:
-    """ConflictError when the payment is not (or no longer) successful."""
+def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyRecord | None) -> None:
+    """Record the capture that moved `payment` to `captured`. A payment captured already is left as it is
+    (no new version) and only the idempotency record is written. ConflictError when the payment is not
+    successful, or its `captured` flag changed since it was read (a concurrent capture)."""
+    as_read = (PaymentModel.status == PaymentStatus.SUCCESS.value) & (
+        PaymentModel.captured == payment.captured
+    )
 
     def write(transaction: TransactWrite) -> None:
+        if captured.version == payment.version:
+            transaction.condition_check(PaymentModel, payment.id, condition=as_read)
+            return
         transaction.update(
-            PaymentModel(captured.id),
+            PaymentModel(payment.id),
             actions=[
                 PaymentModel.captured.set(True),
                 PaymentModel.updated_at.set(captured.updated_at),
                 PaymentModel.version.add(1),
             ],
-            condition=PaymentModel.status == PaymentStatus.SUCCESS.value,
+            condition=as_read,
         )
 
     transact(write, idempotency)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from gateway.config import get_settings
@@ -32,6 +33,8 @@ CREATE_ENDPOINT = "POST /api/v1/payments"
 CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
 # created -> attempted -> paid: an insert can find the order moved on at most twice.
 ORDER_CHANGES = 2
+# Capturing twice is allowed and changes nothing; a concurrent first capture can change `captured` once.
+CAPTURE_ATTEMPTS = 2
 
 
 def _order_id_in(body: Any) -> str | None:
@@ -189,11 +192,16 @@ def capture_payment(
     amount = validate_capture(body)
     if amount != payment.amount:
         raise BadRequestError("Capture amount must equal the payment amount", field="amount")
-    captured = payment.captured_now(now_iso())
-    try:
-        return request.commit(
-            ApiResult(200, payment_view(captured)),
-            lambda record: payment_store.mark_captured(captured, record),
-        )
-    except ConflictError:
-        raise BadRequestError("Payment not in capturable state") from None
+    for _ in range(CAPTURE_ATTEMPTS):
+        captured = payment if payment.captured else payment.captured_now(now_iso())
+        try:
+            return request.commit(
+                ApiResult(200, payment_view(captured)),
+                partial(payment_store.mark_captured, payment, captured),
+            )
+        except ConflictError:
+            current = payment_store.get_payment(payment.id)
+            if current is None or current.status is not PaymentStatus.SUCCESS:
+                break
+            payment = current  # captured concurrently: answer as a repeated capture
+    raise BadRequestError("Payment not in capturable state")
