@@ -30,6 +30,25 @@ def test_health_reports_database_connected(api):
     assert body["timestamp"].endswith("Z")
 
 
+def test_health_reports_an_unreachable_database_as_503(api, monkeypatch):
+    # GIVEN the table store refusing connections
+    from botocore.exceptions import EndpointConnectionError
+    from gateway.data import jobs
+
+    def unreachable(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
+
+    monkeypatch.setattr(jobs, "get_item", unreachable)
+    # WHEN the health check runs THEN it answers 503 in its own shape, with no internals
+    status, body, _ = api.call("GET", "/health", headers={})
+    assert status == 503
+    assert (body["status"], body["database"], set(body)) == (
+        "unhealthy",
+        "disconnected",
+        {"status", "database", "timestamp"},
+    )
+
+
 def test_test_merchant_is_seeded(test_merchant_api):
     status, body, _ = test_merchant_api.call("GET", "/api/v1/test/merchant")
     assert status == 200
@@ -129,6 +148,7 @@ def test_get_order_full_and_public(api):
         "amount": 12345,
         "currency": "INR",
         "status": "created",
+        "version": 1,
     }
 
 
@@ -149,7 +169,17 @@ def test_upi_payment_is_pending_with_the_order_amount(api):
         "POST", "/api/v1/payments", {"order_id": order["id"], "method": "upi", "vpa": "a@okaxis"}
     )
     assert status == 201
-    assert set(body) == {"id", "order_id", "amount", "currency", "method", "vpa", "status", "created_at"}
+    assert set(body) == {
+        "id",
+        "order_id",
+        "amount",
+        "currency",
+        "method",
+        "vpa",
+        "status",
+        "version",
+        "created_at",
+    }
     assert body["id"].startswith("pay_") and body["status"] == "pending" and body["amount"] == 50000
 
 
@@ -239,6 +269,7 @@ def test_public_payment_create_and_get(api):
         "status",
         "error_code",
         "error_description",
+        "version",
         "created_at",
     }
 
@@ -289,12 +320,23 @@ def test_capture_needs_a_successful_payment(api):
     assert status == 400 and error_of(body) == ("BAD_REQUEST_ERROR", "Payment not in capturable state")
 
 
-def test_capture_twice_returns_captured_again(api, successful_payment):
+def test_capture_twice_returns_captured_again_without_a_new_version(api, successful_payment):
     for _ in range(2):
         status, body, _ = api.call(
             "POST", f"/api/v1/payments/{successful_payment['id']}/capture", {"amount": 50000}
         )
         assert status == 200 and body["captured"] is True and body["status"] == "success"
+        assert body["version"] == 3  # created 1, settled 2, captured 3; the repeat changes nothing
+
+
+def test_concurrent_captures_all_answer_captured_and_count_one_change(api, successful_payment):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = f"/api/v1/payments/{successful_payment['id']}/capture"
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: api.call("POST", path, {"amount": 50000}), range(6)))
+    assert {(status, body["captured"], body["version"]) for status, body, _ in answers} == {(200, True, 3)}
+    assert api.call("GET", f"/api/v1/payments/{successful_payment['id']}")[1]["version"] == 3
 
 
 @pytest.mark.parametrize("body", [None, {}, {"amount": "50000"}])

@@ -208,7 +208,7 @@ def test_test_mode_outcome_and_delay_follow_the_flags():
     live = processing.ProcessingRules(False, 1000, True, 5000, 10000, 0.9, 0.95)
     rng = random.Random(7)
     assert all(5000 <= live.payment_delay_ms(rng) <= 10000 for _ in range(200))
-    outcomes = [live.payment_outcome("upi", rng).succeeded for _ in range(4000)]
+    outcomes = [live.payment_outcome("upi", rng=rng).succeeded for _ in range(4000)]
     assert 0.87 < sum(outcomes) / len(outcomes) < 0.93
 
 
@@ -240,3 +240,26 @@ def test_payment_success_is_true_unless_exactly_false(value, expected):
 def test_missing_configuration_names_the_variable():
     with pytest.raises(ConfigurationError, match="PAYMENTS_QUEUE_URL"):
         settings_from({k: v for k, v in BASE_ENV.items() if k != "PAYMENTS_QUEUE_URL"})
+
+
+def test_fingerprint_keeps_no_card_number_or_cvv_but_tells_cards_apart():
+    from gateway.domain.idempotency import request_fingerprint, without_card_data
+
+    card = {
+        "number": "4111 1111 1111 1111",
+        "expiry_month": 1,
+        "expiry_year": 30,
+        "cvv": "123",
+        "holder_name": "A",
+    }
+    body = {"order_id": "order_x", "method": "card", "card": card}
+    assert without_card_data(body)["card"] == {
+        "network": "visa",
+        "last4": "1111",
+        "expiry_month": 1,
+        "expiry_year": 30,
+        "holder_name": "A",
+    }
+    other_cvv = {**body, "card": {**card, "cvv": "999"}}
+    other_card = {**body, "card": {**card, "number": "5555555555554444"}}
+    assert request_fingerprint(body) == request_fingerprint(other_cvv) != request_fingerprint(other_card)

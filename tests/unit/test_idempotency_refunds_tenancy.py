@@ -129,7 +129,7 @@ def test_partial_refunds_up_to_the_payment_amount(api, successful_payment):
     path = f"/api/v1/payments/{successful_payment['id']}/refunds"
     status, refund, _ = api.call("POST", path, {"amount": 20000, "reason": "damaged"})
     assert status == 201
-    assert set(refund) == {"id", "payment_id", "amount", "reason", "status", "created_at"}
+    assert set(refund) == {"id", "payment_id", "amount", "reason", "status", "version", "created_at"}
     assert (
         refund["id"].startswith("rfnd_") and refund["status"] == "pending" and refund["reason"] == "damaged"
     )
@@ -251,14 +251,15 @@ def test_a_refund_that_loses_to_a_concurrent_transaction_is_tried_again(api, suc
 
 
 def test_a_state_change_that_loses_to_a_concurrent_transaction_is_tried_again(api, conflicting):
-    # GIVEN a pending payment, and DynamoDB refusing the next single-item update for a concurrent transaction
-    payment = api.create_upi_payment()
+    # GIVEN a pending payment the bank will decline (settled by a single-item update), and DynamoDB refusing
+    # the next single-item update for a concurrent transaction
+    payment = api.create_upi_payment(vpa="failure@upi")
     completed_before, _ = read_job_counters()
     conflicts = conflicting("UpdateItem", times=1)
     # WHEN the payment worker settles it
     settle(payment["id"])
     # THEN the retried transition landed, and the job was counted once (transition, retry, counter)
-    assert get_payment(payment["id"]).status == "success"
+    assert get_payment(payment["id"]).status == "failed"
     assert conflicts.calls == 3
     assert read_job_counters()[0] == completed_before + 1
 
@@ -397,3 +398,57 @@ def test_card_number_and_cvv_never_reach_storage(api, aws):
         assert "5555555555554444" not in dump and "555555555555" not in dump and "'987'" not in dump
     stored = PaymentModel.get(payment["id"])
     assert stored.card_last4 == "4444"
+
+
+def test_card_data_reaches_no_table_queue_log_or_webhook_in_any_form(
+    api, pipeline, receiver, monkeypatch, caplog
+):
+    import hashlib
+    import logging
+
+    import boto3
+    from gateway.data import queues
+
+    from tests.unit.test_pipeline import with_webhooks
+
+    # GIVEN every queue message, log line and webhook recorded, and a card payment made with a key
+    caplog.set_level(logging.DEBUG)
+    sent: list[str] = []
+    real_send = queues.send
+
+    def recording_send(queue_url, body, *args, **kwargs):
+        sent.append(json.dumps(body))
+        real_send(queue_url, body, *args, **kwargs)
+
+    monkeypatch.setattr(queues, "send", recording_send)
+    with_webhooks(api, receiver, rotate=False)
+    order = api.create_order()
+    pan, cvv = "4012888888881881", "7391"
+    card = {
+        "number": "4012 8888 8888 1881",
+        "expiry_month": 12,
+        "expiry_year": 2099,
+        "cvv": cvv,
+        "holder_name": "C",
+    }
+    body = {"order_id": order["id"], "method": "card", "card": card}
+    raw = json.dumps(body)
+    status, payment, _ = api.call(
+        "POST", "/api/v1/payments", raw=raw, headers={"Idempotency-Key": "scan-card"}
+    )
+    assert status == 201 and payment["card_last4"] == "1881"
+    # WHEN it settles and every event is delivered
+    pipeline.run_until(lambda: "order.paid" in receiver.events() and "payment.success" in receiver.events())
+    pipeline.settle()
+    # THEN neither the number nor the CVV is anywhere, nor an unkeyed SHA-256 of either or of the request
+    dynamodb = boto3.client("dynamodb")
+    tables = [str(dynamodb.scan(TableName=t)["Items"]) for t in dynamodb.list_tables()["TableNames"]]
+    webhooks = [d["body"].decode() + str(d["headers"]) for d in receiver.deliveries]
+    everything = "\n".join([*tables, *sent, caplog.text, *webhooks])
+    assert sent and webhooks and caplog.text
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digests = [
+        hashlib.sha256(value.encode()).hexdigest() for value in (pan, card["number"], cvv, raw, canonical)
+    ]
+    forbidden = [pan, card["number"], pan[:12], f'"{cvv}"', f"'{cvv}'", f":{cvv}", *digests]
+    assert [value for value in forbidden if value in everything] == []

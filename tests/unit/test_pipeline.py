@@ -33,9 +33,14 @@ def with_webhooks(api, receiver, rotate=True):
 def test_payment_settles_and_every_event_arrives_signed(api, pipeline, receiver):
     secret = with_webhooks(api, receiver)
     payment = api.create_upi_payment()
-    pipeline.run_until(lambda: len(receiver.deliveries) == 3)
+    pipeline.run_until(lambda: len(receiver.deliveries) == 4)
     pipeline.settle()
-    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+    assert sorted(receiver.events()) == [
+        "order.paid",
+        "payment.created",
+        "payment.pending",
+        "payment.success",
+    ]
     assert api.call("GET", f"/api/v1/payments/{payment['id']}")[1]["status"] == "success"
     for delivered in receiver.deliveries:
         body, headers = delivered["body"], delivered["headers"]
@@ -46,6 +51,8 @@ def test_payment_settles_and_every_event_arrives_signed(api, pipeline, receiver)
             body, {k: v for k, v in headers.items() if k.startswith("webhook-")}
         )
         assert envelope["data"]["payment"]["id"] == payment["id"] and isinstance(envelope["timestamp"], int)
+        if envelope["event"] == "order.paid":
+            assert envelope["data"]["order"]["status"] == "paid"
     assert {log["status"] for log in logs_of(api)} == {"success"}
 
 
@@ -89,8 +96,13 @@ def test_redelivered_payment_message_changes_nothing(api, pipeline, receiver):
     pipeline.settle()
     after = get_payment(payment["id"])
     assert (after.status, after.updated_at) == (before.status, before.updated_at)
-    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
-    assert len(logs_of(api)) == 3
+    assert sorted(receiver.events()) == [
+        "order.paid",
+        "payment.created",
+        "payment.pending",
+        "payment.success",
+    ]
+    assert len(logs_of(api)) == 4
 
 
 def test_redelivered_stream_record_creates_no_second_log(api, pipeline, receiver):
@@ -107,7 +119,12 @@ def test_redelivered_stream_record_creates_no_second_log(api, pipeline, receiver
         pipeline.dispatch(stream_event(records, arn), None)
     pipeline.run_until(lambda: "payment.success" in receiver.events())
     pipeline.settle()
-    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+    assert sorted(receiver.events()) == [
+        "order.paid",
+        "payment.created",
+        "payment.pending",
+        "payment.success",
+    ]
 
 
 def test_refund_is_processed_with_events(api, pipeline, receiver, successful_payment):
@@ -147,7 +164,12 @@ def test_a_failed_queue_send_is_retried_from_the_stream_without_duplicates(
     pipeline.run_until(lambda: "payment.success" in receiver.events())
     pipeline.settle()
     assert calls["n"] > 1 and get_payment(payment["id"]).status == "success"
-    assert sorted(receiver.events()) == ["payment.created", "payment.pending", "payment.success"]
+    assert sorted(receiver.events()) == [
+        "order.paid",
+        "payment.created",
+        "payment.pending",
+        "payment.success",
+    ]
 
 
 def test_poison_message_ends_in_the_dead_letter_queue(aws, pipeline):

@@ -42,6 +42,11 @@ class BadRequestError(GatewayError):
     code = "BAD_REQUEST_ERROR"
 
 
+class OrderAlreadyPaidError(BadRequestError):
+    def __init__(self) -> None:
+        super().__init__("Order already paid", field="order_id")
+
+
 class NotFoundError(GatewayError):
     status_code = 404
     code = "NOT_FOUND_ERROR"
@@ -106,13 +111,12 @@ class ServiceUnavailableError(GatewayError):
 class DatabaseUnavailableError(ServiceUnavailableError):
     """The table store cannot be reached; `/health` reports it in its own shape."""
 
-    def __init__(self) -> None:
+    def __init__(self, timestamp: str) -> None:
         super().__init__("Database unreachable")
+        self.timestamp = timestamp
 
     def to_body(self) -> dict[str, Any]:
-        from gateway.domain.clock import now_iso
-
-        return {"status": "unhealthy", "database": "disconnected", "timestamp": now_iso()}
+        return {"status": "unhealthy", "database": "disconnected", "timestamp": self.timestamp}
 
 
 class InternalError(GatewayError):

@@ -11,6 +11,7 @@ from pynamodb.exceptions import PynamoDBException
 from gateway.data.aws_clients import client
 from gateway.data.dynamo import get_item, retrying_conflicts
 from gateway.data.models import SystemRecordModel, bind_tables
+from gateway.domain.clock import now_iso
 from gateway.errors import DatabaseUnavailableError
 
 JOBS_RECORD = "jobs"
@@ -54,4 +55,4 @@ def ping() -> None:
         get_item(SystemRecordModel, "health")
     except (PynamoDBException, BotoCoreError, ClientError) as error:
         logger.warning("health check: table store unreachable", exc_info=True)
-        raise DatabaseUnavailableError() from error
+        raise DatabaseUnavailableError(now_iso()) from error

@@ -115,6 +115,8 @@ class PaymentModel(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
+    pays_order = BooleanAttribute(default=False)
+    test_outcome = UnicodeAttribute(null=True)
 
     by_merchant = PaymentsByMerchant()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from gateway.data.dynamo import (
@@ -14,10 +15,10 @@ from gateway.data.dynamo import (
     transact,
     update_if,
 )
-from gateway.data.models import PaymentModel, bind_tables
+from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
 from gateway.domain.idempotency import IdempotencyRecord
-from gateway.domain.lifecycle import PaymentStatus
-from gateway.domain.resources import Payment
+from gateway.domain.lifecycle import OrderStatus, PaymentStatus
+from gateway.domain.resources import Order, Payment, Refund
 
 
 def payment_from(item: PaymentModel) -> Payment:
@@ -34,42 +35,107 @@ def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Pa
     return (payment_from(item) for item in items)
 
 
-def insert_payment(payment: Payment, idempotency: IdempotencyRecord | None) -> None:
+def insert_payment(
+    payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
+) -> None:
+    """Insert the payment and, when it is the order's first, move the order to `attempted`; either way on
+    condition that the order is still in the state read (so never on a paid order). ConflictError when the
+    order changed meanwhile."""
+    unchanged = OrderModel.status == order.status.value
+
     def write(transaction: TransactWrite) -> None:
-        transaction.save(
-            PaymentModel(**plain_attributes(payment)), condition=PaymentModel.id.does_not_exist()
-        )
+        item = PaymentModel(**plain_attributes(payment))
+        transaction.save(item, condition=PaymentModel.id.does_not_exist())
+        if order_after.version == order.version:
+            transaction.condition_check(OrderModel, order.id, condition=unchanged)
+        else:
+            transaction.update(OrderModel(order.id), actions=_order_change(order_after), condition=unchanged)
 
     transact(write, idempotency)
 
 
+def _order_change(order: Order) -> list[Action]:
+    return [
+        OrderModel.status.set(order.status.value),
+        OrderModel.updated_at.set(order.updated_at),
+        OrderModel.version.add(1),
+    ]
+
+
+def _settlement(settled: Payment) -> list[Action]:
+    return [
+        PaymentModel.status.set(settled.status.value),
+        set_or_remove(PaymentModel.error_code, settled.error_code),
+        set_or_remove(PaymentModel.error_description, settled.error_description),
+        PaymentModel.updated_at.set(settled.updated_at),
+        PaymentModel.version.add(1),
+    ]
+
+
+_STILL_PENDING = PaymentModel.status == PaymentStatus.PENDING.value
+
+
 def settle_payment(settled: Payment) -> None:
     """Record the bank's outcome, once: ConflictError when the payment is no longer pending."""
-    update_if(
-        PaymentModel(settled.id),
-        [
-            PaymentModel.status.set(settled.status.value),
-            set_or_remove(PaymentModel.error_code, settled.error_code),
-            set_or_remove(PaymentModel.error_description, settled.error_description),
-            PaymentModel.updated_at.set(settled.updated_at),
-            PaymentModel.version.add(1),
-        ],
-        PaymentModel.status == PaymentStatus.PENDING.value,
-    )
+    update_if(PaymentModel(settled.id), _settlement(settled), _STILL_PENDING)
 
 
-def mark_captured(captured: Payment, idempotency: IdempotencyRecord | None) -> None:
-    """ConflictError when the payment is not (or no longer) successful."""
+def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
+    """Record a success and mark the order paid, in one transaction: ConflictError when the payment is no
+    longer pending or the order was paid meanwhile (by another of its payments)."""
 
     def write(transaction: TransactWrite) -> None:
         transaction.update(
-            PaymentModel(captured.id),
+            PaymentModel(settled.id),
+            actions=[*_settlement(settled), PaymentModel.pays_order.set(True)],
+            condition=_STILL_PENDING,
+        )
+        transaction.update(
+            OrderModel(paid.id),
+            actions=_order_change(paid),
+            condition=OrderModel.status != OrderStatus.PAID.value,
+        )
+
+    transact(write, None)
+
+
+def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
+    """Record a success on an order another payment already paid, together with the refund of all of it, in
+    one transaction: the payment's pending condition makes the pair happen once. ConflictError when the
+    payment is no longer pending."""
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.update(
+            PaymentModel(settled.id),
+            actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
+            condition=_STILL_PENDING,
+        )
+        item = RefundModel(**plain_attributes(refund))
+        transaction.save(item, condition=RefundModel.id.does_not_exist())
+
+    transact(write, None)
+
+
+def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyRecord | None) -> None:
+    """Record the capture that moved `payment` to `captured`. A payment captured already is left as it is
+    (no new version) and only the idempotency record is written. ConflictError when the payment is not
+    successful, or its `captured` flag changed since it was read (a concurrent capture)."""
+    as_read = (PaymentModel.status == PaymentStatus.SUCCESS.value) & (
+        PaymentModel.captured == payment.captured
+    )
+
+    def write(transaction: TransactWrite) -> None:
+        if captured.version == payment.version:
+            transaction.condition_check(PaymentModel, payment.id, condition=as_read)
+            return
+        transaction.update(
+            PaymentModel(payment.id),
             actions=[
                 PaymentModel.captured.set(True),
                 PaymentModel.updated_at.set(captured.updated_at),
                 PaymentModel.version.add(1),
             ],
-            condition=PaymentModel.status == PaymentStatus.SUCCESS.value,
+            condition=as_read,
         )
 
     transact(write, idempotency)

@@ -7,13 +7,32 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from gateway.domain.validation import MIN_CARD_DIGITS, card_digits, card_network
+
 TTL_SECONDS = 24 * 60 * 60
 MAX_KEY_LENGTH = 255
 
 
+def without_card_data(body: Any) -> Any:
+    """The request with its card reduced to what may be kept (PCI DSS): network, last four digits, expiry
+    and holder. The number and the CVV are left out in every form, hashed ones included."""
+    card = body.get("card") if isinstance(body, dict) else None
+    if not isinstance(card, dict):
+        return body
+    number = card.get("number")
+    digits = card_digits(number) if isinstance(number, str | int) and not isinstance(number, bool) else ""
+    kept = {
+        "network": card_network(digits) if digits.isdigit() else None,
+        "last4": digits[-4:] if len(digits) >= MIN_CARD_DIGITS else None,
+        **{name: card.get(name) for name in ("expiry_month", "expiry_year", "holder_name")},
+    }
+    return {**body, "card": kept}
+
+
 def request_fingerprint(body: Any) -> str:
-    """A hash of the request body, canonicalized so key order and whitespace do not matter."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A hash of the request body without its card data, canonicalized so key order and whitespace do not
+    matter. Two requests for the same card network, last four and expiry count as the same."""
+    canonical = json.dumps(without_card_data(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

@@ -20,6 +20,9 @@ class PaymentFailure:
 
 
 PAYMENT_FAILED = PaymentFailure("PAYMENT_FAILED", "Payment processing failed")
+PAYMENT_DECLINED = PaymentFailure("PAYMENT_DECLINED", "Payment declined by the bank")
+CARD_DECLINED = PaymentFailure("CARD_DECLINED", "Card declined by the issuer")
+INSUFFICIENT_FUNDS = PaymentFailure("INSUFFICIENT_FUNDS", "Insufficient funds")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class BankOutcome:
 
 APPROVED = BankOutcome()
 DECLINED = BankOutcome(PAYMENT_FAILED)
+
+# SPEC §5.4: in test mode these inputs decide the outcome, whatever TEST_PAYMENT_SUCCESS says. A payment
+# keeps only the outcome's name (`test_outcome`), decided at creation, so the worker never sees a card number.
+TEST_OUTCOMES = {
+    "success": APPROVED,
+    "bank_declined": BankOutcome(PAYMENT_DECLINED),
+    "card_declined": BankOutcome(CARD_DECLINED),
+    "insufficient_funds": BankOutcome(INSUFFICIENT_FUNDS),
+}
+TEST_VPAS = {"success@upi": "success", "failure@upi": "bank_declined"}
+TEST_CARDS = {"4000000000000002": "card_declined", "4000000000009995": "insufficient_funds"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,11 @@ class ProcessingRules:
             return max(0, self.test_delay_ms)
         return rng.randint(3000, 5000)
 
-    def payment_outcome(self, method: str, rng: random.Random = _system_random) -> BankOutcome:
+    def payment_outcome(
+        self, method: str, test_outcome: str | None = None, rng: random.Random = _system_random
+    ) -> BankOutcome:
+        if self.test_mode and test_outcome in TEST_OUTCOMES:
+            return TEST_OUTCOMES[test_outcome]
         if self.test_mode:
             return APPROVED if self.test_payment_success else DECLINED
         rate = self.upi_success_rate if method == "upi" else self.card_success_rate

@@ -11,6 +11,10 @@ from typing import Any
 
 from gateway.domain.lifecycle import DeliveryStatus, OrderStatus, PaymentStatus, RefundStatus, transition
 from gateway.domain.processing import BankOutcome
+from gateway.errors import OrderAlreadyPaidError
+
+# The reason on the refund the gateway makes itself for a payment that succeeded on an already paid order.
+ORDER_ALREADY_PAID = "Order already paid"
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,25 @@ class Order:
     notes: dict[str, Any] = field(default_factory=dict)
     version: int = 1
 
+    @property
+    def amount_paid(self) -> int:
+        """At most one payment counts as paying an order, so this is the amount or nothing."""
+        return self.amount if self.status is OrderStatus.PAID else 0
+
     def moved_to(self, status: OrderStatus, at: str) -> Order:
         return replace(self, status=transition(self.status, status), updated_at=at, version=self.version + 1)
+
+    def ensure_payable(self) -> None:
+        """A paid order takes no more payments (400 `Order already paid`)."""
+        if self.status is OrderStatus.PAID:
+            raise OrderAlreadyPaidError()
+
+    def with_payment_attempt(self, at: str) -> Order:
+        """The order once a payment on it is created: `attempted` after the first; none once it is paid."""
+        self.ensure_payable()
+        if self.status is OrderStatus.CREATED:
+            return self.moved_to(OrderStatus.ATTEMPTED, at)
+        return self
 
 
 @dataclass(frozen=True)
@@ -67,6 +88,10 @@ class Payment:
     error_description: str | None = None
     refunded_amount: int = 0
     version: int = 1
+    # True on the one payment whose success paid its order (the outbox sends `order.paid` from it).
+    pays_order: bool = False
+    # Test mode only: the SPEC §5.4 test input the payment was made with (`card_declined`, ...), by name.
+    test_outcome: str | None = None
 
     def settled(self, outcome: BankOutcome, at: str) -> Payment:
         status = PaymentStatus.SUCCESS if outcome.failure is None else PaymentStatus.FAILED
@@ -78,6 +103,12 @@ class Payment:
             updated_at=at,
             version=self.version + 1,
         )
+
+    def paying_order(self) -> Payment:
+        return replace(self, pays_order=True)
+
+    def refunded_in_full(self) -> Payment:
+        return replace(self, refunded_amount=self.amount)
 
     def captured_now(self, at: str) -> Payment:
         return replace(self, captured=True, updated_at=at, version=self.version + 1)

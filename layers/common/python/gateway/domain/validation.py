@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from gateway.domain.currencies import is_iso_4217
 from gateway.domain.network import is_global_address
+from gateway.domain.processing import TEST_CARDS, TEST_VPAS
 from gateway.errors import BadRequestError, ExpiredCardError, InvalidCardError, InvalidVpaError
 
 MIN_ORDER_AMOUNT = 100
@@ -28,6 +29,7 @@ VPA_PATTERN = re.compile(r"^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$")
 # Control characters and white space anywhere in a URL (urlsplit lets them through).
 _URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 _CARD_SEPARATORS = re.compile(r"[\s-]")
+MIN_CARD_DIGITS, MAX_CARD_DIGITS = 13, 19
 
 
 def is_integer(value: Any) -> bool:
@@ -108,11 +110,21 @@ def card_network(digits: str) -> str:
     return "unknown"
 
 
+def card_digits(raw: str | int) -> str:
+    """The card number without the spaces and hyphens people type."""
+    return _CARD_SEPARATORS.sub("", str(raw))
+
+
 def normalize_card_number(raw: Any) -> str:
     if not isinstance(raw, str | int) or isinstance(raw, bool):
         raise InvalidCardError()
-    digits = _CARD_SEPARATORS.sub("", str(raw))
-    if not digits.isascii() or not digits.isdigit() or not 13 <= len(digits) <= 19 or not luhn_valid(digits):
+    digits = card_digits(raw)
+    if (
+        not digits.isascii()
+        or not digits.isdigit()
+        or not MIN_CARD_DIGITS <= len(digits) <= MAX_CARD_DIGITS
+        or not luhn_valid(digits)
+    ):
         raise InvalidCardError()
     return digits
 
@@ -155,6 +167,8 @@ class PaymentRequest:
     method: str
     vpa: str | None = None
     card: CardDetails | None = None
+    # The SPEC §5.4 test input this request is, if any (applied only in test mode).
+    test_outcome: str | None = None
 
 
 CARD_FIELDS = ("number", "expiry_month", "expiry_year", "cvv", "holder_name")
@@ -177,7 +191,7 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
         vpa = body.get("vpa")
         if not isinstance(vpa, str) or len(vpa) > MAX_VPA_LENGTH or not VPA_PATTERN.match(vpa):
             raise InvalidVpaError()
-        return PaymentRequest(order_id=order_id, method="upi", vpa=vpa)
+        return PaymentRequest(order_id=order_id, method="upi", vpa=vpa, test_outcome=TEST_VPAS.get(vpa))
     if method == "card":
         card = body.get("card")
         if not isinstance(card, dict):
@@ -202,6 +216,7 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
             order_id=order_id,
             method="card",
             card=CardDetails(network=card_network(digits), last4=digits[-4:]),
+            test_outcome=TEST_CARDS.get(digits),
         )
     raise BadRequestError("Invalid payment method", field="method")
 

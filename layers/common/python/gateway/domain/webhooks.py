@@ -16,6 +16,7 @@ PAYMENT_SUCCESS = "payment.success"
 PAYMENT_FAILED = "payment.failed"
 REFUND_CREATED = "refund.created"
 REFUND_PROCESSED = "refund.processed"
+ORDER_PAID = "order.paid"
 WEBHOOK_TEST = "webhook.test"
 
 MAX_ATTEMPTS = 5

@@ -15,6 +15,7 @@ from gateway.config import get_settings
 from gateway.data import queues
 from gateway.data.changes import changed_resource
 from gateway.data.merchants import get_merchant
+from gateway.data.orders import get_order
 from gateway.data.webhook_logs import insert_webhook_log_if_absent
 from gateway.domain import webhooks
 from gateway.domain.clock import parse_iso
@@ -23,7 +24,7 @@ from gateway.domain.lifecycle import DeliveryStatus, PaymentStatus, RefundStatus
 from gateway.domain.processing import split_delay
 from gateway.domain.resources import Payment, Refund, WebhookLog
 from gateway.services.settlement import processing_rules
-from gateway.services.views import payment_view, refund_view
+from gateway.services.views import order_view, payment_view, refund_view
 from gateway.services.webhook_logs import new_log
 
 logger = logging.getLogger("gateway.dispatch")
@@ -64,6 +65,18 @@ def _on_payment(payment: Payment, before: Payment | None) -> None:
         _record_events(
             payment.merchant_id, payment.id, (event,), payment.updated_at, {"payment": payment_view(payment)}
         )
+        if payment.pays_order:
+            _on_order_paid(payment)
+
+
+def _on_order_paid(payment: Payment) -> None:
+    """`order.paid` comes from the settlement that paid the order (the orders table has no stream); the
+    event's id is the order's, so it is sent once per order."""
+    order = get_order(payment.order_id)
+    if order is None:
+        return
+    data = {"order": order_view(order), "payment": payment_view(payment)}
+    _record_events(payment.merchant_id, order.id, (webhooks.ORDER_PAID,), payment.updated_at, data)
 
 
 def _on_refund(refund: Refund, before: Refund | None) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
+from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
 from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso, utc_now
+from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.resources import Merchant, Order, Payment
@@ -19,7 +22,7 @@ from gateway.domain.validation import (
     validate_pagination,
     validate_payment_method,
 )
-from gateway.errors import BadRequestError, ConflictError, NotFoundError
+from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError, NotFoundError
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import owned_order
@@ -28,6 +31,10 @@ from gateway.services.views import created_payment_view, payment_view, public_pa
 
 CREATE_ENDPOINT = "POST /api/v1/payments"
 CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
+# created -> attempted -> paid: an insert can find the order moved on at most twice.
+ORDER_CHANGES = 2
+# Capturing twice is allowed and changes nothing; a concurrent first capture can change `captured` once.
+CAPTURE_ATTEMPTS = 2
 
 
 def _order_id_in(body: Any) -> str | None:
@@ -51,7 +58,26 @@ def _new_payment(order: Order, request: PaymentRequest) -> Payment:
         vpa=request.vpa,
         card_network=request.card.network if request.card else None,
         card_last4=request.card.last4 if request.card else None,
+        test_outcome=request.test_outcome if get_settings().test_mode else None,
     )
+
+
+def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord | None) -> None:
+    """Insert the payment, moving its order to `attempted` if it is the first; OrderAlreadyPaidError (400)
+    when the order is paid, also when it got paid between our read and our write."""
+    for attempt in range(ORDER_CHANGES + 1):
+        try:
+            payment_store.insert_payment(
+                payment, order, order.with_payment_attempt(payment.created_at), record
+            )
+            return
+        except IdempotencyKeyTakenError:
+            raise
+        except ConflictError:
+            current = order_store.get_order(order.id)
+            if current is None or attempt == ORDER_CHANGES:
+                raise
+            order = current
 
 
 def create_payment(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
@@ -69,10 +95,10 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
         return replay
     body, order_id = parse_order_reference(body)
     order = owned_order(merchant, order)
+    order.ensure_payable()
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
     return request.commit(
-        ApiResult(201, created_payment_view(payment)),
-        lambda record: payment_store.insert_payment(payment, record),
+        ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
     )
 
 
@@ -82,8 +108,9 @@ def create_public_payment(body: Any) -> ApiResult:
     order = order_store.get_order(order_id)
     if order is None:
         raise NotFoundError("Order not found")
+    order.ensure_payable()
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
-    payment_store.insert_payment(payment, None)
+    _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))
 
 
@@ -165,11 +192,16 @@ def capture_payment(
     amount = validate_capture(body)
     if amount != payment.amount:
         raise BadRequestError("Capture amount must equal the payment amount", field="amount")
-    captured = payment.captured_now(now_iso())
-    try:
-        return request.commit(
-            ApiResult(200, payment_view(captured)),
-            lambda record: payment_store.mark_captured(captured, record),
-        )
-    except ConflictError:
-        raise BadRequestError("Payment not in capturable state") from None
+    for _ in range(CAPTURE_ATTEMPTS):
+        captured = payment if payment.captured else payment.captured_now(now_iso())
+        try:
+            return request.commit(
+                ApiResult(200, payment_view(captured)),
+                partial(payment_store.mark_captured, payment, captured),
+            )
+        except ConflictError:
+            current = payment_store.get_payment(payment.id)
+            if current is None or current.status is not PaymentStatus.SUCCESS:
+                break
+            payment = current  # captured concurrently: answer as a repeated capture
+    raise BadRequestError("Payment not in capturable state")

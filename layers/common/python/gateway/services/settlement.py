@@ -7,11 +7,14 @@ import time
 from typing import Any
 
 from gateway.config import get_settings
+from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
 from gateway.data import refunds as refund_store
 from gateway.domain.clock import now_iso
-from gateway.domain.lifecycle import PaymentStatus, RefundStatus
+from gateway.domain.ids import new_refund_id
+from gateway.domain.lifecycle import OrderStatus, PaymentStatus, RefundStatus
 from gateway.domain.processing import ProcessingRules
+from gateway.domain.resources import ORDER_ALREADY_PAID, Payment, Refund
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services.jobs import count_finished_job
 
@@ -50,6 +53,8 @@ def _job_id(job: dict[str, Any], field: str) -> str:
 
 
 def process_payment(job: dict[str, Any]) -> None:
+    """Settle a pending payment once. A success pays its order, unless another payment paid it first: then
+    the payment is refunded in full at once, in the same transaction, so an order is never paid twice."""
     payment_id = _job_id(job, "payment_id")
     payment = payment_store.get_payment(payment_id)
     if payment is None:
@@ -57,13 +62,48 @@ def process_payment(job: dict[str, Any]) -> None:
     if payment.status is not PaymentStatus.PENDING:
         return  # a redelivered message: already settled
     _wait_until_due(job)
-    settled = payment.settled(processing_rules().payment_outcome(payment.method), now_iso())
+    outcome = processing_rules().payment_outcome(payment.method, payment.test_outcome)
+    settled = payment.settled(outcome, now_iso())
     try:
-        payment_store.settle_payment(settled)
+        if not outcome.succeeded:
+            payment_store.settle_payment(settled)
+        else:
+            _settle_success(payment, settled)
     except ConflictError:
         return  # settled concurrently by another delivery of the same message
     logger.info("payment settled", extra={"payment_id": payment_id, "status": settled.status.value})
     count_finished_job(succeeded=True)
+
+
+def _settle_success(payment: Payment, settled: Payment) -> None:
+    order = order_store.get_order(payment.order_id)
+    if order is None:
+        raise PermanentDeliveryError(f"payment {payment.id} has no order")
+    if order.status is not OrderStatus.PAID:
+        try:
+            payment_store.settle_payment_paying_order(
+                settled.paying_order(), order.moved_to(OrderStatus.PAID, settled.updated_at)
+            )
+            return
+        except ConflictError:
+            # Either another delivery settled this payment (then the refund below fails on the same
+            # condition), or another payment paid the order first.
+            pass
+    payment_store.settle_payment_refunding_in_full(settled.refunded_in_full(), _refund_in_full(settled))
+    logger.info("payment on a paid order refunded", extra={"payment_id": payment.id, "order_id": order.id})
+
+
+def _refund_in_full(payment: Payment) -> Refund:
+    return Refund(
+        id=new_refund_id(),
+        merchant_id=payment.merchant_id,
+        payment_id=payment.id,
+        amount=payment.amount,
+        reason=ORDER_ALREADY_PAID,
+        status=RefundStatus.PENDING,
+        created_at=payment.updated_at,
+        updated_at=payment.updated_at,
+    )
 
 
 def process_refund(job: dict[str, Any]) -> None:

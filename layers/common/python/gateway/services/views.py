@@ -16,6 +16,8 @@ def order_view(order: Order) -> dict[str, Any]:
         "receipt": order.receipt,
         "notes": order.notes,
         "status": order.status,
+        "amount_paid": order.amount_paid,
+        "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
     }
@@ -28,7 +30,13 @@ def created_order_view(order: Order) -> dict[str, Any]:
 
 
 def public_order_view(order: Order) -> dict[str, Any]:
-    return {"id": order.id, "amount": order.amount, "currency": order.currency, "status": order.status}
+    return {
+        "id": order.id,
+        "amount": order.amount,
+        "currency": order.currency,
+        "status": order.status,
+        "version": order.version,
+    }
 
 
 def _method_details(payment: Payment) -> dict[str, Any]:
@@ -44,6 +52,7 @@ def _payment_basics(payment: Payment) -> dict[str, Any]:
         "amount": payment.amount,
         "currency": payment.currency,
         "method": payment.method,
+        "version": payment.version,
     }
 
 
@@ -66,6 +75,7 @@ def payment_view(payment: Payment) -> dict[str, Any]:
         **_method_details(payment),
         "status": payment.status,
         "captured": payment.captured,
+        "refunded_amount": payment.refunded_amount,
         **_payment_outcome(payment),
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
@@ -89,6 +99,7 @@ def refund_view(refund: Refund) -> dict[str, Any]:
         "amount": refund.amount,
         "reason": refund.reason,
         "status": refund.status,
+        "version": refund.version,
         "created_at": refund.created_at,
         "processed_at": refund.processed_at,
     }
