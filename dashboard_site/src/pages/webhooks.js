@@ -127,12 +127,12 @@ function inFlight(log) {
 }
 
 /** The status badge; a delivery waiting for its next attempt says which one and when, not just "pending". */
-function deliveryStatus(log) {
-  const badge = statusBadge(log.status, 'webhook-status');
+function deliveryStatus(log, testId = 'webhook-status', noteTestId = 'webhook-retry-note') {
+  const badge = statusBadge(log.status, testId);
   const note = retryNote(log);
   if (!note) return badge;
   badge.className = 'badge badge-neutral';
-  return el('span', {}, badge, el('span', { className: 'retry-note', testId: 'webhook-retry-note' }, note));
+  return el('span', {}, badge, el('span', { className: 'retry-note', testId: noteTestId }, note));
 }
 
 function attemptResult(log) {
@@ -251,7 +251,7 @@ async function openDetail(logId) {
     byTestId('webhook-detail-summary').replaceChildren(
       summaryItem('Sent to', savedUrl || '(no URL configured now)', 'webhook-detail-url'),
       summaryItem('Event', log.event, 'webhook-detail-event'),
-      summaryItem('Status', statusBadge(log.status, 'webhook-detail-status')),
+      summaryItem('Status', deliveryStatus(log, 'webhook-detail-status', 'webhook-detail-retry-note')),
       summaryItem('Attempts', String(log.attempts ?? 0), 'webhook-detail-attempts'),
       summaryItem('Response code', log.response_code ?? '-', 'webhook-detail-response-code'),
       summaryItem('Created', formatDateTime(log.created_at)),
