@@ -137,6 +137,13 @@ def failing_shop(built_widget: Path) -> Iterator[Shop]:
         stack.stop()
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest, page: Page) -> str:
+    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
 def shots(artifacts_dir: Path) -> Path:
     folder = artifacts_dir / "checkout"
@@ -174,6 +181,10 @@ def test_upi_payment_through_sdk_calls_on_success_and_closes_the_modal(
     assert page.evaluate("document.body.style.overflow") == "hidden"
     expect(frame.locator('[data-test-id="order-amount"]')).to_have_text("₹500.00")
     expect(frame.locator('[data-test-id="upi-form"]')).to_be_hidden()
+    # The modal fits the page, test-mode ribbon included: nothing is cut off at the bottom.
+    fits = "() => document.documentElement.scrollHeight <= window.innerHeight + 1"
+    page.wait_for_function("() => document.querySelector('.modal-content').style.height !== ''")
+    assert frame.locator("body").evaluate(fits), "the checkout is cut off inside the modal"
     page.screenshot(path=shots / "sdk-modal-open.png")
 
     # WHEN the shopper pays by UPI
@@ -426,11 +437,9 @@ def wait_until(page: Page, condition: Any, what: str, timeout_ms: int = 10_000) 
         waited += 50
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_checkout_container_appears_only_once_the_order_is_loaded(
     page: Page, shop: Shop, shots: Path, viewport: str
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     order_id = shop.create_order(123456)
     held: list[Any] = []
     page.route("**/api/v1/orders/*/public", lambda route: held.append(route))
@@ -456,12 +465,10 @@ def test_checkout_container_appears_only_once_the_order_is_loaded(
     page.screenshot(path=shots / f"page-loaded-{viewport}.png")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_paid_order_shows_already_paid_and_no_payment_form(
     page: Page, shop: Shop, shots: Path, viewport: str
 ) -> None:
     backend_capabilities.require(backend_capabilities.paid_orders_refuse_payments, shop.stack)
-    page.set_viewport_size(VIEWPORTS[viewport])
     # GIVEN an order that a first payment paid
     order_id = shop.create_order(50000)
     page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
@@ -515,11 +522,9 @@ def test_a_payment_refused_because_the_order_got_paid_meanwhile_says_so(
 # ---------------------------------------------------------------------------- experience (issue 18)
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_card_fields_validate_on_blur_clear_on_input_and_show_the_network(
     page: Page, shop: Shop, shots: Path, viewport: str
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     page.goto(f"{shop.stack.checkout_url}/checkout?order_id={shop.create_order()}")
     page.locator('[data-test-id="method-card"]').click()
     form = page.locator('[data-test-id="card-form"]')
@@ -588,11 +593,9 @@ def test_closing_the_modal_while_processing_asks_first_and_on_close_gets_the_pay
     page.screenshot(path=shots / "sdk-closed-while-processing.png")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_hosted_success_replaces_the_heading_and_offers_the_return_url(
     page: Page, shop: Shop, shots: Path, viewport: str
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     order_id = shop.create_order()
     return_url = "https://shop.example/orders/42?paid=1"
     page.goto(
@@ -615,11 +618,9 @@ def test_a_return_url_that_is_not_http_is_never_offered(page: Page, shop: Shop) 
     expect(page.locator('[data-test-id="success-state"] [data-test-id="return-link"]')).to_be_hidden()
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_missing_and_unknown_orders_show_one_clear_state(
     page: Page, shop: Shop, shots: Path, viewport: str
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     for name, query in [("missing", ""), ("unknown", "?order_id=order_DoesNotExist0000")]:
         page.goto(f"{shop.stack.checkout_url}/checkout{query}")
         expect(page.locator('[data-test-id="error-state"]')).to_be_visible()

@@ -154,6 +154,13 @@ def api(live_stack: LiveStack, merchant: dict[str, str]) -> MerchantApi:
     return MerchantApi(live_stack.api_url, merchant)
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest, page: Page) -> str:
+    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return str(request.param)
+
+
 @pytest.fixture(scope="session")
 def screenshots(artifacts_dir: Path) -> Path:
     directory = artifacts_dir / "dashboard"
@@ -573,7 +580,6 @@ def ledger(api: MerchantApi) -> Ledger:
     return Ledger(authorized, captured, partially_refunded, refunded)
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_authorized(
     live_stack: LiveStack,
     page: Page,
@@ -582,7 +588,6 @@ def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_autho
     screenshots: Path,
     viewport: str,
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     log_in(page, live_stack, merchant)
     secret = page.get_by_test_id("api-secret")
     masking = "el => getComputedStyle(el).webkitTextSecurity"
@@ -600,7 +605,6 @@ def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_autho
     expect(page.get_by_test_id("reveal-api-secret")).to_have_text("Hide")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_transactions_show_lifecycle_states_and_the_orders_status(
     live_stack: LiveStack,
     page: Page,
@@ -610,7 +614,6 @@ def test_transactions_show_lifecycle_states_and_the_orders_status(
     screenshots: Path,
     viewport: str,
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     log_in(page, live_stack, merchant, "/dashboard/transactions")
     expected = {
         "Authorized": ledger.authorized,
@@ -670,7 +673,6 @@ def test_transactions_filter_search_date_range_and_export_the_filtered_list(
     expect(page.get_by_test_id("transactions-empty")).to_have_text("No payments match these filters.")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_payment_detail_from_the_row_and_from_the_search_box(
     live_stack: LiveStack,
     page: Page,
@@ -679,7 +681,6 @@ def test_payment_detail_from_the_row_and_from_the_search_box(
     screenshots: Path,
     viewport: str,
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     payment = ledger.partially_refunded
     log_in(page, live_stack, merchant, "/dashboard/transactions")
 
@@ -749,7 +750,6 @@ def test_an_auto_refunded_payment_is_marked_in_transactions(
 # ---------------------------------------------------------------------------- deliveries you can debug (issue 18)
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_failed_first_attempt_reads_as_a_scheduled_retry_with_its_detail(
     live_stack: LiveStack,
     page: Page,
@@ -759,7 +759,6 @@ def test_a_failed_first_attempt_reads_as_a_scheduled_retry_with_its_detail(
     screenshots: Path,
     viewport: str,
 ) -> None:
-    page.set_viewport_size(VIEWPORTS[viewport])
     api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
     receiver.statuses.append(503)  # one failure, then the test-mode retry (5 s later) succeeds
     log_id = api.call("POST", "/api/v1/webhooks/test")["id"]

@@ -389,13 +389,17 @@ function bindEvents() {
 function reportHeightToParent() {
   if (typeof ResizeObserver !== 'function') return;
   let reported = 0;
-  new ResizeObserver(() => {
-    const height = Math.ceil(view.container.getBoundingClientRect().height);
+  const ribbon = byTestId('test-mode-ribbon');
+  const observer = new ResizeObserver(() => {
+    // The test-mode ribbon sits above the container; it is 0 px tall while hidden.
+    const height = Math.ceil(view.container.getBoundingClientRect().height + ribbon.getBoundingClientRect().height);
     if (height !== reported) {
       reported = height;
       parent.post('resize', { height });
     }
-  }).observe(view.container);
+  });
+  observer.observe(view.container);
+  observer.observe(ribbon);
 }
 
 bindEvents();
