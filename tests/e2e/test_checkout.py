@@ -706,3 +706,24 @@ def test_the_iframe_shows_a_focus_ring_when_the_keyboard_brings_focus_back(
     expect(iframe).to_be_focused()
     assert iframe.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
     page.screenshot(path=shots / "sdk-iframe-focus-ring.png")
+
+
+def test_the_already_paid_states_render_from_the_api_answers_alone(
+    page: Page, shop: Shop, shots: Path
+) -> None:
+    """The page's side of issue 12 with the API's answers stubbed, so it is checked before the backend lands."""
+    order_id = shop.create_order(50000)
+    paid_order = {"id": order_id, "amount": 50000, "currency": "INR", "status": "paid"}
+    page.route("**/api/v1/orders/*/public", lambda route: route.fulfill(json=paid_order))
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    expect(page.locator('[data-test-id="already-paid-state"]')).to_be_visible()
+    expect(page.locator('[data-test-id="payment-methods"]')).to_be_hidden()
+    page.screenshot(path=shots / "page-already-paid-stubbed.png")
+
+    refused = {"error": {"code": "BAD_REQUEST_ERROR", "description": "Order already paid"}}
+    page.unroute("**/api/v1/orders/*/public")
+    page.route("**/api/v1/payments/public", lambda route: route.fulfill(status=400, json=refused))
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    pay_by_upi(page)
+    expect(page.locator('[data-test-id="already-paid-message"]')).to_contain_text("not been charged twice")
+    page.screenshot(path=shots / "page-paid-meanwhile-stubbed.png")
