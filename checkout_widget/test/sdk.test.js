@@ -132,6 +132,42 @@ describe('PaymentGateway modal', () => {
     assert.equal(modals(window).length, 0);
   });
 
+  it('asks before closing while a payment is processing, and onClose gets that payment', () => {
+    const closes = [];
+    const questions = [];
+    let answer = false;
+    window.confirm = (question) => {
+      questions.push(question);
+      return answer;
+    };
+    openGateway({ onClose: (payment) => closes.push({ ...payment }) });
+    postFromCheckout(window, {
+      type: 'payment_status',
+      data: { paymentId: 'pay_1234567890abcdef', status: 'pending' },
+    });
+
+    document.querySelector('[data-test-id="close-modal-button"]').click();
+    assert.equal(modals(window).length, 1, 'declining keeps the modal');
+    assert.match(questions[0], /still being processed/);
+
+    answer = true;
+    postFromCheckout(window, { type: 'close_modal' });
+    assert.equal(modals(window).length, 0);
+    assert.deepEqual(closes, [{ paymentId: 'pay_1234567890abcdef', status: 'pending' }]);
+  });
+
+  it('closes without asking once the payment is final', () => {
+    window.confirm = () => assert.fail('asked although nothing is processing');
+    const closes = [];
+    openGateway({ onClose: (payment) => closes.push({ ...payment }) });
+    postFromCheckout(window, {
+      type: 'payment_failed',
+      data: { error: 'x', paymentId: 'pay_1234567890abcdef', status: 'failed' },
+    });
+    document.querySelector('[data-test-id="close-modal-button"]').click();
+    assert.deepEqual(closes, [{ paymentId: 'pay_1234567890abcdef', status: 'failed' }]);
+  });
+
   it('ignores messages from any other origin, including the merchant page itself', () => {
     const { calls } = openGateway();
     postFromCheckout(window, { type: 'payment_success', data: { paymentId: 'pay_forged' } }, { origin: SHOP });

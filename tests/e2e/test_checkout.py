@@ -7,6 +7,7 @@ THEN the merchant's callbacks, the modal and the page states behave as SPEC §4 
 from __future__ import annotations
 
 import html
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,15 +18,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import FrameLocator, Page, Request, expect
+from playwright.sync_api import FrameLocator, Page, Request, ViewportSize, expect
 
 from devkit.live_stack import REPO_ROOT, LiveStack
+from tests.e2e import backend_capabilities
 
 pytestmark = pytest.mark.e2e
 
 WIDGET_DIST = REPO_ROOT / "checkout_widget" / "dist"
 SETTLE_TIMEOUT_MS = 20_000  # 1 s simulated bank delay + 2 s polls, with room for a slow machine
 MOBILE_VIEWPORT = {"width": 360, "height": 740}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "1280": {"width": 1280, "height": 800},
+    "390": {"width": 390, "height": 844},
+}
 
 # A merchant's page on its own origin that integrates checkout.js the documented way.
 MERCHANT_PAGE = """<!doctype html>
@@ -45,7 +51,7 @@ MERCHANT_PAGE = """<!doctype html>
       orderId: orderId,
       onSuccess: function (data) {{ events.push({{type: 'success', data: data}}); }},
       onFailure: function (data) {{ events.push({{type: 'failure', data: data}}); }},
-      onClose: function () {{ events.push({{type: 'close'}}); }}
+      onClose: function (payment) {{ events.push(payment ? {{type: 'close', data: payment}} : {{type: 'close'}}); }}
     }});
     window.gateway.open();
   }};
@@ -131,6 +137,13 @@ def failing_shop(built_widget: Path) -> Iterator[Shop]:
         stack.stop()
 
 
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest, page: Page) -> str:
+    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
 def shots(artifacts_dir: Path) -> Path:
     folder = artifacts_dir / "checkout"
@@ -168,6 +181,10 @@ def test_upi_payment_through_sdk_calls_on_success_and_closes_the_modal(
     assert page.evaluate("document.body.style.overflow") == "hidden"
     expect(frame.locator('[data-test-id="order-amount"]')).to_have_text("₹500.00")
     expect(frame.locator('[data-test-id="upi-form"]')).to_be_hidden()
+    # The modal fits the page, test-mode ribbon included: nothing is cut off at the bottom.
+    fits = "() => document.documentElement.scrollHeight <= window.innerHeight + 1"
+    page.wait_for_function("() => document.querySelector('.modal-content').style.height !== ''")
+    assert frame.locator("body").evaluate(fits), "the checkout is cut off inside the modal"
     page.screenshot(path=shots / "sdk-modal-open.png")
 
     # WHEN the shopper pays by UPI
@@ -405,3 +422,308 @@ def test_demo_shop_pays_through_the_modal_at_phone_width(
         page.screenshot(path=shots / "demo-shop-paid-360.png", full_page=True)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------- order states (issue 12)
+
+
+def wait_until(page: Page, condition: Any, what: str, timeout_ms: int = 10_000) -> None:
+    """Polls a Python condition while letting Playwright dispatch its events (route handlers)."""
+    waited = 0
+    while not condition():
+        if waited > timeout_ms:
+            raise AssertionError(f"timed out waiting for {what}")
+        page.wait_for_timeout(50)
+        waited += 50
+
+
+def test_checkout_container_appears_only_once_the_order_is_loaded(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    order_id = shop.create_order(123456)
+    held: list[Any] = []
+    page.route("**/api/v1/orders/*/public", lambda route: held.append(route))
+
+    # GIVEN the order request has not been answered yet
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}", wait_until="domcontentloaded")
+    wait_until(page, lambda: held, "the order request")
+
+    # THEN a loading state shows and nothing presents itself as the checkout with an empty amount
+    expect(page.locator('[data-test-id="loading-state"]')).to_be_visible()
+    expect(page.locator('[data-test-id="checkout-container"]')).to_have_count(0)
+    expect(page.locator('[data-test-id="order-summary"]')).to_be_hidden()
+    page.screenshot(path=shots / f"page-loading-{viewport}.png")
+
+    # WHEN the order arrives THEN the container appears with the amount and id already filled
+    held[0].continue_()
+    container = page.locator('[data-test-id="checkout-container"]')
+    expect(container).to_be_visible()
+    expect(container.locator('[data-test-id="order-amount"]')).to_have_text("₹1,234.56")
+    expect(container.locator('[data-test-id="order-id"]')).to_have_text(order_id)
+    expect(page.locator('[data-test-id="loading-state"]')).to_be_hidden()
+    expect(page.locator('[data-test-id="test-mode-ribbon"]')).to_be_visible()
+    page.screenshot(path=shots / f"page-loaded-{viewport}.png")
+
+
+def test_a_paid_order_shows_already_paid_and_no_payment_form(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    backend_capabilities.require(backend_capabilities.paid_orders_refuse_payments, shop.stack)
+    # GIVEN an order that a first payment paid
+    order_id = shop.create_order(50000)
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    pay_by_upi(page)
+    expect(page.locator('[data-test-id="success-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+
+    # WHEN the shopper opens its payment link again
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+
+    # THEN the page says it is paid and offers no way to pay twice
+    paid = page.locator('[data-test-id="already-paid-state"]')
+    expect(paid).to_be_visible()
+    expect(paid).to_contain_text("This order is already paid")
+    expect(page.locator('[data-test-id="order-amount"]')).to_have_text("₹500.00")
+    expect(page.locator('[data-test-id="payment-methods"]')).to_be_hidden()
+    expect(page.locator('[data-test-id="upi-form"]')).to_be_hidden()
+    expect(page.locator('[data-test-id="card-form"]')).to_be_hidden()
+    page.screenshot(path=shots / f"page-already-paid-{viewport}.png")
+
+
+def test_a_payment_refused_because_the_order_got_paid_meanwhile_says_so(
+    page: Page, shop: Shop, shots: Path
+) -> None:
+    backend_capabilities.require(backend_capabilities.paid_orders_refuse_payments, shop.stack)
+    # GIVEN a shopper with the checkout open on an unpaid order
+    order_id = shop.create_order(50000)
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    expect(page.locator('[data-test-id="method-upi"]')).to_be_visible()
+
+    # WHEN the order gets paid elsewhere (another tab) before the shopper presses Pay
+    other = requests.post(
+        f"{shop.stack.api_url}/api/v1/payments/public",
+        json={"order_id": order_id, "method": "upi", "vpa": "other.tab@upi"},
+        timeout=10,
+    ).json()
+    deadline = SETTLE_TIMEOUT_MS / 1000
+    started = page.evaluate("Date.now()")
+    while shop.payment(other["id"])["status"] == "pending":
+        assert page.evaluate("Date.now()") - started < deadline * 1000, "the other payment never settled"
+        page.wait_for_timeout(200)
+    pay_by_upi(page)
+
+    # THEN a clear message explains it and that nothing was charged twice
+    paid = page.locator('[data-test-id="already-paid-state"]')
+    expect(paid).to_be_visible()
+    expect(page.locator('[data-test-id="already-paid-message"]')).to_contain_text("not been charged twice")
+    expect(page.locator('[data-test-id="payment-methods"]')).to_be_hidden()
+    page.screenshot(path=shots / "page-paid-meanwhile.png")
+
+
+# ---------------------------------------------------------------------------- experience (issue 18)
+
+
+def test_card_fields_validate_on_blur_clear_on_input_and_show_the_network(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={shop.create_order()}")
+    page.locator('[data-test-id="method-card"]').click()
+    form = page.locator('[data-test-id="card-form"]')
+    number = form.locator('[data-test-id="card-number-input"]')
+    number_error = form.locator('[data-test-id="card-number-error"]')
+
+    # WHEN the shopper types a wrong number and leaves the field THEN the error shows at once
+    number.fill("4111 1111 1111 1112")
+    expect(form.locator('[data-test-id="card-network"]')).to_have_text("Visa")
+    form.locator('[data-test-id="expiry-input"]').focus()
+    expect(number_error).to_have_text("Enter a valid card number")
+    expect(number).to_have_attribute("aria-invalid", "true")
+    page.screenshot(path=shots / f"page-card-blur-error-{viewport}.png")
+
+    # WHEN they correct it THEN the error goes as they type, and the network follows the number
+    number.press_sequentially("5", delay=10)
+    expect(number_error).to_be_hidden()
+    expect(number).to_have_attribute("aria-invalid", "false")
+    number.fill("5555 5555 5555 4444")
+    expect(form.locator('[data-test-id="card-network"]')).to_have_text("Mastercard")
+    number.blur()
+    expect(number_error).to_be_hidden()
+
+    # An empty field the shopper merely passed through is not flagged before they try to pay
+    form.locator('[data-test-id="cvv-input"]').focus()
+    form.locator('[data-test-id="cardholder-name-input"]').focus()
+    expect(form.locator('[data-test-id="cvv-error"]')).to_be_hidden()
+    page.screenshot(path=shots / f"page-card-network-{viewport}.png")
+
+
+def test_closing_the_modal_while_processing_asks_first_and_on_close_gets_the_payment(
+    page: Page, merchant_site: str, shop: Shop, shots: Path
+) -> None:
+    order_id = shop.create_order()
+    frame = open_checkout_on_merchant_page(page, merchant_site, shop, order_id)
+    shop.stack.stop_workers()  # keep the payment in `pending` while the shopper hesitates
+    try:
+        pay_by_upi(frame)
+        expect(frame.locator('[data-test-id="processing-state"]')).to_be_visible()
+        questions: list[str] = []
+
+        # WHEN the shopper clicks close and says "no" THEN the modal stays
+        def decline(dialog: Any) -> None:
+            questions.append(dialog.message)
+            dialog.dismiss()
+
+        page.once("dialog", decline)
+        page.wait_for_function("true")  # let the page post the payment's status to checkout.js
+        page.wait_for_timeout(300)
+        page.locator('[data-test-id="close-modal-button"]').click()
+        expect(page.locator('[data-test-id="payment-modal"]')).to_be_visible()
+        assert questions and "still being processed" in questions[0]
+        assert merchant_events(page) == []
+
+        # WHEN they confirm THEN it closes and onClose learns which payment is under way
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.locator('[data-test-id="close-modal-button"]').click()
+        expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0)
+    finally:
+        shop.stack.start_workers()
+    events = merchant_events(page)
+    assert [event["type"] for event in events] == ["close"]
+    assert events[0]["data"]["status"] == "pending"
+    assert events[0]["data"]["paymentId"].startswith("pay_")
+    assert shop.payment(events[0]["data"]["paymentId"])["order_id"] == order_id
+    page.screenshot(path=shots / "sdk-closed-while-processing.png")
+
+
+def test_hosted_success_replaces_the_heading_and_offers_the_return_url(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    order_id = shop.create_order()
+    return_url = "https://shop.example/orders/42?paid=1"
+    page.goto(
+        f"{shop.stack.checkout_url}/checkout?order_id={order_id}&return_url={requests.utils.quote(return_url)}"
+    )
+    pay_by_upi(page)
+    success = page.locator('[data-test-id="success-state"]')
+    expect(success).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+    expect(page.locator('[data-test-id="order-summary"]')).not_to_contain_text("Complete Payment")
+    expect(page.locator("h1")).to_have_text("Payment complete")
+    expect(success.locator('[data-test-id="return-link"]')).to_have_attribute("href", return_url)
+    page.screenshot(path=shots / f"page-success-return-{viewport}.png")
+
+
+def test_a_return_url_that_is_not_http_is_never_offered(page: Page, shop: Shop) -> None:
+    order_id = shop.create_order()
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}&return_url=javascript:alert(1)")
+    pay_by_upi(page)
+    expect(page.locator('[data-test-id="success-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+    expect(page.locator('[data-test-id="success-state"] [data-test-id="return-link"]')).to_be_hidden()
+
+
+def test_missing_and_unknown_orders_show_one_clear_state(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    for name, query in [("missing", ""), ("unknown", "?order_id=order_DoesNotExist0000")]:
+        page.goto(f"{shop.stack.checkout_url}/checkout{query}")
+        expect(page.locator('[data-test-id="error-state"]')).to_be_visible()
+        # no half-filled summary: no "Order ID" row without an order
+        expect(page.locator('[data-test-id="order-summary"]')).to_be_hidden()
+        expect(page.locator('[data-test-id="checkout-container"]')).to_have_count(0)
+        page.screenshot(path=shots / f"page-order-{name}-{viewport}.png")
+
+
+def test_the_checkout_404_speaks_to_shoppers(page: Page, shop: Shop, shots: Path) -> None:
+    response = page.goto(f"{shop.stack.checkout_url}/pay/now")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("We could not find this page")
+    expect(page.locator("main")).to_contain_text("you have not been charged")
+    expect(page.locator("main")).not_to_contain_text("order_id")
+    page.screenshot(path=shots / "page-404.png")
+
+
+def test_a_failed_payment_shows_its_reason_and_id_for_support(
+    page: Page, failing_shop: Shop, shots: Path
+) -> None:
+    page.goto(f"{failing_shop.stack.checkout_url}/checkout?order_id={failing_shop.create_order()}")
+    pay_by_upi(page)
+    expect(page.locator('[data-test-id="error-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+    expect(page.locator('[data-test-id="error-message"]')).to_have_text("Payment processing failed")
+    payment_id = page.locator('[data-test-id="error-payment-id"]').inner_text()
+    assert failing_shop.payment(payment_id)["status"] == "failed"
+    page.screenshot(path=shots / "page-failed-with-id.png")
+
+
+@pytest.mark.parametrize(
+    ("vpa", "message"),
+    [("failure@upi", "Payment declined by the bank")],
+)
+def test_a_test_vpa_decides_the_outcome_and_the_page_shows_its_reason(
+    page: Page, shop: Shop, shots: Path, vpa: str, message: str
+) -> None:
+    backend_capabilities.require(backend_capabilities.deterministic_test_inputs, shop.stack)
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={shop.create_order()}")
+    pay_by_upi(page, vpa=vpa)
+    expect(page.locator('[data-test-id="error-message"]')).to_have_text(message, timeout=SETTLE_TIMEOUT_MS)
+    expect(page.locator('[data-test-id="error-payment-id"]')).to_have_text(re.compile(r"^pay_\w{16}$"))
+    page.screenshot(path=shots / "page-test-vpa-declined.png")
+
+
+CONTRAST_SCRIPT = """() => {
+  const channel = (value) => { value /= 255; return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4; };
+  const luminance = (rgb) => { const [r, g, b] = rgb.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b); };
+  const background = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const color = getComputedStyle(node).backgroundColor;
+      if (color && !/rgba\\(.*, 0\\)$/.test(color) && color !== 'transparent') return color;
+    }
+    return 'rgb(255, 255, 255)';
+  };
+  const results = [];
+  for (const element of document.querySelectorAll('body *')) {
+    const text = [...element.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()).join('');
+    if (!text || element.offsetParent === null) continue;
+    const [light, dark] = [luminance(getComputedStyle(element).color), luminance(background(element))].sort((a, b) => b - a);
+    results.push({ text: text.slice(0, 40), ratio: (light + 0.05) / (dark + 0.05) });
+  }
+  return results;
+}"""
+
+
+def test_the_demo_shops_text_meets_aa_contrast(page: Page, live_stack: LiveStack, built_widget: Path) -> None:
+    page.goto(f"{live_stack.checkout_url}/demo")
+    expect(page.locator('[data-test-id="demo-pay-button"]')).to_be_visible()
+    low = [item for item in page.evaluate(CONTRAST_SCRIPT) if item["ratio"] < 4.5]
+    assert low == [], f"text under 4.5:1 contrast: {low}"
+
+
+def test_the_iframe_shows_a_focus_ring_when_the_keyboard_brings_focus_back(
+    page: Page, merchant_site: str, shop: Shop, shots: Path
+) -> None:
+    frame = open_checkout_on_merchant_page(page, merchant_site, shop, shop.create_order())
+    expect(frame.locator('[data-test-id="method-upi"]')).to_be_visible()
+    page.locator('[data-test-id="close-modal-button"]').focus()
+    page.keyboard.press("Tab")
+    iframe = page.locator('[data-test-id="payment-iframe"]')
+    expect(iframe).to_be_focused()
+    assert iframe.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    page.screenshot(path=shots / "sdk-iframe-focus-ring.png")
+
+
+def test_the_already_paid_states_render_from_the_api_answers_alone(
+    page: Page, shop: Shop, shots: Path
+) -> None:
+    """The page's side of issue 12 with the API's answers stubbed, so it is checked before the backend lands."""
+    order_id = shop.create_order(50000)
+    paid_order = {"id": order_id, "amount": 50000, "currency": "INR", "status": "paid"}
+    page.route("**/api/v1/orders/*/public", lambda route: route.fulfill(json=paid_order))
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    expect(page.locator('[data-test-id="already-paid-state"]')).to_be_visible()
+    expect(page.locator('[data-test-id="payment-methods"]')).to_be_hidden()
+    page.screenshot(path=shots / "page-already-paid-stubbed.png")
+
+    refused = {"error": {"code": "BAD_REQUEST_ERROR", "description": "Order already paid"}}
+    page.unroute("**/api/v1/orders/*/public")
+    page.route("**/api/v1/payments/public", lambda route: route.fulfill(status=400, json=refused))
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    pay_by_upi(page)
+    expect(page.locator('[data-test-id="already-paid-message"]')).to_contain_text("not been charged twice")
+    page.screenshot(path=shots / "page-paid-meanwhile-stubbed.png")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,9 +21,10 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
 
 from devkit.live_stack import REPO_ROOT, LiveStack
+from tests.e2e import backend_capabilities
 
 pytestmark = pytest.mark.e2e
 
@@ -30,6 +32,10 @@ SNIPPET = REPO_ROOT / "dashboard_site" / "snippets" / "verify_webhook.py"
 SETTLE_TIMEOUT_S = 20.0  # 1 s simulated bank delay plus queue hops, with room for a slow machine
 UI_TIMEOUT_MS = 20_000
 PHONE_VIEWPORT = {"width": 360, "height": 780}
+VIEWPORTS: dict[str, ViewportSize] = {
+    "1280": {"width": 1280, "height": 800},
+    "390": {"width": 390, "height": 844},
+}
 PAGES = ["/dashboard", "/dashboard/transactions", "/dashboard/webhooks", "/dashboard/docs"]
 UPI_PAYMENT = {"method": "upi", "vpa": "shopper@okaxis"}
 
@@ -70,6 +76,12 @@ class MerchantApi:
         return dict(
             self.call("POST", "/api/v1/payments", {"order_id": order["id"], **UPI_PAYMENT}, expected=201)
         )
+
+    def capture(self, payment: dict[str, Any]) -> None:
+        self.call("POST", f"/api/v1/payments/{payment['id']}/capture", {"amount": payment["amount"]})
+
+    def refund(self, payment: dict[str, Any], amount: int) -> dict[str, Any]:
+        return dict(self.call("POST", f"/api/v1/payments/{payment['id']}/refunds", {"amount": amount}, 201))
 
     def settled_payment(self, amount: int = 50000) -> dict[str, Any]:
         payment_id = self.create_payment(amount)["id"]
@@ -140,6 +152,13 @@ def merchant(live_stack: LiveStack) -> dict[str, str]:
 @pytest.fixture
 def api(live_stack: LiveStack, merchant: dict[str, str]) -> MerchantApi:
     return MerchantApi(live_stack.api_url, merchant)
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest, page: Page) -> str:
+    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return str(request.param)
 
 
 @pytest.fixture(scope="session")
@@ -247,7 +266,7 @@ def test_overview_shows_credentials_and_stats_that_follow_payments(
     expect(page.get_by_test_id("api-secret")).to_have_text(merchant["api_secret"])
     expect(page.get_by_test_id("total-transactions")).to_have_text("0")
     expect(page.get_by_test_id("total-amount")).to_have_text("₹0.00")
-    expect(page.get_by_test_id("success-rate")).to_have_text("0%")
+    expect(page.get_by_test_id("success-rate")).to_have_text("-")  # no payments yet: nothing to rate
 
     api.settled_payment(150000)
     page.reload()
@@ -533,3 +552,259 @@ def test_every_page_fits_a_360px_phone(
             page.screenshot(path=screenshots / f"phone-{name}.png", full_page=True)
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------- payments you can inspect (issue 18)
+
+
+@dataclass
+class Ledger:
+    """One payment in each lifecycle state, arranged through the merchant API."""
+
+    authorized: dict[str, Any]
+    captured: dict[str, Any]
+    partially_refunded: dict[str, Any]
+    refunded: dict[str, Any]
+
+
+@pytest.fixture
+def ledger(api: MerchantApi) -> Ledger:
+    authorized = api.settled_payment(50000)
+    captured = api.settled_payment(150000)
+    api.capture(captured)
+    partially_refunded = api.settled_payment(80000)
+    api.refund(partially_refunded, 30000)
+    refunded = api.settled_payment(20000)
+    api.capture(refunded)
+    api.refund(refunded, 20000)
+    return Ledger(authorized, captured, partially_refunded, refunded)
+
+
+def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_authorized(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    ledger: Ledger,
+    screenshots: Path,
+    viewport: str,
+) -> None:
+    log_in(page, live_stack, merchant)
+    secret = page.get_by_test_id("api-secret")
+    masking = "el => getComputedStyle(el).webkitTextSecurity"
+    assert secret.evaluate(masking) == "disc", "the secret shows before the merchant asks"
+    # authorized 500 + partially refunded 800 (neither captured); captured 1,500 + 200; refunds 300 + 200
+    expect(page.get_by_test_id("authorized-amount")).to_have_text("₹1,300.00")
+    expect(page.get_by_test_id("captured-amount")).to_have_text("₹1,700.00")
+    expect(page.get_by_test_id("refunded-amount")).to_have_text("₹500.00")
+    expect(page.get_by_test_id("net-amount")).to_have_text("₹1,200.00")
+    page.screenshot(path=screenshots / f"overview-breakdown-{viewport}.png", full_page=True)
+
+    page.get_by_test_id("reveal-api-secret").click()
+    assert secret.evaluate(masking) == "none"
+    expect(secret).to_have_text(merchant["api_secret"])
+    expect(page.get_by_test_id("reveal-api-secret")).to_have_text("Hide")
+
+
+def test_transactions_show_lifecycle_states_and_the_orders_status(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    ledger: Ledger,
+    screenshots: Path,
+    viewport: str,
+) -> None:
+    log_in(page, live_stack, merchant, "/dashboard/transactions")
+    expected = {
+        "Authorized": ledger.authorized,
+        "Captured": ledger.captured,
+        "Partially refunded": ledger.partially_refunded,
+        "Refunded": ledger.refunded,
+    }
+    for label, payment in expected.items():
+        row = row_for(page, payment["id"])
+        expect(row.get_by_test_id("status")).to_have_text("success")
+        expect(row.get_by_test_id("payment-state")).to_have_text(label)
+        order_status = api.call("GET", f"/api/v1/orders/{payment['order_id']}")["status"]
+        expect(row.get_by_test_id("order-status")).to_have_text(order_status)
+    expect(row_for(page, ledger.refunded["id"]).get_by_test_id("refund-button")).to_have_count(0)
+    page.screenshot(path=screenshots / f"transactions-states-{viewport}.png", full_page=True)
+
+
+def test_transactions_filter_search_date_range_and_export_the_filtered_list(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], ledger: Ledger, screenshots: Path
+) -> None:
+    log_in(page, live_stack, merchant, "/dashboard/transactions")
+    rows = page.get_by_test_id("transaction-row")
+    expect(rows).to_have_count(4)
+
+    # status filter
+    page.get_by_test_id("transactions-status-filter").select_option("partially_refunded")
+    page.get_by_test_id("apply-filters-button").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-payment-id", ledger.partially_refunded["id"])
+    assert "state=partially_refunded" in page.url, "the filter lives in the URL"
+    page.screenshot(path=screenshots / "transactions-filtered.png", full_page=True)
+
+    # CSV of exactly the filtered list
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-csv-button").click()
+    csv_lines = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0].startswith("payment_id,order_id,amount_paise")
+    assert len(csv_lines) == 2 and csv_lines[1].startswith(ledger.partially_refunded["id"] + ",")
+    assert ",partially_refunded," in csv_lines[1] and ",30000," in csv_lines[1]
+
+    # search by order id, then by VPA (all four share one)
+    page.get_by_test_id("clear-filters-button").click()
+    expect(rows).to_have_count(4)
+    page.get_by_test_id("transactions-search-input").fill(ledger.captured["order_id"])
+    page.get_by_test_id("apply-filters-button").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_have_attribute("data-payment-id", ledger.captured["id"])
+    page.get_by_test_id("transactions-search-input").fill(UPI_PAYMENT["vpa"])
+    page.get_by_test_id("apply-filters-button").click()
+    expect(rows).to_have_count(4)
+
+    # a date range that ends before today matches nothing
+    page.get_by_test_id("transactions-search-input").fill("")
+    page.get_by_test_id("transactions-to-input").fill("2020-01-31")
+    page.get_by_test_id("apply-filters-button").click()
+    expect(rows).to_have_count(0)
+    expect(page.get_by_test_id("transactions-empty")).to_have_text("No payments match these filters.")
+
+
+def test_payment_detail_from_the_row_and_from_the_search_box(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    ledger: Ledger,
+    screenshots: Path,
+    viewport: str,
+) -> None:
+    payment = ledger.partially_refunded
+    log_in(page, live_stack, merchant, "/dashboard/transactions")
+
+    # WHEN the merchant opens the payment from its row
+    row_for(page, payment["id"]).get_by_test_id("payment-id").click()
+    detail = page.get_by_test_id("payment-detail")
+    expect(detail).to_be_visible()
+    expect(page.get_by_test_id("transactions-table")).to_be_hidden()
+    expect(page.get_by_test_id("payment-detail-id")).to_have_text(payment["id"])
+    expect(page.get_by_test_id("payment-detail-amount")).to_have_text("₹800.00")
+    expect(page.get_by_test_id("payment-detail-method")).to_have_text(f"upi · {UPI_PAYMENT['vpa']}")
+    expect(page.get_by_test_id("payment-detail-captured")).to_have_text("₹0.00")
+    expect(page.get_by_test_id("payment-detail-refunded")).to_have_text("₹300.00")
+    expect(detail.get_by_test_id("payment-state")).to_have_text("Partially refunded")
+    expect(page.get_by_test_id("payment-detail-order-id")).to_have_text(payment["order_id"])
+    expect(page.get_by_test_id("payment-detail-order-status")).not_to_be_empty()
+    expect(page.get_by_test_id("payment-refund-row")).to_have_count(1)
+    expect(page.get_by_test_id("payment-refund-row").get_by_test_id("refund-status")).to_have_text(
+        "processed", timeout=UI_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("timeline-entry")).to_have_count(
+        4
+    )  # created, succeeded, refund created, processed
+    page.screenshot(path=screenshots / f"payment-detail-{viewport}.png", full_page=True)
+
+    # WHEN they go back and look another payment up by its id THEN its page opens
+    page.get_by_test_id("back-to-transactions").click()
+    expect(page.get_by_test_id("transactions-table")).to_be_visible()
+    page.get_by_test_id("transactions-search-input").fill(ledger.captured["id"])
+    page.get_by_test_id("apply-filters-button").click()
+    expect(page.get_by_test_id("payment-detail-id")).to_have_text(ledger.captured["id"])
+    expect(page.get_by_test_id("payment-detail-captured")).to_have_text("₹1,500.00")
+    assert f"payment={ledger.captured['id']}" in page.url, "the detail page has its own address"
+
+
+def test_an_auto_refunded_payment_is_marked_in_transactions(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, screenshots: Path
+) -> None:
+    backend_capabilities.require(backend_capabilities.late_successes_are_refunded, live_stack)
+    # GIVEN two payments in flight on one order: only one may count
+    order = api.call("POST", "/api/v1/orders", {"amount": 40000}, expected=201)
+    body = {"order_id": order["id"], **UPI_PAYMENT}
+    payments = [api.call("POST", "/api/v1/payments", body, expected=201) for _ in range(2)]
+    refunded_id = wait_for(
+        lambda: next(
+            (
+                p["id"]
+                for p in payments
+                if any(
+                    r["reason"] == "Order already paid"
+                    for r in api.call("GET", f"/api/v1/payments/{p['id']}/refunds")
+                )
+            ),
+            None,
+        ),
+        what="the gateway's auto-refund",
+    )
+    log_in(page, live_stack, merchant, "/dashboard/transactions")
+    expect(row_for(page, refunded_id).get_by_test_id("auto-refund-badge")).to_have_text("Auto-refunded")
+    expect(row_for(page, refunded_id).get_by_test_id("payment-state")).to_have_text("Refunded")
+    other = next(p["id"] for p in payments if p["id"] != refunded_id)
+    expect(row_for(page, other).get_by_test_id("auto-refund-badge")).to_have_count(0)
+    expect(row_for(page, other).get_by_test_id("order-status")).to_have_text("paid")
+    page.screenshot(path=screenshots / "transactions-auto-refund.png", full_page=True)
+
+
+# ---------------------------------------------------------------------------- deliveries you can debug (issue 18)
+
+
+def test_a_failed_first_attempt_reads_as_a_scheduled_retry_with_its_detail(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    receiver: WebhookReceiver,
+    screenshots: Path,
+    viewport: str,
+) -> None:
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    receiver.statuses.append(503)  # one failure, then the test-mode retry (5 s later) succeeds
+    log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
+    log_in(page, live_stack, merchant, "/dashboard/webhooks")
+    row = page.locator(f'[data-test-id="webhook-log-item"][data-webhook-id="{log_id}"]')
+
+    # THEN the row says which attempt comes next and when, and the page states the real retry schedule
+    expect(row.get_by_test_id("webhook-retry-note")).to_have_text(
+        re.compile(r"^Retrying - attempt 2 of 5 at \d\d:\d\d:\d\d$"), timeout=UI_TIMEOUT_MS
+    )
+    expect(page.get_by_test_id("retry-window-text")).to_contain_text("5, 10, 15 and 20 s apart")
+    page.screenshot(path=screenshots / f"webhooks-retrying-{viewport}.png", full_page=True)
+
+    # WHEN the merchant opens the delivery THEN it shows where it went, the attempt, headers and payload
+    row.get_by_test_id("view-webhook-button").click()
+    detail = page.get_by_test_id("webhook-detail")
+    expect(detail.get_by_test_id("webhook-detail-url")).to_have_text(receiver.url)
+    expect(detail.get_by_test_id("webhook-detail-attempt-result")).to_have_text("HTTP 503")
+    headers = detail.get_by_test_id("webhook-detail-header")
+    expect(headers).to_have_count(5)
+    assert all("whsec" not in text for text in headers.all_inner_texts())
+    expect(detail.get_by_test_id("webhook-detail-payload-pretty")).to_contain_text('"event": "webhook.test"')
+    page.screenshot(path=screenshots / f"webhook-detail-{viewport}.png", full_page=True)
+
+
+def test_a_delivery_nobody_answers_reads_connection_refused(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi
+) -> None:
+    with socket.socket() as closed:  # a port with nothing listening on it
+        closed.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{closed.getsockname()[1]}/webhook"
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
+    log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
+    wait_for(lambda: api.call("GET", f"/api/v1/webhooks/{log_id}")["attempts"] >= 1, what="the first attempt")
+    log_in(page, live_stack, merchant, "/dashboard/webhooks")
+    page.locator(f'[data-test-id="webhook-log-item"][data-webhook-id="{log_id}"]').get_by_test_id(
+        "view-webhook-button"
+    ).click()
+    expect(page.get_by_test_id("webhook-detail-attempt-result")).to_have_text("No answer: connection refused")
+
+
+def test_docs_list_the_test_inputs(live_stack: LiveStack, page: Page, merchant: dict[str, str]) -> None:
+    log_in(page, live_stack, merchant, "/dashboard/docs")
+    section = page.get_by_test_id("section-test-inputs")
+    for text in ["failure@upi", "PAYMENT_DECLINED", "Payment declined by the bank", "4000 0000 0000 0002"]:
+        expect(section).to_contain_text(text)
+    expect(section).to_contain_text("CARD_DECLINED")
+    expect(section).to_contain_text("Insufficient funds")
+    expect(section.get_by_test_id("test-input")).to_have_count(4)

@@ -4,7 +4,13 @@
  * final, and (when embedded by checkout.js) reports the outcome to the merchant page.
  */
 import { formatAmount } from '../../../web_shared/money.js';
-import { validateCardDetails, validateUpiDetails, normalizeCardNumber, parseExpiry } from '../shared/validation.js';
+import {
+  cardNetwork,
+  normalizeCardNumber,
+  parseExpiry,
+  validateCardDetails,
+  validateUpiDetails,
+} from '../shared/validation.js';
 import { ApiError } from '../../../web_shared/api.js';
 import { gatewayConfig } from '../../../web_shared/config.js';
 import { createCheckoutApi } from './api.js';
@@ -14,15 +20,18 @@ import { formatCardNumberInput, formatExpiryInput, reformatInput } from './input
 const POLL_INTERVAL_MS = 2000;
 const POLL_DEADLINE_MS = 5 * 60 * 1000;
 const FINAL_STATUSES = new Set(['success', 'failed']);
+const ORDER_ALREADY_PAID = 'Order already paid';
+const NETWORK_NAMES = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', rupay: 'RuPay' };
 // The API's field errors, shown next to the field they concern.
 const FIELD_FOR_ERROR_CODE = { INVALID_VPA: 'vpa', INVALID_CARD: 'number', EXPIRED_CARD: 'expiry' };
 
 const byTestId = (id, root = document) => root.querySelector(`[data-test-id="${id}"]`);
 
 const view = {
-  container: byTestId('checkout-container'),
+  container: document.getElementById('checkout'),
+  summary: byTestId('order-summary'),
+  heading: document.getElementById('checkout-heading'),
   amount: byTestId('order-amount'),
-  amountRow: byTestId('order-amount').parentElement,
   orderId: byTestId('order-id'),
   loading: byTestId('loading-state'),
   payment: byTestId('payment-section'),
@@ -31,7 +40,11 @@ const view = {
   processing: byTestId('processing-state'),
   success: byTestId('success-state'),
   paymentId: byTestId('payment-id'),
+  paid: byTestId('already-paid-state'),
+  paidMessage: byTestId('already-paid-message'),
   error: byTestId('error-state'),
+  errorPayment: byTestId('error-payment'),
+  errorPaymentId: byTestId('error-payment-id'),
   errorTitle: byTestId('error-title'),
   errorMessage: byTestId('error-message'),
   retryButton: byTestId('retry-button'),
@@ -54,23 +67,47 @@ const params = new URLSearchParams(window.location.search);
 const embedded = params.get('embedded') === 'true' && window.parent !== window;
 const parent = createParentChannel(embedded ? window.parent : null, resolveParentOrigin(params, window.location));
 const api = createCheckoutApi(gatewayConfig().apiUrl);
-const session = { order: null, method: null, retry: null };
+const returnUrl = safeReturnUrl(params.get('return_url'));
+const session = { order: null, method: null, retry: null, payment: null };
+
+/** Only an absolute http(s) URL may be offered as the way back, never a javascript: or relative one. */
+function safeReturnUrl(value) {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return /^https?:$/.test(url.protocol) ? url.href : null;
+  } catch {
+    return null;
+  }
+}
 
 function showState(name, announcement) {
   view.loading.hidden = name !== 'loading';
   view.payment.hidden = name !== 'choose';
   view.processing.hidden = name !== 'processing';
   view.success.hidden = name !== 'success';
+  view.paid.hidden = name !== 'paid';
   view.error.hidden = name !== 'error';
   view.container.setAttribute('aria-busy', String(name === 'loading' || name === 'processing'));
   if (announcement) view.announcer.textContent = announcement;
-  const section = { processing: view.processing, success: view.success, error: view.error }[name];
+  const section = { processing: view.processing, success: view.success, paid: view.paid, error: view.error }[name];
   if (section) section.focus();
+  // The embedding page asks before closing while a payment is under way (checkout.js).
+  if (session.payment) parent.post('payment_status', { paymentId: session.payment.id, status: session.payment.status });
 }
 
-function showError({ title = 'Payment Failed', message, retry = null }) {
+/** An order that is paid, whether before the shopper came or while they were paying. */
+function showAlreadyPaid(message) {
+  view.heading.textContent = 'Nothing to pay';
+  view.paidMessage.textContent = message;
+  showState('paid', `This order is already paid. ${message}`);
+}
+
+function showError({ title = 'Payment Failed', message, retry = null, paymentId = null }) {
   view.errorTitle.textContent = title;
   view.errorMessage.textContent = message;
+  view.errorPaymentId.textContent = paymentId || '';
+  view.errorPayment.hidden = !paymentId;
   session.retry = retry;
   view.retryButton.hidden = !retry;
   view.cancelButton.hidden = !embedded;
@@ -86,7 +123,6 @@ async function loadOrder() {
     });
     return;
   }
-  view.orderId.textContent = orderId;
   showState('loading');
   try {
     session.order = await api.getOrder(orderId);
@@ -104,15 +140,14 @@ async function loadOrder() {
   const { order } = session;
   const amount = formatAmount(order.amount, order.currency);
   view.amount.textContent = amount;
-  view.amountRow.hidden = false;
   view.orderId.textContent = order.id;
+  view.summary.hidden = false;
+  // Only now, with the amount and id filled in, does the page present itself as the checkout.
+  view.container.dataset.testId = 'checkout-container';
   document.title = `Pay ${amount}`;
   for (const button of document.querySelectorAll('[data-test-id="pay-button"]')) button.textContent = `Pay ${amount}`;
   if (order.status === 'paid') {
-    showError({
-      title: 'Order already paid',
-      message: 'This order has already been paid. No further payment is needed.',
-    });
+    showAlreadyPaid('It was paid earlier, so there is nothing more to pay.');
     return;
   }
   showState('choose', `Order of ${amount} loaded. Choose a payment method.`);
@@ -202,6 +237,12 @@ async function submitPayment(method) {
 }
 
 function returnToForm(method, error) {
+  if (error.message === ORDER_ALREADY_PAID) {
+    showAlreadyPaid(
+      'It was paid while this page was open. This payment was not taken: you have not been charged twice.',
+    );
+    return;
+  }
   showState('choose', error.message);
   const field = FIELD_FOR_ERROR_CODE[error.code];
   if (field && FIELDS[method][field]) {
@@ -215,6 +256,8 @@ function returnToForm(method, error) {
 async function followPayment(payment) {
   const deadline = Date.now() + POLL_DEADLINE_MS;
   let current = payment;
+  session.payment = payment;
+  showState('processing');
   while (!FINAL_STATUSES.has(current.status)) {
     if (Date.now() > deadline) {
       showError({
@@ -226,13 +269,16 @@ async function followPayment(payment) {
     await delay(POLL_INTERVAL_MS);
     try {
       current = await api.getPayment(payment.id);
+      session.payment = current;
     } catch (error) {
       // A dropped poll is not a failed payment: keep asking until the deadline.
       if (error instanceof ApiError && error.status === 404) throw error;
     }
   }
+  session.payment = current;
   if (current.status === 'success') {
     view.paymentId.textContent = current.id;
+    view.heading.textContent = 'Payment complete';
     showState('success', `Payment successful. Payment ID ${current.id}.`);
     parent.post('payment_success', {
       paymentId: current.id,
@@ -244,7 +290,7 @@ async function followPayment(payment) {
     });
   } else {
     const message = current.error_description || 'Payment processing failed';
-    showError({ message, retry: () => retryPayment() });
+    showError({ message, retry: () => retryPayment(), paymentId: current.id });
     parent.post('payment_failed', {
       error: message,
       errorCode: current.error_code || 'PAYMENT_FAILED',
@@ -257,6 +303,7 @@ async function followPayment(payment) {
 }
 
 function retryPayment() {
+  session.payment = null;
   showState('choose', 'Choose a payment method to try again.');
   if (session.method) chooseMethod(session.method);
   else view.methodButtons[0].focus();
@@ -264,6 +311,36 @@ function retryPayment() {
 
 function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A field is checked when the shopper leaves it, and its error goes as soon as they change it. */
+function validateFieldLive(method, field) {
+  const form = view.forms[method];
+  const [inputId, errorId] = FIELDS[method][field];
+  const input = byTestId(inputId, form);
+  const message = byTestId(errorId, form);
+  const setError = (error) => {
+    message.textContent = error || '';
+    message.hidden = !error;
+    input.setAttribute('aria-invalid', String(Boolean(error)));
+  };
+  input.addEventListener('input', () => setError(null));
+  input.addEventListener('blur', () => {
+    if (!input.value.trim()) return; // an untouched empty field is not an error yet
+    const details = readForm(method);
+    const errors = method === 'upi' ? validateUpiDetails(details) : validateCardDetails(details);
+    setError(errors[field]);
+  });
+}
+
+/** Shows a test-mode ribbon where the gateway serves its test helpers (never in production). */
+async function showTestModeRibbon() {
+  try {
+    await api.getTestMerchant();
+    byTestId('test-mode-ribbon').hidden = false;
+  } catch {
+    // Not a test deployment: no ribbon.
+  }
 }
 
 function bindEvents() {
@@ -277,7 +354,20 @@ function bindEvents() {
     });
   }
   const cardNumber = byTestId('card-number-input', view.forms.card);
-  cardNumber.addEventListener('input', () => reformatInput(cardNumber, formatCardNumberInput));
+  const network = byTestId('card-network', view.forms.card);
+  cardNumber.addEventListener('input', () => {
+    reformatInput(cardNumber, formatCardNumberInput);
+    network.textContent = NETWORK_NAMES[cardNetwork(cardNumber.value)] || '';
+  });
+  for (const [method, fields] of Object.entries(FIELDS)) {
+    for (const field of Object.keys(fields)) validateFieldLive(method, field);
+  }
+  for (const link of document.querySelectorAll('[data-test-id="return-link"]')) {
+    if (returnUrl && !embedded) {
+      link.href = returnUrl;
+      link.hidden = false;
+    }
+  }
   const expiry = byTestId('expiry-input', view.forms.card);
   expiry.addEventListener('input', (event) => {
     // Let deletions through untouched, or backspacing over the "/" would put it straight back.
@@ -299,14 +389,19 @@ function bindEvents() {
 function reportHeightToParent() {
   if (typeof ResizeObserver !== 'function') return;
   let reported = 0;
-  new ResizeObserver(() => {
-    const height = Math.ceil(view.container.getBoundingClientRect().height);
+  const ribbon = byTestId('test-mode-ribbon');
+  const observer = new ResizeObserver(() => {
+    // The test-mode ribbon sits above the container; it is 0 px tall while hidden.
+    const height = Math.ceil(view.container.getBoundingClientRect().height + ribbon.getBoundingClientRect().height);
     if (height !== reported) {
       reported = height;
       parent.post('resize', { height });
     }
-  }).observe(view.container);
+  });
+  observer.observe(view.container);
+  observer.observe(ribbon);
 }
 
 bindEvents();
 loadOrder();
+showTestModeRibbon();

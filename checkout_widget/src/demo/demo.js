@@ -53,10 +53,15 @@ async function pay() {
       outcome = 'failed';
       showResult('error', `Payment failed: ${data.error}. You can try again in the payment window.`);
     },
-    onClose() {
+    onClose(payment) {
       payButton.disabled = false;
-      if (outcome !== 'success')
+      if (outcome === 'success') return;
+      // A payment the shopper left while it was processing may still succeed: never say nothing was paid.
+      if (payment && payment.status === 'pending') {
+        showResult('info', `Payment ${payment.paymentId} is still processing. We will confirm it by email.`);
+      } else {
         showResult('info', 'Payment window closed. Your order is saved; pay whenever you are ready.');
+      }
     },
   }).open();
 }

@@ -16,7 +16,9 @@ const DEFAULT_CHECKOUT_URL = typeof __CHECKOUT_URL__ === 'string' ? __CHECKOUT_U
 // document.currentScript is only set while this file is first evaluated, so read it now, not in open().
 const SCRIPT_CHECKOUT_URL = checkoutUrlFromScript(typeof document === 'undefined' ? null : document.currentScript);
 
-const MESSAGE_TYPES = new Set(['payment_success', 'payment_failed', 'close_modal', 'resize']);
+const MESSAGE_TYPES = new Set(['payment_success', 'payment_failed', 'payment_status', 'close_modal', 'resize']);
+const CONFIRM_CLOSE =
+  'Your payment is still being processed. If you close this window you may not see whether it went through. Close anyway?';
 // The modal never grows past the viewport; taller content scrolls inside the iframe.
 const MAX_CONTENT_HEIGHT = 2000;
 
@@ -36,6 +38,7 @@ export default class PaymentGateway {
     this.checkoutUrl = normalizeCheckoutUrl(settings.checkoutUrl || SCRIPT_CHECKOUT_URL || DEFAULT_CHECKOUT_URL);
     this.checkoutOrigin = new URL(this.checkoutUrl).origin;
     this.modal = null;
+    this.payment = null;
     this.cleanups = [];
     this.handleMessage = this.handleMessage.bind(this);
   }
@@ -51,9 +54,9 @@ export default class PaymentGateway {
 
     const { overlay, closeButton, iframe, root } = this.modal;
     this.listen(window, 'message', this.handleMessage);
-    this.listen(closeButton, 'click', () => this.close());
+    this.listen(closeButton, 'click', () => this.requestClose());
     this.listen(overlay, 'click', (event) => {
-      if (event.target === overlay) this.close();
+      if (event.target === overlay) this.requestClose();
     });
     this.listen(doc, 'keydown', (event) => this.handleKeydown(event), true);
     // Focus that escapes the modal (e.g. Shift+Tab out of the iframe) is brought back to the close button.
@@ -65,18 +68,29 @@ export default class PaymentGateway {
     return this;
   }
 
-  /** Removes the modal, restores the page, and calls onClose. Does nothing when already closed. */
+  /** A shopper's close: while a payment is processing it asks first, so nobody leaves a payment unseen. */
+  requestClose() {
+    if (this.payment && this.payment.status === 'pending' && !window.confirm(CONFIRM_CLOSE)) return;
+    this.close();
+  }
+
+  /**
+   * Removes the modal, restores the page, and calls onClose, with {paymentId, status} when a payment was
+   * made. Does nothing when already closed.
+   */
   close() {
     if (!this.modal) return;
     const { root } = this.modal;
+    const payment = this.payment;
     this.modal = null;
+    this.payment = null;
     while (this.cleanups.length) this.cleanups.pop()();
     root.remove();
     if (this.previouslyFocused && typeof this.previouslyFocused.focus === 'function') {
       this.previouslyFocused.focus();
     }
     this.previouslyFocused = null;
-    this.invoke('onClose');
+    this.invoke('onClose', payment || undefined);
   }
 
   iframeSrc(doc) {
@@ -94,6 +108,9 @@ export default class PaymentGateway {
     const message = event.data;
     if (!message || typeof message !== 'object' || !MESSAGE_TYPES.has(message.type)) return;
     const data = message.data && typeof message.data === 'object' ? message.data : {};
+    if (typeof data.paymentId === 'string' && typeof data.status === 'string') {
+      this.payment = { paymentId: data.paymentId, status: data.status };
+    }
     if (message.type === 'payment_success') {
       this.invoke('onSuccess', data);
       this.close();
@@ -101,8 +118,8 @@ export default class PaymentGateway {
       this.invoke('onFailure', data);
     } else if (message.type === 'resize') {
       this.fitContent(data.height);
-    } else {
-      this.close();
+    } else if (message.type === 'close_modal') {
+      this.requestClose();
     }
   }
 
@@ -115,7 +132,7 @@ export default class PaymentGateway {
   handleKeydown(event) {
     if (event.key === 'Escape') {
       event.preventDefault();
-      this.close();
+      this.requestClose();
       return;
     }
     if (event.key !== 'Tab') return;
@@ -123,8 +140,10 @@ export default class PaymentGateway {
     // close button. Cycling between them keeps keyboard focus inside the modal.
     const { iframe, closeButton } = this.modal;
     event.preventDefault();
-    const active = document.activeElement;
-    (active === closeButton ? iframe : closeButton).focus();
+    const target = document.activeElement === closeButton ? iframe : closeButton;
+    // Browsers draw no :focus-visible ring on an iframe, so mark keyboard focus for the stylesheet.
+    iframe.classList.toggle('keyboard-focus', target === iframe);
+    target.focus();
   }
 
   listen(target, type, handler, capture = false) {

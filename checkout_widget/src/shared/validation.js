@@ -91,3 +91,13 @@ export function validateCardDetails({ number, expiry, cvv, holderName }, now = n
 function collectErrors(results) {
   return Object.fromEntries(Object.entries(results).filter(([, message]) => message !== null));
 }
+
+/** The card network by prefix, as the API decides it (SPEC §3): visa, mastercard, amex, rupay or unknown. */
+export function cardNetwork(number) {
+  const digits = normalizeCardNumber(number);
+  if (/^4/.test(digits)) return 'visa';
+  if (/^5[1-5]/.test(digits)) return 'mastercard';
+  if (/^3[47]/.test(digits)) return 'amex';
+  if (/^(60|65|8[1-9])/.test(digits)) return 'rupay';
+  return 'unknown';
+}

@@ -27,7 +27,9 @@ const BADGE_TONES = {
   success: 'good',
   processed: 'good',
   captured: 'good',
+  paid: 'good',
   pending: 'warn',
+  attempted: 'warn',
   created: 'neutral',
   failed: 'bad',
 };

@@ -1,6 +1,7 @@
 import { byTestId, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { formatAmount } from '../../../web_shared/money.js';
 import { formatSuccessRate } from '../lib/money.js';
+import { refundedAmount } from '../lib/payments.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
@@ -21,6 +22,49 @@ async function loadStats() {
   }
 }
 
+// The breakdown reads the latest payments and their refunds; the stats endpoint has no split.
+const BREAKDOWN_WINDOW = 100;
+
+async function loadBreakdown() {
+  const container = byTestId('money-breakdown');
+  container.setAttribute('aria-busy', 'true');
+  try {
+    const payments = await session.api.get(`/api/v1/payments?limit=${BREAKDOWN_WINDOW}`);
+    const succeeded = payments.filter((payment) => payment.status === 'success');
+    const refundLists = await Promise.all(
+      succeeded.map((payment) => session.api.get(`/api/v1/payments/${encodeURIComponent(payment.id)}/refunds`)),
+    );
+    const sum = (list) => list.reduce((total, amount) => total + amount, 0);
+    const authorized = sum(succeeded.filter((payment) => !payment.captured).map((payment) => payment.amount));
+    const captured = sum(succeeded.filter((payment) => payment.captured).map((payment) => payment.amount));
+    const refunded = sum(refundLists.map(refundedAmount));
+    byTestId('authorized-amount').textContent = formatAmount(authorized);
+    byTestId('captured-amount').textContent = formatAmount(captured);
+    byTestId('refunded-amount').textContent = formatAmount(refunded);
+    byTestId('net-amount').textContent = formatAmount(captured - refunded);
+    byTestId('net-amount-hint').textContent =
+      payments.length >= BREAKDOWN_WINDOW
+        ? `Captured minus refunded, latest ${BREAKDOWN_WINDOW} payments`
+        : 'Captured minus refunded';
+  } catch (error) {
+    showError('stats-error', error);
+  } finally {
+    container.setAttribute('aria-busy', 'false');
+  }
+}
+
+function wireSecretReveal() {
+  const secret = byTestId('api-secret');
+  const button = byTestId('reveal-api-secret');
+  button.addEventListener('click', () => {
+    const reveal = secret.classList.contains('is-masked');
+    secret.classList.toggle('is-masked', !reveal);
+    secret.setAttribute('aria-label', reveal ? 'Key secret' : 'Key secret, hidden');
+    button.textContent = reveal ? 'Hide' : 'Reveal';
+    button.setAttribute('aria-pressed', String(reveal));
+  });
+}
+
 if (session) {
   const { merchant } = session;
   byTestId('merchant-email').textContent = merchant.email;
@@ -30,10 +74,12 @@ if (session) {
   wireCopyButton(byTestId('copy-api-secret'), () => merchant.api_secret);
 
   const refreshButton = byTestId('refresh-stats-button');
-  refreshButton.addEventListener('click', () => withBusyButton(refreshButton, 'Refreshing…', loadStats));
+  wireSecretReveal();
+  const refreshAll = () => Promise.all([loadStats(), loadBreakdown()]);
+  refreshButton.addEventListener('click', () => withBusyButton(refreshButton, 'Refreshing…', refreshAll));
   // Coming back to the tab after taking a payment elsewhere shows fresh numbers.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') loadStats();
+    if (document.visibilityState === 'visible') refreshAll();
   });
-  loadStats();
+  refreshAll();
 }

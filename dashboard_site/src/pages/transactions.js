@@ -1,32 +1,106 @@
 import { newIdempotencyKey } from '../../../web_shared/api.js';
-import { byTestId, el, showToast, statusBadge, withBusyButton } from '../lib/dom.js';
 import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../../../web_shared/money.js';
+import { byTestId, el, showToast, statusBadge, withBusyButton } from '../lib/dom.js';
 import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
+import {
+  PAYMENT_STATES,
+  filtersFromSearch,
+  hasFilters,
+  isAutoRefunded,
+  matchesSearch,
+  methodDetail,
+  paymentState,
+  paymentsCsv,
+  refundedAmount,
+} from '../lib/payments.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
 const POLL_INTERVAL_MS = 2000;
+// Filters and the export work on the latest payments the API lists, read in pages of 100.
+const FILTER_WINDOW = 500;
+const PAYMENT_ID = /^pay_[A-Za-z0-9]{16}$/;
 
 const session = startDashboardPage();
 let offset = offsetFromSearch(window.location.search, PAGE_SIZE);
-const poller = createPoller(() => loadPayments(), POLL_INTERVAL_MS);
+let filters = filtersFromSearch(window.location.search);
+const poller = createPoller(() => refreshView(), POLL_INTERVAL_MS);
+const paymentPath = (id, suffix = '') => `/api/v1/payments/${encodeURIComponent(id)}${suffix}`;
 
-function methodDetail(payment) {
-  if (payment.method === 'upi') return payment.vpa ?? '';
-  if (payment.method === 'card' && payment.card_last4) {
-    return `${payment.card_network ?? 'card'} •••• ${payment.card_last4}`;
-  }
-  return '';
+/** Refunds and order statuses, fetched once per payment state and kept while it does not change. */
+function createCache(fetchFor, keyOf) {
+  const entries = new Map();
+  return {
+    async load(payment, { fresh = false } = {}) {
+      const key = keyOf(payment);
+      const cached = entries.get(payment.id);
+      if (!fresh && cached && cached.key === key) return cached.value;
+      const value = await fetchFor(payment);
+      entries.set(payment.id, { key, value });
+      return value;
+    },
+    forget(id) {
+      entries.delete(id);
+    },
+  };
+}
+const stateKey = (payment) => `${payment.status}:${payment.captured}:${payment.version ?? ''}`;
+const refunds = createCache(
+  (payment) => (payment.status === 'success' ? session.api.get(paymentPath(payment.id, '/refunds')) : []),
+  stateKey,
+);
+const orderStatuses = createCache(
+  (payment) =>
+    session.api
+      .get(`/api/v1/orders/${encodeURIComponent(payment.order_id)}`)
+      .then((order) => order.status ?? '-')
+      .catch(() => '-'),
+  stateKey,
+);
+
+/** A payment with what the page shows about it: its refunds and its order's status. */
+async function enrich(payment) {
+  const [paymentRefunds, orderStatus] = await Promise.all([
+    refunds.load(payment).catch(() => null),
+    orderStatuses.load(payment),
+  ]);
+  return { payment, refunds: paymentRefunds, orderStatus };
 }
 
-function actionsFor(payment) {
+function stateBadges({ payment, refunds: paymentRefunds }) {
+  const state = paymentState(payment, paymentRefunds);
+  const badges = [statusBadge(payment.status, 'status')];
+  if (payment.status === 'success') {
+    const tone = state === 'refunded' || state === 'partially_refunded' ? 'refund' : state;
+    badges.push(
+      el('span', { className: `badge badge-state badge-${tone}`, testId: 'payment-state' }, PAYMENT_STATES[state]),
+    );
+  }
+  if (isAutoRefunded(paymentRefunds)) {
+    badges.push(
+      el(
+        'span',
+        {
+          className: 'badge badge-bad',
+          testId: 'auto-refund-badge',
+          title: 'Refunded by the gateway: the order was already paid',
+        },
+        'Auto-refunded',
+      ),
+    );
+  }
+  return badges;
+}
+
+function actionsFor(payment, state) {
   if (payment.status === 'pending') return [el('span', { className: 'muted small' }, 'Processing…')];
   if (payment.status !== 'success') return [];
-  const capture = payment.captured
-    ? el('span', { className: 'tag', testId: 'captured-label' }, 'Captured')
-    : el(
+  const actions = [];
+  if (!payment.captured) {
+    actions.push(
+      el(
         'button',
         {
           className: 'btn btn-secondary btn-sm',
@@ -35,27 +109,54 @@ function actionsFor(payment) {
           onclick: (event) => capturePayment(payment, event.currentTarget),
         },
         'Capture',
-      );
-  const refund = el(
-    'button',
-    {
-      className: 'btn btn-secondary btn-sm',
-      type: 'button',
-      testId: 'refund-button',
-      onclick: () => openRefundDialog(payment),
-    },
-    'Refund',
-  );
-  return [capture, refund];
+      ),
+    );
+  } else if (state === 'captured') {
+    actions.push(el('span', { className: 'tag', testId: 'captured-label' }, 'Captured'));
+  }
+  if (state !== 'refunded') {
+    actions.push(
+      el(
+        'button',
+        {
+          className: 'btn btn-secondary btn-sm',
+          type: 'button',
+          testId: 'refund-button',
+          onclick: () => openRefundDialog(payment),
+        },
+        'Refund',
+      ),
+    );
+  }
+  return actions;
 }
 
-function renderRow(payment) {
+function renderRow(row) {
+  const { payment, orderStatus } = row;
   const detail = methodDetail(payment);
+  const state = paymentState(payment, row.refunds);
   return el(
     'tr',
-    { testId: 'transaction-row', dataset: { paymentId: payment.id, status: payment.status } },
-    el('td', { className: 'mono', testId: 'payment-id', 'data-label': 'Payment' }, payment.id),
-    el('td', { className: 'mono', testId: 'order-id', 'data-label': 'Order' }, payment.order_id),
+    { testId: 'transaction-row', dataset: { paymentId: payment.id, status: payment.status, state } },
+    el(
+      'td',
+      { className: 'mono', 'data-label': 'Payment' },
+      el(
+        'a',
+        {
+          href: detailUrl(payment.id),
+          testId: 'payment-id',
+          onclick: (event) => openDetailFromLink(event, payment.id),
+        },
+        payment.id,
+      ),
+    ),
+    el(
+      'td',
+      { 'data-label': 'Order' },
+      el('span', { className: 'mono', testId: 'order-id' }, payment.order_id),
+      el('span', { className: 'cell-note' }, statusBadge(orderStatus, 'order-status')),
+    ),
     el(
       'td',
       { className: 'num', testId: 'amount', 'data-label': 'Amount' },
@@ -65,31 +166,60 @@ function renderRow(payment) {
     el(
       'td',
       { 'data-label': 'Status', title: payment.error_description || null },
-      statusBadge(payment.status, 'status'),
+      el('span', { className: 'badges' }, stateBadges(row)),
     ),
     el(
       'td',
       { testId: 'created-at', 'data-label': 'Created' },
       el('time', { datetime: payment.created_at }, formatDateTime(payment.created_at)),
     ),
-    el('td', { className: 'row-actions', 'data-label': '' }, actionsFor(payment)),
+    el('td', { className: 'row-actions', 'data-label': '' }, actionsFor(payment, state)),
   );
+}
+
+/** The latest payments (up to FILTER_WINDOW), for filtering and export. */
+async function recentPayments() {
+  const all = [];
+  for (let page = 0; all.length < FILTER_WINDOW; page += 1) {
+    const batch = await session.api.get(`/api/v1/payments?limit=100&offset=${page * 100}`);
+    all.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return all;
+}
+
+/** Every payment the filters match, enriched, newest first. */
+async function filteredRows() {
+  const candidates = (await recentPayments()).filter((payment) => matchesSearch(payment, filters));
+  const rows = await Promise.all(candidates.map(enrich));
+  return filters.state ? rows.filter((row) => paymentState(row.payment, row.refunds) === filters.state) : rows;
 }
 
 /** Loads the current page; resolves to true while some payment on it is still pending. */
 async function loadPayments() {
-  let payments;
+  let rows;
+  let page;
   try {
-    payments = await session.api.get(`/api/v1/payments?limit=${probeLimit(PAGE_SIZE)}&offset=${offset}`);
+    if (hasFilters(filters)) {
+      const matching = await filteredRows();
+      rows = matching.slice(offset, offset + PAGE_SIZE);
+      page = describePage({ offset, limit: PAGE_SIZE, itemCount: rows.length, total: matching.length });
+    } else {
+      const payments = await session.api.get(`/api/v1/payments?limit=${probeLimit(PAGE_SIZE)}&offset=${offset}`);
+      page = describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length });
+      rows = await Promise.all(payments.slice(0, PAGE_SIZE).map(enrich));
+    }
   } catch (error) {
     showError('transactions-error', error);
     throw error;
   }
   showError('transactions-error', null);
-  const page = describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length });
-  const visible = payments.slice(0, PAGE_SIZE);
-  const anyPending = visible.some((payment) => payment.status === 'pending');
-  showListPage('transactions', { rows: visible.map(renderRow), page, offset, live: anyPending });
+  const anyPending = rows.some((row) => row.payment.status === 'pending');
+  showListPage('transactions', { rows: rows.map(renderRow), page, offset, live: anyPending });
+  byTestId('transactions-empty').textContent = hasFilters(filters)
+    ? 'No payments match these filters.'
+    : 'No payments yet. They appear here as soon as a customer pays.';
+  byTestId('transactions-empty').hidden = rows.length > 0 || offset > 0;
   if (anyPending) poller.ensure();
   return anyPending;
 }
@@ -100,11 +230,167 @@ function goToOffset(nextOffset) {
   loadPayments().catch(() => {});
 }
 
+// ---- filters and export
+const filterForm = byTestId('transactions-filters');
+
+function showFiltersInForm() {
+  filterForm.elements.q.value = filters.q;
+  filterForm.elements.state.value = filters.state;
+  filterForm.elements.from.value = filters.from;
+  filterForm.elements.to.value = filters.to;
+}
+
+function applyFilters(next) {
+  filters = next;
+  offset = 0;
+  const url = new URL(window.location.href);
+  url.search = '';
+  for (const [name, value] of Object.entries(filters)) if (value) url.searchParams.set(name, value);
+  window.history.pushState({}, '', url);
+  loadPayments().catch(() => {});
+}
+
+async function exportCsv(button) {
+  await withBusyButton(button, 'Exporting…', async () => {
+    try {
+      const rows = hasFilters(filters) ? await filteredRows() : await Promise.all((await recentPayments()).map(enrich));
+      const blob = new Blob([paymentsCsv(rows)], { type: 'text/csv;charset=utf-8' });
+      const link = el('a', {
+        href: URL.createObjectURL(blob),
+        download: `payments-${new Date().toISOString().slice(0, 10)}.csv`,
+      });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      showToast(`Exported ${rows.length} payment${rows.length === 1 ? '' : 's'}`, 'good');
+    } catch (error) {
+      showToast(`Export failed: ${error.message}`, 'bad');
+    }
+  });
+}
+
+// ---- payment detail (?payment=pay_...)
+function detailUrl(paymentId) {
+  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
+}
+
+function openDetailFromLink(event, paymentId) {
+  if (event.metaKey || event.ctrlKey || event.shiftKey) return; // a new tab loads it by itself
+  event.preventDefault();
+  window.history.pushState({}, '', detailUrl(paymentId));
+  refreshView();
+}
+
+function detailPaymentId() {
+  return new URLSearchParams(window.location.search).get('payment');
+}
+
+function summaryItem(label, value, testId) {
+  return el('div', {}, el('dt', {}, label), el('dd', { testId }, value));
+}
+
+function timelineEntry(at, text, version) {
+  return el(
+    'li',
+    { testId: 'timeline-entry' },
+    el('time', { datetime: at }, formatDateTime(at)),
+    el('span', {}, text),
+    version ? el('span', { className: 'tag tag-muted' }, `v${version}`) : null,
+  );
+}
+
+function timelineOf(payment, paymentRefunds) {
+  const entries = [[payment.created_at, 'Payment created (pending)']];
+  if (payment.status !== 'pending') {
+    const outcome =
+      payment.status === 'success' ? 'Payment succeeded' : `Payment failed: ${payment.error_description ?? ''}`;
+    entries.push([payment.updated_at, payment.captured ? `${outcome}; captured` : outcome]);
+  }
+  for (const refund of paymentRefunds ?? []) {
+    entries.push([
+      refund.created_at,
+      `Refund ${refund.id} of ${formatAmount(refund.amount, payment.currency)} created`,
+    ]);
+    if (refund.processed_at) entries.push([refund.processed_at, `Refund ${refund.id} processed`]);
+  }
+  entries.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  const last = entries.length - 1;
+  return entries.map(([at, text], index) => timelineEntry(at, text, index === last ? payment.version : null));
+}
+
+async function loadDetail(paymentId) {
+  byTestId('payment-detail-id').textContent = paymentId;
+  let row;
+  try {
+    const payment = await session.api.get(paymentPath(paymentId));
+    refunds.forget(paymentId);
+    row = await enrich(payment);
+  } catch (error) {
+    showError('payment-detail-error', error);
+    byTestId('payment-detail-summary').replaceChildren();
+    return false;
+  }
+  showError('payment-detail-error', null);
+  const { payment, orderStatus } = row;
+  const paymentRefunds = row.refunds ?? [];
+  const state = paymentState(payment, paymentRefunds);
+  const refunded = refundedAmount(paymentRefunds);
+  const money = (amount) => formatAmount(amount, payment.currency);
+  byTestId('payment-detail-summary').replaceChildren(
+    summaryItem('Amount', money(payment.amount), 'payment-detail-amount'),
+    summaryItem('Status', el('span', { className: 'badges' }, stateBadges(row)), 'payment-detail-status'),
+    summaryItem(
+      'Method',
+      `${payment.method}${methodDetail(payment) ? ` · ${methodDetail(payment)}` : ''}`,
+      'payment-detail-method',
+    ),
+    summaryItem('Captured', payment.captured ? money(payment.amount) : money(0), 'payment-detail-captured'),
+    summaryItem('Refunded', money(refunded), 'payment-detail-refunded'),
+    summaryItem('Net', money(payment.status === 'success' ? payment.amount - refunded : 0), 'payment-detail-net'),
+    summaryItem('Order', el('span', { className: 'mono' }, payment.order_id), 'payment-detail-order-id'),
+    summaryItem('Order status', statusBadge(orderStatus, 'payment-detail-order-status')),
+    summaryItem('Version', payment.version ?? '-', 'payment-detail-version'),
+    summaryItem('Error', payment.error_description ? `${payment.error_code}: ${payment.error_description}` : '-'),
+    summaryItem('Created', formatDateTime(payment.created_at)),
+    summaryItem('Updated', formatDateTime(payment.updated_at)),
+  );
+  byTestId('payment-refunds-body').replaceChildren(
+    ...paymentRefunds.map((refund) =>
+      el(
+        'tr',
+        { testId: 'payment-refund-row', dataset: { refundId: refund.id } },
+        el('td', { className: 'mono', 'data-label': 'Refund' }, refund.id),
+        el('td', { className: 'num', 'data-label': 'Amount' }, money(refund.amount)),
+        el('td', { 'data-label': 'Reason', testId: 'refund-reason' }, refund.reason || '-'),
+        el('td', { 'data-label': 'Status' }, statusBadge(refund.status, 'refund-status')),
+        el('td', { 'data-label': 'Created' }, formatDateTime(refund.created_at)),
+        el('td', { 'data-label': 'Processed' }, formatDateTime(refund.processed_at)),
+      ),
+    ),
+  );
+  byTestId('payment-refunds-empty').hidden = paymentRefunds.length > 0;
+  byTestId('payment-timeline').replaceChildren(...timelineOf(payment, paymentRefunds));
+  byTestId('payment-detail-actions').replaceChildren(...actionsFor(payment, state));
+  return payment.status === 'pending' || paymentRefunds.some((refund) => refund.status === 'pending');
+}
+
+/** Shows the list or one payment, as the URL says; resolves to true while something is still moving. */
+async function refreshView() {
+  const paymentId = detailPaymentId();
+  byTestId('payment-detail').hidden = !paymentId;
+  byTestId('transactions-list-view').hidden = Boolean(paymentId);
+  if (!paymentId) return loadPayments();
+  const moving = await loadDetail(paymentId);
+  if (moving) poller.ensure();
+  return moving;
+}
+
 async function capturePayment(payment, button) {
   await withBusyButton(button, 'Capturing…', async () => {
     try {
       await session.api.post(
-        `/api/v1/payments/${encodeURIComponent(payment.id)}/capture`,
+        paymentPath(payment.id, '/capture'),
         { amount: payment.amount },
         { idempotencyKey: newIdempotencyKey() },
       );
@@ -113,7 +399,7 @@ async function capturePayment(payment, button) {
       showToast(`Capture refused: ${error.message}`, 'bad');
     }
   });
-  await loadPayments().catch(() => {});
+  await refreshView().catch(() => {});
 }
 
 // ---- refund dialog
@@ -136,10 +422,7 @@ async function openRefundDialog(payment) {
 
   // Shown as a guide only: the API stays the judge of what may be refunded.
   try {
-    const refunds = await session.api.get(`/api/v1/payments/${encodeURIComponent(payment.id)}/refunds`);
-    const refunded = (Array.isArray(refunds) ? refunds : [])
-      .filter((refund) => refund.status !== 'failed')
-      .reduce((sum, refund) => sum + refund.amount, 0);
+    const refunded = refundedAmount(await refunds.load(payment, { fresh: true }));
     const available = Math.max(0, payment.amount - refunded);
     if (refundTarget !== payment) return;
     byTestId('refund-refunded').textContent = formatAmount(refunded, payment.currency);
@@ -180,7 +463,8 @@ byTestId('refund-form').addEventListener('submit', async (event) => {
       showError('refund-error', error);
     }
   });
-  await loadPayments().catch(() => {});
+  refunds.forget(payment.id);
+  await refreshView().catch(() => {});
 });
 
 if (session) {
@@ -190,11 +474,36 @@ if (session) {
   byTestId('transactions-next-button').addEventListener('click', () => goToOffset(offset + PAGE_SIZE));
   const refreshButton = byTestId('refresh-transactions-button');
   refreshButton.addEventListener('click', () =>
-    withBusyButton(refreshButton, 'Refreshing…', () => loadPayments().catch(() => {})),
+    withBusyButton(refreshButton, 'Refreshing…', () => refreshView().catch(() => {})),
   );
+  filterForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = filtersFromSearch(new URLSearchParams(new FormData(filterForm)).toString());
+    // An exact payment id is a lookup: go straight to its page.
+    if (PAYMENT_ID.test(next.q)) {
+      window.history.pushState({}, '', detailUrl(next.q));
+      refreshView().catch(() => {});
+      return;
+    }
+    applyFilters(next);
+  });
+  byTestId('clear-filters-button').addEventListener('click', () => {
+    filterForm.reset();
+    applyFilters(filtersFromSearch(''));
+  });
+  const exportButton = byTestId('export-csv-button');
+  exportButton.addEventListener('click', () => exportCsv(exportButton));
+  byTestId('back-to-transactions').addEventListener('click', (event) => {
+    event.preventDefault();
+    window.history.pushState({}, '', '/dashboard/transactions');
+    refreshView().catch(() => {});
+  });
   window.addEventListener('popstate', () => {
     offset = offsetFromSearch(window.location.search, PAGE_SIZE);
-    loadPayments().catch(() => {});
+    filters = filtersFromSearch(window.location.search);
+    showFiltersInForm();
+    refreshView().catch(() => {});
   });
-  loadPayments().catch(() => {});
+  showFiltersInForm();
+  refreshView().catch(() => {});
 }

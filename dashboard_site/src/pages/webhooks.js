@@ -1,3 +1,12 @@
+import {
+  MAX_ATTEMPTS,
+  RETRY_WINDOW_TEXT,
+  describeNetworkError,
+  observedRetryMode,
+  prettyPayload,
+  retryNote,
+  sentHeaders,
+} from '../lib/deliveries.js';
 import { byTestId, el, showToast, statusBadge, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { describePage, offsetFromSearch, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
@@ -117,13 +126,29 @@ function inFlight(log) {
   return log.status === 'pending' && !(log.attempts > 0);
 }
 
+/** The status badge; a delivery waiting for its next attempt says which one and when, not just "pending". */
+function deliveryStatus(log, testId = 'webhook-status', noteTestId = 'webhook-retry-note') {
+  const badge = statusBadge(log.status, testId);
+  const note = retryNote(log);
+  if (!note) return badge;
+  badge.className = 'badge badge-neutral';
+  return el('span', {}, badge, el('span', { className: 'retry-note', testId: noteTestId }, note));
+}
+
+function attemptResult(log) {
+  const networkError = describeNetworkError(log.response_code, log.response_body);
+  if (networkError) return `No answer: ${networkError}`;
+  if (log.response_code === null || log.response_code === undefined) return 'Not attempted yet';
+  return `HTTP ${log.response_code}`;
+}
+
 function renderLog(log) {
   const pending = log.status === 'pending';
   return el(
     'tr',
     { testId: 'webhook-log-item', dataset: { webhookId: log.id, status: log.status } },
     el('td', { className: 'mono', testId: 'webhook-event', 'data-label': 'Event' }, log.event),
-    el('td', { 'data-label': 'Status' }, statusBadge(log.status, 'webhook-status')),
+    el('td', { 'data-label': 'Status' }, deliveryStatus(log)),
     el('td', { className: 'num', testId: 'webhook-attempts', 'data-label': 'Attempts' }, String(log.attempts ?? 0)),
     el(
       'td',
@@ -191,6 +216,8 @@ async function loadLogs() {
   showError('webhook-logs-error', null);
   const logs = Array.isArray(result?.data) ? result.data : [];
   const page = describePage({ offset, limit: PAGE_SIZE, itemCount: logs.length, total: result?.total ?? 0 });
+  const mode = observedRetryMode(logs);
+  if (mode) byTestId('retry-window-text').textContent = RETRY_WINDOW_TEXT[mode];
   const anyPending = logs.some((log) => log.status === 'pending');
   showListPage('webhook-logs', { rows: logs.map(renderLog), page, offset, live: anyPending });
   if (anyPending) poller.ensure();
@@ -222,14 +249,31 @@ async function openDetail(logId) {
     const log = await session.api.get(`/api/v1/webhooks/${encodeURIComponent(logId)}`);
     if (detailId !== logId) return;
     byTestId('webhook-detail-summary').replaceChildren(
+      summaryItem('Sent to', savedUrl || '(no URL configured now)', 'webhook-detail-url'),
       summaryItem('Event', log.event, 'webhook-detail-event'),
-      summaryItem('Status', statusBadge(log.status, 'webhook-detail-status')),
+      summaryItem('Status', deliveryStatus(log, 'webhook-detail-status', 'webhook-detail-retry-note')),
       summaryItem('Attempts', String(log.attempts ?? 0), 'webhook-detail-attempts'),
       summaryItem('Response code', log.response_code ?? '-', 'webhook-detail-response-code'),
       summaryItem('Created', formatDateTime(log.created_at)),
       summaryItem('Last attempt', formatDateTime(log.last_attempt_at)),
-      summaryItem('Next retry', log.status === 'pending' ? formatDateTime(log.next_retry_at) : '-'),
+      summaryItem('Next retry', retryNote(log) ?? (log.status === 'pending' ? formatDateTime(log.next_retry_at) : '-')),
     );
+    // The log keeps the latest attempt only; earlier ones are counted, not described.
+    const attempts = Number(log.attempts ?? 0);
+    byTestId('webhook-detail-attempts-body').replaceChildren(
+      el(
+        'tr',
+        { testId: 'webhook-detail-attempt' },
+        el('td', { 'data-label': '#' }, attempts ? `${attempts} of ${MAX_ATTEMPTS}` : '-'),
+        el('td', { 'data-label': 'Time' }, formatDateTime(log.last_attempt_at)),
+        el('td', { 'data-label': 'Result', testId: 'webhook-detail-attempt-result' }, attemptResult(log)),
+        el('td', { className: 'num', 'data-label': 'Duration' }, log.duration_ms ? `${log.duration_ms} ms` : '-'),
+      ),
+    );
+    byTestId('webhook-detail-headers').replaceChildren(
+      ...sentHeaders(log.payload).map(([name, value]) => summaryItem(name, value, 'webhook-detail-header')),
+    );
+    byTestId('webhook-detail-payload-pretty').textContent = prettyPayload(log.payload);
     // The exact bytes that were signed and sent, so a merchant can re-check a signature by hand.
     byTestId('webhook-detail-payload').textContent = log.payload ?? '';
     byTestId('webhook-detail-response').textContent = log.response_body || '(empty)';
@@ -251,6 +295,7 @@ if (session) {
   byTestId('regenerate-secret-button').addEventListener('click', (event) => regenerateSecret(event.currentTarget));
   byTestId('test-webhook-button').addEventListener('click', (event) => sendTestWebhook(event.currentTarget));
   wireCopyButton(byTestId('copy-webhook-secret'), () => secretOutput.textContent);
+  wireCopyButton(byTestId('copy-webhook-payload'), () => byTestId('webhook-detail-payload').textContent);
 
   byTestId('webhook-logs-prev-button').addEventListener('click', () =>
     goToOffset(describePage({ offset, limit: PAGE_SIZE, itemCount: 0 }).prevOffset),

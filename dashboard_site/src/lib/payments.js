@@ -1,0 +1,120 @@
+// What a merchant reads from a payment and its refunds: its lifecycle state, the filters of the
+// transactions page, and the CSV export. Pure functions, so node's test runner checks them.
+
+/** The reason the gateway gives the refund it makes for a late success on a paid order (SPEC §5.1). */
+export const AUTO_REFUND_REASON = 'Order already paid';
+
+export const PAYMENT_STATES = Object.freeze({
+  pending: 'Pending',
+  failed: 'Failed',
+  authorized: 'Authorized',
+  captured: 'Captured',
+  partially_refunded: 'Partially refunded',
+  refunded: 'Refunded',
+});
+
+/** Paise refunded or being refunded: a failed refund gives nothing back. */
+export function refundedAmount(refunds) {
+  return (refunds ?? []).filter((refund) => refund.status !== 'failed').reduce((sum, refund) => sum + refund.amount, 0);
+}
+
+/**
+ * A successful payment is "authorized" until captured; refunds then make it "partially refunded" or
+ * "refunded". Without its refunds (null) a payment is judged on `status` and `captured` alone.
+ */
+export function paymentState(payment, refunds = null) {
+  if (payment.status !== 'success') return payment.status === 'pending' ? 'pending' : 'failed';
+  const refunded = refundedAmount(refunds);
+  if (refunded > 0) return refunded >= payment.amount ? 'refunded' : 'partially_refunded';
+  return payment.captured ? 'captured' : 'authorized';
+}
+
+export function isAutoRefunded(refunds) {
+  return (refunds ?? []).some((refund) => refund.reason === AUTO_REFUND_REASON);
+}
+
+export function methodDetail(payment) {
+  if (payment.method === 'upi') return payment.vpa ?? '';
+  if (payment.method === 'card' && payment.card_last4)
+    return `${payment.card_network ?? 'card'} •••• ${payment.card_last4}`;
+  return '';
+}
+
+/** The filters as the page keeps them in its URL: ?q=&state=&from=&to= (dates as YYYY-MM-DD). */
+export function filtersFromSearch(search) {
+  const params = new URLSearchParams(search);
+  const date = (name) => (/^\d{4}-\d{2}-\d{2}$/.test(params.get(name) ?? '') ? params.get(name) : '');
+  const state = params.get('state') ?? '';
+  return {
+    q: (params.get('q') ?? '').trim(),
+    state: state in PAYMENT_STATES ? state : '',
+    from: date('from'),
+    to: date('to'),
+  };
+}
+
+export function hasFilters(filters) {
+  return Boolean(filters.q || filters.state || filters.from || filters.to);
+}
+
+/** Whether a payment matches the text and date filters (the state filter needs its refunds too). */
+export function matchesSearch(payment, { q, from, to }) {
+  if (q) {
+    const needle = q.toLowerCase();
+    const haystack = [payment.id, payment.order_id, payment.vpa].filter(Boolean).map((text) => text.toLowerCase());
+    if (!haystack.some((text) => text.includes(needle))) return false;
+  }
+  // Dates are the merchant's calendar days, in the browser's time zone, both ends included.
+  const created = new Date(payment.created_at);
+  if (from && created < new Date(`${from}T00:00:00`)) return false;
+  if (to && created > new Date(`${to}T23:59:59.999`)) return false;
+  return true;
+}
+
+function csvField(value) {
+  const text = value === null || value === undefined ? '' : String(value);
+  // A leading = + - @ would run as a formula in a spreadsheet: quote it as text.
+  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export const CSV_COLUMNS = [
+  'payment_id',
+  'order_id',
+  'amount_paise',
+  'currency',
+  'method',
+  'method_detail',
+  'status',
+  'state',
+  'captured',
+  'refunded_paise',
+  'order_status',
+  'created_at',
+];
+
+/** rows: [{payment, refunds, orderStatus}] -> CSV text with a header line. */
+export function paymentsCsv(rows) {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const { payment, refunds, orderStatus } of rows) {
+    lines.push(
+      [
+        payment.id,
+        payment.order_id,
+        payment.amount,
+        payment.currency,
+        payment.method,
+        methodDetail(payment),
+        payment.status,
+        paymentState(payment, refunds),
+        Boolean(payment.captured),
+        refundedAmount(refunds),
+        orderStatus ?? '',
+        payment.created_at,
+      ]
+        .map(csvField)
+        .join(','),
+    );
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}

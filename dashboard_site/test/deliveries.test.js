@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeNetworkError, observedRetryMode, prettyPayload, retryNote } from '../src/lib/deliveries.js';
+
+describe('describeNetworkError', () => {
+  it('puts the worker exception names into plain words', () => {
+    assert.equal(describeNetworkError(null, 'Request failed: NewConnectionError'), 'connection refused');
+    assert.equal(describeNetworkError(null, 'Request failed: ReadTimeoutError'), 'no answer within 5 s (timed out)');
+    assert.equal(describeNetworkError(null, 'Request failed: NameResolutionError'), 'host name not found');
+    assert.equal(describeNetworkError(null, 'Request failed: SomethingNew'), 'could not connect');
+  });
+
+  it('says nothing when the receiver answered', () => {
+    assert.equal(describeNetworkError(500, 'Internal error'), null);
+    assert.equal(describeNetworkError(null, ''), null);
+  });
+});
+
+describe('retryNote', () => {
+  it('tells which attempt comes next and when', () => {
+    const note = retryNote({ status: 'pending', attempts: 1, next_retry_at: '2026-01-15T14:05:10Z' });
+    assert.match(note, /^Retrying - attempt 2 of 5 at \d\d:\d\d:\d\d$/);
+  });
+
+  it('is silent for a first attempt still queued and for final deliveries', () => {
+    assert.equal(retryNote({ status: 'pending', attempts: 0, next_retry_at: null }), null);
+    assert.equal(retryNote({ status: 'failed', attempts: 5, next_retry_at: null }), null);
+  });
+});
+
+describe('observedRetryMode', () => {
+  const waiting = (seconds) => ({
+    status: 'pending',
+    attempts: 1,
+    last_attempt_at: '2026-01-15T14:00:00Z',
+    next_retry_at: new Date(Date.parse('2026-01-15T14:00:00Z') + seconds * 1000).toISOString(),
+  });
+
+  it('reads test or production intervals off a delivery waiting for attempt 2', () => {
+    assert.equal(observedRetryMode([waiting(5)]), 'test');
+    assert.equal(observedRetryMode([waiting(60)]), 'production');
+  });
+
+  it('knows nothing without such a delivery', () => {
+    assert.equal(observedRetryMode([{ status: 'success', attempts: 1 }]), null);
+  });
+});
+
+describe('prettyPayload', () => {
+  it('indents JSON and leaves anything else as it is', () => {
+    assert.equal(prettyPayload('{"a":{"b":1}}'), '{\n  "a": {\n    "b": 1\n  }\n}');
+    assert.equal(prettyPayload('not json'), 'not json');
+  });
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { filtersFromSearch, isAutoRefunded, matchesSearch, paymentState, paymentsCsv } from '../src/lib/payments.js';
+
+const success = { id: 'pay_a', order_id: 'order_a', amount: 1000, status: 'success', captured: false };
+
+describe('paymentState', () => {
+  it('tells authorized from captured', () => {
+    assert.equal(paymentState(success, []), 'authorized');
+    assert.equal(paymentState({ ...success, captured: true }, []), 'captured');
+  });
+
+  it('counts pending and processed refunds, not failed ones', () => {
+    assert.equal(paymentState(success, [{ amount: 400, status: 'pending' }]), 'partially_refunded');
+    assert.equal(
+      paymentState(success, [
+        { amount: 400, status: 'processed' },
+        { amount: 600, status: 'pending' },
+      ]),
+      'refunded',
+    );
+    assert.equal(paymentState({ ...success, captured: true }, [{ amount: 1000, status: 'failed' }]), 'captured');
+  });
+
+  it('keeps pending and failed payments as they are', () => {
+    assert.equal(paymentState({ ...success, status: 'pending' }, null), 'pending');
+    assert.equal(paymentState({ ...success, status: 'failed' }, null), 'failed');
+  });
+});
+
+describe('isAutoRefunded', () => {
+  it('recognises the refund the gateway makes on a paid order', () => {
+    assert.equal(isAutoRefunded([{ reason: 'Order already paid' }]), true);
+    assert.equal(isAutoRefunded([{ reason: 'Customer request' }]), false);
+    assert.equal(isAutoRefunded(null), false);
+  });
+});
+
+describe('filters', () => {
+  it('reads only known states and real dates from the URL', () => {
+    assert.deepEqual(filtersFromSearch('?q=%20pay_x%20&state=refunded&from=2026-01-02&to=bogus'), {
+      q: 'pay_x',
+      state: 'refunded',
+      from: '2026-01-02',
+      to: '',
+    });
+    assert.equal(filtersFromSearch('?state=drop-table').state, '');
+  });
+
+  it('matches payment id, order id or VPA, case-insensitively, within the dates', () => {
+    const payment = { ...success, vpa: 'Asha@okaxis', created_at: '2026-01-15T10:00:00Z' };
+    assert.equal(matchesSearch(payment, { q: 'asha@OKAXIS' }), true);
+    assert.equal(matchesSearch(payment, { q: 'order_a' }), true);
+    assert.equal(matchesSearch(payment, { q: 'pay_b' }), false);
+    assert.equal(matchesSearch(payment, { from: '2026-01-16' }), false);
+    assert.equal(matchesSearch(payment, { to: '2026-01-14' }), false);
+    assert.equal(matchesSearch(payment, { from: '2026-01-14', to: '2026-01-16' }), true);
+  });
+});
+
+describe('paymentsCsv', () => {
+  it('writes one line per payment with its state, refunds and order status', () => {
+    const csv = paymentsCsv([
+      {
+        payment: { ...success, currency: 'INR', method: 'upi', vpa: 'a@b', created_at: 'T' },
+        refunds: [],
+        orderStatus: 'paid',
+      },
+    ]);
+    const [header, line] = csv.trim().split('\r\n');
+    assert.equal(header.split(',')[0], 'payment_id');
+    assert.equal(line, 'pay_a,order_a,1000,INR,upi,a@b,success,authorized,false,0,paid,T');
+  });
+
+  it('quotes commas and defuses spreadsheet formulas', () => {
+    const csv = paymentsCsv([{ payment: { ...success, order_id: '=HYPERLINK("x")', vpa: 'a,b', method: 'upi' } }]);
+    assert.match(csv, /"'=HYPERLINK\(""x""\)"/);
+    assert.match(csv, /"a,b"/);
+  });
+});
