@@ -38,7 +38,7 @@ def test_health_reports_an_unreachable_database_as_503(api, monkeypatch):
     def unreachable(*args, **kwargs):
         raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9")
 
-    monkeypatch.setattr(jobs, "get_item", unreachable)
+    monkeypatch.setattr(jobs.dynamo, "get_item", unreachable)
     # WHEN the health check runs THEN it answers 503 in its own shape, with no internals
     status, body, _ = api.call("GET", "/health", headers={})
     assert status == 503

@@ -94,6 +94,12 @@ def insert_if_absent(model: type[Model], resource: Any) -> bool:
     return put_if_absent(model(**plain_attributes(resource)))
 
 
+def save_new(transaction: TransactWrite, model: type[Model], resource: Any) -> None:
+    """Add the resource to a transaction as a new item: the transaction fails if its key exists."""
+    key = model._hash_key_attribute()
+    transaction.save(model(**plain_attributes(resource)), condition=key.does_not_exist())
+
+
 def put_if_absent(item: Model) -> bool:
     """True when the item was written; False when one with its key already exists."""
     bind_tables()

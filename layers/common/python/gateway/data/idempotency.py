@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import time
 
-from gateway.data.dynamo import get_item, resource_from
+from gateway.data import dynamo
 from gateway.data.models import IdempotencyRecordModel
 from gateway.domain.idempotency import IdempotencyRecord
 
 
 def get_idempotency_record(key: str) -> IdempotencyRecord | None:
     """The live record under `key`; an expired one counts as absent (DynamoDB's TTL deletes late)."""
-    item = get_item(IdempotencyRecordModel, key)
+    item = dynamo.get_item(IdempotencyRecordModel, key)
     if item is None:
         return None
-    record = resource_from(item, IdempotencyRecord)
+    record = dynamo.resource_from(item, IdempotencyRecord)
     return None if record.expired(time.time()) else record

@@ -8,8 +8,8 @@ import random
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException
 
+from gateway.data import dynamo
 from gateway.data.aws_clients import client
-from gateway.data.dynamo import get_item, retrying_conflicts
 from gateway.data.models import SystemRecordModel, bind_tables
 from gateway.domain.clock import now_iso
 from gateway.errors import DatabaseUnavailableError
@@ -29,7 +29,7 @@ def count_job(succeeded: bool) -> None:
     attribute = SystemRecordModel.completed if succeeded else SystemRecordModel.failed
     shard = random.randrange(JOBS_COUNTER_SHARDS)  # load spreading, not security
     counter = SystemRecordModel(f"{JOBS_RECORD}#{shard}")
-    retrying_conflicts(lambda: counter.update(actions=[attribute.add(1)]))
+    dynamo.retrying_conflicts(lambda: counter.update(actions=[attribute.add(1)]))
 
 
 def read_job_counters() -> tuple[int, int]:
@@ -52,7 +52,7 @@ def event_source_mapping_polling(mapping_uuid: str) -> bool:
 def ping() -> None:
     """A cheap keyed read; DatabaseUnavailableError when the table store cannot be reached."""
     try:
-        get_item(SystemRecordModel, "health")
+        dynamo.get_item(SystemRecordModel, "health")
     except (PynamoDBException, BotoCoreError, ClientError) as error:
         logger.warning("health check: table store unreachable", exc_info=True)
         raise DatabaseUnavailableError(now_iso()) from error

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from gateway.data.dynamo import (
-    get_resource,
-    insert_if_absent,
-    resource_from,
-    set_or_remove,
-    update_if,
-)
+from gateway.data import dynamo
 from gateway.data.models import MerchantModel, bind_tables
 from gateway.domain.resources import Merchant
 
 
 def _merchant(item: MerchantModel) -> Merchant:
-    return resource_from(item, Merchant)
+    return dynamo.resource_from(item, Merchant)
 
 
 def find_merchant_by_api_key(api_key: str) -> Merchant | None:
@@ -30,19 +24,19 @@ def find_merchant_by_email(email: str) -> Merchant | None:
 
 
 def get_merchant(merchant_id: str) -> Merchant | None:
-    return get_resource(MerchantModel, merchant_id, Merchant)
+    return dynamo.get_resource(MerchantModel, merchant_id, Merchant)
 
 
 def insert_merchant_if_absent(merchant: Merchant) -> bool:
     """True when the merchant was created; False when one with that id already exists."""
-    return insert_if_absent(MerchantModel, merchant)
+    return dynamo.insert_if_absent(MerchantModel, merchant)
 
 
 def set_webhook_url(merchant_id: str, url: str | None, at: str) -> None:
     """ConflictError when the merchant does not exist."""
-    update_if(
+    dynamo.update_if(
         MerchantModel(merchant_id),
-        [set_or_remove(MerchantModel.webhook_url, url or None), MerchantModel.updated_at.set(at)],
+        [dynamo.set_or_remove(MerchantModel.webhook_url, url or None), MerchantModel.updated_at.set(at)],
         MerchantModel.id.exists(),
     )
 
@@ -58,7 +52,7 @@ def set_active(merchant_id: str, active: bool, at: str) -> None:
 
 def rotate_webhook_secret(merchant: Merchant, secret: str, previous_expires_at: int, at: str) -> None:
     """The new secret signs from now on; the current one keeps signing until `previous_expires_at`."""
-    update_if(
+    dynamo.update_if(
         MerchantModel(merchant.id),
         [
             MerchantModel.webhook_secret.set(secret),

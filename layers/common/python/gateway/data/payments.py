@@ -7,14 +7,7 @@ from collections.abc import Iterator
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from gateway.data.dynamo import (
-    get_resource,
-    plain_attributes,
-    resource_from,
-    set_or_remove,
-    transact,
-    update_if,
-)
+from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
@@ -22,11 +15,11 @@ from gateway.domain.resources import Order, Payment, Refund
 
 
 def payment_from(item: PaymentModel) -> Payment:
-    return resource_from(item, Payment)
+    return dynamo.resource_from(item, Payment)
 
 
 def get_payment(payment_id: str) -> Payment | None:
-    return get_resource(PaymentModel, payment_id, Payment)
+    return dynamo.get_resource(PaymentModel, payment_id, Payment)
 
 
 def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Payment]:
@@ -44,14 +37,13 @@ def insert_payment(
     unchanged = OrderModel.status == order.status.value
 
     def write(transaction: TransactWrite) -> None:
-        item = PaymentModel(**plain_attributes(payment))
-        transaction.save(item, condition=PaymentModel.id.does_not_exist())
+        dynamo.save_new(transaction, PaymentModel, payment)
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
             transaction.update(OrderModel(order.id), actions=_order_change(order_after), condition=unchanged)
 
-    transact(write, idempotency)
+    dynamo.transact(write, idempotency)
 
 
 def _order_change(order: Order) -> list[Action]:
@@ -65,8 +57,8 @@ def _order_change(order: Order) -> list[Action]:
 def _settlement(settled: Payment) -> list[Action]:
     return [
         PaymentModel.status.set(settled.status.value),
-        set_or_remove(PaymentModel.error_code, settled.error_code),
-        set_or_remove(PaymentModel.error_description, settled.error_description),
+        dynamo.set_or_remove(PaymentModel.error_code, settled.error_code),
+        dynamo.set_or_remove(PaymentModel.error_description, settled.error_description),
         PaymentModel.updated_at.set(settled.updated_at),
         PaymentModel.version.add(1),
     ]
@@ -77,7 +69,7 @@ _STILL_PENDING = PaymentModel.status == PaymentStatus.PENDING.value
 
 def settle_payment(settled: Payment) -> None:
     """Record the bank's outcome, once: ConflictError when the payment is no longer pending."""
-    update_if(PaymentModel(settled.id), _settlement(settled), _STILL_PENDING)
+    dynamo.update_if(PaymentModel(settled.id), _settlement(settled), _STILL_PENDING)
 
 
 def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
@@ -96,7 +88,7 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
             condition=OrderModel.status != OrderStatus.PAID.value,
         )
 
-    transact(write, None)
+    dynamo.transact(write, None)
 
 
 def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
@@ -110,10 +102,9 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
             condition=_STILL_PENDING,
         )
-        item = RefundModel(**plain_attributes(refund))
-        transaction.save(item, condition=RefundModel.id.does_not_exist())
+        dynamo.save_new(transaction, RefundModel, refund)
 
-    transact(write, None)
+    dynamo.transact(write, None)
 
 
 def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyRecord | None) -> None:
@@ -138,4 +129,4 @@ def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyR
             condition=as_read,
         )
 
-    transact(write, idempotency)
+    dynamo.transact(write, idempotency)

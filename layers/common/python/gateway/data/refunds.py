@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from gateway.data.dynamo import (
-    get_resource,
-    plain_attributes,
-    resource_from,
-    set_or_remove,
-    transact,
-    update_if,
-)
+from gateway.data import dynamo
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
@@ -19,11 +12,11 @@ from gateway.domain.resources import Payment, Refund
 
 
 def refund_from(item: RefundModel) -> Refund:
-    return resource_from(item, Refund)
+    return dynamo.resource_from(item, Refund)
 
 
 def get_refund(refund_id: str) -> Refund | None:
-    return get_resource(RefundModel, refund_id, Refund)
+    return dynamo.get_resource(RefundModel, refund_id, Refund)
 
 
 def list_refunds_for_payment(payment_id: str) -> list[Refund]:
@@ -37,7 +30,7 @@ def add_refund_within_total(refund: Refund, payment: Payment, idempotency: Idemp
     ConflictError otherwise."""
 
     def write(transaction: TransactWrite) -> None:
-        transaction.save(RefundModel(**plain_attributes(refund)), condition=RefundModel.id.does_not_exist())
+        dynamo.save_new(transaction, RefundModel, refund)
         transaction.update(
             PaymentModel(payment.id),
             actions=[PaymentModel.refunded_amount.add(refund.amount), PaymentModel.version.add(1)],
@@ -45,16 +38,16 @@ def add_refund_within_total(refund: Refund, payment: Payment, idempotency: Idemp
             & (PaymentModel.refunded_amount <= payment.amount - refund.amount),
         )
 
-    transact(write, idempotency)
+    dynamo.transact(write, idempotency)
 
 
 def mark_refund_processed(processed: Refund) -> None:
     """ConflictError when the refund is no longer pending (processed by a concurrent delivery)."""
-    update_if(
+    dynamo.update_if(
         RefundModel(processed.id),
         [
             RefundModel.status.set(processed.status.value),
-            set_or_remove(RefundModel.processed_at, processed.processed_at),
+            dynamo.set_or_remove(RefundModel.processed_at, processed.processed_at),
             RefundModel.updated_at.set(processed.updated_at),
             RefundModel.version.add(1),
         ],

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from gateway.data.dynamo import (
-    get_resource,
-    insert_if_absent,
-    resource_from,
-    set_or_remove,
-    update_if,
-)
+from gateway.data import dynamo
 from gateway.data.models import WebhookLogModel, bind_tables
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
 
 
 def webhook_log_from(item: WebhookLogModel) -> WebhookLog:
-    return resource_from(item, WebhookLog)
+    return dynamo.resource_from(item, WebhookLog)
 
 
 def get_webhook_log(log_id: str) -> WebhookLog | None:
-    return get_resource(WebhookLogModel, log_id, WebhookLog)
+    return dynamo.get_resource(WebhookLogModel, log_id, WebhookLog)
 
 
 def insert_webhook_log_if_absent(log: WebhookLog) -> bool:
     """True when the log was created; False when its (deterministic) id was recorded before."""
-    return insert_if_absent(WebhookLogModel, log)
+    return dynamo.insert_if_absent(WebhookLogModel, log)
 
 
 def page_webhook_logs(merchant_id: str, limit: int, offset: int) -> list[WebhookLog]:
@@ -49,15 +43,15 @@ def count_webhook_logs(merchant_id: str) -> int:
 def record_delivery_attempt(before: WebhookLog, after: WebhookLog) -> None:
     """Store the attempt that moved `before` to `after`, once: ConflictError when another delivery of the
     same message recorded it first or a manual retry started a new round meanwhile."""
-    update_if(
+    dynamo.update_if(
         WebhookLogModel(after.id),
         [
             WebhookLogModel.attempts.set(after.attempts),
             WebhookLogModel.status.set(after.status.value),
-            set_or_remove(WebhookLogModel.last_attempt_at, after.last_attempt_at),
-            set_or_remove(WebhookLogModel.response_code, after.response_code),
-            set_or_remove(WebhookLogModel.response_body, after.response_body),
-            set_or_remove(WebhookLogModel.next_retry_at, after.next_retry_at),
+            dynamo.set_or_remove(WebhookLogModel.last_attempt_at, after.last_attempt_at),
+            dynamo.set_or_remove(WebhookLogModel.response_code, after.response_code),
+            dynamo.set_or_remove(WebhookLogModel.response_body, after.response_body),
+            dynamo.set_or_remove(WebhookLogModel.next_retry_at, after.next_retry_at),
         ],
         (WebhookLogModel.attempts == before.attempts)
         & (WebhookLogModel.round == before.round)
@@ -69,7 +63,7 @@ def start_new_round(log: WebhookLog) -> None:
     """A manual retry: attempts back to 0, status pending, round + 1 (the stream starts the delivery).
     ConflictError when the log no longer exists."""
     restarted = log.next_round()
-    update_if(
+    dynamo.update_if(
         WebhookLogModel(log.id),
         [
             WebhookLogModel.round.add(1),
