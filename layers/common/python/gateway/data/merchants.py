@@ -43,7 +43,7 @@ def set_webhook_url(merchant_id: str, url: str | None, at: str) -> None:
 
 def set_active(merchant_id: str, active: bool, at: str) -> None:
     """An inactive merchant's keys and logins stop working (ConflictError when it does not exist)."""
-    update_if(
+    dynamo.update_if(
         MerchantModel(merchant_id),
         [MerchantModel.is_active.set(active), MerchantModel.updated_at.set(at)],
         MerchantModel.id.exists(),
