@@ -76,7 +76,6 @@ def test_pagination_with_thousands_of_digits_is_400(api, path):
         {"key": "v" * 257},
         {"key": 5},
         {"key": {"nested": "object"}},
-        {"": "empty key"},
     ],
 )
 def test_notes_are_bounded_as_razorpay_bounds_them(api, notes):

@@ -78,8 +78,8 @@ def validate_notes(body: dict[str, Any]) -> dict[str, str]:
     if len(notes) > MAX_NOTES_KEYS:
         raise BadRequestError("notes may have at most 15 keys", field="notes")
     for key, value in notes.items():
-        if not key or len(key) > MAX_NOTE_KEY_LENGTH:
-            raise BadRequestError("notes keys must be 1 to 40 characters", field="notes")
+        if len(key) > MAX_NOTE_KEY_LENGTH:
+            raise BadRequestError("notes keys must be at most 40 characters", field="notes")
         if not isinstance(value, str) or len(value) > MAX_NOTE_VALUE_LENGTH:
             raise BadRequestError("notes values must be strings of at most 256 characters", field="notes")
     return notes
