@@ -33,11 +33,12 @@ test-localstack: venv frontend ## The integration suite against LocalStack (star
 test-unit: venv ## Only the fast in-process tests
 	$(PY) -m pytest tests/unit
 
-lint: venv ## ruff, mypy and cfn-lint
+lint: venv ## ruff, mypy, cfn-lint and the SAM transform
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+	$(PY) -m deploy.sam_transform_check template.yaml
 
 bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{json,md}
 	$(PY) -m bench
