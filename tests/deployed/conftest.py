@@ -46,9 +46,15 @@ def template() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def physical_ids(stack_name: str) -> dict[str, str]:
-    """Logical id -> physical id of every resource the stack created."""
+    """Logical id -> physical id of every resource the stack created.
+
+    LocalStack's legacy engine also lists resources whose Condition is false, without a physical id."""
     resources = local_stack.client("cloudformation").describe_stack_resources(StackName=stack_name)
-    return {r["LogicalResourceId"]: r["PhysicalResourceId"] for r in resources["StackResources"]}
+    return {
+        r["LogicalResourceId"]: r["PhysicalResourceId"]
+        for r in resources["StackResources"]
+        if r.get("PhysicalResourceId")
+    }
 
 
 @pytest.fixture
