@@ -78,11 +78,11 @@ $(VENV)/.installed: requirements/runtime.txt requirements/dev.txt
 
 sam-cli: $(SAM_VENV)/.installed
 
-$(SAM_VENV)/.installed: deploy/sam-requirements.txt
+$(SAM_VENV)/.installed: deploy/sam-requirements.txt deploy/sam-constraints.txt
 	@test -n "$(PYTHON312_DIR)" || { echo "sam build needs python3.12: install it (pyenv install 3.12) or put it on PATH"; exit 1; }
 	@echo "==> creating $(SAM_VENV) with $(PYTHON312_DIR)/python3.12 and installing the AWS SAM CLI (first run: 1-3 min)"
 	@test -x $(SAM_VENV)/bin/python || $(PYTHON312_DIR)/python3.12 -m venv $(SAM_VENV)
-	@$(SAM_VENV)/bin/pip install --disable-pip-version-check --progress-bar on -r deploy/sam-requirements.txt 2>&1 | grep -vE '^(Requirement already|WARNING: Location)' || true
+	@$(SAM_VENV)/bin/pip install --disable-pip-version-check --progress-bar on -r deploy/sam-requirements.txt -c deploy/sam-constraints.txt 2>&1 | grep -vE '^(Requirement already|WARNING: Location)' || true
 	@$(SAM) --version || { echo "the AWS SAM CLI failed to install into $(SAM_VENV)"; exit 1; }
 	@touch $@
 
