@@ -118,3 +118,17 @@ def test_login_is_rate_limited_per_ip_by_a_waf_acl_on_the_api_stage(resources: d
     (association,) = of_type(resources, "AWS::WAFv2::WebACLAssociation").values()
     assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
     assert "/restapis/${GatewayApi}/stages/prod" in association["Properties"]["ResourceArn"]["Fn::Sub"]
+
+
+def test_merchant_indexes_project_only_what_authentication_and_login_read(resources: dict[str, Any]) -> None:
+    indexes = resources["MerchantsTable"]["Properties"]["GlobalSecondaryIndexes"]
+    projections = {index["IndexName"]: index["Projection"] for index in indexes}
+    # Keys (id, and the index's own key) are always projected.
+    assert projections["by_api_key"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["api_secret", "is_active"],
+    }
+    assert projections["by_email"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["name", "api_key", "api_secret", "is_active", "password_hash"],
+    }
