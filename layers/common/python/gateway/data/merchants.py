@@ -4,23 +4,25 @@ from __future__ import annotations
 
 from gateway.data import dynamo
 from gateway.data.models import MerchantModel, bind_tables
-from gateway.domain.resources import Merchant
+from gateway.domain.resources import ApiKeyOwner, LoginAccount, Merchant
 
 
 def _merchant(item: MerchantModel) -> Merchant:
     return dynamo.resource_from(item, Merchant)
 
 
-def find_merchant_by_api_key(api_key: str) -> Merchant | None:
+def find_merchant_by_api_key(api_key: str) -> ApiKeyOwner | None:
+    """From the `by_api_key` index, which holds only what authentication needs."""
     bind_tables()
     item = next(iter(MerchantModel.by_api_key.query(api_key, limit=1)), None)
-    return _merchant(item) if item is not None else None
+    return dynamo.resource_from(item, ApiKeyOwner) if item is not None else None
 
 
-def find_merchant_by_email(email: str) -> Merchant | None:
+def find_merchant_by_email(email: str) -> LoginAccount | None:
+    """From the `by_email` index, which holds only what a login needs."""
     bind_tables()
     item = next(iter(MerchantModel.by_email.query(email, limit=1)), None)
-    return _merchant(item) if item is not None else None
+    return dynamo.resource_from(item, LoginAccount) if item is not None else None
 
 
 def get_merchant(merchant_id: str) -> Merchant | None:

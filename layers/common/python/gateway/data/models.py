@@ -14,7 +14,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 
 from gateway.config import get_settings
@@ -33,7 +33,8 @@ class _BaseMeta:
 class MerchantByApiKey(GlobalSecondaryIndex["MerchantModel"]):
     class Meta:
         index_name = "by_api_key"
-        projection = AllProjection()
+        # template.yaml projects the same attributes (domain.resources.ApiKeyOwner).
+        projection = IncludeProjection(["api_secret", "is_active"])
 
     api_key = UnicodeAttribute(hash_key=True)
 
@@ -41,7 +42,8 @@ class MerchantByApiKey(GlobalSecondaryIndex["MerchantModel"]):
 class MerchantByEmail(GlobalSecondaryIndex["MerchantModel"]):
     class Meta:
         index_name = "by_email"
-        projection = AllProjection()
+        # template.yaml projects the same attributes (domain.resources.LoginAccount).
+        projection = IncludeProjection(["name", "api_key", "api_secret", "is_active", "password_hash"])
 
     email = UnicodeAttribute(hash_key=True)
 

@@ -18,6 +18,29 @@ ORDER_ALREADY_PAID = "Order already paid"
 
 
 @dataclass(frozen=True)
+class ApiKeyOwner:
+    """What authenticating an API key needs, and all the `by_api_key` index holds: no webhook secret
+    or password hash is copied into it."""
+
+    id: str
+    api_secret: str
+    is_active: bool = True
+
+
+@dataclass(frozen=True)
+class LoginAccount:
+    """What a dashboard login needs, and all the `by_email` index holds."""
+
+    id: str
+    name: str
+    email: str
+    api_key: str
+    api_secret: str
+    password_hash: str | None = None
+    is_active: bool = True
+
+
+@dataclass(frozen=True)
 class Merchant:
     id: str
     name: str

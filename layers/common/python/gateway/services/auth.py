@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from gateway.domain.resources import Merchant
+from gateway.domain.resources import ApiKeyOwner
 from gateway.errors import AuthenticationError
 
 # N=2^17 (128 MiB, OWASP's recommended minimum for scrypt); stored hashes carry their own parameters.
@@ -31,7 +31,7 @@ class Credentials:
         return cls(api_key=api_key, api_secret=api_secret)
 
 
-def authenticate(merchant: Merchant | None, credentials: Credentials) -> Merchant:
+def authenticate(merchant: ApiKeyOwner | None, credentials: Credentials) -> ApiKeyOwner:
     """The merchant if the secret matches (constant-time), else AuthenticationError."""
     expected = merchant.api_secret if merchant is not None else _DUMMY_SECRET
     matches = hmac.compare_digest(expected.encode(), credentials.api_secret.encode())

@@ -15,7 +15,7 @@ from gateway.domain.login_policy import (
     address_subject,
     is_locked,
 )
-from gateway.domain.resources import Merchant
+from gateway.domain.resources import LoginAccount
 from gateway.domain.validation import require_object
 from gateway.errors import AuthenticationError, BadRequestError, RateLimitError
 from gateway.services.auth import burn_password_hash, password_matches
@@ -67,7 +67,7 @@ def _credentials(body: Any) -> tuple[str, str]:
     return email.strip().lower(), password
 
 
-def _password_accepted(merchant: Merchant | None, password: str) -> bool:
+def _password_accepted(merchant: LoginAccount | None, password: str) -> bool:
     """Every path runs exactly one password hash, so timing does not tell which e-mails exist."""
     if merchant is not None and merchant.is_active and merchant.password_hash:
         return password_matches(password, merchant.password_hash)

@@ -14,7 +14,7 @@ from gateway.domain.ids import new_uuid
 from gateway.domain.resources import Merchant
 from gateway.domain.validation import validate_webhook_url
 from gateway.domain.webhooks import SECRET_PREFIX
-from gateway.errors import NotFoundError
+from gateway.errors import AuthenticationError, NotFoundError
 from gateway.services.auth import Credentials, authenticate, hash_password
 
 TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -89,7 +89,13 @@ def new_webhook_secret() -> str:
 
 
 def authenticated_merchant(credentials: Credentials) -> Merchant:
-    return authenticate(merchant_store.find_merchant_by_api_key(credentials.api_key), credentials)
+    """The whole merchant, for the routes that need more than its id: the API-key index holds only what
+    authentication reads, so this is one keyed read more than `authenticate`."""
+    owner = authenticate(merchant_store.find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = merchant_store.get_merchant(owner.id)
+    if merchant is None or not merchant.is_active:
+        raise AuthenticationError()
+    return merchant
 
 
 def test_merchant_view() -> dict[str, Any]:

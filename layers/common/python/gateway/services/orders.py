@@ -10,7 +10,7 @@ from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
 from gateway.domain.lifecycle import OrderStatus
-from gateway.domain.resources import Merchant, Order
+from gateway.domain.resources import ApiKeyOwner, Merchant, Order
 from gateway.domain.validation import validate_order
 from gateway.errors import NotFoundError
 from gateway.services.auth import Credentials, authenticate
@@ -48,7 +48,7 @@ def create_order(credentials: Credentials, body: Any, idempotency_key: str | Non
     )
 
 
-def owned_order(merchant: Merchant, order: Order | None) -> Order:
+def owned_order(merchant: ApiKeyOwner | Merchant, order: Order | None) -> Order:
     """The order if it belongs to the merchant; another merchant's order does not exist for them."""
     if order is None or order.merchant_id != merchant.id:
         raise NotFoundError("Order not found")

@@ -14,7 +14,7 @@ from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
-from gateway.domain.resources import Merchant, Order, Payment
+from gateway.domain.resources import ApiKeyOwner, Merchant, Order, Payment
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -114,7 +114,7 @@ def create_public_payment(body: Any) -> ApiResult:
     return ApiResult(201, created_payment_view(payment))
 
 
-def owned_payment(merchant: Merchant, payment: Payment | None) -> Payment:
+def owned_payment(merchant: ApiKeyOwner | Merchant, payment: Payment | None) -> Payment:
     if payment is None or payment.merchant_id != merchant.id:
         raise NotFoundError("Payment not found")
     return payment

@@ -1,0 +1,1 @@
+"""A LocalStack Lambda runtime executor for hosts without Docker: see executor.py."""
