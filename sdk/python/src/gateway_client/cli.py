@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
+import requests
+
 from gateway_client.client import DEFAULT_BASE_URL, Client
 from gateway_client.errors import ApiError, ConnectionError
 from gateway_client.models import Event
@@ -254,12 +256,9 @@ class Forwarder:
     """POSTs an event to the local URL as the gateway would deliver it, signed with the local secret."""
 
     def __init__(self, url: str, secret: str) -> None:
-        import requests
-
         self.url = url
         self.webhook = Webhook(secret)
         self.session = requests.Session()
-        self.errors: tuple[type[Exception], ...] = (requests.RequestException,)
 
     def forward(self, event: Event) -> str:
         created = parse_timestamp(event.created_at)
@@ -270,7 +269,7 @@ class Forwarder:
         try:
             response = self.session.post(self.url, data=body, headers=headers, timeout=10)
             answer = f"{response.status_code} {response.reason or ''}".strip()
-        except self.errors as failure:
+        except requests.RequestException as failure:
             answer = f"failed: {type(failure).__name__}"
         took_ms = (time.monotonic() - started) * 1000
         lag = max(0.0, time.time() - created)

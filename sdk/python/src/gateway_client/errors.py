@@ -4,8 +4,6 @@ the request id. Callers catch the base `ApiError`, or one subclass for the case 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 
@@ -145,6 +143,10 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    # Rare (servers send seconds), and email.utils costs ~20 ms of import time: imported when needed.
+    from datetime import datetime, timezone
+    from email.utils import parsedate_to_datetime
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
