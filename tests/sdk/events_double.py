@@ -25,7 +25,8 @@ def now_iso() -> str:
 
 
 class EventsApiDouble:
-    def __init__(self, recovery_events: int = 3) -> None:
+    def __init__(self, recovery_events: int = 3, deployed: bool = True) -> None:
+        self.deployed = deployed  # False: answers as a gateway from before SPEC §5.2 (no such routes)
         self.events: list[dict[str, Any]] = []  # newest first, as the API lists them
         self.retried: list[str] = []
         self.recoveries: dict[str, dict[str, Any]] = {}
@@ -87,6 +88,8 @@ class EventsApiDouble:
     def _route(
         self, method: str, parts: list[str], query: dict[str, list[str]], body: Any
     ) -> tuple[int, Any]:
+        if not self.deployed:
+            return 404, _error("NOT_FOUND_ERROR", "Route not found")
         if method == "GET" and parts == ["events"]:
             return 200, self._page(query)
         if method == "GET" and len(parts) == 2 and parts[0] == "events":

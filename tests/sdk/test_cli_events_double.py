@@ -217,3 +217,18 @@ def test_recover_shows_progress_until_the_job_completes(
 def test_an_unknown_event_is_one_clear_error_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["events", "get", "evt_0000000000000000"]) == 1
     assert capsys.readouterr().err.strip() == "error: NOT_FOUND_ERROR: Event not found (HTTP 404)"
+
+
+def test_a_deployment_without_the_events_api_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older = EventsApiDouble(deployed=False)
+    try:
+        monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
+        monkeypatch.setenv("GATEWAY_API_SECRET", API_SECRET)
+        assert main(["--base-url", older.url, "events", "list"]) == 1
+    finally:
+        older.close()
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("error: NOT_FOUND_ERROR: Route not found (HTTP 404)")
+    assert "does not serve that endpoint" in error

@@ -34,6 +34,8 @@ TRIGGERABLE_EVENTS = ("payment.success", "payment.failed", "refund.processed", "
 # SPEC §5.4: in test mode these addresses decide the bank's answer.
 SUCCEEDING_VPA = "success@upi"
 FAILING_VPA = "failure@upi"
+ROUTE_NOT_FOUND = "Route not found"
+ROUTE_MISSING_HINT = ": this deployment does not serve that endpoint yet (an older gateway version?)"
 SEEN_EVENTS_REMEMBERED = 10_000
 EVENT_PAGES_PER_POLL = 10
 
@@ -57,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error.description} (is the gateway running? `make run` starts it)", file=sys.stderr)
         return 1
     except ApiError as error:
-        print(f"error: {error}", file=sys.stderr)
+        hint = ROUTE_MISSING_HINT if error.description == ROUTE_NOT_FOUND else ""
+        print(f"error: {error}{hint}", file=sys.stderr)
         return 1
     except (CommandError, TimeoutError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -307,8 +310,8 @@ def run_trigger(arguments: argparse.Namespace) -> int:
     expected = "failed" if event == "payment.failed" else "success"
     if payment.status != expected:
         raise CommandError(
-            f"payment {payment.id} ended {payment.status}, not {expected}: {vpa} decides the outcome only "
-            "on a deployment in test mode (SPEC §5.4)"
+            f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
+            f"the test address {vpa} decide the outcome (SPEC §5.4 test mode)"
         )
     print(
         f"payment  {payment.id}  {payment.status}"
