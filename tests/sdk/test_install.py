@@ -31,6 +31,18 @@ def oldest_python() -> str:
     return sys.executable
 
 
+SIGN_VERIFY_AND_PARSE = """
+import time
+from gateway_client import Webhook
+from gateway_client.cli import build_parser, parse_timestamp
+webhook = Webhook("whsec_" + "a" * 43 + "=")
+body = b'{"event":"payment.success","timestamp":1,"data":{}}'
+event = webhook.verify(body, webhook.sign("evt_AbCdEfGh12345678", int(time.time()), body))
+build_parser().parse_args(["events", "list", "--type", "payment.success"])
+print(event["event"], parse_timestamp("2026-01-15T10:31:00.123Z"))
+"""
+
+
 def quick_start() -> str:
     readme = (SDK_ROOT / "README.md").read_text(encoding="utf-8")
     found = re.search(r"## Quick start\n\n```python\n(.*?)```", readme, re.S)
@@ -72,4 +84,9 @@ def test_the_package_installs_in_a_fresh_virtualenv_and_its_quick_start_works(
     order_id, payment_id, status, refund_id, refund_status = started.stdout.split()
     assert order_id.startswith("order_") and payment_id.startswith("pay_") and refund_id.startswith("rfnd_")
     assert (status, refund_status) == ("success", "processed")
+    # AND what the quick start does not touch runs on that Python too: signing, verifying, the CLI's clock
+    roundtrip = run(bin_dir / "python", "-c", SIGN_VERIFY_AND_PARSE)
+    assert roundtrip.returncode == 0 and roundtrip.stdout.strip() == "payment.success 1768473060.123", (
+        roundtrip.stderr
+    )
     print(f"installed into {version.stdout.strip()}")
