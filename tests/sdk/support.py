@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from typing import Any
 
 from devkit.live_stack import LiveStack
+from devkit.merchant import wait_for
 from tests.sdk import SDK_SOURCE
 
 SDK_ROOT = SDK_SOURCE.parent
@@ -59,3 +61,30 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+class Listening:
+    """`gateway listen --forward-to URL` in its own process, ready to forward; its output lines collected
+    as they come. Killed on exit if the test did not stop it."""
+
+    def __init__(self, forward_to: str, environment: dict[str, str], *options: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gateway_client", "listen", "--forward-to", forward_to, *options],
+            env=cli_environment(environment),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: list[str] = []
+
+    def __enter__(self) -> tuple[subprocess.Popen[str], list[str]]:
+        stream = self.process.stdout
+        assert stream is not None
+        threading.Thread(target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True).start()
+        wait_for(lambda: any("Press Ctrl-C" in line for line in self.lines), 30, "the listener to be ready")
+        return self.process, self.lines
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=10)

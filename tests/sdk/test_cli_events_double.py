@@ -7,9 +7,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +19,7 @@ from standardwebhooks.webhooks import Webhook as ReferenceWebhook
 from devkit.merchant import wait_for
 from tests.sdk.events_double import API_KEY, API_SECRET, EventsApiDouble
 from tests.sdk.loopback import CapturingReceiver
-from tests.sdk.support import cli_environment
+from tests.sdk.support import Listening
 
 pytestmark = pytest.mark.integration
 
@@ -41,6 +38,15 @@ def as_double_merchant(double: EventsApiDouble, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("GATEWAY_API_SECRET", API_SECRET)
 
 
+def double_environment(double: EventsApiDouble, config_home: Path) -> dict[str, str]:
+    return {
+        "GATEWAY_BASE_URL": double.url,
+        "GATEWAY_API_KEY": API_KEY,
+        "GATEWAY_API_SECRET": API_SECRET,
+        "XDG_CONFIG_HOME": str(config_home),
+    }
+
+
 def payment_data(payment_id: str) -> dict[str, object]:
     return {"payment": {"id": payment_id, "amount": 50000, "status": "success"}}
 
@@ -52,7 +58,7 @@ def test_listen_forwards_only_new_events_oldest_first_signed_and_stops_on_ctrl_c
     old = [double.record("payment.success", payment_data(f"pay_old{i}")) for i in range(3)]
 
     # WHEN it starts, and new events arrive: two in order, then one recorded late (behind the newest)
-    with _listening(double, receiver, tmp_path) as (process, lines):
+    with Listening(receiver.url, double_environment(double, tmp_path)) as (process, lines):
         secret = re.search(r"signing secret is (whsec_\S+)", "".join(lines)).group(1)  # type: ignore[union-attr]
         first = double.record("payment.created", payment_data("pay_new1"))
         second = double.record("payment.success", payment_data("pay_new1"))
@@ -91,7 +97,7 @@ def test_listen_reports_a_local_endpoint_that_is_down_and_goes_on(
     double: EventsApiDouble, receiver: CapturingReceiver, tmp_path: Path
 ) -> None:
     receiver.status = 500
-    with _listening(double, receiver, tmp_path) as (process, lines):
+    with Listening(receiver.url, double_environment(double, tmp_path)) as (process, lines):
         event = double.record("payment.failed", payment_data("pay_x"))
         line = wait_for(lambda: next((x for x in lines if event["id"] in x), None), 15, "the forwarded line")
         assert "--> 500" in line
@@ -101,40 +107,6 @@ def test_listen_reports_a_local_endpoint_that_is_down_and_goes_on(
         assert "--> 200 OK" in line
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
-
-
-class _listening:
-    """`gateway listen --forward-to <receiver>` in its own process; its output lines are collected."""
-
-    def __init__(self, double: EventsApiDouble, receiver: CapturingReceiver, config_home: Path) -> None:
-        environment = cli_environment(
-            {
-                "GATEWAY_BASE_URL": double.url,
-                "GATEWAY_API_KEY": API_KEY,
-                "GATEWAY_API_SECRET": API_SECRET,
-                "XDG_CONFIG_HOME": str(config_home),
-            }
-        )
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gateway_client", "listen", "--forward-to", receiver.url],
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        self.lines: list[str] = []
-
-    def __enter__(self) -> tuple[subprocess.Popen[str], list[str]]:
-        stream = self.process.stdout
-        assert stream is not None
-        threading.Thread(target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True).start()
-        wait_for(lambda: any("Press Ctrl-C" in line for line in self.lines), 30, "the listener to be ready")
-        return self.process, self.lines
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=10)
 
 
 @pytest.mark.usefixtures("as_double_merchant")

@@ -76,8 +76,18 @@ def scripted_client(*script: Answer, max_retries: int = 3) -> tuple[Client, Scri
     return sdk, adapter, sleeps
 
 
-ORDER = {"id": "order_AbCdEfGh12345678", "amount": 50000, "currency": "INR", "status": "created"}
-PAYMENT = {"id": "pay_AbCdEfGh12345678", "order_id": ORDER["id"], "amount": 50000, "status": "pending"}
+ORDER: dict[str, Any] = {
+    "id": "order_AbCdEfGh12345678",
+    "amount": 50000,
+    "currency": "INR",
+    "status": "created",
+}
+PAYMENT: dict[str, Any] = {
+    "id": "pay_AbCdEfGh12345678",
+    "order_id": ORDER["id"],
+    "amount": 50000,
+    "status": "pending",
+}
 
 
 def error(code: str, description: str, **extra: Any) -> dict[str, Any]:

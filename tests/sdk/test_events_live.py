@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
-import sys
-import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +17,7 @@ from standardwebhooks.webhooks import Webhook as ReferenceWebhook
 from devkit.live_stack import LiveStack
 from devkit.merchant import wait_for
 from tests.sdk.loopback import CapturingReceiver
-from tests.sdk.support import cli_environment, gateway_environment, run_cli
+from tests.sdk.support import Listening, gateway_environment, run_cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("events_api")]
 
@@ -141,58 +137,38 @@ def test_the_cli_recovers_a_range_and_reports_progress_until_completed(
     assert re.search(r"Recovery rcv_[A-Za-z0-9]{16} completed: sent (\d+) of \1\.", finished.stdout)
 
 
-@pytest.fixture
-def listener(
-    live_stack: LiveStack, credentials: dict[str, str], receiver: CapturingReceiver, tmp_path: Path
-) -> Iterator[tuple[subprocess.Popen[str], list[str]]]:
-    """`gateway listen --forward-to <receiver>` as its own process, its output lines collected."""
-    environment = cli_environment(
-        {**gateway_environment(live_stack, credentials), "XDG_CONFIG_HOME": str(tmp_path)}
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gateway_client", "listen", "--forward-to", receiver.url, "--interval", "0.2"],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: list[str] = []
-    assert process.stdout is not None
-    stream = process.stdout
-    threading.Thread(target=lambda: lines.extend(iter(stream.readline, "")), daemon=True).start()
-    wait_for(lambda: any("Press Ctrl-C" in line for line in lines), 30, "the listener to be ready")
-    yield process, lines
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=10)
-
-
 def test_listen_forwards_each_new_event_signed_with_its_local_secret_and_stops_on_ctrl_c(
-    client: Client, receiver: CapturingReceiver, listener: tuple[subprocess.Popen[str], list[str]]
+    live_stack: LiveStack,
+    credentials: dict[str, str],
+    client: Client,
+    receiver: CapturingReceiver,
+    tmp_path: Path,
 ) -> None:
-    process, lines = listener
-    secret = re.search(r"signing secret is (whsec_\S+)", "".join(lines)).group(1)  # type: ignore[union-attr]
+    # GIVEN `gateway listen` following the deployment as a fresh merchant
+    environment = {**gateway_environment(live_stack, credentials), "XDG_CONFIG_HOME": str(tmp_path)}
+    with Listening(receiver.url, environment, "--interval", "0.2") as (process, lines):
+        secret = re.search(r"signing secret is (whsec_\S+)", "".join(lines)).group(1)  # type: ignore[union-attr]
 
-    # WHEN a payment succeeds on the deployment
-    started = time.monotonic()
-    payment_id = settled_payment(client)
-    success_id = event_of(client, "payment.success", payment_id)
+        # WHEN a payment succeeds on the deployment
+        started = time.monotonic()
+        payment_id = settled_payment(client)
+        success_id = event_of(client, "payment.success", payment_id)
 
-    # THEN the listener posts it to the local URL, signed with the local secret, under its event id
-    delivery = receiver.wait_for(
-        lambda d: d.headers.get("webhook-id") == success_id, 30, "the forwarded event"
-    )
-    forwarded_after = time.monotonic() - started
-    event = Webhook(secret).verify(delivery.body, delivery.headers)
-    assert ReferenceWebhook(secret).verify(delivery.body, delivery.headers) == event
-    assert event["event"] == "payment.success" and event["data"]["payment"]["id"] == payment_id
-    line = wait_for(lambda: next((x for x in lines if success_id in x), None), 10, "the listener's line")
-    assert "payment.success" in line and "--> 200" in line
-    print(f"forwarding: {line.strip()} (payment created to forwarded: {forwarded_after:.2f} s)")
+        # THEN the listener posts it to the local URL, signed with the local secret, under its event id
+        delivery = receiver.wait_for(
+            lambda d: d.headers.get("webhook-id") == success_id, 30, "the forwarded event"
+        )
+        forwarded_after = time.monotonic() - started
+        event = Webhook(secret).verify(delivery.body, delivery.headers)
+        assert ReferenceWebhook(secret).verify(delivery.body, delivery.headers) == event
+        assert event["event"] == "payment.success" and event["data"]["payment"]["id"] == payment_id
+        line = wait_for(lambda: next((x for x in lines if success_id in x), None), 10, "the listener's line")
+        assert "payment.success" in line and "--> 200" in line
+        print(f"forwarding: {line.strip()} (payment created to forwarded: {forwarded_after:.2f} s)")
 
-    # AND Ctrl-C stops it cleanly
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=10) == 0
+        # AND Ctrl-C stops it cleanly
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
     assert any("Stopped." in x for x in lines)
 
 
