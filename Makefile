@@ -17,7 +17,7 @@ LOCALSTACK_URL = http://127.0.0.1:$${LOCALSTACK_PORT:-4566}
 export PYTHONPATH := $(CURDIR)/layers/common/python:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run run-localstack test test-unit test-integration test-e2e test-localstack test-deployed lint bench soak deploy deploy-local sam-build sam-cli venv frontend chromium clean
+.PHONY: help run run-localstack test test-unit test-integration test-sdk test-e2e test-localstack test-deployed lint bench soak deploy deploy-local sam-build sam-cli venv frontend chromium clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -33,6 +33,8 @@ test: venv frontend chromium ## Install what is needed, then run every test (lin
 	@$(MAKE) --no-print-directory test-unit
 	@echo "==> integration"
 	@$(MAKE) --no-print-directory test-integration
+	@echo "==> sdk"
+	@$(MAKE) --no-print-directory test-sdk
 	@echo "==> e2e"
 	@$(MAKE) --no-print-directory test-e2e
 
@@ -54,6 +56,10 @@ test-unit: venv ## In-process tests: no sockets, no servers (moto's in-process m
 
 test-integration: venv frontend ## The local stack over HTTP (starts its own on free ports)
 	$(PY) -m pytest tests/integration
+
+test-sdk: venv frontend ## The Python SDK and `gateway` CLI: typed strictly, then against the local stack
+	cd sdk/python && $(abspath $(VENV))/bin/mypy
+	$(PY) -m pytest tests/sdk
 
 test-e2e: venv frontend chromium ## The pages in Debian's chromium against the local stack
 	$(PY) -m pytest tests/e2e

@@ -1,0 +1,72 @@
+"""Python client for the serverless payment gateway: `Client` for the merchant API, `Webhook` to verify
+deliveries, and the `gateway` command line (`gateway --help`)."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from gateway_client.client import Client, iso
+from gateway_client.errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConnectionError,
+    ExpiredCardError,
+    GatewayClientError,
+    IdempotencyError,
+    InvalidCardError,
+    InvalidVpaError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    SignatureVerificationError,
+)
+from gateway_client.models import (
+    Delivery,
+    DeliveryAttempt,
+    Event,
+    EventPage,
+    Order,
+    Payment,
+    PaymentStats,
+    Recovery,
+    Refund,
+    WebhookConfig,
+    WebhookLog,
+    WebhookLogPage,
+    WebhookRetry,
+)
+from gateway_client.webhook import Webhook
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConnectionError",
+    "Delivery",
+    "DeliveryAttempt",
+    "Event",
+    "EventPage",
+    "ExpiredCardError",
+    "GatewayClientError",
+    "IdempotencyError",
+    "InvalidCardError",
+    "InvalidVpaError",
+    "NotFoundError",
+    "Order",
+    "Payment",
+    "PaymentStats",
+    "RateLimitError",
+    "Recovery",
+    "Refund",
+    "ServerError",
+    "SignatureVerificationError",
+    "Webhook",
+    "WebhookConfig",
+    "WebhookLog",
+    "WebhookLogPage",
+    "WebhookRetry",
+    "__version__",
+    "iso",
+]

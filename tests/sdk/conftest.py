@@ -1,0 +1,39 @@
+"""Fixtures for the SDK and CLI tests: a fresh merchant's client on the session's live stack, a
+capturing receiver, and the probe that skips tests of the events API until it is deployed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from gateway_client import Client
+
+from devkit.live_stack import LiveStack
+from tests.sdk.loopback import CapturingReceiver
+from tests.sdk.support import EVENTS_API_MISSING, events_api_deployed
+
+
+@pytest.fixture(scope="session")
+def events_api(live_stack: LiveStack) -> None:
+    """Skips the test while the events API (SPEC §5.2) is not deployed on the session's stack."""
+    if not events_api_deployed(live_stack):
+        pytest.skip(EVENTS_API_MISSING)
+
+
+@pytest.fixture
+def credentials(live_stack: LiveStack) -> dict[str, str]:
+    """A fresh merchant of the session's stack, so counts and logs are this test's own."""
+    return live_stack.create_merchant()
+
+
+@pytest.fixture
+def client(live_stack: LiveStack, credentials: dict[str, str]) -> Iterator[Client]:
+    with Client(credentials["api_key"], credentials["api_secret"], live_stack.api_url) as sdk:
+        yield sdk
+
+
+@pytest.fixture
+def receiver() -> Iterator[CapturingReceiver]:
+    capturing = CapturingReceiver()
+    yield capturing
+    capturing.close()
