@@ -40,6 +40,14 @@ class _ControlRequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        # Any web page can make a browser POST here (a simple text/plain request needs no preflight), so a
+        # request from a browser (it names its Origin) or without a JSON body type is refused.
+        if self.headers.get("Origin") or self.headers.get("Sec-Fetch-Site"):
+            self._send(403, {"error": "the control port does not answer browsers"})
+            return
+        if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
+            self._send(415, {"error": "control requests are application/json"})
+            return
         if self.path == "/workers/stop":
             self.server.workers.stop()
             log.info("workers stopped")

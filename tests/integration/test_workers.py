@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -74,3 +75,23 @@ def test_stopping_and_restarting_workers_mid_flight_loses_no_payment(
     )
     announced = [e["payload"]["data"]["payment"]["id"] for e in receiver.events("payment.success")]
     assert sorted(announced) == sorted(ids)
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Content-Type": "text/plain"}, 415),
+        ({"Content-Type": "application/json", "Origin": "https://evil.example"}, 403),
+        ({"Content-Type": "text/plain", "Origin": "null"}, 403),
+        ({"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, 403),
+    ],
+)
+def test_the_control_port_refuses_what_a_web_page_could_send(live_stack: LiveStack, headers, status) -> None:
+    # GIVEN a cross-site form or fetch aimed at the local control port
+    body = json.dumps({"name": "Mallory", "email": "mallory@example.com"})
+    response = requests.post(f"{live_stack.control_url}/merchants", data=body, headers=headers, timeout=10)
+    # THEN it is refused, and the workers keep running
+    assert response.status_code == status
+    refused = requests.post(f"{live_stack.control_url}/workers/stop", data="{}", headers=headers, timeout=10)
+    assert refused.status_code == status
+    assert live_stack.status()["workers"]["running"]
