@@ -49,7 +49,7 @@ def start_recovery(credentials: Credentials, body: Any) -> ApiResult:
         expires_at=int((now + RETENTION).timestamp()),
     )
     recoveries.insert_recovery(recovery)
-    _queue_page(recovery.id)
+    _queue_page(recovery.id, None)
     logger.info("recovery started", extra={"recovery_id": recovery.id, "events": recovery.events})
     return ApiResult(202, recovery_view(recovery))
 
@@ -67,8 +67,8 @@ def is_recovery_page(message: dict[str, Any]) -> bool:
     return "recovery_id" in message
 
 
-def _queue_page(recovery_id: str) -> None:
-    queues.send(get_settings().webhooks_queue_url, {"recovery_id": recovery_id})
+def _queue_page(recovery_id: str, cursor: str | None) -> None:
+    queues.send(get_settings().webhooks_queue_url, {"recovery_id": recovery_id, "cursor": cursor})
 
 
 def resend_page(message: dict[str, Any]) -> None:
@@ -77,14 +77,14 @@ def resend_page(message: dict[str, Any]) -> None:
     if not isinstance(recovery_id, str):
         raise PermanentDeliveryError("recovery message lacks recovery_id")
     recovery = recoveries.get_recovery(recovery_id)
-    if recovery is None or recovery.paging_done:
-        return
+    if recovery is None or recovery.paging_done or message.get("cursor") != recovery.cursor:
+        return  # expired, finished, or this page was done before (a redelivered message)
     events, next_cursor = event_store.recoverable_page(
         recovery.merchant_id, recovery.since, recovery.until, recovery.cursor, PAGE_SIZE
     )
     queued = sum(_resend(recovery, event) for event in events)
     if recoveries.advance_page(recovery, next_cursor, queued) and next_cursor is not None:
-        _queue_page(recovery.id)
+        _queue_page(recovery.id, next_cursor)
 
 
 def _resend(recovery: Recovery, event: Event) -> bool:
