@@ -332,3 +332,22 @@ def test_a_receiver_asking_for_later_gets_its_next_attempt_no_sooner(
     log = get_webhook_log(log_id)
     due = (parse_iso(log.next_retry_at) - parse_iso(log.last_attempt_at)).total_seconds()
     assert abs(due - wait) < 1
+
+
+def test_an_event_past_its_30_days_is_gone_even_before_ttl_deletes_it(api):
+    from gateway.data.events import insert_event_if_absent
+    from gateway.domain.events import Event, EventDeliveryStatus
+
+    created = iso_ago(days=31)
+    stale = Event(
+        id="evt_Stale0000000000a",
+        merchant_id=api.merchant["id"],
+        type="payment.created",
+        payload=json.dumps({"event": "payment.created", "timestamp": 0, "data": {}}),
+        created_at=created,
+        delivery_status=EventDeliveryStatus.NONE,
+        expires_at=int(parse_iso(created).timestamp()) + 30 * 86400,
+    )
+    assert insert_event_if_absent(stale)
+    assert events_of(api)["data"] == []
+    assert api.call("GET", f"/api/v1/events/{stale.id}")[0] == 404

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -117,12 +118,12 @@ def page_events(merchant_id: str, query: EventQuery, after: Event | None) -> tup
     lower, upper = _bounds(query.created_from, query.created_to)
     if after is not None:
         upper = min(upper, _key_of(after))
-    filters: Condition | None = None
+    # DynamoDB's TTL deletes late: an event past its 30 days is not listed even while its item lingers.
+    filters: Condition = EventModel.expires_at > int(time.time())
     if query.types:
-        filters = EventModel.type.is_in(*query.types)
+        filters &= EventModel.type.is_in(*query.types)
     if query.delivery_status is not None:
-        status = EventModel.delivery_status == query.delivery_status.value
-        filters = status if filters is None else filters & status
+        filters &= EventModel.delivery_status == query.delivery_status.value
     page: list[Event] = []
     items: Iterator[EventModel] = _query(
         merchant_id, lower, upper, True, filters, page_size=min(100, query.limit + 1)

@@ -129,5 +129,4 @@ def _record_events(
         record = event_records.new_event(
             merchant_id, event_id(merchant_id, occurrence), event, payload, occurred_at
         )
-        log_id = webhook_log_id(merchant_id, occurrence) if merchant and merchant.webhook_url else None
-        event_records.record_event(record, log_id, now_iso())
+        event_records.record_event(record, merchant, webhook_log_id(merchant_id, occurrence), now_iso())

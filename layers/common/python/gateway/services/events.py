@@ -8,6 +8,7 @@ is a webhook log that points to its event; the event's `delivery_status` follows
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -36,7 +37,9 @@ def new_event(merchant_id: str, event_id: str, event_type: str, payload: str, cr
     )
 
 
-def new_delivery(event: Event, log_id: str, created_at: str, recovery_id: str | None = None) -> WebhookLog:
+def new_delivery(
+    event: Event, log_id: str, created_at: str, url: str | None, recovery_id: str | None = None
+) -> WebhookLog:
     return WebhookLog(
         id=log_id,
         merchant_id=event.merchant_id,
@@ -45,20 +48,21 @@ def new_delivery(event: Event, log_id: str, created_at: str, recovery_id: str | 
         status=DeliveryStatus.PENDING,
         created_at=created_at,
         event_id=event.id,
+        url=url,
         recovery_id=recovery_id,
     )
 
 
-def record_event(event: Event, log_id: str | None, now: str) -> None:
-    """Record the event, and its first delivery as the log `log_id` when there is one to make (the log's
-    stream sends it)."""
-    pending = event if log_id is None else _with_delivery(event, log_id)
-    recorded = event_store.insert_event_if_absent(pending)
+def record_event(event: Event, merchant: Merchant | None, log_id: str, now: str) -> None:
+    """Record the event, and its first delivery as the log `log_id` when the merchant has a webhook URL
+    (the log's stream sends it)."""
+    url = merchant.webhook_url if merchant is not None else None
+    recorded = event_store.insert_event_if_absent(_with_delivery(event, log_id) if url else event)
     if recorded:
         logger.info("event recorded", extra={"merchant_id": event.merchant_id, "event_id": event.id})
-    if log_id is None:
+    if not url:
         return
-    if log_store.insert_webhook_log_if_absent(new_delivery(event, log_id, now)) and not recorded:
+    if log_store.insert_webhook_log_if_absent(new_delivery(event, log_id, now, url)) and not recorded:
         # Recorded before without a delivery (no URL then, one now): point it at this one.
         event_store.add_delivery(event.id, log_id)
 
@@ -97,7 +101,8 @@ def list_events(
 
 def owned_event(merchant: Merchant, event_id: str) -> Event:
     event = event_store.get_event(event_id)
-    if event is None or event.merchant_id != merchant.id:
+    # DynamoDB's TTL deletes late: an event past its 30 days is gone even while its item lingers.
+    if event is None or event.merchant_id != merchant.id or event.expires_at < time.time():
         raise NotFoundError("Event not found")
     return event
 

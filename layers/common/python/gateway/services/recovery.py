@@ -18,6 +18,7 @@ from gateway.config import get_settings
 from gateway.data import events as event_store
 from gateway.data import queues, recoveries
 from gateway.data import webhook_logs as log_store
+from gateway.data.merchants import get_merchant
 from gateway.domain.clock import iso, utc_now
 from gateway.domain.events import RETENTION, Event, Recovery, validate_recovery_range
 from gateway.domain.ids import RECOVERY_PREFIX, has_prefix_format, new_recovery_id, resend_log_id
@@ -82,15 +83,18 @@ def resend_page(message: dict[str, Any]) -> None:
     events, next_cursor = event_store.recoverable_page(
         recovery.merchant_id, recovery.since, recovery.until, recovery.cursor, PAGE_SIZE
     )
-    queued = sum(_resend(recovery, event) for event in events)
+    merchant = get_merchant(recovery.merchant_id)
+    url = merchant.webhook_url if merchant is not None else None
+    queued = sum(_resend(recovery, event, url) for event in events)
     if recoveries.advance_page(recovery, next_cursor, queued) and next_cursor is not None:
         _queue_page(recovery.id, next_cursor)
 
 
-def _resend(recovery: Recovery, event: Event) -> bool:
+def _resend(recovery: Recovery, event: Event, url: str | None) -> bool:
     """Make the event's next delivery; True when it is this recovery's (not another's made first)."""
     log_id = resend_log_id(event.id, len(event.deliveries))
-    ours = log_store.insert_webhook_log_if_absent(new_delivery(event, log_id, iso(utc_now()), recovery.id))
+    resend = new_delivery(event, log_id, iso(utc_now()), url, recovery.id)
+    ours = log_store.insert_webhook_log_if_absent(resend)
     event_store.add_delivery(event.id, log_id)
     if ours:
         return True
