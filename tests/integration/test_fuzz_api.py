@@ -283,6 +283,7 @@ def test_unknown_methods_are_bad_requests_with_the_error_envelope(live_stack: Li
     document = openapi_document()
     ids = {"order_id": "order_0000000000000000", "payment_id": "pay_0000000000000000"}
     ids |= {"refund_id": "rfnd_0000000000000000", "webhook_id": "00000000-0000-4000-8000-000000000000"}
+    ids |= {"event_id": "evt_0000000000000000", "recovery_id": "rcv_0000000000000000"}
     wrong = []
 
     # WHEN each path is called with each of them
