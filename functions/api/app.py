@@ -18,7 +18,7 @@ from gateway.errors import (
     InternalError,
     NotFoundError,
 )
-from gateway.services import jobs, login, merchants, orders, payments, refunds, webhook_logs
+from gateway.services import events, jobs, login, merchants, orders, payments, recovery, refunds, webhook_logs
 from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
@@ -115,6 +115,12 @@ def query(name: str) -> str | None:
     params = current_request().query_params
     value: str | None = params.get(name) if params else None
     return value
+
+
+def query_all(name: str) -> list[str]:
+    """Every value of a repeatable query parameter (`?type=a&type=b`)."""
+    params = current_request().query_params
+    return list(params.getlist(name)) if params and name in params else []
 
 
 def test_endpoints_enabled() -> None:
@@ -249,6 +255,16 @@ def send_test_webhook() -> Any:
     return webhook_logs.send_test(credentials())
 
 
+@route("/api/v1/webhooks/recover", methods=["POST"])
+def recover_webhooks() -> Any:
+    return recovery.start_recovery(credentials(), json_body())
+
+
+@route("/api/v1/webhooks/recover/{recovery_id}", methods=["GET"])
+def get_webhook_recovery(recovery_id: str) -> Any:
+    return recovery.get_recovery(credentials(), recovery_id)
+
+
 @route("/api/v1/webhooks", methods=["GET"])
 def list_webhook_logs() -> Any:
     return webhook_logs.list_logs(credentials(), query("limit"), query("offset"))
@@ -262,3 +278,24 @@ def get_webhook_log(webhook_id: str) -> Any:
 @route("/api/v1/webhooks/{webhook_id}/retry", methods=["POST"])
 def retry_webhook(webhook_id: str) -> Any:
     return webhook_logs.retry(credentials(), webhook_id)
+
+
+# ---------------------------------------------------------------- events
+
+
+@route("/api/v1/events", methods=["GET"])
+def list_events() -> Any:
+    return events.list_events(
+        credentials(),
+        query("limit"),
+        query("starting_after"),
+        query_all("type"),
+        query("from"),
+        query("to"),
+        query("delivery_status"),
+    )
+
+
+@route("/api/v1/events/{event_id}", methods=["GET"])
+def get_event(event_id: str) -> Any:
+    return events.get_event(credentials(), event_id)

@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devkit.live_stack import LiveStack
+from devkit.merchant import wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -150,11 +151,19 @@ def owned_resources(live_stack: LiveStack, fuzz_merchant: dict[str, str]) -> dic
         timeout=30,
     )
     assert payment.status_code == 201, payment.text
+    events_url = f"{live_stack.api_url}/api/v1/events"
+    events = wait_for(
+        lambda: requests.get(events_url, headers=headers, timeout=30).json()["data"],
+        30,
+        "the payment's events",
+    )
     return {
         "order_id": order.json()["id"],
         "payment_id": payment.json()["id"],
         "refund_id": "rfnd_0000000000000000",
         "webhook_id": "00000000-0000-4000-8000-000000000000",
+        "event_id": events[0]["id"],
+        "recovery_id": "rcv_0000000000000000",
     }
 
 
@@ -274,6 +283,7 @@ def test_unknown_methods_are_bad_requests_with_the_error_envelope(live_stack: Li
     document = openapi_document()
     ids = {"order_id": "order_0000000000000000", "payment_id": "pay_0000000000000000"}
     ids |= {"refund_id": "rfnd_0000000000000000", "webhook_id": "00000000-0000-4000-8000-000000000000"}
+    ids |= {"event_id": "evt_0000000000000000", "recovery_id": "rcv_0000000000000000"}
     wrong = []
 
     # WHEN each path is called with each of them

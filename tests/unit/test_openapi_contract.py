@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -445,6 +446,19 @@ def test_api_answers_conform_to_the_document(
         path=f"/api/v1/webhooks/{missing_log}/retry",
         headers=auth,
     )
+    _, events = api.call(
+        "GET", "/api/v1/events", path="/api/v1/events?type=webhook.test&limit=5", headers=auth
+    )
+    api.call("GET", "/api/v1/events", path="/api/v1/events?delivery_status=lost", headers=auth)
+    event_path = f"/api/v1/events/{events['data'][0]['id']}"
+    api.call("GET", "/api/v1/events/{event_id}", path=event_path, headers=auth)
+    api.call("GET", "/api/v1/events/{event_id}", path="/api/v1/events/evt_0000000000000000", headers=auth)
+    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    _, recovery = api.call("POST", "/api/v1/webhooks/recover", body={"since": an_hour_ago}, headers=auth)
+    api.call("POST", "/api/v1/webhooks/recover", body={"since": "2000-01-01T00:00:00Z"}, headers=auth)
+    recovery_template = "/api/v1/webhooks/recover/{recovery_id}"
+    api.call("GET", recovery_template, path=f"/api/v1/webhooks/recover/{recovery['id']}", headers=auth)
+    api.call("GET", recovery_template, path="/api/v1/webhooks/recover/rcv_0000000000000000", headers=auth)
     api.call("GET", "/api/v1/openapi.json")
 
     # THEN every documented route answered at least once, and every answer matched the document

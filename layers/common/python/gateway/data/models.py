@@ -11,8 +11,10 @@ from typing import Any
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -177,8 +179,61 @@ class WebhookLogModel(Model):
     next_retry_at = UnicodeAttribute(null=True)
     response_code = NumberAttribute(null=True)
     response_body = UnicodeAttribute(null=True)
+    event_id = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    recovery_id = UnicodeAttribute(null=True)
+    # One JSON text per attempt, appended by the same conditional update that records the attempt.
+    attempt_log = ListAttribute(of=UnicodeAttribute, null=True)
 
     by_merchant = WebhookLogsByMerchant()
+
+
+class EventsByMerchant(GlobalSecondaryIndex["EventModel"]):
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class EventModel(Model):
+    """Every webhook event of every merchant, kept 30 days (TTL), whether or not it was sent."""
+
+    class Meta(_BaseMeta):
+        suffix = "events"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    payload = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    # `created_at#id`: a unique, time-ordered sort key, so a page boundary never splits equal timestamps.
+    created_key = UnicodeAttribute()
+    delivery_status = UnicodeAttribute()
+    deliveries = UnicodeSetAttribute(null=True)
+    # Epoch seconds; the table's TTL attribute.
+    expires_at = NumberAttribute()
+
+    by_merchant = EventsByMerchant()
+
+
+class RecoveryModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "recoveries"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    since = UnicodeAttribute()
+    until = UnicodeAttribute()
+    events = NumberAttribute()
+    queued = NumberAttribute(default=0)
+    sent = NumberAttribute(default=0)
+    cursor = UnicodeAttribute(null=True)
+    paging_done = BooleanAttribute(default=False)
+    created_at = UnicodeAttribute()
+    # Epoch seconds; the table's TTL attribute.
+    expires_at = NumberAttribute()
 
 
 class IdempotencyRecordModel(Model):
@@ -223,6 +278,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     PaymentModel,
     RefundModel,
     WebhookLogModel,
+    EventModel,
+    RecoveryModel,
     IdempotencyRecordModel,
     SystemRecordModel,
     LoginFailureCounterModel,

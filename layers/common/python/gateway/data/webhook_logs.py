@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gateway.data import dynamo
 from gateway.data.models import WebhookLogModel, bind_tables
+from gateway.domain.events import DeliveryAttempt
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
 
@@ -40,12 +41,23 @@ def count_webhook_logs(merchant_id: str) -> int:
     return WebhookLogModel.by_merchant.count(merchant_id)
 
 
-def record_delivery_attempt(before: WebhookLog, after: WebhookLog) -> None:
+def get_webhook_logs(log_ids: frozenset[str]) -> list[WebhookLog]:
+    """The logs with these ids (one BatchGetItem per 100), oldest first."""
+    bind_tables()
+    logs = [webhook_log_from(item) for item in WebhookLogModel.batch_get(sorted(log_ids))]
+    return sorted(logs, key=lambda log: (log.created_at, log.id))
+
+
+def record_delivery_attempt(
+    before: WebhookLog, after: WebhookLog, attempt: DeliveryAttempt, url: str
+) -> None:
     """Store the attempt that moved `before` to `after`, once: ConflictError when another delivery of the
     same message recorded it first or a manual retry started a new round meanwhile."""
     dynamo.update_if(
         WebhookLogModel(after.id),
         [
+            WebhookLogModel.attempt_log.set((WebhookLogModel.attempt_log | []).append([attempt.to_json()])),
+            set_or_remove(WebhookLogModel.url, url or None),
             WebhookLogModel.attempts.set(after.attempts),
             WebhookLogModel.status.set(after.status.value),
             dynamo.set_or_remove(WebhookLogModel.last_attempt_at, after.last_attempt_at),

@@ -171,6 +171,19 @@ class WebhookLog:
     next_retry_at: str | None = None
     response_code: int | None = None
     response_body: str | None = None
+    # The event this delivers: its id is the `webhook-id` of every attempt (None on logs older than events).
+    event_id: str | None = None
+    # Where the last attempt went (the merchant's URL at that moment).
+    url: str | None = None
+    # Set on a resend made by a recovery, which counts this delivery's first attempt as sent.
+    recovery_id: str | None = None
+    # Every attempt of every round, oldest first (`DeliveryAttempt` JSON texts).
+    attempt_log: list[str] = field(default_factory=list)
+
+    @property
+    def message_id(self) -> str:
+        """The Standard Webhooks `webhook-id`: the event's id, so receivers deduplicate across deliveries."""
+        return self.event_id or self.id
 
     def after_attempt(
         self,

@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 PAYMENT_CREATED = "payment.created"
@@ -18,6 +20,16 @@ REFUND_CREATED = "refund.created"
 REFUND_PROCESSED = "refund.processed"
 ORDER_PAID = "order.paid"
 WEBHOOK_TEST = "webhook.test"
+EVENT_TYPES = (
+    PAYMENT_CREATED,
+    PAYMENT_PENDING,
+    PAYMENT_SUCCESS,
+    PAYMENT_FAILED,
+    REFUND_CREATED,
+    REFUND_PROCESSED,
+    ORDER_PAID,
+    WEBHOOK_TEST,
+)
 
 MAX_ATTEMPTS = 5
 RESPONSE_BODY_LIMIT = 1000
@@ -39,6 +51,14 @@ class WebhookRetrySchedule:
         if not 2 <= attempt <= MAX_ATTEMPTS:
             raise ValueError(f"attempt {attempt} is outside 2..{MAX_ATTEMPTS}")
         return self.delays_seconds[attempt - 2]
+
+    def steered_delay_before(self, attempt: int, retry_after_seconds: int | None) -> int:
+        """The delay before `attempt`, pushed back to the receiver's `Retry-After` when it asked for longer,
+        but never beyond the schedule's longest delay (a receiver cannot park a delivery indefinitely)."""
+        delay = self.delay_before(attempt)
+        if retry_after_seconds is None:
+            return delay
+        return max(delay, min(retry_after_seconds, max(self.delays_seconds)))
 
 
 def serialize_envelope(event: str, timestamp: int, data: dict[str, Any]) -> str:
@@ -93,6 +113,33 @@ def is_success_status(status_code: int) -> bool:
 
 # 410 Gone tells us the receiver has removed the endpoint: retrying cannot help.
 GONE_STATUS = 410
+# Standard Webhooks: a receiver answering these with `Retry-After` is asking for a later next attempt.
+STEERING_STATUSES = frozenset({429, 503})
+# Header values that would let someone forge a delivery are not shown back in the attempt history.
+_SIGNATURE_HEADERS = frozenset({"x-webhook-signature", "webhook-signature"})
+REDACTED = "[redacted]"
+
+
+def retry_after_seconds(status_code: int | None, header: str | None, now: datetime) -> int | None:
+    """Seconds the receiver asked to wait (delta-seconds or an HTTP date), for 429 and 503 only."""
+    if status_code not in STEERING_STATUSES or not header:
+        return None
+    value = header.strip()
+    if value.isascii() and value.isdigit():
+        return int(value[:9])
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0, int((moment - now).total_seconds() + 0.999))
+
+
+def headers_without_secrets(headers: dict[str, str]) -> dict[str, str]:
+    return {
+        name: REDACTED if name.lower() in _SIGNATURE_HEADERS else value for name, value in headers.items()
+    }
 
 
 def truncate_response(text: str) -> str:

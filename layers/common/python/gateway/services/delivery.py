@@ -8,17 +8,19 @@ task token, which this module answers: delivered, retry after N seconds, or fail
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gateway.config import get_settings
+from gateway.data import recoveries, workflows
 from gateway.data import webhook_logs as log_store
-from gateway.data import workflows
 from gateway.data.merchants import get_merchant
 from gateway.domain import webhooks
-from gateway.domain.clock import iso
+from gateway.domain.clock import iso, parse_iso
+from gateway.domain.events import DeliveryAttempt
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
 from gateway.errors import ConflictError, PermanentDeliveryError
@@ -52,6 +54,11 @@ class DeliveryJob:
 class AttemptResult:
     status_code: int | None
     body: str
+    duration_ms: int = 0
+    url: str = ""
+    # What was sent, signature values masked (they are shown back to the merchant).
+    headers: dict[str, str] | None = None
+    retry_after: str | None = None
 
     @property
     def delivered(self) -> bool:
@@ -76,6 +83,8 @@ def deliver_webhook(message: dict[str, Any]) -> None:
     except ConflictError:
         return  # a concurrent delivery of the same message recorded this attempt first
     count_finished_job(result.delivered)
+    if recorded.recovery_id is not None and recorded.round == 1 and recorded.attempts == 1:
+        recoveries.count_sent(recorded.recovery_id)
     _follow_up(job, recorded)
 
 
@@ -89,9 +98,13 @@ def _record(log: WebhookLog, result: AttemptResult) -> WebhookLog:
     elif result.status_code == webhooks.GONE_STATUS or attempt >= webhooks.MAX_ATTEMPTS:
         finished = DeliveryStatus.FAILED
     else:
-        next_retry_at = iso(now + timedelta(seconds=_schedule().delay_before(attempt + 1)))
-    recorded = log.after_attempt(
-        result.status_code, webhooks.truncate_response(result.body), iso(now), finished, next_retry_at
+        asked = webhooks.retry_after_seconds(result.status_code, result.retry_after, now)
+        delay = _schedule().steered_delay_before(attempt + 1, asked)
+        next_retry_at = iso(now + timedelta(seconds=delay))
+    response_body = webhooks.truncate_response(result.body)
+    recorded = log.after_attempt(result.status_code, response_body, iso(now), finished, next_retry_at)
+    history = DeliveryAttempt(
+        iso(now), result.status_code, result.duration_ms, response_body, result.headers or {}
     )
     logger.info(
         "webhook attempt",
@@ -102,7 +115,7 @@ def _record(log: WebhookLog, result: AttemptResult) -> WebhookLog:
             "delivered": result.delivered,
         },
     )
-    log_store.record_delivery_attempt(log, recorded)
+    log_store.record_delivery_attempt(log, recorded, history, result.url)
     return recorded
 
 
@@ -118,7 +131,7 @@ def _follow_up(job: DeliveryJob, log: WebhookLog) -> None:
             "log_id": log.id,
             "round": log.round,
             "attempt": next_attempt,
-            "wait_seconds": _schedule().delay_before(next_attempt),
+            "wait_seconds": _wait_before(log, next_attempt),
         }
         if job.task_token:
             _answer(job, output=state)
@@ -134,6 +147,13 @@ def _answer(job: DeliveryJob, output: dict[str, Any] | None = None, failure: str
         workflows.report_attempt(job.task_token, output, failure)
 
 
+def _wait_before(log: WebhookLog, attempt: int) -> int:
+    """Seconds until the attempt recorded as due (a receiver's `Retry-After` may have pushed it back)."""
+    if log.next_retry_at is None:
+        return _schedule().delay_before(attempt)
+    return max(0, math.ceil((parse_iso(log.next_retry_at) - datetime.now(UTC)).total_seconds()))
+
+
 def _schedule() -> webhooks.WebhookRetrySchedule:
     return webhooks.WebhookRetrySchedule(test_intervals=get_settings().webhook_retry_intervals_test)
 
@@ -147,7 +167,8 @@ def _attempt(log: WebhookLog) -> AttemptResult:
         return AttemptResult(None, "No webhook URL configured")
     body = log.payload.encode()
     timestamp = int(time.time())
-    headers = webhooks.signature_headers(signing_secrets(merchant, timestamp), log.id, timestamp, body)
+    secrets = signing_secrets(merchant, timestamp)
+    headers = webhooks.signature_headers(secrets, log.message_id, timestamp, body)
     attempt = merchant_http.post_to_merchant(
         merchant.webhook_url,
         body,
@@ -156,4 +177,11 @@ def _attempt(log: WebhookLog) -> AttemptResult:
         body_limit=webhooks.RESPONSE_BODY_LIMIT,
         allow_private=get_settings().allow_private_webhook_urls,
     )
-    return AttemptResult(attempt.status_code, attempt.body)
+    return AttemptResult(
+        attempt.status_code,
+        attempt.body,
+        attempt.duration_ms,
+        merchant.webhook_url,
+        webhooks.headers_without_secrets(headers),
+        attempt.retry_after,
+    )

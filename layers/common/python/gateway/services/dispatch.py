@@ -1,8 +1,9 @@
 """The outbox: every recorded state change becomes its downstream work.
 
 Triggered by the tables' streams, which deliver each change at least once. Every effect here is
-idempotent: jobs are consumed by conditional updates, and webhook logs have ids derived from the event
-they carry and are written with a conditional put, so a redelivered record creates nothing twice.
+idempotent: jobs are consumed by conditional updates, and events and webhook logs have ids derived from
+the occurrence they record and are written with a conditional put, so a redelivered record creates nothing
+twice.
 """
 
 from __future__ import annotations
@@ -16,16 +17,15 @@ from gateway.data import queues
 from gateway.data.changes import changed_resource
 from gateway.data.merchants import get_merchant
 from gateway.data.orders import get_order
-from gateway.data.webhook_logs import insert_webhook_log_if_absent
 from gateway.domain import webhooks
-from gateway.domain.clock import parse_iso
-from gateway.domain.ids import webhook_log_id
+from gateway.domain.clock import now_iso, parse_iso
+from gateway.domain.ids import event_id, webhook_log_id
 from gateway.domain.lifecycle import DeliveryStatus, PaymentStatus, RefundStatus
 from gateway.domain.processing import split_delay
 from gateway.domain.resources import Payment, Refund, WebhookLog
+from gateway.services import events as event_records
 from gateway.services.settlement import processing_rules
 from gateway.services.views import order_view, payment_view, refund_view
-from gateway.services.webhook_logs import new_log
 
 logger = logging.getLogger("gateway.dispatch")
 
@@ -110,23 +110,23 @@ def _enqueue_job(queue_url: str, job: dict[str, Any], delay_ms: int) -> None:
 
 
 def _on_webhook_log(log: WebhookLog, before: WebhookLog | None) -> None:
-    """A new log, or a manual retry (a new round), starts a delivery."""
+    """A new log, or a manual retry (a new round), starts a delivery; its event follows its status."""
     starts_round = before is None or log.round != before.round
     if starts_round and log.status is DeliveryStatus.PENDING:
         queues.send(get_settings().webhooks_queue_url, {"log_id": log.id, "round": log.round, "attempt": 1})
+    event_records.follow_delivery(log, before)
 
 
 def _record_events(
     merchant_id: str, resource_id: str, events: tuple[str, ...], occurred_at: str, data: dict[str, Any]
 ) -> None:
+    """Every event is recorded (SPEC §5.2); it gets a delivery only when a URL is configured (SPEC §3)."""
     merchant = get_merchant(merchant_id)
-    if merchant is None or not merchant.webhook_url:
-        return  # SPEC: no URL configured -> nothing is sent and no log
     timestamp = int(parse_iso(occurred_at).timestamp())
     for event in events:
+        occurrence = f"{resource_id}:{event}"
         payload = webhooks.serialize_envelope(event, timestamp, data)
-        log_id = webhook_log_id(merchant_id, f"{resource_id}:{event}")
-        if insert_webhook_log_if_absent(new_log(merchant_id, log_id, event, payload)):
-            logger.info(
-                "webhook event recorded", extra={"merchant_id": merchant_id, "event": event, "log_id": log_id}
-            )
+        record = event_records.new_event(
+            merchant_id, event_id(merchant_id, occurrence), event, payload, occurred_at
+        )
+        event_records.record_event(record, merchant, webhook_log_id(merchant_id, occurrence), now_iso())

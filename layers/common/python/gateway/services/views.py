@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.domain.events import DeliveryAttempt, Event, Recovery
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
 
@@ -121,11 +122,56 @@ def webhook_log_view(log: WebhookLog) -> dict[str, Any]:
         "last_attempt_at": log.last_attempt_at,
         "next_retry_at": log.next_retry_at,
         "response_code": log.response_code,
+        "event_id": log.event_id,
     }
 
 
 def webhook_log_detail_view(log: WebhookLog) -> dict[str, Any]:
     return {**webhook_log_view(log), "payload": log.payload, "response_body": log.response_body}
+
+
+def event_view(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "type": event.type,
+        "created_at": event.created_at,
+        "data": event.data,
+        "delivery_status": event.delivery_status,
+    }
+
+
+def _attempt_view(attempt: DeliveryAttempt) -> dict[str, Any]:
+    return {
+        "attempted_at": attempt.attempted_at,
+        "response_code": attempt.response_code,
+        "duration_ms": attempt.duration_ms,
+        "response_body": attempt.response_body,
+        "headers": attempt.headers,
+    }
+
+
+def delivery_view(log: WebhookLog) -> dict[str, Any]:
+    return {
+        "webhook_id": log.id,
+        "url": log.url,
+        "status": log.status,
+        "attempts": [_attempt_view(DeliveryAttempt.from_json(text)) for text in log.attempt_log],
+    }
+
+
+def event_detail_view(event: Event, deliveries: list[WebhookLog]) -> dict[str, Any]:
+    return {**event_view(event), "deliveries": [delivery_view(log) for log in deliveries]}
+
+
+def recovery_view(recovery: Recovery) -> dict[str, Any]:
+    return {
+        "id": recovery.id,
+        "status": "completed" if recovery.completed else "running",
+        "since": recovery.since,
+        "until": recovery.until,
+        "events": recovery.events,
+        "sent": recovery.sent,
+    }
 
 
 def jobs_status_view(

@@ -8,26 +8,16 @@ from typing import Any
 from gateway.data import webhook_logs as log_store
 from gateway.data.dynamo import read_concurrently
 from gateway.domain.clock import now_iso
-from gateway.domain.ids import new_uuid
+from gateway.domain.ids import new_event_id, new_uuid
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import Merchant, WebhookLog
 from gateway.domain.validation import validate_pagination
 from gateway.domain.webhooks import WEBHOOK_TEST, serialize_envelope
 from gateway.errors import BadRequestError, ConflictError, NotFoundError
 from gateway.services.auth import Credentials
+from gateway.services.events import new_delivery, new_event, record_event
 from gateway.services.merchants import authenticated_merchant
 from gateway.services.views import webhook_log_detail_view, webhook_log_view
-
-
-def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookLog:
-    return WebhookLog(
-        id=log_id,
-        merchant_id=merchant_id,
-        event=event,
-        payload=payload,
-        status=DeliveryStatus.PENDING,
-        created_at=now_iso(),
-    )
 
 
 def list_logs(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> dict[str, Any]:
@@ -52,17 +42,20 @@ def get_log(credentials: Credentials, log_id: str) -> dict[str, Any]:
 
 
 def send_test(credentials: Credentials) -> dict[str, Any]:
-    """Record a `webhook.test` log in `pending`; the outbox stream delivers it."""
+    """Record a `webhook.test` event and its log in `pending`; the outbox stream delivers it."""
     merchant = authenticated_merchant(credentials)
     if not merchant.webhook_url:
         raise BadRequestError("Webhook URL is not configured", field="webhook_url")
+    now = now_iso()
     payload = serialize_envelope(
         WEBHOOK_TEST,
         int(time.time()),
         {"message": "This is a test webhook from the payment gateway", "merchant_id": merchant.id},
     )
-    log = new_log(merchant.id, new_uuid(), WEBHOOK_TEST, payload)
-    log_store.insert_webhook_log_if_absent(log)
+    log_id = new_uuid()
+    event = new_event(merchant.id, new_event_id(), WEBHOOK_TEST, payload, now)
+    record_event(event, merchant, log_id, now)
+    log = new_delivery(event, log_id, now, merchant.webhook_url)
     return webhook_log_view(log)
 
 

@@ -39,6 +39,8 @@ class HttpAttempt:
     duration_ms: int
     # Plain words for a network failure ("connection refused"), None when the receiver answered.
     error: str | None = None
+    # The receiver's `Retry-After` header, as sent (seconds or an HTTP date), when it gave one.
+    retry_after: str | None = None
 
 
 class _Refused(Exception):
@@ -57,12 +59,12 @@ def post_to_merchant(
     started = time.monotonic()
     deadline = started + deadline_seconds
     try:
-        status, text = _post(url, body, headers, deadline, body_limit, allow_private)
+        status, text, retry_after = _post(url, body, headers, deadline, body_limit, allow_private)
     except _Refused as refusal:
         return HttpAttempt(None, str(refusal), _elapsed_ms(started), error=str(refusal))
     except (OSError, http.client.HTTPException) as error:
         return _failed(started, _plain_words(error, timed_out=time.monotonic() >= deadline))
-    return HttpAttempt(status, text, _elapsed_ms(started))
+    return HttpAttempt(status, text, _elapsed_ms(started), retry_after=retry_after)
 
 
 def _plain_words(error: Exception, timed_out: bool) -> str:
@@ -99,7 +101,7 @@ def _remaining(deadline: float) -> float:
 
 def _post(
     url: str, body: bytes, headers: dict[str, str], deadline: float, body_limit: int, allow_private: bool
-) -> tuple[int, str]:
+) -> tuple[int, str, str | None]:
     parts = urlsplit(url)
     host = parts.hostname
     if parts.scheme not in ("http", "https") or not host:
@@ -126,7 +128,7 @@ def _post(
         text = response.read(body_limit).decode("utf-8", "replace")
         if connection.aborted:
             raise TimeoutError()  # the watchdog cut a response that was still arriving
-        return response.status, text
+        return response.status, text, response.getheader("Retry-After")
     finally:
         watchdog.cancel()
         connection.close()

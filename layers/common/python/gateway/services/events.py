@@ -1,0 +1,113 @@
+"""Events (SPEC §5.2): every webhook event recorded for 30 days, with or without a URL, and read back.
+
+An event is recorded before its first delivery's log, both under ids derived from the occurrence, so a
+redelivered stream record creates neither twice. Each delivery (the first, and every recovery's resend)
+is a webhook log that points to its event; the event's `delivery_status` follows its deliveries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from typing import Any
+
+from gateway.data import events as event_store
+from gateway.data import webhook_logs as log_store
+from gateway.domain.events import Event, EventDeliveryStatus, expiry_of, validate_event_query
+from gateway.domain.lifecycle import DeliveryStatus
+from gateway.domain.resources import Merchant, WebhookLog
+from gateway.errors import BadRequestError, NotFoundError
+from gateway.services.auth import Credentials
+from gateway.services.merchants import authenticated_merchant
+from gateway.services.views import event_detail_view, event_view
+
+logger = logging.getLogger("gateway.events")
+
+
+def new_event(merchant_id: str, event_id: str, event_type: str, payload: str, created_at: str) -> Event:
+    return Event(
+        id=event_id,
+        merchant_id=merchant_id,
+        type=event_type,
+        payload=payload,
+        created_at=created_at,
+        delivery_status=EventDeliveryStatus.NONE,
+        expires_at=expiry_of(created_at),
+    )
+
+
+def new_delivery(
+    event: Event, log_id: str, created_at: str, url: str | None, recovery_id: str | None = None
+) -> WebhookLog:
+    return WebhookLog(
+        id=log_id,
+        merchant_id=event.merchant_id,
+        event=event.type,
+        payload=event.payload,
+        status=DeliveryStatus.PENDING,
+        created_at=created_at,
+        event_id=event.id,
+        url=url,
+        recovery_id=recovery_id,
+    )
+
+
+def record_event(event: Event, merchant: Merchant | None, log_id: str, now: str) -> None:
+    """Record the event, and its first delivery as the log `log_id` when the merchant has a webhook URL
+    (the log's stream sends it)."""
+    url = merchant.webhook_url if merchant is not None else None
+    recorded = event_store.insert_event_if_absent(_with_delivery(event, log_id) if url else event)
+    if recorded:
+        logger.info("event recorded", extra={"merchant_id": event.merchant_id, "event_id": event.id})
+    if not url:
+        return
+    if log_store.insert_webhook_log_if_absent(new_delivery(event, log_id, now, url)) and not recorded:
+        # Recorded before without a delivery (no URL then, one now): point it at this one.
+        event_store.add_delivery(event.id, log_id)
+
+
+def _with_delivery(event: Event, log_id: str) -> Event:
+    return replace(event, deliveries=event.deliveries | {log_id}, delivery_status=EventDeliveryStatus.PENDING)
+
+
+def follow_delivery(log: WebhookLog, before: WebhookLog | None) -> None:
+    """A delivery's status changed: its event's `delivery_status` follows (the stream of the logs)."""
+    if log.event_id is None or before is None:
+        return  # a new delivery's event was marked pending when the delivery was made
+    if log.round != before.round or log.status is not before.status:
+        event_store.set_delivery_status(log.event_id, EventDeliveryStatus(log.status.value))
+
+
+def list_events(
+    credentials: Credentials,
+    limit: str | None,
+    starting_after: str | None,
+    types: list[str],
+    created_from: str | None,
+    created_to: str | None,
+    delivery_status: str | None,
+) -> dict[str, Any]:
+    query = validate_event_query(limit, starting_after, types, created_from, created_to, delivery_status)
+    merchant = authenticated_merchant(credentials)
+    after = None
+    if query.starting_after is not None:
+        after = event_store.get_event(query.starting_after)
+        if after is None or after.merchant_id != merchant.id:
+            raise BadRequestError("starting_after is not an event of this account", field="starting_after")
+    page, has_more = event_store.page_events(merchant.id, query, after)
+    return {"data": [event_view(event) for event in page], "has_more": has_more}
+
+
+def owned_event(merchant: Merchant, event_id: str) -> Event:
+    event = event_store.get_event(event_id)
+    # DynamoDB's TTL deletes late: an event past its 30 days is gone even while its item lingers.
+    if event is None or event.merchant_id != merchant.id or event.expires_at < time.time():
+        raise NotFoundError("Event not found")
+    return event
+
+
+def get_event(credentials: Credentials, event_id: str) -> dict[str, Any]:
+    event = owned_event(authenticated_merchant(credentials), event_id)
+    deliveries = log_store.get_webhook_logs(event.deliveries) if event.deliveries else []
+    return event_detail_view(event, deliveries)

@@ -1,0 +1,102 @@
+"""Recovery by time range (SPEC §5.2): every event in [since, until] whose delivery failed or never
+happened is sent again to the merchant's current URL.
+
+`POST /webhooks/recover` counts the events, records the recovery and puts its first page on the webhooks
+queue. Each page message resends one index page of events (a Query, never a scan) and queues the next
+page; the recovery's cursor moves with a conditional write, so a redelivered page message resends and
+counts nothing twice. A resend is a new webhook log whose id derives from the event and how many
+deliveries it had, so two recoveries that find the event in the same state make one resend between them;
+the log's stream starts its delivery as for any other, and its first attempt counts as `sent`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from gateway.config import get_settings
+from gateway.data import events as event_store
+from gateway.data import queues, recoveries
+from gateway.data import webhook_logs as log_store
+from gateway.data.merchants import get_merchant
+from gateway.domain.clock import iso, utc_now
+from gateway.domain.events import RETENTION, Event, Recovery, validate_recovery_range
+from gateway.domain.ids import RECOVERY_PREFIX, has_prefix_format, new_recovery_id, resend_log_id
+from gateway.domain.validation import require_object
+from gateway.errors import BadRequestError, NotFoundError, PermanentDeliveryError
+from gateway.services.auth import Credentials
+from gateway.services.events import new_delivery
+from gateway.services.merchants import authenticated_merchant
+from gateway.services.results import ApiResult
+from gateway.services.views import recovery_view
+
+logger = logging.getLogger("gateway.recovery")
+PAGE_SIZE = 25
+
+
+def start_recovery(credentials: Credentials, body: Any) -> ApiResult:
+    merchant = authenticated_merchant(credentials)
+    now = utc_now()
+    since, until = validate_recovery_range(require_object(body), now)
+    if not merchant.webhook_url:
+        raise BadRequestError("Webhook URL is not configured", field="webhook_url")
+    recovery = Recovery(
+        id=new_recovery_id(),
+        merchant_id=merchant.id,
+        since=since,
+        until=until,
+        events=event_store.count_recoverable(merchant.id, since, until),
+        created_at=iso(now),
+        expires_at=int((now + RETENTION).timestamp()),
+    )
+    recoveries.insert_recovery(recovery)
+    _queue_page(recovery.id, None)
+    logger.info("recovery started", extra={"recovery_id": recovery.id, "events": recovery.events})
+    return ApiResult(202, recovery_view(recovery))
+
+
+def get_recovery(credentials: Credentials, recovery_id: str) -> dict[str, Any]:
+    merchant = authenticated_merchant(credentials)
+    well_formed = has_prefix_format(recovery_id, RECOVERY_PREFIX)
+    recovery = recoveries.get_recovery(recovery_id) if well_formed else None
+    if recovery is None or recovery.merchant_id != merchant.id:
+        raise NotFoundError("Recovery not found")
+    return recovery_view(recovery)
+
+
+def is_recovery_page(message: dict[str, Any]) -> bool:
+    return "recovery_id" in message
+
+
+def _queue_page(recovery_id: str, cursor: str | None) -> None:
+    queues.send(get_settings().webhooks_queue_url, {"recovery_id": recovery_id, "cursor": cursor})
+
+
+def resend_page(message: dict[str, Any]) -> None:
+    """One page of a recovery: resend its recoverable events, then queue the next page (or finish)."""
+    recovery_id = message.get("recovery_id")
+    if not isinstance(recovery_id, str):
+        raise PermanentDeliveryError("recovery message lacks recovery_id")
+    recovery = recoveries.get_recovery(recovery_id)
+    if recovery is None or recovery.paging_done or message.get("cursor") != recovery.cursor:
+        return  # expired, finished, or this page was done before (a redelivered message)
+    events, next_cursor = event_store.recoverable_page(
+        recovery.merchant_id, recovery.since, recovery.until, recovery.cursor, PAGE_SIZE
+    )
+    merchant = get_merchant(recovery.merchant_id)
+    url = merchant.webhook_url if merchant is not None else None
+    queued = sum(_resend(recovery, event, url) for event in events)
+    if recoveries.advance_page(recovery, next_cursor, queued) and next_cursor is not None:
+        _queue_page(recovery.id, next_cursor)
+
+
+def _resend(recovery: Recovery, event: Event, url: str | None) -> bool:
+    """Make the event's next delivery; True when it is this recovery's (not another's made first)."""
+    log_id = resend_log_id(event.id, len(event.deliveries))
+    resend = new_delivery(event, log_id, iso(utc_now()), url, recovery.id)
+    ours = log_store.insert_webhook_log_if_absent(resend)
+    event_store.add_delivery(event.id, log_id)
+    if ours:
+        return True
+    made = log_store.get_webhook_log(log_id)  # made before: by this page's earlier run, or another recovery
+    return made is not None and made.recovery_id == recovery.id
