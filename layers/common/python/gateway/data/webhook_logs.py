@@ -57,7 +57,7 @@ def record_delivery_attempt(
         WebhookLogModel(after.id),
         [
             WebhookLogModel.attempt_log.set((WebhookLogModel.attempt_log | []).append([attempt.to_json()])),
-            set_or_remove(WebhookLogModel.url, url or None),
+            dynamo.set_or_remove(WebhookLogModel.url, url or None),
             WebhookLogModel.attempts.set(after.attempts),
             WebhookLogModel.status.set(after.status.value),
             dynamo.set_or_remove(WebhookLogModel.last_attempt_at, after.last_attempt_at),
