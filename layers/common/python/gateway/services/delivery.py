@@ -22,8 +22,10 @@ from gateway.domain.clock import iso
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
 from gateway.errors import ConflictError, PermanentDeliveryError
+from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
 from gateway.services.merchants import signing_secrets
+from gateway.telemetry.logs import adopt_request_id
 from gateway.transport import merchant_http
 
 logger = logging.getLogger("gateway.delivery")
@@ -64,6 +66,7 @@ def deliver_webhook(message: dict[str, Any]) -> None:
     if log is None:
         _answer(job, failure="webhook log does not exist")
         return
+    adopt_request_id(log.request_id)
     if log.round != job.round:
         _answer(job, output={"outcome": "superseded"})  # a manual retry started a newer round
         return
@@ -76,6 +79,7 @@ def deliver_webhook(message: dict[str, Any]) -> None:
     except ConflictError:
         return  # a concurrent delivery of the same message recorded this attempt first
     count_finished_job(result.delivered)
+    business_metrics.webhook_attempt(recorded, result.delivered, datetime.now(UTC))
     _follow_up(job, recorded)
 
 

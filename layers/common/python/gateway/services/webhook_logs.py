@@ -17,6 +17,7 @@ from gateway.errors import BadRequestError, ConflictError, NotFoundError
 from gateway.services.auth import Credentials
 from gateway.services.merchants import authenticated_merchant
 from gateway.services.views import webhook_log_detail_view, webhook_log_view
+from gateway.telemetry.logs import current_request_id
 
 
 def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookLog:
@@ -27,6 +28,7 @@ def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookL
         payload=payload,
         status=DeliveryStatus.PENDING,
         created_at=now_iso(),
+        request_id=current_request_id(),
     )
 
 
