@@ -19,7 +19,16 @@ from gateway.errors import (
     InternalError,
     NotFoundError,
 )
-from gateway.services import jobs, login, merchants, orders, payments, refunds, webhook_logs
+from gateway.services import (
+    jobs,
+    login,
+    merchants,
+    orders,
+    payments,
+    refunds,
+    webhook_logs,
+    webhook_pipeline,
+)
 from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
@@ -282,6 +291,11 @@ def regenerate_webhook_secret() -> Any:
 @route("/api/v1/webhooks/test", methods=["POST"])
 def send_test_webhook() -> Any:
     return webhook_logs.send_test(credentials())
+
+
+@route("/api/v1/webhooks/pipeline", methods=["GET"])
+def get_webhook_pipeline() -> Any:
+    return webhook_pipeline.webhook_pipeline(credentials())
 
 
 @route("/api/v1/webhooks", methods=["GET"])

@@ -129,7 +129,9 @@ def _follow_up(job: DeliveryJob, log: WebhookLog) -> None:
         else:
             settings = get_settings()
             workflows.start_retry_schedule(
-                settings.webhook_retry_state_machine_arn, f"{log.id}-{log.round}", state
+                settings.webhook_retry_state_machine_arn,
+                webhooks.retry_schedule_name(log.id, log.round),
+                state,
             )
 
 
