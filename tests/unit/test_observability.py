@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import re
@@ -225,9 +226,13 @@ def test_a_message_that_is_not_json_goes_back_to_the_queue(aws, lines):
 
 def test_a_line_outside_any_request_has_no_request_id_and_scopes_do_not_leak(lines):
     logger = logging.getLogger("gateway.test")
-    with request_scope("inner"):
-        logger.info("inside", extra={"payment_id": "pay_1"})
-    logger.info("outside")
+
+    def write() -> None:
+        with request_scope("inner"):
+            logger.info("inside", extra={"payment_id": "pay_1"})
+        logger.info("outside")
+
+    contextvars.Context().run(write)  # a fresh thread's context: no request bound yet
     inside, outside = lines.records()
     assert inside["request_id"] == "inner" and inside["payment_id"] == "pay_1" and inside["level"] == "INFO"
     assert "request_id" not in outside
@@ -305,3 +310,29 @@ def test_the_pipeline_writes_its_business_metrics(api, pipeline, receiver, lines
     latencies = [value for name, value, unit, _ in points if name == "WebhookFirstAttemptLatency"]
     assert latencies and all(value >= 0 for value in latencies)
     assert all(unit == "Milliseconds" for name, _, unit, _ in points if name == "WebhookFirstAttemptLatency")
+
+
+def test_configure_logging_installs_one_json_handler_whoever_calls_again(monkeypatch):
+    import io
+
+    from gateway.telemetry import logs
+
+    # GIVEN a process whose product logger is not configured yet
+    monkeypatch.setattr(logs, "_configured", False)
+    product = logging.getLogger("gateway")
+    saved_handlers, saved_propagate = list(product.handlers), product.propagate
+    first, second = io.StringIO(), io.StringIO()
+    try:
+        # WHEN it is configured twice and a line is written
+        logs.configure_logging(first)
+        logs.configure_logging(second)
+        logging.getLogger("gateway.check").info("hello", extra={"payment_id": "pay_1"})
+        added = len(product.handlers) - len(saved_handlers)
+        propagates = product.propagate
+    finally:
+        product.handlers[:] = saved_handlers
+        product.propagate = saved_propagate
+    # THEN one handler writes JSON to the first stream only, and nothing goes to the root's handlers twice
+    assert added == 1 and propagates is False and second.getvalue() == ""
+    line = json.loads(first.getvalue().splitlines()[-1])
+    assert line["message"] == "hello" and line["payment_id"] == "pay_1" and line["logger"] == "gateway.check"

@@ -94,8 +94,9 @@ class JsonFormatter(logging.Formatter):
 _configured = False
 
 
-def configure_logging(stream: TextIO | None = None) -> None:
-    """Send the product's log lines, as JSON, to stdout (where Lambda collects them); once per process.
+def configure_logging(stream: TextIO | None = None, formatter: logging.Formatter | None = None) -> None:
+    """Send the product's log lines, as JSON, to stdout (where Lambda collects them); once per process, so
+    a host that calls it first (a local console wanting another `formatter`) decides for the handlers.
 
     The product logger does not propagate: on Lambda the root logger has the runtime's own handler, which
     would write every line a second time in its text format.
@@ -104,7 +105,7 @@ def configure_logging(stream: TextIO | None = None) -> None:
     if _configured:
         return
     handler = logging.StreamHandler(stream or sys.stdout)
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(formatter or JsonFormatter())
     product = logging.getLogger(PRODUCT_LOGGER)
     product.addHandler(handler)
     product.setLevel(logging.INFO)
