@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,11 +19,30 @@ from gateway.errors import (
     InternalError,
     NotFoundError,
 )
-from gateway.services import events, jobs, login, merchants, orders, payments, recovery, refunds, webhook_logs
+from gateway.services import (
+    events,
+    jobs,
+    login,
+    merchants,
+    orders,
+    payments,
+    recovery,
+    refunds,
+    webhook_logs,
+    webhook_pipeline,
+)
 from gateway.services.auth import Credentials
 from gateway.services.openapi import load_openapi_document
 from gateway.services.results import ApiResult
+from gateway.telemetry.logs import (
+    configure_logging,
+    current_merchant_id,
+    current_request_id,
+    new_request_id,
+    request_scope,
+)
 
+configure_logging()
 app = Chalice(app_name="payment-gateway")
 app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
@@ -30,7 +50,7 @@ logger = logging.getLogger("gateway.api")
 CORS = CORSConfig(
     allow_origin=cors_allow_origin().split(",")[0],
     allow_headers=["X-Api-Key", "X-Api-Secret", "Idempotency-Key", "Content-Type"],
-    expose_headers=["Idempotent-Replayed"],
+    expose_headers=["Idempotent-Replayed", "Request-Id"],
     max_age=600,
 )
 JSON_HEADERS = {"Content-Type": "application/json"}
@@ -60,30 +80,70 @@ def _allowed_origin() -> dict[str, str]:
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A Chalice route whose errors become the SPEC's error envelope (and never leak internals)."""
+    """A Chalice route whose errors become the SPEC's error envelope (and never leak internals), every answer
+    carrying its `Request-Id`, and one log line per request."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def guarded(**params: str) -> Response:
-            try:
-                result = view(**params)
-            except GatewayError as error:
-                if isinstance(error, InternalError):
-                    logger.exception("internal error", extra={"path": path})
-                return _json(error.status_code, error.to_body(), error.headers())
-            except Exception:
-                logger.exception("unhandled error", extra={"path": path})
-                return _json(500, INTERNAL_ERROR)
-            if isinstance(result, ApiResult):
-                replayed = {"Idempotent-Replayed": "true"} if result.replayed else None
-                return _json(result.status, result.body, replayed)
-            return _json(200, result)
+            started = time.perf_counter()
+            request_id = _request_id()
+            with request_scope(request_id):
+                response = _answer(view, params, path)
+                response.headers["Request-Id"] = request_id
+                _log_request(path, response.status_code, started)
+            return response
 
         # Any content type is accepted; the body is parsed (and rejected) by json_body().
         app.route(path, methods=methods, cors=CORS, content_types=["*/*"])(guarded)
         return view
 
     return decorator
+
+
+def _answer(view: Callable[..., Any], params: dict[str, str], path: str) -> Response:
+    try:
+        result = view(**params)
+    except GatewayError as error:
+        if isinstance(error, InternalError):
+            logger.exception("internal error", extra={"path": path})
+        return _json(error.status_code, _with_request_id(error.to_body()), error.headers())
+    except Exception:
+        logger.exception("unhandled error", extra={"path": path})
+        return _json(500, _with_request_id(INTERNAL_ERROR))
+    if isinstance(result, ApiResult):
+        replayed = {"Idempotent-Replayed": "true"} if result.replayed else None
+        return _json(result.status, result.body, replayed)
+    return _json(200, result)
+
+
+def _request_id() -> str:
+    """API Gateway's id for this request (the local runtime makes one the same way), else a new one."""
+    context = app.current_request.context if app.current_request is not None else None
+    given = (context or {}).get("requestId")
+    return given if isinstance(given, str) and given else new_request_id()
+
+
+def _with_request_id(body: dict[str, Any]) -> dict[str, Any]:
+    """SPEC §5.1: every error body carries the request id (the health shape has no `error` to carry it)."""
+    error = body.get("error")
+    if isinstance(error, dict):
+        return {**body, "error": {**error, "request_id": current_request_id()}}
+    return body
+
+
+def _log_request(path: str, status: int, started: float) -> None:
+    request = app.current_request
+    logger.info(
+        "api request",
+        extra={
+            "method": request.method if request is not None else None,
+            "route": path,
+            "status": status,
+            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+            "merchant_id": current_merchant_id(),
+        },
+    )
 
 
 def current_request() -> Request:
@@ -263,6 +323,11 @@ def recover_webhooks() -> Any:
 @route("/api/v1/webhooks/recover/{recovery_id}", methods=["GET"])
 def get_webhook_recovery(recovery_id: str) -> Any:
     return recovery.get_recovery(credentials(), recovery_id)
+
+
+@route("/api/v1/webhooks/pipeline", methods=["GET"])
+def get_webhook_pipeline() -> Any:
+    return webhook_pipeline.webhook_pipeline(credentials())
 
 
 @route("/api/v1/webhooks", methods=["GET"])

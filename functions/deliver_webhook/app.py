@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from gateway.services.delivery import ATTEMPT_BUDGET_MS, deliver_webhook
+from gateway.services import delivery
 from gateway.services.recovery import is_recovery_page, resend_page
+from gateway.telemetry.logs import configure_logging
 from gateway.transport.batches import process_sqs_batch
 
+configure_logging()
 
-def handle_message(message: dict[str, Any]) -> None:
+
+def deliver_webhook(message: dict[str, Any]) -> None:
+    """One delivery attempt, or one page of a recovery's resends (named for the job log lines)."""
     if is_recovery_page(message):
         resend_page(message)
     else:
-        deliver_webhook(message)
+        delivery.deliver_webhook(message)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return process_sqs_batch(event, handle_message, context.get_remaining_time_in_millis, ATTEMPT_BUDGET_MS)
+    remaining_ms = context.get_remaining_time_in_millis
+    return process_sqs_batch(event, deliver_webhook, remaining_ms, delivery.ATTEMPT_BUDGET_MS)

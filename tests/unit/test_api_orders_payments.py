@@ -408,7 +408,11 @@ def test_unexpected_faults_are_500_without_internals(api, monkeypatch):
         raise RuntimeError("secret internal detail")
 
     monkeypatch.setattr(orders, "create_order", explode)
-    status, body, _ = api.call("POST", "/api/v1/orders", {"amount": 50000})
+    status, body, headers = api.call("POST", "/api/v1/orders", {"amount": 50000})
     assert status == 500 and body == {
-        "error": {"code": "INTERNAL_SERVER_ERROR", "description": "Internal server error"}
+        "error": {
+            "code": "INTERNAL_SERVER_ERROR",
+            "description": "Internal server error",
+            "request_id": headers["Request-Id"],
+        }
     }

@@ -431,6 +431,8 @@ def test_api_answers_conform_to_the_document(
     api.call("POST", "/api/v1/webhooks/regenerate-secret", headers=auth)
     _, log = api.call("POST", "/api/v1/webhooks/test", headers=auth)
     api.call("GET", "/api/v1/webhooks", headers=auth)
+    api.call("GET", "/api/v1/webhooks/pipeline", headers=auth)
+    api.call("GET", "/api/v1/webhooks/pipeline", headers=wrong)
     api.call("GET", "/api/v1/webhooks", path="/api/v1/webhooks?limit=101", headers=auth)
     api.call("GET", "/api/v1/webhooks/{webhook_id}", path=f"/api/v1/webhooks/{log['id']}", headers=auth)
     api.call("GET", "/api/v1/webhooks/{webhook_id}", path=f"/api/v1/webhooks/{missing_log}", headers=auth)

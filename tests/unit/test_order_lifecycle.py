@@ -130,7 +130,7 @@ def paid_order(api):
 @pytest.mark.parametrize("route", ["/api/v1/payments", "/api/v1/payments/public"])
 def test_a_paid_order_takes_no_payment_and_nothing_is_created(api, paid_order, route):
     before = api.call("GET", "/api/v1/payments")[1]
-    status, body, _ = api.call(
+    status, body, headers = api.call(
         "POST", route, {"order_id": paid_order["id"], "method": "upi", "vpa": "a@okaxis"}
     )
     assert status == 400
@@ -138,6 +138,7 @@ def test_a_paid_order_takes_no_payment_and_nothing_is_created(api, paid_order, r
         "code": "BAD_REQUEST_ERROR",
         "description": "Order already paid",
         "field": "order_id",
+        "request_id": headers["Request-Id"],
     }
     assert api.call("GET", "/api/v1/payments")[1] == before
 

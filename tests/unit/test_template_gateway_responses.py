@@ -27,10 +27,13 @@ def test_gateway_response_bodies_render_to_json_with_the_error_shape(name: str, 
     body_template = gateway_responses()[name]
 
     # WHEN it is rendered as API Gateway renders it
-    rendered = body_template.replace("$context.error.messageString", message)
+    rendered = body_template.replace("$context.error.messageString", message).replace(
+        "$context.requestId", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    )
 
     # THEN the body parses, with the API's error shape and the message as the description when it is used
     body = json.loads(rendered)
-    assert set(body["error"]) == {"code", "description"}
+    assert set(body["error"]) == {"code", "description", "request_id"}
+    assert body["error"]["request_id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
     if "$context.error.messageString" in body_template:
         assert body["error"]["description"] == json.loads(message)

@@ -29,6 +29,7 @@ ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
+RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 DEFAULT_REGION = "us-east-1"
@@ -56,6 +57,8 @@ class Settings:
     test_endpoints: bool
     # The workers' event source mappings: their state is the workers' state, on AWS and locally alike.
     worker_event_source_mappings: tuple[str, ...]
+    # How late (beyond its planned delay) work must be before the reconciliation sweep puts it back.
+    reconcile_grace_seconds: int
     aws_region: str
 
     def table_name(self, suffix: str) -> str:
@@ -119,6 +122,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         worker_event_source_mappings=tuple(
             uuid.strip() for uuid in environ.get(WORKER_EVENT_SOURCE_MAPPINGS, "").split(",") if uuid.strip()
         ),
+        reconcile_grace_seconds=_int(environ, RECONCILE_GRACE_SECONDS, 120),
         aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
     )
 

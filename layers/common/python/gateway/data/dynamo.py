@@ -94,10 +94,11 @@ def insert_if_absent(model: type[Model], resource: Any) -> bool:
     return put_if_absent(model(**plain_attributes(resource)))
 
 
-def save_new(transaction: TransactWrite, model: type[Model], resource: Any) -> None:
-    """Add the resource to a transaction as a new item: the transaction fails if its key exists."""
+def save_new(transaction: TransactWrite, model: type[Model], resource: Any, **stored_only: Any) -> None:
+    """Add the resource to a transaction as a new item: the transaction fails if its key exists.
+    `stored_only` are attributes the data layer keeps beside the resource (index keys)."""
     key = model._hash_key_attribute()
-    transaction.save(model(**plain_attributes(resource)), condition=key.does_not_exist())
+    transaction.save(model(**plain_attributes(resource), **stored_only), condition=key.does_not_exist())
 
 
 def put_if_absent(item: Model) -> bool:

@@ -16,7 +16,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from gateway.config import get_settings
@@ -98,6 +98,17 @@ class PaymentsByMerchant(GlobalSecondaryIndex["PaymentModel"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class UnfinishedPayments(GlobalSecondaryIndex["PaymentModel"]):
+    """Sparse: only pending payments carry `unfinished`; the reconciliation sweep reads them by age."""
+
+    class Meta:
+        index_name = "unfinished"
+        projection = AllProjection()
+
+    unfinished = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class PaymentModel(Model):
     class Meta(_BaseMeta):
         suffix = "payments"
@@ -121,8 +132,12 @@ class PaymentModel(Model):
     version = NumberAttribute(default=1)
     pays_order = BooleanAttribute(default=False)
     test_outcome = UnicodeAttribute(null=True)
+    request_id = UnicodeAttribute(null=True)
+    # The sweep's shard while the payment is pending; removed when it settles.
+    unfinished = UnicodeAttribute(null=True)
 
     by_merchant = PaymentsByMerchant()
+    unfinished_index = UnfinishedPayments()
 
 
 class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
@@ -131,6 +146,17 @@ class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
         projection = AllProjection()
 
     payment_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class UnfinishedRefunds(GlobalSecondaryIndex["RefundModel"]):
+    """Sparse: only pending refunds carry `unfinished`."""
+
+    class Meta:
+        index_name = "unfinished"
+        projection = AllProjection()
+
+    unfinished = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
@@ -148,8 +174,11 @@ class RefundModel(Model):
     updated_at = UnicodeAttribute()
     processed_at = UnicodeAttribute(null=True)
     version = NumberAttribute(default=1)
+    request_id = UnicodeAttribute(null=True)
+    unfinished = UnicodeAttribute(null=True)
 
     by_payment = RefundsByPayment()
+    unfinished_index = UnfinishedRefunds()
 
 
 class WebhookLogsByMerchant(GlobalSecondaryIndex["WebhookLogModel"]):
@@ -159,6 +188,28 @@ class WebhookLogsByMerchant(GlobalSecondaryIndex["WebhookLogModel"]):
 
     merchant_id = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
+
+
+class UnfinishedWebhookLogs(GlobalSecondaryIndex["WebhookLogModel"]):
+    """Sparse: only pending deliveries carry `unfinished`, by when their next attempt is due."""
+
+    class Meta:
+        index_name = "unfinished"
+        projection = AllProjection()
+
+    unfinished = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class WebhookLogsByDeliveryState(GlobalSecondaryIndex["WebhookLogModel"]):
+    """Sparse: `<merchant id>#queued|retrying|failed` (none once delivered), counted for the pipeline view."""
+
+    class Meta:
+        index_name = "by_delivery_state"
+        projection = KeysOnlyProjection()
+
+    delivery_state = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
 
 
 class WebhookLogModel(Model):
@@ -184,8 +235,16 @@ class WebhookLogModel(Model):
     recovery_id = UnicodeAttribute(null=True)
     # One JSON text per attempt, appended by the same conditional update that records the attempt.
     attempt_log = ListAttribute(of=UnicodeAttribute, null=True)
+    request_id = UnicodeAttribute(null=True)
+    # Index keys kept by gateway.data.webhook_logs: when the next attempt is due (kept after a final failure,
+    # as the time it failed), the sweep's shard while pending, and the merchant's delivery state.
+    due_at = UnicodeAttribute(null=True)
+    unfinished = UnicodeAttribute(null=True)
+    delivery_state = UnicodeAttribute(null=True)
 
     by_merchant = WebhookLogsByMerchant()
+    unfinished_index = UnfinishedWebhookLogs()
+    by_delivery_state = WebhookLogsByDeliveryState()
 
 
 class EventsByMerchant(GlobalSecondaryIndex["EventModel"]):

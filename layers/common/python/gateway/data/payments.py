@@ -9,6 +9,7 @@ from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
+from gateway.data.unfinished import older_than, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
 from gateway.domain.resources import Order, Payment, Refund
@@ -20,6 +21,14 @@ def payment_from(item: PaymentModel) -> Payment:
 
 def get_payment(payment_id: str) -> Payment | None:
     return dynamo.get_resource(PaymentModel, payment_id, Payment)
+
+
+def pending_payments_created_before(before: str, limit: int) -> list[Payment]:
+    """Payments still pending that were created before `before` (ISO), from the sparse index."""
+    return [
+        payment_from(item)
+        for item in older_than(PaymentModel.unfinished_index, PaymentModel.created_at, before, limit)
+    ]
 
 
 def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Payment]:
@@ -37,7 +46,7 @@ def insert_payment(
     unchanged = OrderModel.status == order.status.value
 
     def write(transaction: TransactWrite) -> None:
-        dynamo.save_new(transaction, PaymentModel, payment)
+        dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
@@ -61,6 +70,7 @@ def _settlement(settled: Payment) -> list[Action]:
         dynamo.set_or_remove(PaymentModel.error_description, settled.error_description),
         PaymentModel.updated_at.set(settled.updated_at),
         PaymentModel.version.add(1),
+        PaymentModel.unfinished.remove(),
     ]
 
 
@@ -102,7 +112,7 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
             condition=_STILL_PENDING,
         )
-        dynamo.save_new(transaction, RefundModel, refund)
+        dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
 
     dynamo.transact(write, None)
 

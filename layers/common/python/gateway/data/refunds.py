@@ -6,6 +6,7 @@ from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
+from gateway.data.unfinished import older_than, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.resources import Payment, Refund
@@ -19,6 +20,14 @@ def get_refund(refund_id: str) -> Refund | None:
     return dynamo.get_resource(RefundModel, refund_id, Refund)
 
 
+def pending_refunds_created_before(before: str, limit: int) -> list[Refund]:
+    """Refunds still pending that were created before `before` (ISO), from the sparse index."""
+    return [
+        refund_from(item)
+        for item in older_than(RefundModel.unfinished_index, RefundModel.created_at, before, limit)
+    ]
+
+
 def list_refunds_for_payment(payment_id: str) -> list[Refund]:
     bind_tables()
     return [refund_from(item) for item in RefundModel.by_payment.query(payment_id, scan_index_forward=False)]
@@ -30,7 +39,7 @@ def add_refund_within_total(refund: Refund, payment: Payment, idempotency: Idemp
     ConflictError otherwise."""
 
     def write(transaction: TransactWrite) -> None:
-        dynamo.save_new(transaction, RefundModel, refund)
+        dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
         transaction.update(
             PaymentModel(payment.id),
             actions=[PaymentModel.refunded_amount.add(refund.amount), PaymentModel.version.add(1)],
@@ -50,6 +59,7 @@ def mark_refund_processed(processed: Refund) -> None:
             dynamo.set_or_remove(RefundModel.processed_at, processed.processed_at),
             RefundModel.updated_at.set(processed.updated_at),
             RefundModel.version.add(1),
+            RefundModel.unfinished.remove(),
         ],
         RefundModel.status == RefundStatus.PENDING.value,
     )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from pynamodb.expressions.update import Action
+
 from gateway.data import dynamo
 from gateway.data.models import WebhookLogModel, bind_tables
+from gateway.data.unfinished import older_than, shard_of
+from gateway.domain.clock import now_iso
 from gateway.domain.events import DeliveryAttempt
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
+
+QUEUED, RETRYING, FAILED = "queued", "retrying", "failed"
 
 
 def webhook_log_from(item: WebhookLogModel) -> WebhookLog:
@@ -19,7 +25,59 @@ def get_webhook_log(log_id: str) -> WebhookLog | None:
 
 def insert_webhook_log_if_absent(log: WebhookLog) -> bool:
     """True when the log was created; False when its (deterministic) id was recorded before."""
-    return dynamo.insert_if_absent(WebhookLogModel, log)
+    item = WebhookLogModel(
+        **dynamo.plain_attributes(log),
+        unfinished=shard_of(log.id),
+        due_at=log.created_at,
+        delivery_state=delivery_state(log.merchant_id, QUEUED),
+    )
+    return dynamo.put_if_absent(item)
+
+
+def delivery_state(merchant_id: str, state: str) -> str:
+    return f"{merchant_id}#{state}"
+
+
+def _index_keys(log: WebhookLog) -> list[Action]:
+    """The sparse index keys that go with the log's state: open work is `unfinished` and due at its next
+    attempt; a delivered log leaves both indexes; a failed one stays countable as failed."""
+    if log.status is DeliveryStatus.SUCCESS:
+        return [
+            WebhookLogModel.unfinished.remove(),
+            WebhookLogModel.delivery_state.remove(),
+            WebhookLogModel.due_at.remove(),
+        ]
+    if log.status is DeliveryStatus.FAILED:
+        return [
+            WebhookLogModel.unfinished.remove(),
+            WebhookLogModel.delivery_state.set(delivery_state(log.merchant_id, FAILED)),
+            WebhookLogModel.due_at.set(log.last_attempt_at or now_iso()),
+        ]
+    state = RETRYING if log.attempts else QUEUED
+    return [
+        WebhookLogModel.unfinished.set(shard_of(log.id)),
+        WebhookLogModel.delivery_state.set(delivery_state(log.merchant_id, state)),
+        WebhookLogModel.due_at.set(log.next_retry_at or now_iso()),
+    ]
+
+
+def pending_logs_due_before(before: str, limit: int) -> list[WebhookLog]:
+    """Pending deliveries whose next attempt was due before `before` (ISO), from the sparse index."""
+    items = older_than(WebhookLogModel.unfinished_index, WebhookLogModel.due_at, before, limit)
+    return [webhook_log_from(item) for item in items]
+
+
+def count_in_delivery_state(
+    merchant_id: str, state: str, due_before: str | None = None, due_from: str | None = None
+) -> int:
+    """How many of the merchant's logs are in `state`, optionally only those due in [due_from, due_before)."""
+    bind_tables()
+    condition = None
+    if due_before is not None:
+        condition = WebhookLogModel.due_at < due_before
+    elif due_from is not None:
+        condition = WebhookLogModel.due_at >= due_from
+    return WebhookLogModel.by_delivery_state.count(delivery_state(merchant_id, state), condition)
 
 
 def page_webhook_logs(merchant_id: str, limit: int, offset: int) -> list[WebhookLog]:
@@ -64,6 +122,7 @@ def record_delivery_attempt(
             dynamo.set_or_remove(WebhookLogModel.response_code, after.response_code),
             dynamo.set_or_remove(WebhookLogModel.response_body, after.response_body),
             dynamo.set_or_remove(WebhookLogModel.next_retry_at, after.next_retry_at),
+            *_index_keys(after),
         ],
         (WebhookLogModel.attempts == before.attempts)
         & (WebhookLogModel.round == before.round)
@@ -82,6 +141,7 @@ def start_new_round(log: WebhookLog) -> None:
             WebhookLogModel.attempts.set(restarted.attempts),
             WebhookLogModel.status.set(restarted.status.value),
             WebhookLogModel.next_retry_at.remove(),
+            *_index_keys(restarted),
         ],
         WebhookLogModel.id.exists(),
     )

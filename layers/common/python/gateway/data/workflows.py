@@ -18,6 +18,17 @@ def start_retry_schedule(state_machine_arn: str, execution_name: str, state: dic
     return True
 
 
+def execution_status(state_machine_arn: str, execution_name: str) -> str | None:
+    """RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED; None when no execution has that name."""
+    sfn = client("stepfunctions")
+    prefix, _, machine = state_machine_arn.rpartition(":stateMachine:")
+    try:
+        described = sfn.describe_execution(executionArn=f"{prefix}:execution:{machine}:{execution_name}")
+    except sfn.exceptions.ExecutionDoesNotExist:
+        return None
+    return str(described["status"])
+
+
 def report_attempt(task_token: str, output: dict[str, Any] | None, failure: str | None = None) -> None:
     """Answer the state machine's waiting task; a token that already closed is not an error."""
     sfn = client("stepfunctions")

@@ -51,6 +51,9 @@ TEST_VPAS = {"success@upi": "success", "failure@upi": "bank_declined"}
 TEST_CARDS = {"4000000000000002": "card_declined", "4000000000009995": "insufficient_funds"}
 
 
+REFUND_DELAY_MIN_MS, REFUND_DELAY_MAX_MS = 3000, 5000
+
+
 @dataclass(frozen=True)
 class ProcessingRules:
     test_mode: bool
@@ -67,10 +70,17 @@ class ProcessingRules:
         low, high = sorted((self.delay_min_ms, self.delay_max_ms))
         return rng.randint(max(0, low), max(0, high))
 
+    @property
+    def longest_delay_ms(self) -> int:
+        """The most a payment or refund job may be delayed on purpose: past it (and a grace), it is late."""
+        if self.test_mode:
+            return max(0, self.test_delay_ms)
+        return max(0, self.delay_min_ms, self.delay_max_ms, REFUND_DELAY_MAX_MS)
+
     def refund_delay_ms(self, rng: random.Random = _system_random) -> int:
         if self.test_mode:
             return max(0, self.test_delay_ms)
-        return rng.randint(3000, 5000)
+        return rng.randint(REFUND_DELAY_MIN_MS, REFUND_DELAY_MAX_MS)
 
     def payment_outcome(
         self, method: str, test_outcome: str | None = None, rng: random.Random = _system_random

@@ -115,6 +115,8 @@ class Payment:
     pays_order: bool = False
     # Test mode only: the SPEC §5.4 test input the payment was made with (`card_declined`, ...), by name.
     test_outcome: str | None = None
+    # The API request that created it: its jobs, events and deliveries log it too.
+    request_id: str | None = None
 
     def settled(self, outcome: BankOutcome, at: str) -> Payment:
         status = PaymentStatus.SUCCESS if outcome.failure is None else PaymentStatus.FAILED
@@ -149,6 +151,8 @@ class Refund:
     reason: str | None = None
     processed_at: str | None = None
     version: int = 1
+    # The API request that created it (or the payment's, for the gateway's own refunds).
+    request_id: str | None = None
 
     def processed(self, at: str) -> Refund:
         status = transition(self.status, RefundStatus.PROCESSED)
@@ -184,6 +188,9 @@ class WebhookLog:
     def message_id(self) -> str:
         """The Standard Webhooks `webhook-id`: the event's id, so receivers deduplicate across deliveries."""
         return self.event_id or self.id
+
+    # The API request whose change this event reports.
+    request_id: str | None = None
 
     def after_attempt(
         self,

@@ -61,6 +61,12 @@ class WebhookRetrySchedule:
         return max(delay, min(retry_after_seconds, max(self.delays_seconds)))
 
 
+def retry_schedule_name(log_id: str, round_: int) -> str:
+    """The retry schedule's execution name: one per log and round, so a redelivered message (or the
+    reconciliation sweep) can never start a second one."""
+    return f"{log_id}-{round_}"
+
+
 def serialize_envelope(event: str, timestamp: int, data: dict[str, Any]) -> str:
     """Compact JSON, key order kept, non-ASCII raw: the exact text that is signed and sent."""
     return json.dumps(

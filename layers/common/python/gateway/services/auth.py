@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from gateway.domain.resources import ApiKeyOwner
 from gateway.errors import AuthenticationError
+from gateway.telemetry.logs import bind_merchant_id
 
 # N=2^17 (128 MiB, OWASP's recommended minimum for scrypt); stored hashes carry their own parameters.
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**17, 8, 1
@@ -37,6 +38,7 @@ def authenticate(merchant: ApiKeyOwner | None, credentials: Credentials) -> ApiK
     matches = hmac.compare_digest(expected.encode(), credentials.api_secret.encode())
     if merchant is None or not matches or not merchant.is_active:
         raise AuthenticationError()
+    bind_merchant_id(merchant.id)
     return merchant
 
 

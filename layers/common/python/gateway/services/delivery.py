@@ -24,8 +24,10 @@ from gateway.domain.events import DeliveryAttempt
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
 from gateway.errors import ConflictError, PermanentDeliveryError
+from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
 from gateway.services.merchants import signing_secrets
+from gateway.telemetry.logs import adopt_request_id
 from gateway.transport import merchant_http
 
 logger = logging.getLogger("gateway.delivery")
@@ -71,6 +73,7 @@ def deliver_webhook(message: dict[str, Any]) -> None:
     if log is None:
         _answer(job, failure="webhook log does not exist")
         return
+    adopt_request_id(log.request_id)
     if log.round != job.round:
         _answer(job, output={"outcome": "superseded"})  # a manual retry started a newer round
         return
@@ -85,6 +88,7 @@ def deliver_webhook(message: dict[str, Any]) -> None:
     count_finished_job(result.delivered)
     if recorded.recovery_id is not None and recorded.round == 1 and recorded.attempts == 1:
         recoveries.count_sent(recorded.recovery_id)
+    business_metrics.webhook_attempt(recorded, result.delivered, datetime.now(UTC))
     _follow_up(job, recorded)
 
 
@@ -138,7 +142,9 @@ def _follow_up(job: DeliveryJob, log: WebhookLog) -> None:
         else:
             settings = get_settings()
             workflows.start_retry_schedule(
-                settings.webhook_retry_state_machine_arn, f"{log.id}-{log.round}", state
+                settings.webhook_retry_state_machine_arn,
+                webhooks.retry_schedule_name(log.id, log.round),
+                state,
             )
 
 

@@ -21,6 +21,7 @@ from gateway.errors import BadRequestError, NotFoundError
 from gateway.services.auth import Credentials
 from gateway.services.merchants import authenticated_merchant
 from gateway.services.views import event_detail_view, event_view
+from gateway.telemetry.logs import current_request_id
 
 logger = logging.getLogger("gateway.events")
 
@@ -50,6 +51,7 @@ def new_delivery(
         event_id=event.id,
         url=url,
         recovery_id=recovery_id,
+        request_id=current_request_id(),
     )
 
 

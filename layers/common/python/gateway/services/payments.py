@@ -23,11 +23,13 @@ from gateway.domain.validation import (
     validate_payment_method,
 )
 from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError, NotFoundError
+from gateway.services import business_metrics
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import owned_order
 from gateway.services.results import ApiResult
 from gateway.services.views import created_payment_view, payment_view, public_payment_view
+from gateway.telemetry.logs import current_request_id
 
 CREATE_ENDPOINT = "POST /api/v1/payments"
 CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
@@ -59,6 +61,7 @@ def _new_payment(order: Order, request: PaymentRequest) -> Payment:
         card_network=request.card.network if request.card else None,
         card_last4=request.card.last4 if request.card else None,
         test_outcome=request.test_outcome if get_settings().test_mode else None,
+        request_id=current_request_id(),
     )
 
 
@@ -70,6 +73,7 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
             payment_store.insert_payment(
                 payment, order, order.with_payment_attempt(payment.created_at), record
             )
+            business_metrics.payment_created(payment)
             return
         except IdempotencyKeyTakenError:
             raise

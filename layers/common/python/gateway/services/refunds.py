@@ -14,11 +14,13 @@ from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.resources import Refund
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError, NotFoundError
+from gateway.services import business_metrics
 from gateway.services.auth import Credentials, authenticate
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.payments import owned_payment, read_for_payment_command
 from gateway.services.results import ApiResult
 from gateway.services.views import created_refund_view, refund_view
+from gateway.telemetry.logs import current_request_id
 
 ENDPOINT = "POST /api/v1/payments/{payment_id}/refunds"
 EXCEEDS = "Refund amount exceeds available amount"
@@ -46,14 +48,18 @@ def create_refund(
         status=RefundStatus.PENDING,
         created_at=now,
         updated_at=now,
+        request_id=current_request_id(),
     )
     try:
-        return request.commit(
+        result = request.commit(
             ApiResult(201, created_refund_view(refund)),
             lambda record: refund_store.add_refund_within_total(refund, payment, record),
         )
     except ConflictError:
         raise BadRequestError(EXCEEDS, field="amount") from None
+    if not result.replayed:
+        business_metrics.refund_created(refund)
+    return result
 
 
 def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:

@@ -16,7 +16,9 @@ from gateway.domain.lifecycle import OrderStatus, PaymentStatus, RefundStatus
 from gateway.domain.processing import ProcessingRules
 from gateway.domain.resources import ORDER_ALREADY_PAID, Payment, Refund
 from gateway.errors import ConflictError, PermanentDeliveryError
+from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
+from gateway.telemetry.logs import adopt_request_id
 
 logger = logging.getLogger("gateway.settlement")
 MAX_REMAINDER_SECONDS = 1.0
@@ -59,6 +61,7 @@ def process_payment(job: dict[str, Any]) -> None:
     payment = payment_store.get_payment(payment_id)
     if payment is None:
         raise PermanentDeliveryError(f"unknown payment {payment_id}")
+    adopt_request_id(payment.request_id)
     if payment.status is not PaymentStatus.PENDING:
         return  # a redelivered message: already settled
     _wait_until_due(job)
@@ -72,6 +75,7 @@ def process_payment(job: dict[str, Any]) -> None:
     except ConflictError:
         return  # settled concurrently by another delivery of the same message
     logger.info("payment settled", extra={"payment_id": payment_id, "status": settled.status.value})
+    business_metrics.payment_settled(settled)
     count_finished_job(succeeded=True)
 
 
@@ -89,7 +93,9 @@ def _settle_success(payment: Payment, settled: Payment) -> None:
             # Either another delivery settled this payment (then the refund below fails on the same
             # condition), or another payment paid the order first.
             pass
-    payment_store.settle_payment_refunding_in_full(settled.refunded_in_full(), _refund_in_full(settled))
+    refund = _refund_in_full(settled)
+    payment_store.settle_payment_refunding_in_full(settled.refunded_in_full(), refund)
+    business_metrics.refund_created(refund)
     logger.info("payment on a paid order refunded", extra={"payment_id": payment.id, "order_id": order.id})
 
 
@@ -103,6 +109,7 @@ def _refund_in_full(payment: Payment) -> Refund:
         status=RefundStatus.PENDING,
         created_at=payment.updated_at,
         updated_at=payment.updated_at,
+        request_id=payment.request_id,
     )
 
 
@@ -111,6 +118,7 @@ def process_refund(job: dict[str, Any]) -> None:
     refund = refund_store.get_refund(refund_id)
     if refund is None:
         raise PermanentDeliveryError(f"unknown refund {refund_id}")
+    adopt_request_id(refund.request_id)
     if refund.status is not RefundStatus.PENDING:
         return
     _wait_until_due(job)
@@ -119,4 +127,5 @@ def process_refund(job: dict[str, Any]) -> None:
     except ConflictError:
         return
     logger.info("refund processed", extra={"refund_id": refund_id})
+    business_metrics.refund_processed(refund)
     count_finished_job(succeeded=True)
