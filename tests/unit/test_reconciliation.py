@@ -12,13 +12,26 @@ from gateway.data import queues, workflows
 from gateway.data.payments import get_payment
 from gateway.data.refunds import get_refund
 from gateway.data.webhook_logs import get_webhook_log, insert_webhook_log_if_absent, record_delivery_attempt
-from gateway.domain.clock import iso, utc_now
+from gateway.domain.clock import iso, now_iso, utc_now
+from gateway.domain.events import DeliveryAttempt
 from gateway.domain.lifecycle import DeliveryStatus, PaymentStatus, RefundStatus
+from gateway.domain.resources import WebhookLog
 from gateway.services.reconciliation import reconcile
-from gateway.services.webhook_logs import new_log
 
 # Past the sweep's grace (120 s) and the unit stack's bank delay (0 ms).
 LATE = timedelta(seconds=121)
+
+
+def new_log(merchant_id: str, log_id: str, event: str, payload: str) -> WebhookLog:
+    """A pending delivery as the dispatcher writes one (without its event record)."""
+    return WebhookLog(
+        id=log_id,
+        merchant_id=merchant_id,
+        event=event,
+        payload=payload,
+        status=DeliveryStatus.PENDING,
+        created_at=now_iso(),
+    )
 
 
 def with_webhooks(api, receiver):
@@ -132,8 +145,12 @@ def retrying_log(merchant_id: str, next_retry_at: str):
     """A delivery whose first attempt failed and whose second is due at `next_retry_at`."""
     log = new_log(merchant_id, f"{merchant_id[:8]}-{time.time_ns()}", "payment.created", '{"event":"x"}')
     assert insert_webhook_log_if_absent(log)
-    after = log.after_attempt(500, "nope", iso(utc_now()), None, next_retry_at)
-    record_delivery_attempt(log, after)
+    attempted_at = iso(utc_now())
+    after = log.after_attempt(500, "nope", attempted_at, None, next_retry_at)
+    attempt = DeliveryAttempt(
+        attempted_at=attempted_at, response_code=500, duration_ms=3, response_body="nope"
+    )
+    record_delivery_attempt(log, after, attempt, "https://shop.example.com/hook")
     return after
 
 
@@ -218,7 +235,10 @@ def test_pipeline_counts_queued_failed_and_dead_lettered_deliveries(api):
         insert_webhook_log_if_absent(new_log(merchant_id, f"{merchant_id}-q{index}", "payment.created", "{}"))
     failed = new_log(merchant_id, f"{merchant_id}-f", "payment.created", "{}")
     insert_webhook_log_if_absent(failed)
-    record_delivery_attempt(failed, failed.after_attempt(410, "gone", iso(utc_now()), DeliveryStatus.FAILED))
+    attempted_at = iso(utc_now())
+    gone = DeliveryAttempt(attempted_at=attempted_at, response_code=410, duration_ms=3, response_body="gone")
+    after = failed.after_attempt(410, "gone", attempted_at, DeliveryStatus.FAILED)
+    record_delivery_attempt(failed, after, gone, "https://shop.example.com/hook")
     retrying_log(merchant_id, iso(utc_now() - timedelta(minutes=20)))
     # WHEN the merchant asks for its pipeline
     status, body, _ = api.call("GET", "/api/v1/webhooks/pipeline")

@@ -6,10 +6,14 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
+from gateway.data.dynamo import read_concurrently
+from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.resources import ApiKeyOwner
-from gateway.errors import AuthenticationError
+from gateway.errors import AuthenticationError, NotFoundError
 from gateway.telemetry.logs import bind_merchant_id
 
 # N=2^17 (128 MiB, OWASP's recommended minimum for scrypt); stored hashes carry their own parameters.
@@ -40,6 +44,28 @@ def authenticate(merchant: ApiKeyOwner | None, credentials: Credentials) -> ApiK
         raise AuthenticationError()
     bind_merchant_id(merchant.id)
     return merchant
+
+
+class _MerchantOwned(Protocol):
+    @property
+    def merchant_id(self) -> str: ...
+
+
+Owned = TypeVar("Owned", bound=_MerchantOwned)
+Read = TypeVar("Read")
+
+
+def authenticated_read(credentials: Credentials, read: Callable[[], Read]) -> tuple[ApiKeyOwner, Read]:
+    """Authenticate while `read` runs: the key lookup and the resource read cost one round trip."""
+    owner, resource = read_concurrently(lambda: find_merchant_by_api_key(credentials.api_key), read)
+    return authenticate(owner, credentials), resource
+
+
+def owned(owner: ApiKeyOwner, resource: Owned | None, not_found: str) -> Owned:
+    """The resource if it is this merchant's; another merchant's does not exist for them (404)."""
+    if resource is None or resource.merchant_id != owner.id:
+        raise NotFoundError(not_found)
+    return resource
 
 
 def hash_password(password: str) -> str:

@@ -10,10 +10,10 @@ from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
 from gateway.domain.lifecycle import OrderStatus
-from gateway.domain.resources import ApiKeyOwner, Merchant, Order
+from gateway.domain.resources import ApiKeyOwner, Order
 from gateway.domain.validation import validate_order
 from gateway.errors import NotFoundError
-from gateway.services.auth import Credentials, authenticate
+from gateway.services.auth import Credentials, authenticate, authenticated_read, owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.results import ApiResult
 from gateway.services.views import created_order_view, order_view, public_order_view
@@ -48,18 +48,12 @@ def create_order(credentials: Credentials, body: Any, idempotency_key: str | Non
     )
 
 
-def owned_order(merchant: ApiKeyOwner | Merchant, order: Order | None) -> Order:
-    """The order if it belongs to the merchant; another merchant's order does not exist for them."""
-    if order is None or order.merchant_id != merchant.id:
-        raise NotFoundError("Order not found")
-    return order
+def owned_order(merchant: ApiKeyOwner, order: Order | None) -> Order:
+    return owned(merchant, order, "Order not found")
 
 
 def get_order(credentials: Credentials, order_id: str) -> dict[str, Any]:
-    merchant, order = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key), lambda: order_store.get_order(order_id)
-    )
-    merchant = authenticate(merchant, credentials)
+    merchant, order = authenticated_read(credentials, lambda: order_store.get_order(order_id))
     return order_view(owned_order(merchant, order))
 
 

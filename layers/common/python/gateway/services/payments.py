@@ -14,7 +14,7 @@ from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
-from gateway.domain.resources import ApiKeyOwner, Merchant, Order, Payment
+from gateway.domain.resources import ApiKeyOwner, Order, Payment
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -24,7 +24,7 @@ from gateway.domain.validation import (
 )
 from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError, NotFoundError
 from gateway.services import business_metrics
-from gateway.services.auth import Credentials, authenticate
+from gateway.services.auth import Credentials, authenticate, authenticated_read, owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import owned_order
 from gateway.services.results import ApiResult
@@ -118,17 +118,12 @@ def create_public_payment(body: Any) -> ApiResult:
     return ApiResult(201, created_payment_view(payment))
 
 
-def owned_payment(merchant: ApiKeyOwner | Merchant, payment: Payment | None) -> Payment:
-    if payment is None or payment.merchant_id != merchant.id:
-        raise NotFoundError("Payment not found")
-    return payment
+def owned_payment(merchant: ApiKeyOwner, payment: Payment | None) -> Payment:
+    return owned(merchant, payment, "Payment not found")
 
 
 def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
-    merchant, payment = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key), lambda: payment_store.get_payment(payment_id)
-    )
-    merchant = authenticate(merchant, credentials)
+    merchant, payment = authenticated_read(credentials, lambda: payment_store.get_payment(payment_id))
     return payment_view(owned_payment(merchant, payment))
 
 

@@ -13,9 +13,9 @@ from gateway.domain.ids import new_refund_id
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.resources import Refund
 from gateway.domain.validation import validate_refund
-from gateway.errors import BadRequestError, ConflictError, NotFoundError
+from gateway.errors import BadRequestError, ConflictError
 from gateway.services import business_metrics
-from gateway.services.auth import Credentials, authenticate
+from gateway.services.auth import Credentials, authenticate, authenticated_read, owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.payments import owned_payment, read_for_payment_command
 from gateway.services.results import ApiResult
@@ -63,13 +63,8 @@ def create_refund(
 
 
 def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:
-    merchant, refund = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key), lambda: refund_store.get_refund(refund_id)
-    )
-    merchant = authenticate(merchant, credentials)
-    if refund is None or refund.merchant_id != merchant.id:
-        raise NotFoundError("Refund not found")
-    return refund_view(refund)
+    merchant, refund = authenticated_read(credentials, lambda: refund_store.get_refund(refund_id))
+    return refund_view(owned(merchant, refund, "Refund not found"))
 
 
 def list_refunds(credentials: Credentials, payment_id: str) -> list[dict[str, Any]]:
