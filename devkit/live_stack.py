@@ -130,6 +130,11 @@ class LiveStack:
                 os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait(timeout=10)
 
+    def process_group(self) -> int:
+        """The process group of the runtime and everything it started."""
+        assert self._process is not None
+        return self._process.pid
+
     def log_tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(

@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 
 from local_runtime.console import set_component
 from local_runtime.functions import Handler, context, load_handler
+from local_runtime.moto_fixes import STREAM_WRITTEN
 from local_runtime.provision import set_event_source_mappings
 from local_runtime.template import REGION, FunctionSpec, PhysicalIds, Template
 
@@ -266,8 +267,16 @@ class StreamPoller(Poller):
         self._failures = 0
         self._limit = self.batch_size
         self._idle = STREAM_IDLE_SECONDS[0]
+        # With moto in this process a write to any stream wakes the poller; the idle timer is the fallback.
+        self._written = threading.Event()
+        STREAM_WRITTEN.append(self._written)
+
+    def request_stop(self) -> None:
+        super().request_stop()
+        self._written.set()
 
     def poll_once(self) -> None:
+        self._written.clear()
         if time.monotonic() >= self._next_refresh:
             self._refresh_shards()
         busy = False
@@ -278,7 +287,7 @@ class StreamPoller(Poller):
         fastest, slowest = STREAM_IDLE_SECONDS
         self._idle = fastest if busy else min(slowest, self._idle * 2)
         if not busy:
-            self._stop.wait(self._idle)
+            self._written.wait(self._idle)
 
     def _refresh_shards(self) -> None:
         self._next_refresh = time.monotonic() + SHARD_REFRESH_SECONDS

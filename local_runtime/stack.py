@@ -38,9 +38,10 @@ class Stack:
         }
 
     def start(self) -> None:
+        document = load_template()  # before any thread starts: it forks
         self.emulator.start()
         template = Template(
-            load_template(),
+            document,
             stack_name=os.environ.get("STACK_NAME") or DEFAULT_STACK_NAME,
             account_id=account_id(),
         )

@@ -7,9 +7,12 @@ Physical ids (queue URLs, ARNs) come from the provisioner, which creates the res
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
 import re
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,18 +33,29 @@ class TemplateError(RuntimeError):
 
 
 def load_template(path: Path = DEFAULT_TEMPLATE) -> dict[str, Any]:
-    """The template with short tags (!Ref, !Sub...) in their long form, read by cfn-lint's loader."""
-    # Imported here: importing cfnlint takes seconds, and most users of this module never parse YAML.
+    """The template with short tags (!Ref, !Sub...) in their long form, read by cfn-lint's loader.
+
+    cfn-lint is imported in a short-lived forked child: it costs seconds and ~60 MB that the runtime
+    would otherwise keep for its whole life. Call this before starting threads (fork copies only one).
+    """
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as child:
+        document, error = child.submit(_decode, str(path)).result()
+    if error:
+        raise TemplateError(f"{path} does not parse: {error}")
+    if not isinstance(document, dict):
+        raise TemplateError(f"{path} is not a CloudFormation template")
+    return document
+
+
+def _decode(path: str) -> tuple[Any, str]:
     from cfnlint.decode import cfn_yaml
     from cfnlint.decode.cfn_yaml import CfnParseError
 
     try:
-        document = cfn_yaml.load(str(path))
+        # Plain dicts, lists and strings: cfn-lint's node classes would drag cfn-lint into the parent.
+        return json.loads(json.dumps(cfn_yaml.load(path))), ""
     except CfnParseError as error:
-        raise TemplateError(f"{path} does not parse: {error}") from None
-    if not isinstance(document, dict):
-        raise TemplateError(f"{path} is not a CloudFormation template")
-    return document
+        return None, str(error)
 
 
 @dataclass(frozen=True)
