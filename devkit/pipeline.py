@@ -59,6 +59,17 @@ class Pipeline:
                         break
                 self.iterators[(arn, shard["ShardId"])] = iterator
 
+    def dispatch_pending_twice(self, table_logical_id: str) -> None:
+        """Hand the table's not yet dispatched stream records to the dispatcher twice: a redelivery, as
+        streams may make one."""
+        arn = self.dynamodb.describe_table(TableName=self.physical[table_logical_id]["Ref"])["Table"][
+            "LatestStreamArn"
+        ]
+        shard = next(key for key in self.iterators if key[0] == arn)
+        records = self.streams.get_records(ShardIterator=self.iterators[shard])["Records"]
+        for _ in range(2):
+            self.dispatch(stream_event(records, arn), None)
+
     def pump_streams(self) -> int:
         handled = 0
         for (arn, shard_id), iterator in list(self.iterators.items()):

@@ -95,14 +95,7 @@ def test_the_event_id_is_the_webhook_id_of_every_delivery(api, pipeline, receive
 
 def test_a_redelivered_stream_record_records_no_second_event(api, pipeline):
     api.create_upi_payment()
-    table = pipeline.physical["PaymentsTable"]["Ref"]
-    arn = pipeline.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-    shard = next(key for key in pipeline.iterators if key[0] == arn)
-    records = pipeline.streams.get_records(ShardIterator=pipeline.iterators[shard])["Records"]
-    from local_runtime.pollers import stream_event
-
-    for _ in range(2):
-        pipeline.dispatch(stream_event(records, arn), None)
+    pipeline.dispatch_pending_twice("PaymentsTable")
     assert sorted(event["type"] for event in events_of(api)["data"]) == ["payment.created", "payment.pending"]
 
 

@@ -18,6 +18,9 @@ from gateway.data.webhook_logs import get_webhook_log
 from gateway.services import delivery
 from standardwebhooks import Webhook
 
+# Every event one successful payment raises (its order is paid by it).
+PAYMENT_EVENTS = ["order.paid", "payment.created", "payment.pending", "payment.success"]
+
 
 def logs_of(api):
     return api.call("GET", "/api/v1/webhooks?limit=100")[1]["data"]
@@ -35,12 +38,7 @@ def test_payment_settles_and_every_event_arrives_signed(api, pipeline, receiver)
     payment = api.create_upi_payment()
     pipeline.run_until(lambda: len(receiver.deliveries) == 4)
     pipeline.settle()
-    assert sorted(receiver.events()) == [
-        "order.paid",
-        "payment.created",
-        "payment.pending",
-        "payment.success",
-    ]
+    assert sorted(receiver.events()) == PAYMENT_EVENTS
     assert api.call("GET", f"/api/v1/payments/{payment['id']}")[1]["status"] == "success"
     for delivered in receiver.deliveries:
         body, headers = delivered["body"], delivered["headers"]
@@ -96,35 +94,18 @@ def test_redelivered_payment_message_changes_nothing(api, pipeline, receiver):
     pipeline.settle()
     after = get_payment(payment["id"])
     assert (after.status, after.updated_at) == (before.status, before.updated_at)
-    assert sorted(receiver.events()) == [
-        "order.paid",
-        "payment.created",
-        "payment.pending",
-        "payment.success",
-    ]
+    assert sorted(receiver.events()) == PAYMENT_EVENTS
     assert len(logs_of(api)) == 4
 
 
 def test_redelivered_stream_record_creates_no_second_log(api, pipeline, receiver):
     with_webhooks(api, receiver, rotate=False)
     api.create_upi_payment()
-    # Capture the payment's INSERT record, then hand it to the dispatcher twice.
-    table = pipeline.physical["PaymentsTable"]["Ref"]
-    arn = pipeline.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
-    shard = next(key for key in pipeline.iterators if key[0] == arn)
-    records = pipeline.streams.get_records(ShardIterator=pipeline.iterators[shard])["Records"]
-    from local_runtime.pollers import stream_event
-
-    for _ in range(2):
-        pipeline.dispatch(stream_event(records, arn), None)
+    # The payment's INSERT record reaches the dispatcher twice.
+    pipeline.dispatch_pending_twice("PaymentsTable")
     pipeline.run_until(lambda: "payment.success" in receiver.events())
     pipeline.settle()
-    assert sorted(receiver.events()) == [
-        "order.paid",
-        "payment.created",
-        "payment.pending",
-        "payment.success",
-    ]
+    assert sorted(receiver.events()) == PAYMENT_EVENTS
 
 
 def test_refund_is_processed_with_events(api, pipeline, receiver, successful_payment):
@@ -164,12 +145,7 @@ def test_a_failed_queue_send_is_retried_from_the_stream_without_duplicates(
     pipeline.run_until(lambda: "payment.success" in receiver.events())
     pipeline.settle()
     assert calls["n"] > 1 and get_payment(payment["id"]).status == "success"
-    assert sorted(receiver.events()) == [
-        "order.paid",
-        "payment.created",
-        "payment.pending",
-        "payment.success",
-    ]
+    assert sorted(receiver.events()) == PAYMENT_EVENTS
 
 
 def test_poison_message_ends_in_the_dead_letter_queue(aws, pipeline):
