@@ -114,6 +114,36 @@ def test_a_real_currency_other_than_inr_is_accepted(api):
             },
         },
         {"method": "upi", "vpa": "user@upi", "order_id": "order_" + "x" * 5000},
+        {
+            "method": "card",
+            "card": {
+                "number": "4111111111111111",
+                "expiry_month": "1" * 5000,
+                "expiry_year": 2099,
+                "cvv": "123",
+                "holder_name": "A",
+            },
+        },
+        {
+            "method": "card",
+            "card": {
+                "number": "4111111111111111",
+                "expiry_month": 12,
+                "expiry_year": "9" * 5000,
+                "cvv": "123",
+                "holder_name": "A",
+            },
+        },
+        {
+            "method": "card",
+            "card": {
+                "number": "4" * 50000,
+                "expiry_month": 12,
+                "expiry_year": 2099,
+                "cvv": "1" * 5000,
+                "holder_name": "A",
+            },
+        },
     ],
 )
 def test_oversized_payment_strings_are_400(api, payload):

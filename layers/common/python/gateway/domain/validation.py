@@ -132,7 +132,8 @@ def normalize_card_number(raw: Any) -> str:
 def _expiry_part(raw: Any) -> int | None:
     if is_integer(raw):
         return int(raw)
-    if isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit():
+    # At most 4 digits: a month or a year, never the thousands of digits int() would refuse.
+    if isinstance(raw, str) and len(raw.strip()) <= 4 and raw.strip().isascii() and raw.strip().isdigit():
         return int(raw.strip())
     return None
 
