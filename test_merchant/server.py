@@ -1,7 +1,8 @@
 """The sample merchant's HTTP server.
 
 `POST /webhook` verifies `X-Webhook-Signature` (hex HMAC-SHA256 of the raw body) and, when the secret
-is a Standard Webhooks secret (`whsec_` + base64), the `webhook-*` headers too; repeats of a
+is a Standard Webhooks secret (`whsec_` + base64), the `webhook-*` headers too, with the merchant SDK
+(`gateway_client.Webhook`, as a merchant would); repeats of a
 `webhook-id` are acknowledged but counted once. FAIL_FIRST_N fails the first N deliveries and FAIL_RATE
 (0 to 1) fails that share of deliveries at random, to exercise retries. `GET /events` lists what was
 accepted and every delivery seen. `POST /api/orders` is the demo shop's backend: it creates an order at
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+from gateway_client import SignatureVerificationError, Webhook
 
 DEFAULT_WEBHOOK_SECRET = "whsec_test_abc123"  # noqa: S105 - the documented test merchant's secret
 
@@ -82,18 +83,19 @@ class ReceiverState:
         return 200, "OK"
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        """Both signatures must hold: the hex one (SPEC §4), and what the merchant SDK checks (the Standard
+        Webhooks headers, with their 5-minute replay window, when the gateway sends them)."""
         expected = hex_signature(self.secret, body)
         if not hmac.compare_digest(expected, headers.get("x-webhook-signature", "")):
             return 401, "Invalid signature"
-        if "webhook-signature" in headers and standard_webhooks_secret(self.secret):
-            try:
-                Webhook(self.secret).verify(body, headers)
-            except WebhookVerificationError:
-                return 401, "Invalid signature"
         try:
             json.loads(body)
         except ValueError:
             return 400, "Body is not JSON"
+        try:
+            Webhook(self.secret).verify(body, headers)
+        except SignatureVerificationError:
+            return 401, "Invalid signature"
         return 200, "OK"
 
     def snapshot(self) -> dict[str, Any]:
