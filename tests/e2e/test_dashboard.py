@@ -191,6 +191,16 @@ def showing(first: int, last: int, total: int | None = None) -> str:
     return f"Showing {first}\u2013{last}" + (f" of {total}" if total is not None else "")
 
 
+def assert_inside_viewport(page: Page, locator: Any) -> None:
+    """Nothing of the element is cut off by the window's edges (a dialog must fit a phone)."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box and size, "the element is not rendered"
+    assert box["x"] >= 0 and box["y"] >= 0, f"cut off at the top or left: {box}"
+    assert box["x"] + box["width"] <= size["width"], f"wider than the window: {box}"
+    assert box["y"] + box["height"] <= size["height"], f"taller than the window: {box}"
+
+
 def row_for(page: Page, payment_id: str) -> Any:
     return page.locator(f'[data-test-id="transaction-row"][data-payment-id="{payment_id}"]')
 
@@ -396,10 +406,12 @@ def test_webhook_config_rotation_test_delivery_and_detail(
     old_secret = api.call("GET", "/api/v1/webhooks/config")["webhook_secret"]
     expect(secret).to_have_text(old_secret)
     page.get_by_test_id("regenerate-secret-button").click()
+    page.get_by_test_id("regenerate-secret-confirm-button").click()
     expect(secret).not_to_have_text(old_secret)
     new_secret = secret.inner_text()
     assert new_secret.startswith("whsec_")
     assert api.call("GET", "/api/v1/webhooks/config")["webhook_secret"] == new_secret
+    expect(page.get_by_test_id("webhook-config-status")).to_contain_text("old secret's signature until")
 
     page.get_by_test_id("test-webhook-button").click()
     log_row = page.get_by_test_id("webhook-log-item").first
@@ -409,9 +421,12 @@ def test_webhook_config_rotation_test_delivery_and_detail(
     expect(log_row.get_by_test_id("webhook-response-code")).to_have_text("200")
     expect(log_row.get_by_test_id("webhook-last-attempt")).not_to_have_text("-")
 
-    # The snippet the docs show verifies the real delivery with the new secret, not the old one.
+    # The snippet the docs show verifies the real delivery during the rotation with either secret,
+    # though the hex signature alone is already the new secret's (what the confirmation warned about).
     delivery = wait_for(lambda: receiver.deliveries and receiver.deliveries[-1], what="the test delivery")
     assert verify_snippet.verify_webhook(delivery.body, delivery.headers, new_secret)
+    assert verify_snippet.verify_webhook(delivery.body, delivery.headers, old_secret)
+    assert verify_snippet.verify_webhook(delivery.body, delivery.headers, [new_secret, old_secret])
     assert not verify_snippet.verify_signature(
         delivery.body, delivery.headers["x-webhook-signature"], old_secret
     )
@@ -424,6 +439,59 @@ def test_webhook_config_rotation_test_delivery_and_detail(
     detail.get_by_test_id("webhook-detail-close-button").click()
     expect(detail).to_be_hidden()
     page.screenshot(path=screenshots / "webhooks.png", full_page=True)
+
+
+def test_regenerating_the_secret_asks_first_and_says_what_happens_to_each_signature(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    viewport: str,
+    screenshots: Path,
+) -> None:
+    old_secret = api.call("GET", "/api/v1/webhooks/config")["webhook_secret"]
+    log_in(page, live_stack, merchant, "/dashboard/webhooks")
+    expect(page.get_by_test_id("webhook-secret")).to_have_text(old_secret)
+
+    # WHEN the merchant presses Regenerate, THEN nothing changes until they confirm the consequence
+    page.get_by_test_id("regenerate-secret-button").click()
+    dialog = page.get_by_test_id("regenerate-secret-dialog")
+    expect(dialog).to_be_visible()
+    consequence = dialog.get_by_test_id("regenerate-secret-consequence")
+    expect(consequence).to_contain_text("X-Webhook-Signature (hex) is made with the new secret only")
+    expect(consequence).to_contain_text("rejects every delivery until you update it")
+    expect(consequence).to_contain_text("both the new and the current secret for 24 hours")
+    expect(consequence.get_by_role("link")).to_have_attribute("href", "/dashboard/docs#secret-rotation")
+    expect(dialog.get_by_test_id("regenerate-secret-cancel-button")).to_be_focused()
+    assert_inside_viewport(page, dialog)
+    page.screenshot(path=screenshots / f"webhooks-regenerate-confirm-{viewport}.png")
+
+    dialog.get_by_test_id("regenerate-secret-cancel-button").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("webhook-secret")).to_have_text(old_secret)
+    assert api.call("GET", "/api/v1/webhooks/config")["webhook_secret"] == old_secret
+
+    page.get_by_test_id("regenerate-secret-button").click()
+    dialog.get_by_test_id("regenerate-secret-confirm-button").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("webhook-secret")).not_to_have_text(old_secret)
+    assert api.call("GET", "/api/v1/webhooks/config")["webhook_secret"] != old_secret
+
+
+def test_docs_explain_the_rotation_and_show_code_that_accepts_either_secret(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], viewport: str, screenshots: Path
+) -> None:
+    log_in(page, live_stack, merchant, "/dashboard/docs")
+    page.goto(f"{live_stack.dashboard_url}/dashboard/docs#secret-rotation")
+    consequence = page.get_by_test_id("secret-rotation-consequence")
+    expect(consequence).to_contain_text("X-Webhook-Signature (hex) is made with the new secret only")
+    expect(consequence).to_contain_text("for 24 hours")
+    rotation_code = page.get_by_test_id("code-snippet-rotation")
+    expect(rotation_code).to_contain_text("[NEW_WEBHOOK_SECRET, OLD_WEBHOOK_SECRET]")
+    expect(rotation_code).to_contain_text("[process.env.NEW_WEBHOOK_SECRET, process.env.OLD_WEBHOOK_SECRET]")
+    expect(page.get_by_test_id("code-snippet-webhook-python")).to_contain_text("def verify_webhook(")
+    page.get_by_test_id("section-secret-rotation").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"docs-secret-rotation-{viewport}.png")
 
 
 def test_failed_delivery_is_retried_from_its_row(

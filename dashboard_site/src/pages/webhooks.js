@@ -78,12 +78,22 @@ async function saveConfig(event) {
   await pendingSave;
 }
 
-async function regenerateSecret(button) {
-  await withBusyButton(button, 'Regenerating…', async () => {
+// Rotation: the hex X-Webhook-Signature switches to the new secret at once, while webhook-signature
+// carries both for 24 h; the merchant confirms having read that before anything changes.
+const regenerateDialog = byTestId('regenerate-secret-dialog');
+const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+async function regenerateSecret() {
+  await withBusyButton(byTestId('regenerate-secret-button'), 'Regenerating…', async () => {
     try {
       const { webhook_secret: secret } = await session.api.post('/api/v1/webhooks/regenerate-secret');
       secretOutput.textContent = secret;
-      setConfigStatus('New secret generated. Update your endpoint: deliveries are signed with it from now on.', 'good');
+      const overlapEnds = formatDateTime(new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString());
+      setConfigStatus(
+        `New secret generated. X-Webhook-Signature uses only the new secret from the next delivery; ` +
+          `webhook-signature also carries the old secret's signature until ${overlapEnds}.`,
+        'good',
+      );
     } catch (error) {
       setConfigStatus(error.message, 'bad');
     }
@@ -292,7 +302,9 @@ if (session) {
     urlEdited = true;
     if (urlInput.getAttribute('aria-invalid') === 'true') validateUrlField();
   });
-  byTestId('regenerate-secret-button').addEventListener('click', (event) => regenerateSecret(event.currentTarget));
+  byTestId('regenerate-secret-button').addEventListener('click', () => regenerateDialog.showModal());
+  byTestId('regenerate-secret-cancel-button').addEventListener('click', () => regenerateDialog.close());
+  regenerateDialog.addEventListener('submit', () => regenerateSecret());
   byTestId('test-webhook-button').addEventListener('click', (event) => sendTestWebhook(event.currentTarget));
   wireCopyButton(byTestId('copy-webhook-secret'), () => secretOutput.textContent);
   wireCopyButton(byTestId('copy-webhook-payload'), () => byTestId('webhook-detail-payload').textContent);
