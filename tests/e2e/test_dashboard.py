@@ -286,6 +286,32 @@ def test_overview_shows_credentials_and_stats_that_follow_payments(
     page.screenshot(path=screenshots / "overview.png", full_page=True)
 
 
+def test_the_mode_pill_follows_the_stacks_mode_not_the_keys_prefix(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], viewport: str, screenshots: Path
+) -> None:
+    # GIVEN a merchant whose key has no `key_test_` prefix, on a stack in test mode
+    assert not merchant["api_key"].startswith("key_test_")
+    log_in(page, live_stack, merchant)
+    pill = page.get_by_test_id("mode-pill")
+    expect(pill).to_be_visible()
+    expect(pill).to_have_text("Test mode")
+    page.screenshot(path=screenshots / f"overview-test-mode-pill-{viewport}.png")
+
+    # WHEN the stack answers as a production stack does (no test helpers), THEN no pill
+    page.route(
+        f"{live_stack.api_url}/api/v1/test/merchant",
+        lambda route: route.fulfill(
+            status=404,
+            content_type="application/json",
+            body='{"error":{"code":"NOT_FOUND_ERROR","description":"Not found"}}',
+        ),
+    )
+    page.reload()
+    expect(page.get_by_test_id("api-key")).to_have_text(merchant["api_key"])
+    page.wait_for_load_state("networkidle")
+    expect(pill).to_be_hidden()
+
+
 # ---------------------------------------------------------------------------- transactions
 
 
