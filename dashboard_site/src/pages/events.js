@@ -19,7 +19,8 @@ const session = startDashboardPage();
 let filters = eventFiltersFromSearch(window.location.search);
 // The cursors of the pages before this one, so "Newer" walks back the way "Older" came.
 let newerCursors = [];
-let webhookUrl = '';
+// Where Resend and Recover send to, named in their confirmations (read once, awaited when they open).
+let webhookUrl = Promise.resolve('');
 
 // ---- list
 function deliveryBadge(status, testId) {
@@ -229,9 +230,9 @@ async function openDetail(eventId) {
 // ---- resend (with a confirmation)
 const resendDialog = byTestId('resend-dialog');
 
-function openResend() {
+async function openResend() {
   if (!shownEvent) return;
-  const target = webhookUrl || 'no URL: set one on the Webhooks page first';
+  const target = (await webhookUrl) || 'no URL: set one on the Webhooks page first';
   byTestId('resend-text').textContent =
     `${shownEvent.id} (${shownEvent.type}) is sent again, as a new attempt with the same event id, ` +
     `to ${target}. Receivers that keep event ids ignore it if they already handled it.`;
@@ -268,8 +269,8 @@ function setRecoverStatus(text) {
   status.hidden = !text;
 }
 
-function openRecover() {
-  byTestId('recover-target-url').textContent = webhookUrl || 'your webhook URL (none is set)';
+async function openRecover() {
+  byTestId('recover-target-url').textContent = (await webhookUrl) || 'your webhook URL (none is set)';
   const oneHourAgo = new Date(Date.now() - 60 * 60 * 1000).toISOString();
   if (!byTestId('recover-since-input').value) byTestId('recover-since-input').value = isoToLocalInput(oneHourAgo);
   showError('recover-error', null);
@@ -356,12 +357,10 @@ if (session) {
   byTestId('recover-form').addEventListener('submit', recover);
   recoverDialog.addEventListener('close', () => clearTimeout(recoveryPoll));
 
-  session.api
+  webhookUrl = session.api
     .get('/api/v1/webhooks/config')
-    .then((config) => {
-      webhookUrl = config?.webhook_url ?? '';
-    })
-    .catch(() => {});
+    .then((config) => config?.webhook_url ?? '')
+    .catch(() => '');
   loadEvents();
   if (filters.event) openDetail(filters.event);
 }
