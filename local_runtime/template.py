@@ -28,6 +28,14 @@ LOCAL_ENVIRONMENT = {"TEST_ENDPOINTS": "true", "ALLOW_PRIVATE_WEBHOOK_URLS": "tr
 PhysicalIds = Mapping[str, Mapping[str, str]]
 
 
+def with_local_defaults(environ: Mapping[str, str]) -> dict[str, str]:
+    """`make run` is test mode (the template's 1000 ms TestProcessingDelay) with the short retry
+    intervals unless the environment or .env says otherwise (SPEC §5.4); `TEST_MODE=false` alone
+    brings back the production retry intervals. Deployed stacks keep the template's defaults."""
+    test_mode = environ.get("TEST_MODE", "true")
+    return {"TEST_MODE": test_mode, "WEBHOOK_RETRY_INTERVALS_TEST": test_mode, **environ}
+
+
 class TemplateError(RuntimeError):
     """The template uses something the local runtime cannot resolve, or a parameter value is invalid."""
 
@@ -91,7 +99,9 @@ class Template:
         self.document = document
         self.stack_name = stack_name
         self.account_id = account_id
-        self.parameters = self._parameter_values(dict(os.environ if environ is None else environ))
+        self.parameters = self._parameter_values(
+            with_local_defaults(os.environ) if environ is None else dict(environ)
+        )
         self.conditions: dict[str, bool] = {}
         for name, expression in document.get("Conditions", {}).items():
             self.conditions[name] = bool(self.resolve(expression, {}))

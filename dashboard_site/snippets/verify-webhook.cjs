@@ -48,14 +48,20 @@ function verifyStandardWebhook(rawBody, headers, secret, now = Date.now() / 1000
   });
 }
 
-// Accept a delivery only when X-Webhook-Signature checks out and, for a whsec_<base64> secret
-// (every generated one), the timestamped Standard Webhooks signature does too. A legacy secret
-// that is not base64 (like the test merchant's) gets the hex signature only.
+// Accept a delivery signed by any of your secrets: pass one, or during a rotation both the new and
+// the old one. For 24 h after "Regenerate", webhook-signature carries a signature by each of them,
+// but X-Webhook-Signature (hex) is made with the new secret only.
+// The timestamped Standard Webhooks signature decides whenever one of the secrets is a
+// whsec_<base64> secret (every generated one is): it survives a rotation and stops replays, and a
+// delivery stripped of it is refused. The hex X-Webhook-Signature is the fallback for a legacy
+// secret that is not base64 (like the test merchant's), which has no Standard Webhooks key.
 // headers: lower-case names, as in Node's req.headers.
-function verifyWebhook(rawBody, headers, secret) {
-  if (!verifySignature(rawBody, headers['x-webhook-signature'], secret)) return false;
-  if (standardWebhooksKey(secret) === null) return true;
-  return verifyStandardWebhook(rawBody, headers, secret);
+function verifyWebhook(rawBody, headers, secrets) {
+  const candidates = [].concat(secrets);
+  if (candidates.some((secret) => standardWebhooksKey(secret) !== null)) {
+    return candidates.some((secret) => verifyStandardWebhook(rawBody, headers, secret));
+  }
+  return candidates.some((secret) => verifySignature(rawBody, headers['x-webhook-signature'], secret));
 }
 
 module.exports = { verifySignature, verifyStandardWebhook, verifyWebhook };
@@ -64,7 +70,9 @@ module.exports = { verifySignature, verifyStandardWebhook, verifyWebhook };
 const express = require('express');
 const app = express();
 app.post('/webhook', express.raw({ type: 'application/json' }), (req, res) => {
-  if (!verifyWebhook(req.body, req.headers, process.env.WEBHOOK_SECRET)) {
+  // WEBHOOK_SECRETS="whsec_new whsec_old" while rotating, a single secret otherwise
+  const secrets = process.env.WEBHOOK_SECRETS.split(' ');
+  if (!verifyWebhook(req.body, req.headers, secrets)) {
     return res.status(401).send('Invalid signature');
   }
   const event = JSON.parse(req.body.toString('utf8'));

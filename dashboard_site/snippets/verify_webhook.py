@@ -3,12 +3,18 @@
 Always pass the RAW request body bytes exactly as received: parsing the JSON and
 serialising it again changes the bytes, and the signature no longer matches.
 
+While you rotate the secret, pass both: the new one and the one it replaces. For 24 hours
+after "Regenerate", `webhook-signature` carries a signature by each of them, but
+`X-Webhook-Signature` (hex) is made with the new secret only.
+
     # Flask
     from verify_webhook import verify_webhook
 
+    WEBHOOK_SECRETS = [NEW_WEBHOOK_SECRET, OLD_WEBHOOK_SECRET]  # just one outside a rotation
+
     @app.post("/webhook")
     def webhook():
-        if not verify_webhook(request.get_data(), request.headers, WEBHOOK_SECRET):
+        if not verify_webhook(request.get_data(), request.headers, WEBHOOK_SECRETS):
             return "Invalid signature", 401
         event = request.get_json()
         ...
@@ -22,7 +28,7 @@ import binascii
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # Reject Standard Webhooks deliveries whose timestamp is further than this from our clock,
 # so a captured request cannot be replayed later.
@@ -71,13 +77,17 @@ def verify_standard_webhook(
     return False
 
 
-def verify_webhook(raw_body: bytes, headers: Mapping[str, str], secret: str) -> bool:
-    """Accept a delivery only when X-Webhook-Signature checks out and, for a `whsec_<base64>`
-    secret (every generated one), the timestamped Standard Webhooks signature does too.
-    A legacy secret that is not base64 (like the test merchant's) gets the hex signature only."""
+def verify_webhook(raw_body: bytes, headers: Mapping[str, str], secrets: str | Iterable[str]) -> bool:
+    """Accept a delivery signed by any of your secrets (during a rotation: the new and the old one).
+
+    The timestamped Standard Webhooks signature decides whenever one of the secrets is a
+    `whsec_<base64>` secret (every generated one is): it survives a rotation and stops replays,
+    and a delivery stripped of it is refused. The hex X-Webhook-Signature is the fallback for a
+    legacy secret that is not base64 (like the test merchant's), which has no Standard Webhooks key.
+    """
+    candidates = [secrets] if isinstance(secrets, str) else list(secrets)
+    if any(standard_webhooks_key(secret) is not None for secret in candidates):
+        return any(verify_standard_webhook(raw_body, headers, secret) for secret in candidates)
     lowered = {name.lower(): value for name, value in headers.items()}
-    if not verify_signature(raw_body, lowered.get("x-webhook-signature", ""), secret):
-        return False
-    if standard_webhooks_key(secret) is None:
-        return True
-    return verify_standard_webhook(raw_body, lowered, secret)
+    signature_hex = lowered.get("x-webhook-signature", "")
+    return any(verify_signature(raw_body, signature_hex, secret) for secret in candidates)

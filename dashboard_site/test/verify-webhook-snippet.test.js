@@ -15,6 +15,24 @@ const VECTOR = {
   signature: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
 };
 
+const ROTATED_IN_SECRET = 'whsec_dGhlIG5ldyBzZWNyZXQgYWZ0ZXIgcm90YXRpb24=';
+const UNRELATED_SECRET = 'whsec_c29tZWJvZHkgZWxzZXMgc2VjcmV0';
+const DELIVERY = Buffer.from('{"event":"payment.success","timestamp":1700000000,"data":{"payment":{"id":"pay_1"}}}');
+
+// Signed the way the gateway signs (secrets newest first); the algorithm itself is pinned by VECTOR.
+function gatewayHeaders(secrets, timestamp) {
+  const standard = secrets.map((secret) => {
+    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+    return `v1,${crypto.createHmac('sha256', key).update(`msg_1.${timestamp}.`).update(DELIVERY).digest('base64')}`;
+  });
+  return {
+    'x-webhook-signature': crypto.createHmac('sha256', secrets[0]).update(DELIVERY).digest('hex'),
+    'webhook-id': 'msg_1',
+    'webhook-timestamp': timestamp,
+    'webhook-signature': standard.join(' '),
+  };
+}
+
 function vectorHeaders(signature = VECTOR.signature) {
   return { 'webhook-id': VECTOR.id, 'webhook-timestamp': VECTOR.timestamp, 'webhook-signature': signature };
 }
@@ -44,22 +62,25 @@ describe('Node verification snippet shown on the docs page', () => {
     assert.equal(verifySignature(body, undefined, 'whsec_test_abc123'), false);
   });
 
-  it('needs both signatures for a delivery to pass with a generated secret', () => {
-    // Signed the way the gateway signs; the algorithm itself is pinned by the vector above.
-    const secret = VECTOR.secret;
-    const body = Buffer.from('{"event":"payment.success","timestamp":1700000000,"data":{"payment":{"id":"pay_1"}}}');
+  it('lets the Standard Webhooks signature decide for a generated secret', () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-    const standard = crypto.createHmac('sha256', key).update(`msg_1.${timestamp}.`).update(body).digest('base64');
-    const headers = {
-      'x-webhook-signature': crypto.createHmac('sha256', secret).update(body).digest('hex'),
-      'webhook-id': 'msg_1',
-      'webhook-timestamp': timestamp,
-      'webhook-signature': `v1,${standard}`,
-    };
-    assert.equal(verifyWebhook(body, headers, secret), true);
-    assert.equal(verifyWebhook(body, { ...headers, 'x-webhook-signature': 'deadbeef' }, secret), false);
-    assert.equal(verifyWebhook(body, { ...headers, 'webhook-signature': 'v1,bm9wZQ==' }, secret), false);
+    const headers = gatewayHeaders([VECTOR.secret], timestamp);
+    assert.equal(verifyWebhook(DELIVERY, headers, VECTOR.secret), true);
+    assert.equal(verifyWebhook(DELIVERY, { ...headers, 'x-webhook-signature': 'deadbeef' }, VECTOR.secret), true);
+    assert.equal(verifyWebhook(DELIVERY, { ...headers, 'webhook-signature': 'v1,bm9wZQ==' }, VECTOR.secret), false);
+    const stripped = { 'x-webhook-signature': headers['x-webhook-signature'] };
+    assert.equal(verifyWebhook(DELIVERY, stripped, VECTOR.secret), false);
+  });
+
+  it('accepts a delivery during a rotation with the old secret, the new one or both', () => {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const headers = gatewayHeaders([ROTATED_IN_SECRET, VECTOR.secret], timestamp);
+    // The hex signature is made with the new secret only: a hex-only verifier with the old one fails.
+    assert.equal(verifySignature(DELIVERY, headers['x-webhook-signature'], VECTOR.secret), false);
+    assert.equal(verifyWebhook(DELIVERY, headers, VECTOR.secret), true);
+    assert.equal(verifyWebhook(DELIVERY, headers, ROTATED_IN_SECRET), true);
+    assert.equal(verifyWebhook(DELIVERY, headers, [ROTATED_IN_SECRET, VECTOR.secret]), true);
+    assert.equal(verifyWebhook(DELIVERY, headers, [UNRELATED_SECRET]), false);
   });
 });
 

@@ -95,6 +95,12 @@ def payments_carry_versions(stack: LiveStack) -> bool:
     return isinstance(payment.get("version"), int)
 
 
+@functools.cache
+def events_api_deployed(stack: LiveStack) -> bool:
+    """events API not deployed: `GET /api/v1/events` answers 404 (SPEC §5.2)."""
+    return _Probe(stack).call("GET", "/api/v1/events")[0] != 404
+
+
 def require(capability: Any, stack: LiveStack) -> None:
     """Skips the calling test, naming the probe, while the live stack lacks the behaviour."""
     if not capability(stack):

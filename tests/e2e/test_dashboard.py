@@ -36,7 +36,13 @@ VIEWPORTS: dict[str, ViewportSize] = {
     "1280": {"width": 1280, "height": 800},
     "390": {"width": 390, "height": 844},
 }
-PAGES = ["/dashboard", "/dashboard/transactions", "/dashboard/webhooks", "/dashboard/docs"]
+PAGES = [
+    "/dashboard",
+    "/dashboard/transactions",
+    "/dashboard/webhooks",
+    "/dashboard/events",
+    "/dashboard/docs",
+]
 UPI_PAYMENT = {"method": "upi", "vpa": "shopper@okaxis"}
 
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
@@ -191,6 +197,16 @@ def showing(first: int, last: int, total: int | None = None) -> str:
     return f"Showing {first}\u2013{last}" + (f" of {total}" if total is not None else "")
 
 
+def assert_inside_viewport(page: Page, locator: Any) -> None:
+    """Nothing of the element is cut off by the window's edges (a dialog must fit a phone)."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box and size, "the element is not rendered"
+    assert box["x"] >= 0 and box["y"] >= 0, f"cut off at the top or left: {box}"
+    assert box["x"] + box["width"] <= size["width"], f"wider than the window: {box}"
+    assert box["y"] + box["height"] <= size["height"], f"taller than the window: {box}"
+
+
 def row_for(page: Page, payment_id: str) -> Any:
     return page.locator(f'[data-test-id="transaction-row"][data-payment-id="{payment_id}"]')
 
@@ -274,6 +290,32 @@ def test_overview_shows_credentials_and_stats_that_follow_payments(
     expect(page.get_by_test_id("total-amount")).to_have_text("₹1,500.00")
     expect(page.get_by_test_id("success-rate")).to_have_text("100%")
     page.screenshot(path=screenshots / "overview.png", full_page=True)
+
+
+def test_the_mode_pill_follows_the_stacks_mode_not_the_keys_prefix(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], viewport: str, screenshots: Path
+) -> None:
+    # GIVEN a merchant whose key has no `key_test_` prefix, on a stack in test mode
+    assert not merchant["api_key"].startswith("key_test_")
+    log_in(page, live_stack, merchant)
+    pill = page.get_by_test_id("mode-pill")
+    expect(pill).to_be_visible()
+    expect(pill).to_have_text("Test mode")
+    page.screenshot(path=screenshots / f"overview-test-mode-pill-{viewport}.png")
+
+    # WHEN the stack answers as a production stack does (no test helpers), THEN no pill
+    page.route(
+        f"{live_stack.api_url}/api/v1/test/merchant",
+        lambda route: route.fulfill(
+            status=404,
+            content_type="application/json",
+            body='{"error":{"code":"NOT_FOUND_ERROR","description":"Not found"}}',
+        ),
+    )
+    page.reload()
+    expect(page.get_by_test_id("api-key")).to_have_text(merchant["api_key"])
+    page.wait_for_load_state("networkidle")
+    expect(pill).to_be_hidden()
 
 
 # ---------------------------------------------------------------------------- transactions
@@ -396,10 +438,12 @@ def test_webhook_config_rotation_test_delivery_and_detail(
     old_secret = api.call("GET", "/api/v1/webhooks/config")["webhook_secret"]
     expect(secret).to_have_text(old_secret)
     page.get_by_test_id("regenerate-secret-button").click()
+    page.get_by_test_id("regenerate-secret-confirm-button").click()
     expect(secret).not_to_have_text(old_secret)
     new_secret = secret.inner_text()
     assert new_secret.startswith("whsec_")
     assert api.call("GET", "/api/v1/webhooks/config")["webhook_secret"] == new_secret
+    expect(page.get_by_test_id("webhook-config-status")).to_contain_text("old secret's signature until")
 
     page.get_by_test_id("test-webhook-button").click()
     log_row = page.get_by_test_id("webhook-log-item").first
@@ -409,9 +453,12 @@ def test_webhook_config_rotation_test_delivery_and_detail(
     expect(log_row.get_by_test_id("webhook-response-code")).to_have_text("200")
     expect(log_row.get_by_test_id("webhook-last-attempt")).not_to_have_text("-")
 
-    # The snippet the docs show verifies the real delivery with the new secret, not the old one.
+    # The snippet the docs show verifies the real delivery during the rotation with either secret,
+    # though the hex signature alone is already the new secret's (what the confirmation warned about).
     delivery = wait_for(lambda: receiver.deliveries and receiver.deliveries[-1], what="the test delivery")
     assert verify_snippet.verify_webhook(delivery.body, delivery.headers, new_secret)
+    assert verify_snippet.verify_webhook(delivery.body, delivery.headers, old_secret)
+    assert verify_snippet.verify_webhook(delivery.body, delivery.headers, [new_secret, old_secret])
     assert not verify_snippet.verify_signature(
         delivery.body, delivery.headers["x-webhook-signature"], old_secret
     )
@@ -424,6 +471,59 @@ def test_webhook_config_rotation_test_delivery_and_detail(
     detail.get_by_test_id("webhook-detail-close-button").click()
     expect(detail).to_be_hidden()
     page.screenshot(path=screenshots / "webhooks.png", full_page=True)
+
+
+def test_regenerating_the_secret_asks_first_and_says_what_happens_to_each_signature(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    viewport: str,
+    screenshots: Path,
+) -> None:
+    old_secret = api.call("GET", "/api/v1/webhooks/config")["webhook_secret"]
+    log_in(page, live_stack, merchant, "/dashboard/webhooks")
+    expect(page.get_by_test_id("webhook-secret")).to_have_text(old_secret)
+
+    # WHEN the merchant presses Regenerate, THEN nothing changes until they confirm the consequence
+    page.get_by_test_id("regenerate-secret-button").click()
+    dialog = page.get_by_test_id("regenerate-secret-dialog")
+    expect(dialog).to_be_visible()
+    consequence = dialog.get_by_test_id("regenerate-secret-consequence")
+    expect(consequence).to_contain_text("X-Webhook-Signature (hex) is made with the new secret only")
+    expect(consequence).to_contain_text("rejects every delivery until you update it")
+    expect(consequence).to_contain_text("both the new and the current secret for 24 hours")
+    expect(consequence.get_by_role("link")).to_have_attribute("href", "/dashboard/docs#secret-rotation")
+    expect(dialog.get_by_test_id("regenerate-secret-cancel-button")).to_be_focused()
+    assert_inside_viewport(page, dialog)
+    page.screenshot(path=screenshots / f"webhooks-regenerate-confirm-{viewport}.png")
+
+    dialog.get_by_test_id("regenerate-secret-cancel-button").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("webhook-secret")).to_have_text(old_secret)
+    assert api.call("GET", "/api/v1/webhooks/config")["webhook_secret"] == old_secret
+
+    page.get_by_test_id("regenerate-secret-button").click()
+    dialog.get_by_test_id("regenerate-secret-confirm-button").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_test_id("webhook-secret")).not_to_have_text(old_secret)
+    assert api.call("GET", "/api/v1/webhooks/config")["webhook_secret"] != old_secret
+
+
+def test_docs_explain_the_rotation_and_show_code_that_accepts_either_secret(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], viewport: str, screenshots: Path
+) -> None:
+    log_in(page, live_stack, merchant, "/dashboard/docs")
+    page.goto(f"{live_stack.dashboard_url}/dashboard/docs#secret-rotation")
+    consequence = page.get_by_test_id("secret-rotation-consequence")
+    expect(consequence).to_contain_text("X-Webhook-Signature (hex) is made with the new secret only")
+    expect(consequence).to_contain_text("for 24 hours")
+    rotation_code = page.get_by_test_id("code-snippet-rotation")
+    expect(rotation_code).to_contain_text("[NEW_WEBHOOK_SECRET, OLD_WEBHOOK_SECRET]")
+    expect(rotation_code).to_contain_text("[process.env.NEW_WEBHOOK_SECRET, process.env.OLD_WEBHOOK_SECRET]")
+    expect(page.get_by_test_id("code-snippet-webhook-python")).to_contain_text("def verify_webhook(")
+    page.get_by_test_id("section-secret-rotation").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / f"docs-secret-rotation-{viewport}.png")
 
 
 def test_failed_delivery_is_retried_from_its_row(
@@ -808,3 +908,302 @@ def test_docs_list_the_test_inputs(live_stack: LiveStack, page: Page, merchant: 
     expect(section).to_contain_text("CARD_DECLINED")
     expect(section).to_contain_text("Insufficient funds")
     expect(section.get_by_test_id("test-input")).to_have_count(4)
+
+
+# ---------------------------------------------------------------------------- events (SPEC §5.2)
+
+STUB_EVENTS = [
+    {
+        "id": "evt_AAAAAAAAAAAAAAA1",
+        "type": "payment.success",
+        "created_at": "2026-11-27T10:02:00.000Z",
+        "data": {"payment": {"id": "pay_AAAAAAAAAAAAAAA1", "amount": 50000, "status": "success"}},
+        "delivery_status": "failed",
+    },
+    {
+        "id": "evt_AAAAAAAAAAAAAAA2",
+        "type": "payment.created",
+        "created_at": "2026-11-27T10:01:00.000Z",
+        "data": {"payment": {"id": "pay_AAAAAAAAAAAAAAA1", "amount": 50000, "status": "pending"}},
+        "delivery_status": "success",
+    },
+    {
+        "id": "evt_AAAAAAAAAAAAAAA3",
+        "type": "order.paid",
+        "created_at": "2026-11-27T10:00:00.000Z",
+        "data": {"order": {"id": "order_AAAAAAAAAAAAAAA1", "status": "paid"}},
+        "delivery_status": "none",
+    },
+]
+STUB_DELIVERY = {
+    "webhook_id": "6f1c1b9e-0d7f-4a53-9b43-1f0c1b9e0d7f",
+    "url": "https://shop.example/webhooks",
+    "status": "failed",
+    "attempts": [
+        {
+            "attempted_at": "2026-11-27T10:02:01.000Z",
+            "response_code": 503,
+            "duration_ms": 84,
+            "response_body": "Service Unavailable",
+        },
+        {
+            "attempted_at": "2026-11-27T10:02:06.000Z",
+            "response_code": None,
+            "duration_ms": 3,
+            "response_body": "Request failed: NewConnectionError",
+        },
+    ],
+}
+STUB_RECOVERY = {
+    "id": "rcv_AAAAAAAAAAAAAAA1",
+    "status": "running",
+    "since": "2026-11-27T09:00:00.000Z",
+    "until": "2026-11-27T11:00:00.000Z",
+    "events": 3,
+}
+EVENTS_API = re.compile(r".*/api/v1/(events|webhooks/recover|webhooks/[^/?]+/retry)([/?].*)?$")
+
+
+@dataclass
+class StubbedEventsApi:
+    """The §5.2 answers the Events page gets before the events API is deployed, and what it asked."""
+
+    requests: list[tuple[str, str, Any]] = field(default_factory=list)
+    events_status: int = 200
+
+    def handle(self, route: Any) -> None:
+        request = route.request
+        url = request.url.split("/api/v1/", 1)[1]
+        body = request.post_data_json if request.method == "POST" else None
+        self.requests.append((request.method, url, body))
+        path, _, query = url.partition("?")
+        params = dict(item.split("=", 1) for item in query.split("&") if item) if query else {}
+        if path == "events" and self.events_status != 200:
+            error = {"error": {"code": "NOT_FOUND_ERROR", "description": "Not found"}}
+            route.fulfill(status=self.events_status, json=error)
+        elif path == "events":
+            if params.get("starting_after") == STUB_EVENTS[1]["id"]:
+                route.fulfill(json={"data": STUB_EVENTS[2:], "has_more": False})
+            else:
+                route.fulfill(json={"data": STUB_EVENTS[:2], "has_more": True})
+        elif path.startswith("events/"):
+            event = next(e for e in STUB_EVENTS if e["id"] == path.split("/")[1])
+            deliveries = [STUB_DELIVERY] if event["delivery_status"] == "failed" else []
+            route.fulfill(json={**event, "deliveries": deliveries})
+        elif path == "webhooks/recover":
+            route.fulfill(status=202, json={**STUB_RECOVERY, "since": body["since"]})
+        elif path.startswith("webhooks/recover/"):
+            route.fulfill(json={**STUB_RECOVERY, "status": "completed", "sent": 3})
+        else:
+            route.fulfill(
+                json={"id": path.split("/")[1], "status": "pending", "message": "Webhook retry scheduled"}
+            )
+
+    def calls(self, method: str, prefix: str) -> list[tuple[str, Any]]:
+        return [(url, body) for verb, url, body in self.requests if verb == method and url.startswith(prefix)]
+
+
+@pytest.fixture
+def stubbed_events(page: Page) -> StubbedEventsApi:
+    stub = StubbedEventsApi()
+    page.route(EVENTS_API, stub.handle)
+    return stub
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit("/" + url).query)
+
+
+def test_events_list_filters_and_pages_by_cursor_as_spec_5_2_says(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    stubbed_events: StubbedEventsApi,
+    viewport: str,
+    screenshots: Path,
+) -> None:
+    """The page's side of the events API, against stubbed §5.2 answers (the API lands separately)."""
+    log_in(page, live_stack, merchant, "/dashboard/events")
+    rows = page.get_by_test_id("event-row")
+    expect(rows).to_have_count(2)
+    expect(rows.first.get_by_test_id("event-type")).to_have_text("payment.success")
+    expect(rows.first.get_by_test_id("event-delivery-status")).to_have_text("Failed")
+    expect(rows.nth(1).get_by_test_id("event-delivery-status")).to_have_text("Delivered")
+    assert query_of(stubbed_events.calls("GET", "events?")[0][0]) == {"limit": ["20"]}
+    page.screenshot(path=screenshots / f"events-{viewport}.png", full_page=True)
+
+    # Older: the cursor is the last event shown; Newer walks back
+    page.get_by_test_id("events-next-button").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first.get_by_test_id("event-delivery-status")).to_have_text("Not sent")
+    assert query_of(stubbed_events.calls("GET", "events?")[-1][0])["starting_after"] == [STUB_EVENTS[1]["id"]]
+    expect(page.get_by_test_id("events-next-button")).to_be_disabled()
+    page.get_by_test_id("events-prev-button").click()
+    expect(rows).to_have_count(2)
+    assert "starting_after" not in query_of(stubbed_events.calls("GET", "events?")[-1][0])
+
+    # Filters become the API's query and stay in the address bar
+    page.get_by_test_id("events-type-filter").select_option("payment.success")
+    page.get_by_test_id("events-delivery-filter").select_option("failed")
+    page.get_by_test_id("events-from-input").fill("2026-11-27T09:00:00")
+    page.get_by_test_id("events-to-input").fill("2026-11-27T11:00:00")
+    page.get_by_test_id("apply-event-filters-button").click()
+    expect(page).to_have_url(re.compile(r"type=payment\.success"))
+    query = query_of(stubbed_events.calls("GET", "events?")[-1][0])
+    assert query["type"] == ["payment.success"] and query["delivery_status"] == ["failed"]
+    assert all(
+        re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", query[bound][0]) for bound in ("from", "to")
+    )
+    page.reload()
+    expect(page.get_by_test_id("events-type-filter")).to_have_value("payment.success")
+    expect(page.get_by_test_id("events-delivery-filter")).to_have_value("failed")
+
+
+def test_event_detail_shows_deliveries_and_attempts_and_resends_after_confirming(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    stubbed_events: StubbedEventsApi,
+    viewport: str,
+    screenshots: Path,
+) -> None:
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": "https://shop.example/webhooks"})
+    log_in(page, live_stack, merchant, "/dashboard/events")
+    page.get_by_test_id("event-row").first.get_by_test_id("view-event-button").click()
+    detail = page.get_by_test_id("event-detail")
+    expect(detail.get_by_test_id("event-detail-type")).to_have_text("payment.success")
+    delivery = detail.get_by_test_id("event-delivery")
+    expect(delivery.get_by_test_id("event-delivery-url")).to_have_text(STUB_DELIVERY["url"])
+    attempts = delivery.get_by_test_id("event-attempt-result")
+    expect(attempts).to_have_text(["HTTP 503", "No answer: connection refused"])
+    expect(detail.get_by_test_id("event-detail-data")).to_contain_text('"pay_AAAAAAAAAAAAAAA1"')
+    page.screenshot(path=screenshots / f"events-detail-{viewport}.png")
+
+    # Resend asks first, naming the event and where it goes; Cancel sends nothing
+    detail.get_by_test_id("resend-event-button").click()
+    confirm = page.get_by_test_id("resend-dialog")
+    expect(confirm.get_by_test_id("resend-text")).to_contain_text(STUB_EVENTS[0]["id"])
+    expect(confirm.get_by_test_id("resend-text")).to_contain_text("https://shop.example/webhooks")
+    page.screenshot(path=screenshots / f"events-resend-confirm-{viewport}.png")
+    confirm.get_by_test_id("resend-cancel-button").click()
+    assert stubbed_events.calls("POST", "webhooks/") == []
+    detail.get_by_test_id("resend-event-button").click()
+    confirm.get_by_test_id("resend-confirm-button").click()
+    expect(confirm).to_be_hidden()
+    assert [url for url, _ in stubbed_events.calls("POST", "webhooks/")] == [
+        f"webhooks/{STUB_DELIVERY['webhook_id']}/retry"
+    ]
+
+    # An event that was never sent is resent by recovering its own instant
+    detail.get_by_test_id("event-detail-close-button").click()
+    page.get_by_test_id("events-next-button").click()
+    page.get_by_test_id("event-row").first.get_by_test_id("view-event-button").click()
+    expect(detail.get_by_test_id("event-no-deliveries")).to_be_visible()
+    detail.get_by_test_id("resend-event-button").click()
+    confirm.get_by_test_id("resend-confirm-button").click()
+    expect(confirm).to_be_hidden()
+    instant = STUB_EVENTS[2]["created_at"]
+    assert stubbed_events.calls("POST", "webhooks/recover")[-1] == (
+        "webhooks/recover",
+        {"since": instant, "until": instant},
+    )
+
+
+def test_recover_since_confirms_the_range_and_follows_the_recovery_to_completion(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    stubbed_events: StubbedEventsApi,
+    viewport: str,
+    screenshots: Path,
+) -> None:
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": "https://shop.example/webhooks"})
+    log_in(page, live_stack, merchant, "/dashboard/events")
+    expect(page.get_by_test_id("event-row")).to_have_count(2)
+    page.get_by_test_id("recover-button").click()
+    dialog = page.get_by_test_id("recover-dialog")
+    expect(dialog.get_by_test_id("recover-target-url")).to_have_text("https://shop.example/webhooks")
+    expect(dialog.get_by_test_id("recover-explanation")).to_contain_text("failed or never happened")
+    dialog.get_by_test_id("recover-since-input").fill("2026-11-27T09:00:00")
+    page.screenshot(path=screenshots / f"events-recover-{viewport}.png")
+    dialog.get_by_test_id("recover-confirm-button").click()
+    expect(dialog.get_by_test_id("recover-status")).to_contain_text("sending 3 events")
+    expect(dialog.get_by_test_id("recover-status")).to_contain_text(
+        "done: 3 of 3 events sent", timeout=UI_TIMEOUT_MS
+    )
+    ((_, body),) = stubbed_events.calls("POST", "webhooks/recover")
+    assert list(body) == ["since"] and re.fullmatch(r"2026-11-2[67]T\d\d:00:00\.000Z", body["since"])
+    assert stubbed_events.calls("GET", f"webhooks/recover/{STUB_RECOVERY['id']}")
+
+
+def test_events_page_says_so_while_the_api_has_no_events(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], stubbed_events: StubbedEventsApi
+) -> None:
+    stubbed_events.events_status = 404
+    log_in(page, live_stack, merchant, "/dashboard/events")
+    expect(page.get_by_test_id("events-unavailable")).to_be_visible()
+    expect(page.get_by_test_id("recover-button")).to_be_disabled()
+
+
+def test_a_delivery_row_links_to_its_events(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, receiver: WebhookReceiver
+) -> None:
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    api.call("POST", "/api/v1/webhooks/test")
+    log_in(page, live_stack, merchant, "/dashboard/webhooks")
+    link = page.get_by_test_id("webhook-log-item").first.get_by_test_id("webhook-event-link")
+    expect(link).to_have_attribute("href", re.compile(r"^/dashboard/events\?type=webhook\.test&to=\d{4}-"))
+    link.click()
+    page.wait_for_url(re.compile(r"/dashboard/events\?type=webhook\.test"))
+    expect(page.get_by_test_id("events-type-filter")).to_have_value("webhook.test")
+
+
+# ---- against the real events API, once it is deployed
+
+
+def test_real_events_of_a_payment_with_their_delivery_and_a_resend(
+    live_stack: LiveStack,
+    page: Page,
+    merchant: dict[str, str],
+    api: MerchantApi,
+    receiver: WebhookReceiver,
+    screenshots: Path,
+) -> None:
+    backend_capabilities.require(backend_capabilities.events_api_deployed, live_stack)
+    # GIVEN a payment that succeeded and whose events reached the merchant's receiver
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    payment = api.settled_payment()
+    wait_for(
+        lambda: any(
+            b'"payment.success"' in d.body and payment["id"].encode() in d.body for d in receiver.deliveries
+        ),
+        what="the payment.success delivery",
+    )
+    # WHEN the merchant opens Events filtered to payment.success
+    log_in(page, live_stack, merchant, "/dashboard/events?type=payment.success")
+    row = page.get_by_test_id("event-row").first
+    expect(row.get_by_test_id("event-type")).to_have_text("payment.success")
+    expect(row.get_by_test_id("event-delivery-status")).to_have_text("Delivered", timeout=UI_TIMEOUT_MS)
+    event_id = row.get_attribute("data-event-id") or ""
+    assert re.fullmatch(r"evt_[A-Za-z0-9]{16}", event_id)
+    page.screenshot(path=screenshots / "events-live.png", full_page=True)
+
+    # THEN its detail shows the delivery to the receiver and its successful attempt
+    row.get_by_test_id("view-event-button").click()
+    detail = page.get_by_test_id("event-detail")
+    expect(detail.get_by_test_id("event-delivery-url")).to_have_text(receiver.url)
+    expect(detail.get_by_test_id("event-attempt-result").first).to_have_text("HTTP 200")
+    expect(detail.get_by_test_id("event-detail-data")).to_contain_text(payment["id"])
+
+    # AND Resend, once confirmed, delivers it again with the same event id
+    delivered = len(receiver.deliveries)
+    detail.get_by_test_id("resend-event-button").click()
+    page.get_by_test_id("resend-confirm-button").click()
+    again = wait_for(
+        lambda: len(receiver.deliveries) > delivered and receiver.deliveries[-1], what="the resent delivery"
+    )
+    assert again.headers["webhook-id"] == event_id

@@ -17,6 +17,7 @@ SNIPPET = Path(__file__).resolve().parents[2] / "dashboard_site" / "snippets" / 
 GENERATED_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 ROTATED_OUT_SECRET = "whsec_dGhlIG9sZCBzZWNyZXQgYmVmb3JlIHJvdGF0aW9u"
 LEGACY_SECRET = "whsec_test_abc123"
+UNRELATED_SECRET = "whsec_c29tZWJvZHkgZWxzZXMgc2VjcmV0"
 # Non-ASCII on purpose: the gateway sends raw UTF-8, and the signature covers those bytes.
 BODY = '{"event":"payment.success","timestamp":1700000000,"data":{"payment":{"note":"₹"}}}'.encode()
 
@@ -59,6 +60,27 @@ def test_accepts_either_secret_during_rotation(snippet: ModuleType) -> None:
     headers = signed_headers([GENERATED_SECRET, ROTATED_OUT_SECRET])
     assert snippet.verify_standard_webhook(BODY, headers, ROTATED_OUT_SECRET)
     assert snippet.verify_standard_webhook(BODY, headers, GENERATED_SECRET)
+
+
+def test_a_receiver_still_holding_the_old_secret_accepts_deliveries_after_a_rotation(
+    snippet: ModuleType,
+) -> None:
+    # GIVEN a delivery made just after "Regenerate": hex by the new secret, Standard Webhooks by both
+    headers = signed_headers([GENERATED_SECRET, ROTATED_OUT_SECRET])
+    # THEN the hex signature alone no longer matches the old secret
+    assert not snippet.verify_signature(BODY, headers["X-Webhook-Signature"], ROTATED_OUT_SECRET)
+    # BUT verify_webhook accepts it with the old secret, the new one, or both
+    assert snippet.verify_webhook(BODY, headers, ROTATED_OUT_SECRET)
+    assert snippet.verify_webhook(BODY, headers, GENERATED_SECRET)
+    assert snippet.verify_webhook(BODY, headers, [GENERATED_SECRET, ROTATED_OUT_SECRET])
+    assert not snippet.verify_webhook(BODY, headers, [UNRELATED_SECRET])
+
+
+def test_a_wrong_hex_signature_does_not_matter_when_the_standard_one_decides(snippet: ModuleType) -> None:
+    headers = {**signed_headers([GENERATED_SECRET]), "X-Webhook-Signature": "0" * 64}
+    assert snippet.verify_webhook(BODY, headers, GENERATED_SECRET)
+    forged = {**signed_headers([GENERATED_SECRET]), "webhook-signature": "v1,bm9wZQ=="}
+    assert not snippet.verify_webhook(BODY, forged, GENERATED_SECRET)
 
 
 def test_rejects_a_tampered_body(snippet: ModuleType) -> None:

@@ -22,6 +22,13 @@ export function describeNetworkError(responseCode, responseBody) {
   return 'no HTTP answer';
 }
 
+/** "HTTP 503", "No answer: connection refused", or `unanswered` for an attempt not made yet. */
+export function attemptResult(responseCode, responseBody, unanswered = '-') {
+  const networkError = describeNetworkError(responseCode, responseBody);
+  if (networkError) return `No answer: ${networkError}`;
+  return responseCode === null || responseCode === undefined ? unanswered : `HTTP ${responseCode}`;
+}
+
 function clock(iso) {
   const date = new Date(iso);
   return Number.isNaN(date.getTime())

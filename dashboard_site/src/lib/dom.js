@@ -34,6 +34,11 @@ const BADGE_TONES = {
   failed: 'bad',
 };
 
+/** One label/value pair of a detail view's summary (<dl>). */
+export function summaryItem(label, value, testId) {
+  return el('div', {}, el('dt', {}, label), el('dd', { testId }, value));
+}
+
 export function statusBadge(status, testId = 'status') {
   const tone = BADGE_TONES[status] ?? 'neutral';
   return el('span', { className: `badge badge-${tone}`, testId }, status ?? '-');

@@ -27,6 +27,7 @@ export const PAGES = Object.freeze([
     entry: 'webhooks',
     nav: 'Webhooks',
   },
+  { path: '/dashboard/events', file: 'events.html', title: 'Events', layout: 'app', entry: 'events', nav: 'Events' },
   { path: '/dashboard/docs', file: 'docs.html', title: 'API docs', layout: 'app', entry: 'docs', nav: 'Docs' },
 ]);
 

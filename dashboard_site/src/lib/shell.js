@@ -28,7 +28,6 @@ export function startDashboardPage() {
 
   byTestId('merchant-name').textContent = merchant.name || merchant.email;
   byTestId('merchant-name').title = merchant.email;
-  byTestId('mode-pill').hidden = !merchant.api_key.startsWith('key_test_');
   byTestId('logout-button').addEventListener('click', () => endSession('logged-out'));
 
   const api = createApiClient({
@@ -36,7 +35,19 @@ export function startDashboardPage() {
     credentials: merchant,
     onUnauthorized: () => endSession('expired'),
   });
+  showModePill(api);
   return { merchant, api, config };
+}
+
+// The pill follows the stack, not the key's prefix: a stack serves its test helpers exactly when its
+// TestMode is on (the local stack serves them always, SPEC §2, so there TEST_MODE=false still shows it).
+function showModePill(api) {
+  api
+    .get('/api/v1/test/merchant')
+    .then(() => {
+      byTestId('mode-pill').hidden = false;
+    })
+    .catch(() => {});
 }
 
 /** Shows or clears an inline error line. */

@@ -1,6 +1,6 @@
 import { newIdempotencyKey } from '../../../web_shared/api.js';
 import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../../../web_shared/money.js';
-import { byTestId, el, showToast, statusBadge, withBusyButton } from '../lib/dom.js';
+import { byTestId, el, showToast, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
 import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import {
   PAYMENT_STATES,
@@ -284,10 +284,6 @@ function openDetailFromLink(event, paymentId) {
 
 function detailPaymentId() {
   return new URLSearchParams(window.location.search).get('payment');
-}
-
-function summaryItem(label, value, testId) {
-  return el('div', {}, el('dt', {}, label), el('dd', { testId }, value));
 }
 
 function timelineEntry(at, text, version) {

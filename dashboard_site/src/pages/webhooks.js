@@ -1,13 +1,14 @@
 import {
   MAX_ATTEMPTS,
   RETRY_WINDOW_TEXT,
-  describeNetworkError,
+  attemptResult,
   observedRetryMode,
   prettyPayload,
   retryNote,
   sentHeaders,
 } from '../lib/deliveries.js';
-import { byTestId, el, showToast, statusBadge, wireCopyButton, withBusyButton } from '../lib/dom.js';
+import { eventsLinkForDelivery } from '../lib/events.js';
+import { byTestId, el, showToast, statusBadge, summaryItem, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { describePage, offsetFromSearch, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
@@ -78,12 +79,22 @@ async function saveConfig(event) {
   await pendingSave;
 }
 
-async function regenerateSecret(button) {
-  await withBusyButton(button, 'Regenerating…', async () => {
+// Rotation: the hex X-Webhook-Signature switches to the new secret at once, while webhook-signature
+// carries both for 24 h; the merchant confirms having read that before anything changes.
+const regenerateDialog = byTestId('regenerate-secret-dialog');
+const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+async function regenerateSecret() {
+  await withBusyButton(byTestId('regenerate-secret-button'), 'Regenerating…', async () => {
     try {
       const { webhook_secret: secret } = await session.api.post('/api/v1/webhooks/regenerate-secret');
       secretOutput.textContent = secret;
-      setConfigStatus('New secret generated. Update your endpoint: deliveries are signed with it from now on.', 'good');
+      const overlapEnds = formatDateTime(new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString());
+      setConfigStatus(
+        `New secret generated. X-Webhook-Signature uses only the new secret from the next delivery; ` +
+          `webhook-signature also carries the old secret's signature until ${overlapEnds}.`,
+        'good',
+      );
     } catch (error) {
       setConfigStatus(error.message, 'bad');
     }
@@ -135,19 +146,18 @@ function deliveryStatus(log, testId = 'webhook-status', noteTestId = 'webhook-re
   return el('span', {}, badge, el('span', { className: 'retry-note', testId: noteTestId }, note));
 }
 
-function attemptResult(log) {
-  const networkError = describeNetworkError(log.response_code, log.response_body);
-  if (networkError) return `No answer: ${networkError}`;
-  if (log.response_code === null || log.response_code === undefined) return 'Not attempted yet';
-  return `HTTP ${log.response_code}`;
-}
-
 function renderLog(log) {
   const pending = log.status === 'pending';
   return el(
     'tr',
     { testId: 'webhook-log-item', dataset: { webhookId: log.id, status: log.status } },
-    el('td', { className: 'mono', testId: 'webhook-event', 'data-label': 'Event' }, log.event),
+    el(
+      'td',
+      { 'data-label': 'Event' },
+      el('span', { className: 'mono', testId: 'webhook-event' }, log.event),
+      ' ',
+      el('a', { className: 'event-link', href: eventsLinkForDelivery(log), testId: 'webhook-event-link' }, 'in Events'),
+    ),
     el('td', { 'data-label': 'Status' }, deliveryStatus(log)),
     el('td', { className: 'num', testId: 'webhook-attempts', 'data-label': 'Attempts' }, String(log.attempts ?? 0)),
     el(
@@ -234,10 +244,6 @@ function goToOffset(nextOffset) {
 const detail = byTestId('webhook-detail');
 let detailId = null;
 
-function summaryItem(label, value, testId) {
-  return el('div', {}, el('dt', {}, label), el('dd', { testId }, value));
-}
-
 async function openDetail(logId) {
   detailId = logId;
   byTestId('webhook-detail-id').textContent = logId;
@@ -266,7 +272,11 @@ async function openDetail(logId) {
         { testId: 'webhook-detail-attempt' },
         el('td', { 'data-label': '#' }, attempts ? `${attempts} of ${MAX_ATTEMPTS}` : '-'),
         el('td', { 'data-label': 'Time' }, formatDateTime(log.last_attempt_at)),
-        el('td', { 'data-label': 'Result', testId: 'webhook-detail-attempt-result' }, attemptResult(log)),
+        el(
+          'td',
+          { 'data-label': 'Result', testId: 'webhook-detail-attempt-result' },
+          attemptResult(log.response_code, log.response_body, 'Not attempted yet'),
+        ),
         el('td', { className: 'num', 'data-label': 'Duration' }, log.duration_ms ? `${log.duration_ms} ms` : '-'),
       ),
     );
@@ -292,7 +302,9 @@ if (session) {
     urlEdited = true;
     if (urlInput.getAttribute('aria-invalid') === 'true') validateUrlField();
   });
-  byTestId('regenerate-secret-button').addEventListener('click', (event) => regenerateSecret(event.currentTarget));
+  byTestId('regenerate-secret-button').addEventListener('click', () => regenerateDialog.showModal());
+  byTestId('regenerate-secret-cancel-button').addEventListener('click', () => regenerateDialog.close());
+  regenerateDialog.addEventListener('submit', () => regenerateSecret());
   byTestId('test-webhook-button').addEventListener('click', (event) => sendTestWebhook(event.currentTarget));
   wireCopyButton(byTestId('copy-webhook-secret'), () => secretOutput.textContent);
   wireCopyButton(byTestId('copy-webhook-payload'), () => byTestId('webhook-detail-payload').textContent);

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eventFiltersFromSearch, eventsLinkForDelivery, eventsQuery, resendPlan } from '../src/lib/events.js';
+
+const EVENT_ID = 'evt_AAAAAAAAAAAAAAA1';
+
+describe('events filters and query (SPEC §5.2)', () => {
+  it('reads known filters from the address bar and drops anything the API would refuse', () => {
+    const filters = eventFiltersFromSearch(
+      `?type=payment.success&type=bogus&type=order.paid&delivery_status=none&from=2026-11-27T09:00:00Z` +
+        `&to=not-a-date&starting_after=${EVENT_ID}&event=evt_short`,
+    );
+    assert.deepEqual(filters, {
+      types: ['payment.success', 'order.paid'],
+      from: '2026-11-27T09:00:00.000Z',
+      to: '',
+      deliveryStatus: 'none',
+      startingAfter: EVENT_ID,
+      event: '',
+    });
+    assert.equal(eventFiltersFromSearch('?delivery_status=lost').deliveryStatus, '');
+  });
+
+  it('builds the list query with repeated types, the cursor and the limit', () => {
+    const query = eventsQuery(
+      {
+        types: ['payment.success', 'order.paid'],
+        from: '2026-11-27T09:00:00.000Z',
+        to: '',
+        deliveryStatus: 'failed',
+        startingAfter: EVENT_ID,
+      },
+      20,
+    );
+    const params = new URLSearchParams(query);
+    assert.equal(params.get('limit'), '20');
+    assert.equal(params.get('starting_after'), EVENT_ID);
+    assert.deepEqual(params.getAll('type'), ['payment.success', 'order.paid']);
+    assert.equal(params.get('from'), '2026-11-27T09:00:00.000Z');
+    assert.equal(params.has('to'), false);
+    assert.equal(params.get('delivery_status'), 'failed');
+    assert.equal(eventsQuery({}), '');
+  });
+});
+
+describe('resend', () => {
+  it('retries the newest delivery of an event that has one', () => {
+    const event = { created_at: '2026-11-27T10:00:00.000Z', deliveries: [{ webhook_id: 'a' }, { webhook_id: 'b' }] };
+    assert.deepEqual(resendPlan(event), { kind: 'retry', webhookId: 'b' });
+  });
+
+  it('recovers the instant of an event that was never sent', () => {
+    const at = '2026-11-27T10:00:00.000Z';
+    assert.deepEqual(resendPlan({ created_at: at, deliveries: [] }), { kind: 'recover', since: at, until: at });
+  });
+});
+
+describe('link from a webhook delivery', () => {
+  it('lists events of its type up to its creation', () => {
+    const href = eventsLinkForDelivery({ event: 'payment.success', created_at: '2026-11-27T10:00:01.000Z' });
+    assert.equal(href, '/dashboard/events?type=payment.success&to=2026-11-27T10%3A00%3A01.000Z');
+    assert.equal(eventsLinkForDelivery({}), '/dashboard/events');
+  });
+});
