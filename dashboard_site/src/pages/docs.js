@@ -20,6 +20,8 @@ const ORDER_ID = 'order_NXhj67fGH2jk9mPq';
 const PAYMENT_ID = 'pay_H8sK3jD9s2L1pQr4';
 const REFUND_ID = 'rfnd_K9mNpQrStUvWxYz1';
 const WEBHOOK_LOG_ID = '3f1c2b8e-9a4d-4c1e-8f2a-6b7d5e4c3a21';
+const EVENT_ID = 'evt_Q2w3E4r5T6y7U8i9';
+const RECOVERY_ID = 'rcv_A1s2D3f4G5h6J7k8';
 
 // Every endpoint of the public API, in the order a merchant meets them.
 const ENDPOINT_GROUPS = [
@@ -136,6 +138,37 @@ const ENDPOINT_GROUPS = [
         method: 'POST',
         path: `/api/v1/webhooks/${WEBHOOK_LOG_ID}/retry`,
         summary: 'Deliver again (fresh set of 5 attempts).',
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/webhooks/pipeline',
+        summary: 'Your deliveries by state: queued, in flight, failed, dead-lettered.',
+      },
+    ],
+  },
+  {
+    title: 'Events and recovery',
+    endpoints: [
+      {
+        method: 'GET',
+        path: '/api/v1/events?limit=20&type=payment.success&delivery_status=failed',
+        summary: 'Every event of the last 30 days, newest first; page with starting_after=<last id>.',
+      },
+      {
+        method: 'GET',
+        path: `/api/v1/events/${EVENT_ID}`,
+        summary: 'One event with every delivery and every attempt.',
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/recover',
+        summary: 'Send again every event of a time range whose delivery failed or never happened.',
+        body: { since: '2026-01-15T02:00:00Z', until: '2026-01-15T04:00:00Z' },
+      },
+      {
+        method: 'GET',
+        path: `/api/v1/webhooks/recover/${RECOVERY_ID}`,
+        summary: "A recovery's progress: events in range and how many were sent.",
       },
     ],
   },
