@@ -102,3 +102,37 @@ def test_accepts_the_hex_signature_alone_for_a_legacy_secret(snippet: ModuleType
     hex_signature = hmac.new(LEGACY_SECRET.encode(), BODY, hashlib.sha256).hexdigest()
     assert snippet.verify_webhook(BODY, {"x-webhook-signature": hex_signature}, LEGACY_SECRET)
     assert not snippet.verify_webhook(BODY, {"x-webhook-signature": "0" * 64}, LEGACY_SECRET)
+
+
+def _sdk_snippet() -> str:
+    import html
+    import re
+
+    docs = (SNIPPET.parents[1] / "src" / "html" / "docs.html").read_text(encoding="utf-8")
+    match = re.search(r'data-test-id="code-snippet-webhook-sdk">(.*?)</code>', docs, re.S)
+    assert match, "the docs page shows the SDK verification snippet"
+    return html.unescape(match.group(1))
+
+
+@pytest.mark.parametrize(("tamper", "accepted"), [(False, True), (True, False)])
+def test_the_docs_sdk_snippet_verifies_a_delivery_and_refuses_a_tampered_one(
+    tamper: bool, accepted: bool
+) -> None:
+    class Request:
+        headers = signed_headers([GENERATED_SECRET, ROTATED_OUT_SECRET])
+
+        @staticmethod
+        def get_data() -> bytes:
+            return BODY + (b" " if tamper else b"")
+
+    aborted: list[int] = []
+    scope = {
+        "request": Request,
+        "abort": aborted.append,
+        "NEW_WEBHOOK_SECRET": GENERATED_SECRET,
+        "OLD_WEBHOOK_SECRET": ROTATED_OUT_SECRET,
+    }
+    exec(_sdk_snippet(), scope)
+    assert (aborted == []) is accepted
+    if accepted:
+        assert scope["event"]["event"] == "payment.success"
