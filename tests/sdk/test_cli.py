@@ -68,7 +68,11 @@ def test_wrong_credentials_give_one_clear_line_and_no_traceback(live_stack: Live
         "payment.success",
     )
     assert finished.returncode == 1
-    assert finished.stderr.strip() == "error: AUTHENTICATION_ERROR: Invalid API credentials (HTTP 401)"
+    # One line that names the gateway's request id, for support
+    assert re.fullmatch(
+        r"error: AUTHENTICATION_ERROR: Invalid API credentials \(HTTP 401, request [0-9a-f-]+\)",
+        finished.stderr.strip(),
+    )
 
 
 def test_an_unreachable_gateway_is_named_in_the_error(capsys: pytest.CaptureFixture[str]) -> None:
