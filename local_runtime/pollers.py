@@ -3,16 +3,21 @@
 They do what Lambda's event source mappings do: build the event Lambda would send, invoke the handler,
 and honour `batchItemFailures` (SQS: delete only the messages that succeeded, the rest come back after
 the visibility timeout; streams: checkpoint up to the first failed record and retry from there).
+Streams also honour `BisectBatchOnFunctionError`, `MaximumRetryAttempts`, `MaximumRecordAgeInSeconds`
+and an SQS on-failure destination: a record that keeps failing is isolated, described on that queue
+and skipped, so its shard moves on.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import logging
 import re
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -246,19 +251,72 @@ class _Shard:
     buffer: list[dict[str, Any]] = field(default_factory=list)
     checkpoint: str | None = None  # sequence number of the last record handled
     finished: bool = False
+    attempts: int = 0  # failed invocations of the batch at the head of the shard
+
+
+def on_failure_record(
+    batch: list[dict[str, Any]],
+    shard_id: str,
+    stream_arn: str,
+    function_arn: str,
+    condition: str,
+    attempts: int,
+) -> dict[str, Any]:
+    """What Lambda sends to a stream mapping's on-failure destination: where the batch is, not the batch."""
+
+    def arrival(record: dict[str, Any]) -> str:
+        created = record["dynamodb"].get("ApproximateCreationDateTime")
+        return created.isoformat() if isinstance(created, dt.datetime) else str(created)
+
+    return {
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": function_arn,
+            "condition": condition,
+            "approximateInvokeCount": attempts,
+        },
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "version": "1.0",
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+        "DDBStreamBatchInfo": {
+            "shardId": shard_id,
+            "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
+            "endSequenceNumber": batch[-1]["dynamodb"]["SequenceNumber"],
+            "approximateArrivalOfFirstRecord": arrival(batch[0]),
+            "approximateArrivalOfLastRecord": arrival(batch[-1]),
+            "batchSize": len(batch),
+            "streamArn": stream_arn,
+        },
+    }
 
 
 class StreamPoller(Poller):
-    """One thread per stream, walking its shards; a failed record blocks its shard until it succeeds."""
+    """One thread per stream, walking its shards; a failed record blocks its shard until it succeeds, or,
+    with `MaximumRetryAttempts` or `MaximumRecordAgeInSeconds` set, until they run out."""
+
+    retry_backoff_seconds = 0.5  # doubled on each consecutive failure, up to STREAM_MAX_BACKOFF_SECONDS
 
     def __init__(
-        self, name: str, spec: FunctionSpec, handler: Handler, properties: dict[str, Any], stream_arn: str
+        self,
+        name: str,
+        spec: FunctionSpec,
+        handler: Handler,
+        properties: dict[str, Any],
+        stream_arn: str,
+        on_failure_queue_url: str | None = None,
     ) -> None:
         super().__init__(name, spec, handler)
         self.stream_arn = stream_arn
         self.batch_size = int(properties.get("BatchSize", 100))
         self.reports_failures = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
         self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
+        # -1 (Lambda's default) means forever.
+        self.max_retries = int(properties.get("MaximumRetryAttempts", -1))
+        self.max_record_age = int(properties.get("MaximumRecordAgeInSeconds", -1))
+        self.on_failure_queue_url = on_failure_queue_url
+        account = stream_arn.split(":")[4] if stream_arn.count(":") >= 5 else "000000000000"
+        self.function_arn = f"arn:aws:lambda:{REGION}:{account}:function:{spec.logical_id}"
+        self.sqs = boto3.client("sqs", region_name=REGION)
         self.starting_position = str(properties.get("StartingPosition", "TRIM_HORIZON"))
         self.streams = boto3.client("dynamodbstreams", region_name=REGION)
         # Kept across stop/start, so a restarted poller resumes where it stopped.
@@ -342,21 +400,62 @@ class StreamPoller(Poller):
         except Exception:
             self.stats.errors += 1
             log.exception("handler failed on %d record(s); retrying from the first", len(batch))
-            if self.bisect and len(batch) > 1:
-                self._limit = max(1, len(batch) // 2)
             failed = set(sequence_numbers)
         done = len(batch) if not failed else min(sequence_numbers.index(s) for s in failed)
         if done:
             shard.checkpoint = sequence_numbers[done - 1]
             shard.buffer = shard.buffer[done:]
-        if failed:
-            self.stats.retried += 1
-            self._failures += 1
-            self._stop.wait(min(STREAM_MAX_BACKOFF_SECONDS, 0.5 * 2 ** (self._failures - 1)))
-        else:
+            shard.attempts = 0
+        if not failed:
             self._failures = 0
             self._limit = self.batch_size
+            return True
+        self.stats.retried += 1
+        failing = batch[done:]
+        if self.bisect and len(failing) > 1:
+            # Halving the batch to isolate the failing record is not a retry attempt, as in Lambda.
+            self._limit = max(1, len(failing) // 2)
+        else:
+            shard.attempts += 1
+            condition = self._give_up_condition(shard, failing)
+            if condition:
+                self._skip(shard_id, shard, failing, condition)
+                return True
+        self._failures += 1
+        backoff = self.retry_backoff_seconds * 2 ** (self._failures - 1)
+        self._stop.wait(min(STREAM_MAX_BACKOFF_SECONDS, backoff))
         return True
+
+    def _give_up_condition(self, shard: _Shard, failing: list[dict[str, Any]]) -> str | None:
+        if 0 <= self.max_retries < shard.attempts:
+            return "RetryAttemptsExhausted"
+        created = failing[0]["dynamodb"].get("ApproximateCreationDateTime")
+        too_old = (
+            self.max_record_age >= 0
+            and isinstance(created, dt.datetime)
+            and (dt.datetime.now(dt.UTC) - created).total_seconds() > self.max_record_age
+        )
+        return "RecordAgeExceeded" if too_old else None
+
+    def _skip(self, shard_id: str, shard: _Shard, failing: list[dict[str, Any]], condition: str) -> None:
+        """Describes the failing records on the on-failure queue (if any) and moves the shard past them."""
+        info = on_failure_record(
+            failing, shard_id, self.stream_arn, self.function_arn, condition, shard.attempts
+        )
+        if self.on_failure_queue_url:
+            self.sqs.send_message(QueueUrl=self.on_failure_queue_url, MessageBody=json.dumps(info))
+        log.error(
+            "skipping %d stream record(s) after %d failed attempt(s) (%s)",
+            len(failing),
+            shard.attempts,
+            condition,
+            extra={"shard": shard_id, "sequence_numbers": info["DDBStreamBatchInfo"]["startSequenceNumber"]},
+        )
+        shard.checkpoint = failing[-1]["dynamodb"]["SequenceNumber"]
+        shard.buffer = shard.buffer[len(failing) :]
+        shard.attempts = 0
+        self._failures = 0
+        self._limit = self.batch_size
 
 
 # ---------------------------------------------------------------------- all of them
@@ -403,10 +502,17 @@ class Workers:
     ) -> Poller:
         if kind == "SQS":
             arn = str(self.template.resolve(properties["Queue"], self.physical))
-            url = next(ids["Ref"] for ids in self.physical.values() if ids.get("Arn") == arn)
-            return SqsPoller(name, spec, handler, properties, url, arn, self.sqs_concurrency)
+            return SqsPoller(name, spec, handler, properties, self._queue_url(arn), arn, self.sqs_concurrency)
         stream_arn = str(self.template.resolve(properties["Stream"], self.physical))
-        return StreamPoller(name, spec, handler, properties, stream_arn)
+        on_failure = (properties.get("DestinationConfig") or {}).get("OnFailure") or {}
+        failure_url = None
+        if on_failure.get("Destination"):
+            failure_arn = str(self.template.resolve(on_failure["Destination"], self.physical))
+            failure_url = self._queue_url(failure_arn)
+        return StreamPoller(name, spec, handler, properties, stream_arn, failure_url)
+
+    def _queue_url(self, arn: str) -> str:
+        return next(ids["Ref"] for ids in self.physical.values() if ids.get("Arn") == arn)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stops polling; batches in flight finish first, so nothing received is dropped."""

@@ -257,3 +257,68 @@ def test_a_failed_transaction_neither_shows_in_nor_breaks_the_stream(
     # THEN the open iterator sees only the committed write
     records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["committed"]
+
+
+def test_a_poison_record_is_isolated_described_on_the_failure_queue_and_later_records_flow(
+    streams_emulator: dict[str, Any],
+) -> None:
+    # GIVEN five webhook logs on a stream, the middle one a record the handler always fails on
+    physical = streams_emulator["physical"]
+    table, failures = physical["WebhookLogsTable"], physical["StreamFailuresQueue"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    handled: list[str] = []
+    poison_alone: list[str] = []  # the poison record's sequence number, once per invocation with it alone
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        ids = [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
+        if "poison" in ids:
+            if len(ids) == 1:
+                poison_alone.append(event["Records"][0]["dynamodb"]["SequenceNumber"])
+            raise ValueError("cannot parse this record")
+        handled.extend(ids)
+
+    poller = StreamPoller(
+        "webhook-logs-stream",
+        SPEC,
+        handler,
+        {
+            "BatchSize": 50,
+            "StartingPosition": "LATEST",
+            "BisectBatchOnFunctionError": True,
+            "MaximumRetryAttempts": 2,
+        },
+        table["StreamArn"],
+        on_failure_queue_url=failures["Ref"],
+    )
+    poller.retry_backoff_seconds = 0.0
+    poller.poll_once()  # positions it at the end of the stream, past other tests' records
+    for log_id in ("wh_0", "wh_1", "poison", "wh_3", "wh_4"):
+        dynamodb.put_item(
+            TableName=table["Ref"],
+            Item={"id": {"S": log_id}, "merchant_id": {"S": "m"}, "created_at": {"S": "t"}},
+        )
+    # WHEN it polls, and a record is written after the poison one was skipped
+    for _ in range(15):
+        poller.poll_once()
+    dynamodb.put_item(
+        TableName=table["Ref"],
+        Item={"id": {"S": "wh_5"}, "merchant_id": {"S": "m"}, "created_at": {"S": "t"}},
+    )
+    for _ in range(3):
+        poller.poll_once()
+
+    # THEN every other record was handled once, in order, and the poison one was tried 1 + 2 times alone
+    assert handled == ["wh_0", "wh_1", "wh_3", "wh_4", "wh_5"]
+    assert len(poison_alone) == 3
+    # AND the failure queue holds where the poison record is, not the record
+    (message,) = sqs.receive_message(QueueUrl=failures["Ref"], MaxNumberOfMessages=10)["Messages"]
+    info = json.loads(message["Body"])
+    (poison_sequence,) = set(poison_alone)
+    assert info["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert info["requestContext"]["approximateInvokeCount"] == 3
+    assert info["DDBStreamBatchInfo"]["startSequenceNumber"] == poison_sequence
+    assert info["DDBStreamBatchInfo"]["endSequenceNumber"] == poison_sequence
+    assert info["DDBStreamBatchInfo"]["batchSize"] == 1
+    assert info["DDBStreamBatchInfo"]["streamArn"] == table["StreamArn"]
+    assert "poison" not in message["Body"]
