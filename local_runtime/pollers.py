@@ -3,9 +3,11 @@
 They do what Lambda's event source mappings do: build the event Lambda would send, invoke the handler,
 and honour `batchItemFailures` (SQS: delete only the messages that succeeded, the rest come back after
 the visibility timeout; streams: checkpoint up to the first failed record and retry from there).
-Streams also honour `BisectBatchOnFunctionError`, `MaximumRetryAttempts`, `MaximumRecordAgeInSeconds`
-and an SQS on-failure destination: a record that keeps failing is isolated, described on that queue
-and skipped, so its shard moves on.
+Functions with a `Schedule` event run on its rate with the event EventBridge sends ("Scheduled Event");
+`LOCAL_SCHEDULE_RATE_SECONDS` replaces every rate locally (e.g. 2, to watch the reconciliation sweep
+without waiting five minutes). Streams also honour `BisectBatchOnFunctionError`, `MaximumRetryAttempts`,
+`MaximumRecordAgeInSeconds` and an SQS on-failure destination: a record that keeps failing is isolated,
+described on that queue and skipped, so its shard moves on.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from local_runtime.console import set_component
 from local_runtime.functions import Handler, context, load_handler
 from local_runtime.moto_fixes import STREAM_WRITTEN
 from local_runtime.provision import set_event_source_mappings
-from local_runtime.template import REGION, FunctionSpec, PhysicalIds, Template
+from local_runtime.template import REGION, EventSource, FunctionSpec, PhysicalIds, Template
 
 log = logging.getLogger("pollers")
 
@@ -41,10 +43,12 @@ SHARD_REFRESH_SECONDS = 5.0
 
 
 def component_name(event_name: str, kind: str) -> str:
-    """PaymentsQueue -> payments-worker, WebhookLogsStream -> webhook-logs-stream."""
-    stem = re.sub(r"(Queue|Stream)$", "", event_name)
+    """PaymentsQueue -> payments-worker, WebhookLogsStream -> webhook-logs-stream,
+    ReconcileFunction (a function with a Schedule event) -> reconcile-schedule."""
+    stem = re.sub(r"(Queue|Stream|Function)$", "", event_name)
     words = re.sub(r"(?<!^)(?=[A-Z])", "-", stem).lower()
-    return f"{words}-{'worker' if kind == 'SQS' else 'stream'}"
+    suffix = {"SQS": "worker", "DynamoDB": "stream", "Schedule": "schedule"}[kind]
+    return f"{words}-{suffix}"
 
 
 # ---------------------------------------------------------------------- events Lambda would send
@@ -458,12 +462,84 @@ class StreamPoller(Poller):
         self._limit = self.batch_size
 
 
+# ---------------------------------------------------------------------- schedules
+SCHEDULE_RATE_VARIABLE = "LOCAL_SCHEDULE_RATE_SECONDS"
+_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> float:
+    """`rate(5 minutes)` -> 300.0. Cron expressions are not run locally: ValueError."""
+    match = re.fullmatch(r"\s*rate\(\s*(\d+)\s+(second|minute|hour|day)s?\s*\)\s*", expression)
+    if match is None or int(match.group(1)) < 1:
+        raise ValueError(f"{expression!r} is not a rate(N minutes|hours|days) expression")
+    return float(int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def scheduled_event(rule_name: str, account_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or dt.datetime.now(dt.UTC)
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account_id,
+        "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{account_id}:rule/{rule_name}"],
+        "detail": {},
+    }
+
+
+def schedule_period(event: EventSource, override_seconds: float | None) -> float | None:
+    """Seconds between runs, or None when the schedule is disabled or not runnable here (said in the log)."""
+    if (
+        event.properties.get("Enabled") is False
+        or str(event.properties.get("State", "")).upper() == "DISABLED"
+    ):
+        return None
+    try:
+        period = rate_seconds(str(event.properties.get("Schedule", "")))
+    except ValueError as error:
+        log.warning("not scheduling %s: %s", event.name, error)
+        return None
+    return override_seconds if override_seconds else period
+
+
+class SchedulePoller(Poller):
+    """Invokes the handler once every period (the first run one period after start, as a new rule does)."""
+
+    def __init__(
+        self, name: str, spec: FunctionSpec, handler: Handler, rule_name: str, account_id: str, period: float
+    ) -> None:
+        super().__init__(name, spec, handler)
+        self.rule_name, self.account_id, self.period = rule_name, account_id, period
+
+    def poll_once(self) -> None:
+        if self._stop.wait(self.period):
+            return
+        self.stats.invocations += 1
+        try:
+            self.handler(scheduled_event(self.rule_name, self.account_id), context(self.spec))
+        except Exception:
+            self.stats.errors += 1
+            log.exception(
+                "scheduled run of %s failed; the next one is in %.0f s", self.spec.logical_id, self.period
+            )
+
+
 # ---------------------------------------------------------------------- all of them
 class Workers:
     """Every event source mapping of the template; the emulator's records of them say whether they run."""
 
-    def __init__(self, template: Template, physical: PhysicalIds, sqs_concurrency: int = 3) -> None:
+    def __init__(
+        self,
+        template: Template,
+        physical: PhysicalIds,
+        sqs_concurrency: int = 3,
+        schedule_rate_seconds: float | None = None,
+    ) -> None:
         self.template, self.physical, self.sqs_concurrency = template, physical, sqs_concurrency
+        self.schedule_rate_seconds = schedule_rate_seconds
         self.pollers: dict[str, Poller] = {}
         self.running = False
         self._lock = threading.Lock()
@@ -480,22 +556,36 @@ class Workers:
                 return sorted(self.pollers)
             for spec in self.template.functions():
                 sources = [e for e in spec.events if e.type in ("SQS", "DynamoDB")]
-                if not sources:
+                schedules = [e for e in spec.events if e.type == "Schedule"]
+                if not sources and not schedules:
                     continue
                 handler = load_handler(spec)
                 if handler is None:
                     continue
                 for source in sources:
                     name = component_name(source.name, source.type)
-                    poller = self.pollers.get(name)
-                    if poller is None:
-                        poller = self._poller(name, spec, handler, source.type, source.properties)
-                        self.pollers[name] = poller
-                    poller.handler = handler
-                    poller.start()
+                    if name not in self.pollers:
+                        self.pollers[name] = self._poller(name, spec, handler, source.type, source.properties)
+                    self._start(name, handler)
+                for schedule in schedules:
+                    name = component_name(spec.logical_id, "Schedule")
+                    period = schedule_period(schedule, self.schedule_rate_seconds)
+                    if period is None:
+                        continue
+                    if name not in self.pollers:
+                        rule = f"{self.template.stack_name}-{spec.logical_id}{schedule.name}"
+                        self.pollers[name] = SchedulePoller(
+                            name, spec, handler, rule, self.template.account_id, period
+                        )
+                    self._start(name, handler)
             self.running = True
             set_event_source_mappings(self.mapping_uuids, enabled=True)
             return sorted(self.pollers)
+
+    def _start(self, name: str, handler: Handler) -> None:
+        poller = self.pollers[name]
+        poller.handler = handler
+        poller.start()
 
     def _poller(
         self, name: str, spec: FunctionSpec, handler: Handler, kind: str, properties: dict[str, Any]
