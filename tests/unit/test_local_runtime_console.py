@@ -46,8 +46,9 @@ def test_a_job_line_leads_with_function_resource_and_outcome() -> None:
 def test_other_lines_show_their_fields_and_the_level_only_when_it_needs_attention() -> None:
     info = _record("payment settled", payment_id="pay_1", status="success")
     error = _record("dropping message", logging.ERROR, message_id="m1", reason="bad json")
-    assert FORMATTER.format(info) == "12:03:04 payment settled payment_id=pay_1 status=success"
-    assert FORMATTER.format(error) == "12:03:04 ERROR dropping message message_id=m1 reason=bad json"
+    with request_scope(None):
+        assert FORMATTER.format(info) == "12:03:04 payment settled payment_id=pay_1 status=success"
+        assert FORMATTER.format(error) == "12:03:04 ERROR dropping message message_id=m1 reason=bad json"
 
 
 def test_an_exception_follows_its_line() -> None:
@@ -56,7 +57,8 @@ def test_an_exception_follows_its_line() -> None:
     except ValueError:
         record = _record("message failed", logging.ERROR)
         record.exc_info = sys.exc_info()
-    first, *rest = FORMATTER.format(record).splitlines()
+    with request_scope(None):
+        first, *rest = FORMATTER.format(record).splitlines()
     assert first == "12:03:04 ERROR message failed"
     assert rest[-1] == "ValueError: boom"
 
@@ -69,9 +71,9 @@ def test_a_metric_line_is_summarized() -> None:
         {"method": "upi"},
         int(datetime(2026, 1, 2, 12, 3, 4).timestamp() * 1000),
     )
-    assert FORMATTER.format(_record("PaymentsCreated", emf=document)) == (
-        "12:03:04 metric PaymentsCreated=1 method=upi"
-    )
+    with request_scope(None):
+        line = FORMATTER.format(_record("PaymentsCreated", emf=document))
+    assert line == "12:03:04 metric PaymentsCreated=1 method=upi"
 
 
 def test_text_that_is_not_a_json_object_is_left_as_it_is() -> None:

@@ -404,3 +404,22 @@ def test_workers_run_every_scheduled_function_of_the_template(aws: dict[str, Any
     finally:
         workers.stop(timeout=10)
     assert not workers.pollers["reconcile-schedule"].alive
+
+
+def test_the_dispatcher_stream_pollers_take_their_failure_settings_from_the_template(
+    aws: dict[str, Any],
+) -> None:
+    # GIVEN the template's workers (not started)
+    template = Template(load_template(), environ={})
+    workers = Workers(template, aws["physical"])
+    spec = template.function("DispatchEventsFunction")
+    (source,) = [event for event in spec.events if event.name == "PaymentsStream"]
+    # WHEN the payments stream's poller is made
+    poller = workers._poller(
+        "payments-stream", spec, lambda event, context: None, "DynamoDB", source.properties
+    )
+    # THEN it bisects, retries 5 times, gives up after an hour and reports to the stream failures queue
+    assert isinstance(poller, StreamPoller)
+    assert poller.bisect
+    assert (poller.max_retries, poller.max_record_age) == (5, 3600)
+    assert poller.on_failure_queue_url == aws["physical"]["StreamFailuresQueue"]["Ref"]
