@@ -294,6 +294,7 @@ def test_a_poison_record_is_isolated_described_on_the_failure_queue_and_later_re
             "StartingPosition": "LATEST",
             "BisectBatchOnFunctionError": True,
             "MaximumRetryAttempts": 2,
+            "MaximumRecordAgeInSeconds": 3600,  # not reached: the retries run out first
         },
         table["StreamArn"],
         on_failure_queue_url=failures["Ref"],
