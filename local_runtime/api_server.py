@@ -170,6 +170,7 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         path = urlsplit(self.path).path
         matched = self.server.routes.match(path)
+        answered_by_function = False
         if matched is None:
             self._send_json(404, NOT_FOUND)
         elif self.command == "OPTIONS":
@@ -178,8 +179,16 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
             self._send_json(400, METHOD_NOT_ALLOWED)
         else:
             self._invoke(matched[0], matched[1], body)
-        log.info(
-            "%s %s %s %.0fms", self.command, self.path, self._status, (time.perf_counter() - started) * 1000
+            answered_by_function = True
+        # The API function logs the requests it answers itself ("api request"); the runtime's line says
+        # what the function never saw (unknown routes, preflights, wrong methods).
+        log.log(
+            logging.DEBUG if answered_by_function else logging.INFO,
+            "%s %s %s %.0fms",
+            self.command,
+            self.path,
+            self._status,
+            (time.perf_counter() - started) * 1000,
         )
 
     def _method(self) -> str:

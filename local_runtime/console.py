@@ -6,10 +6,16 @@ value set by whoever runs the code (`[api]`, `[payments-worker]`...), so their l
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import sys
 import threading
-from typing import TextIO
+from datetime import datetime
+from typing import Any, TextIO, cast
+
+# Set to true to see the product's Embedded Metric Format lines (one short line per data point).
+SHOW_METRICS_VARIABLE = "LOCAL_LOG_METRICS"
 
 _current = threading.local()
 _write_lock = threading.Lock()
@@ -70,6 +76,89 @@ class _Formatter(logging.Formatter):
         return f"{level}{record.name}: {text}{' ' + fields if fields else ''}"
 
 
+def readable_line(text: str) -> str:
+    """One of the product's JSON log lines as a line to read: `12:03:04 api request POST /api/v1/payments
+    201 12ms merchant=... req=...`; an Embedded Metric Format line as `12:03:04 metric Name=1 dim=...`.
+    Anything that is not a JSON object is returned as it is."""
+    try:
+        line = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(line, dict):
+        return text
+    if "_aws" in line:
+        return _metric_line(line)
+    fields = dict(line)
+    clock = _clock(str(fields.pop("time", "")))
+    level = str(fields.pop("level", "INFO"))
+    fields.pop("logger", None)
+    request_id, exception = fields.pop("request_id", None), fields.pop("exception", None)
+    words = [clock] + ([level] if level not in ("DEBUG", "INFO") else []) + [str(fields.pop("message", ""))]
+    # The per-request and per-job lines lead with what they are about, in the order one reads them.
+    leading = {"api request": ("method", "route", "status"), "job": ("function", "resource_id", "outcome")}
+    words += [str(fields.pop(key)) for key in leading.get(words[-1], ()) if fields.get(key) is not None]
+    latency = fields.pop("latency_ms", None)
+    if isinstance(latency, int | float):
+        words.append(f"{latency:g}ms")
+    merchant_id = fields.pop("merchant_id", None)
+    words += [f"{key}={_value(value)}" for key, value in fields.items() if value is not None]
+    words += [f"merchant={merchant_id}"] if merchant_id else []
+    words += [f"req={request_id}"] if request_id else []
+    return " ".join(words) + (f"\n{exception}" if exception else "")
+
+
+def _metric_line(document: dict[str, Any]) -> str:
+    meta = document["_aws"]
+    directive = (meta.get("CloudWatchMetrics") or [{}])[0]
+    names = [metric["Name"] for metric in directive.get("Metrics", [])]
+    dimensions = [name for group in directive.get("Dimensions", []) for name in group]
+    clock = datetime.fromtimestamp(int(meta.get("Timestamp", 0)) / 1000).strftime("%H:%M:%S")
+    values = [f"{name}={_value(document.get(name))}" for name in names]
+    return " ".join([clock, "metric", *values, *(f"{name}={document.get(name)}" for name in dimensions)])
+
+
+def _clock(iso_time: str) -> str:
+    try:
+        return datetime.fromisoformat(iso_time).astimezone().strftime("%H:%M:%S")
+    except ValueError:
+        return iso_time
+
+
+def _value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+class ReadableFormatter(logging.Formatter):
+    """The product's formatter (its JSON line, with request id and fields), rendered by `readable_line`."""
+
+    def __init__(self, json_formatter: logging.Formatter) -> None:
+        super().__init__()
+        self.json_formatter = json_formatter
+
+    def format(self, record: logging.LogRecord) -> str:
+        return readable_line(self.json_formatter.format(record))
+
+
+def is_not_metric(record: logging.LogRecord) -> bool:
+    """A logging filter: False for the product's Embedded Metric Format records."""
+    from gateway.telemetry.logs import EMF_ATTRIBUTE
+
+    return not hasattr(record, EMF_ATTRIBUTE)
+
+
+def install_product_logging(stream: TextIO, show_metrics: bool) -> None:
+    """The product's log lines on `stream`, readable; metric lines only when asked for. Called before any
+    handler imports: the product's `configure_logging` keeps the first configuration it is given."""
+    from gateway.telemetry.logs import JsonFormatter, configure_logging
+    from gateway.telemetry.metrics import logger as metrics_logger
+
+    import local_runtime.functions  # noqa: F401  (puts the layer on sys.path, where Lambda has /opt/python)
+
+    configure_logging(stream, ReadableFormatter(JsonFormatter()))
+    if not show_metrics:
+        metrics_logger.addFilter(is_not_metric)
+
+
 def announce(line: str) -> None:
     """A line without prefix on the real stdout: the list of services when they are ready."""
     with _write_lock:
@@ -89,3 +178,5 @@ def install(level: int = logging.INFO) -> None:
     root.setLevel(level)
     for noisy in ("botocore", "boto3", "urllib3", "werkzeug", "pynamodb"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    show_metrics = os.environ.get(SHOW_METRICS_VARIABLE, "").lower() in ("1", "true", "yes")
+    install_product_logging(cast(TextIO, stream), show_metrics)

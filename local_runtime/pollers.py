@@ -3,16 +3,23 @@
 They do what Lambda's event source mappings do: build the event Lambda would send, invoke the handler,
 and honour `batchItemFailures` (SQS: delete only the messages that succeeded, the rest come back after
 the visibility timeout; streams: checkpoint up to the first failed record and retry from there).
+Functions with a `Schedule` event run on its rate with the event EventBridge sends ("Scheduled Event");
+`LOCAL_SCHEDULE_RATE_SECONDS` replaces every rate locally (e.g. 2, to watch the reconciliation sweep
+without waiting five minutes). Streams also honour `BisectBatchOnFunctionError`, `MaximumRetryAttempts`,
+`MaximumRecordAgeInSeconds` and an SQS on-failure destination: a record that keeps failing is isolated,
+described on that queue and skipped, so its shard moves on.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 import logging
 import re
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +31,7 @@ from local_runtime.console import set_component
 from local_runtime.functions import Handler, context, load_handler
 from local_runtime.moto_fixes import STREAM_WRITTEN
 from local_runtime.provision import set_event_source_mappings
-from local_runtime.template import REGION, FunctionSpec, PhysicalIds, Template
+from local_runtime.template import REGION, EventSource, FunctionSpec, PhysicalIds, Template
 
 log = logging.getLogger("pollers")
 
@@ -36,10 +43,12 @@ SHARD_REFRESH_SECONDS = 5.0
 
 
 def component_name(event_name: str, kind: str) -> str:
-    """PaymentsQueue -> payments-worker, WebhookLogsStream -> webhook-logs-stream."""
-    stem = re.sub(r"(Queue|Stream)$", "", event_name)
+    """PaymentsQueue -> payments-worker, WebhookLogsStream -> webhook-logs-stream,
+    ReconcileFunction (a function with a Schedule event) -> reconcile-schedule."""
+    stem = re.sub(r"(Queue|Stream|Function)$", "", event_name)
     words = re.sub(r"(?<!^)(?=[A-Z])", "-", stem).lower()
-    return f"{words}-{'worker' if kind == 'SQS' else 'stream'}"
+    suffix = {"SQS": "worker", "DynamoDB": "stream", "Schedule": "schedule"}[kind]
+    return f"{words}-{suffix}"
 
 
 # ---------------------------------------------------------------------- events Lambda would send
@@ -246,19 +255,72 @@ class _Shard:
     buffer: list[dict[str, Any]] = field(default_factory=list)
     checkpoint: str | None = None  # sequence number of the last record handled
     finished: bool = False
+    attempts: int = 0  # failed invocations of the batch at the head of the shard
+
+
+def on_failure_record(
+    batch: list[dict[str, Any]],
+    shard_id: str,
+    stream_arn: str,
+    function_arn: str,
+    condition: str,
+    attempts: int,
+) -> dict[str, Any]:
+    """What Lambda sends to a stream mapping's on-failure destination: where the batch is, not the batch."""
+
+    def arrival(record: dict[str, Any]) -> str:
+        created = record["dynamodb"].get("ApproximateCreationDateTime")
+        return created.isoformat() if isinstance(created, dt.datetime) else str(created)
+
+    return {
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": function_arn,
+            "condition": condition,
+            "approximateInvokeCount": attempts,
+        },
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+        "version": "1.0",
+        "timestamp": dt.datetime.now(dt.UTC).isoformat(),
+        "DDBStreamBatchInfo": {
+            "shardId": shard_id,
+            "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
+            "endSequenceNumber": batch[-1]["dynamodb"]["SequenceNumber"],
+            "approximateArrivalOfFirstRecord": arrival(batch[0]),
+            "approximateArrivalOfLastRecord": arrival(batch[-1]),
+            "batchSize": len(batch),
+            "streamArn": stream_arn,
+        },
+    }
 
 
 class StreamPoller(Poller):
-    """One thread per stream, walking its shards; a failed record blocks its shard until it succeeds."""
+    """One thread per stream, walking its shards; a failed record blocks its shard until it succeeds, or,
+    with `MaximumRetryAttempts` or `MaximumRecordAgeInSeconds` set, until they run out."""
+
+    retry_backoff_seconds = 0.5  # doubled on each consecutive failure, up to STREAM_MAX_BACKOFF_SECONDS
 
     def __init__(
-        self, name: str, spec: FunctionSpec, handler: Handler, properties: dict[str, Any], stream_arn: str
+        self,
+        name: str,
+        spec: FunctionSpec,
+        handler: Handler,
+        properties: dict[str, Any],
+        stream_arn: str,
+        on_failure_queue_url: str | None = None,
     ) -> None:
         super().__init__(name, spec, handler)
         self.stream_arn = stream_arn
         self.batch_size = int(properties.get("BatchSize", 100))
         self.reports_failures = "ReportBatchItemFailures" in properties.get("FunctionResponseTypes", [])
         self.bisect = bool(properties.get("BisectBatchOnFunctionError", False))
+        # -1 (Lambda's default) means forever.
+        self.max_retries = int(properties.get("MaximumRetryAttempts", -1))
+        self.max_record_age = int(properties.get("MaximumRecordAgeInSeconds", -1))
+        self.on_failure_queue_url = on_failure_queue_url
+        account = stream_arn.split(":")[4] if stream_arn.count(":") >= 5 else "000000000000"
+        self.function_arn = f"arn:aws:lambda:{REGION}:{account}:function:{spec.logical_id}"
+        self.sqs = boto3.client("sqs", region_name=REGION)
         self.starting_position = str(properties.get("StartingPosition", "TRIM_HORIZON"))
         self.streams = boto3.client("dynamodbstreams", region_name=REGION)
         # Kept across stop/start, so a restarted poller resumes where it stopped.
@@ -342,29 +404,142 @@ class StreamPoller(Poller):
         except Exception:
             self.stats.errors += 1
             log.exception("handler failed on %d record(s); retrying from the first", len(batch))
-            if self.bisect and len(batch) > 1:
-                self._limit = max(1, len(batch) // 2)
             failed = set(sequence_numbers)
         done = len(batch) if not failed else min(sequence_numbers.index(s) for s in failed)
         if done:
             shard.checkpoint = sequence_numbers[done - 1]
             shard.buffer = shard.buffer[done:]
-        if failed:
-            self.stats.retried += 1
-            self._failures += 1
-            self._stop.wait(min(STREAM_MAX_BACKOFF_SECONDS, 0.5 * 2 ** (self._failures - 1)))
-        else:
+            shard.attempts = 0
+        if not failed:
             self._failures = 0
             self._limit = self.batch_size
+            return True
+        self.stats.retried += 1
+        failing = batch[done:]
+        if self.bisect and len(failing) > 1:
+            # Halving the batch to isolate the failing record is not a retry attempt, as in Lambda.
+            self._limit = max(1, len(failing) // 2)
+        else:
+            shard.attempts += 1
+            condition = self._give_up_condition(shard, failing)
+            if condition:
+                self._skip(shard_id, shard, failing, condition)
+                return True
+        self._failures += 1
+        backoff = self.retry_backoff_seconds * 2 ** (self._failures - 1)
+        self._stop.wait(min(STREAM_MAX_BACKOFF_SECONDS, backoff))
         return True
+
+    def _give_up_condition(self, shard: _Shard, failing: list[dict[str, Any]]) -> str | None:
+        if 0 <= self.max_retries < shard.attempts:
+            return "RetryAttemptsExhausted"
+        created = failing[0]["dynamodb"].get("ApproximateCreationDateTime")
+        too_old = (
+            self.max_record_age >= 0
+            and isinstance(created, dt.datetime)
+            and (dt.datetime.now(dt.UTC) - created).total_seconds() > self.max_record_age
+        )
+        return "RecordAgeExceeded" if too_old else None
+
+    def _skip(self, shard_id: str, shard: _Shard, failing: list[dict[str, Any]], condition: str) -> None:
+        """Describes the failing records on the on-failure queue (if any) and moves the shard past them."""
+        info = on_failure_record(
+            failing, shard_id, self.stream_arn, self.function_arn, condition, shard.attempts
+        )
+        if self.on_failure_queue_url:
+            self.sqs.send_message(QueueUrl=self.on_failure_queue_url, MessageBody=json.dumps(info))
+        log.error(
+            "skipping %d stream record(s) after %d failed attempt(s) (%s)",
+            len(failing),
+            shard.attempts,
+            condition,
+            extra={"shard": shard_id, "sequence_numbers": info["DDBStreamBatchInfo"]["startSequenceNumber"]},
+        )
+        shard.checkpoint = failing[-1]["dynamodb"]["SequenceNumber"]
+        shard.buffer = shard.buffer[len(failing) :]
+        shard.attempts = 0
+        self._failures = 0
+        self._limit = self.batch_size
+
+
+# ---------------------------------------------------------------------- schedules
+SCHEDULE_RATE_VARIABLE = "LOCAL_SCHEDULE_RATE_SECONDS"
+_UNIT_SECONDS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> float:
+    """`rate(5 minutes)` -> 300.0. Cron expressions are not run locally: ValueError."""
+    match = re.fullmatch(r"\s*rate\(\s*(\d+)\s+(second|minute|hour|day)s?\s*\)\s*", expression)
+    if match is None or int(match.group(1)) < 1:
+        raise ValueError(f"{expression!r} is not a rate(N minutes|hours|days) expression")
+    return float(int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+def scheduled_event(rule_name: str, account_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or dt.datetime.now(dt.UTC)
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": account_id,
+        "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:{account_id}:rule/{rule_name}"],
+        "detail": {},
+    }
+
+
+def schedule_period(event: EventSource, override_seconds: float | None) -> float | None:
+    """Seconds between runs, or None when the schedule is disabled or not runnable here (said in the log)."""
+    if (
+        event.properties.get("Enabled") is False
+        or str(event.properties.get("State", "")).upper() == "DISABLED"
+    ):
+        return None
+    try:
+        period = rate_seconds(str(event.properties.get("Schedule", "")))
+    except ValueError as error:
+        log.warning("not scheduling %s: %s", event.name, error)
+        return None
+    return override_seconds if override_seconds else period
+
+
+class SchedulePoller(Poller):
+    """Invokes the handler once every period (the first run one period after start, as a new rule does)."""
+
+    def __init__(
+        self, name: str, spec: FunctionSpec, handler: Handler, rule_name: str, account_id: str, period: float
+    ) -> None:
+        super().__init__(name, spec, handler)
+        self.rule_name, self.account_id, self.period = rule_name, account_id, period
+
+    def poll_once(self) -> None:
+        if self._stop.wait(self.period):
+            return
+        self.stats.invocations += 1
+        try:
+            self.handler(scheduled_event(self.rule_name, self.account_id), context(self.spec))
+        except Exception:
+            self.stats.errors += 1
+            log.exception(
+                "scheduled run of %s failed; the next one is in %.0f s", self.spec.logical_id, self.period
+            )
 
 
 # ---------------------------------------------------------------------- all of them
 class Workers:
     """Every event source mapping of the template; the emulator's records of them say whether they run."""
 
-    def __init__(self, template: Template, physical: PhysicalIds, sqs_concurrency: int = 3) -> None:
+    def __init__(
+        self,
+        template: Template,
+        physical: PhysicalIds,
+        sqs_concurrency: int = 3,
+        schedule_rate_seconds: float | None = None,
+    ) -> None:
         self.template, self.physical, self.sqs_concurrency = template, physical, sqs_concurrency
+        self.schedule_rate_seconds = schedule_rate_seconds
         self.pollers: dict[str, Poller] = {}
         self.running = False
         self._lock = threading.Lock()
@@ -381,32 +556,53 @@ class Workers:
                 return sorted(self.pollers)
             for spec in self.template.functions():
                 sources = [e for e in spec.events if e.type in ("SQS", "DynamoDB")]
-                if not sources:
+                schedules = [e for e in spec.events if e.type == "Schedule"]
+                if not sources and not schedules:
                     continue
                 handler = load_handler(spec)
                 if handler is None:
                     continue
                 for source in sources:
                     name = component_name(source.name, source.type)
-                    poller = self.pollers.get(name)
-                    if poller is None:
-                        poller = self._poller(name, spec, handler, source.type, source.properties)
-                        self.pollers[name] = poller
-                    poller.handler = handler
-                    poller.start()
+                    if name not in self.pollers:
+                        self.pollers[name] = self._poller(name, spec, handler, source.type, source.properties)
+                    self._start(name, handler)
+                for schedule in schedules:
+                    name = component_name(spec.logical_id, "Schedule")
+                    period = schedule_period(schedule, self.schedule_rate_seconds)
+                    if period is None:
+                        continue
+                    if name not in self.pollers:
+                        rule = f"{self.template.stack_name}-{spec.logical_id}{schedule.name}"
+                        self.pollers[name] = SchedulePoller(
+                            name, spec, handler, rule, self.template.account_id, period
+                        )
+                    self._start(name, handler)
             self.running = True
             set_event_source_mappings(self.mapping_uuids, enabled=True)
             return sorted(self.pollers)
+
+    def _start(self, name: str, handler: Handler) -> None:
+        poller = self.pollers[name]
+        poller.handler = handler
+        poller.start()
 
     def _poller(
         self, name: str, spec: FunctionSpec, handler: Handler, kind: str, properties: dict[str, Any]
     ) -> Poller:
         if kind == "SQS":
             arn = str(self.template.resolve(properties["Queue"], self.physical))
-            url = next(ids["Ref"] for ids in self.physical.values() if ids.get("Arn") == arn)
-            return SqsPoller(name, spec, handler, properties, url, arn, self.sqs_concurrency)
+            return SqsPoller(name, spec, handler, properties, self._queue_url(arn), arn, self.sqs_concurrency)
         stream_arn = str(self.template.resolve(properties["Stream"], self.physical))
-        return StreamPoller(name, spec, handler, properties, stream_arn)
+        on_failure = (properties.get("DestinationConfig") or {}).get("OnFailure") or {}
+        failure_url = None
+        if on_failure.get("Destination"):
+            failure_arn = str(self.template.resolve(on_failure["Destination"], self.physical))
+            failure_url = self._queue_url(failure_arn)
+        return StreamPoller(name, spec, handler, properties, stream_arn, failure_url)
+
+    def _queue_url(self, arn: str) -> str:
+        return next(ids["Ref"] for ids in self.physical.values() if ids.get("Arn") == arn)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stops polling; batches in flight finish first, so nothing received is dropped."""

@@ -13,7 +13,7 @@ from local_runtime.api_server import ApiServer, RouteTable
 from local_runtime.control import ControlServer
 from local_runtime.emulator import Emulator
 from local_runtime.functions import load_handler
-from local_runtime.pollers import Workers
+from local_runtime.pollers import SCHEDULE_RATE_VARIABLE, Workers
 from local_runtime.ports import Ports, StartupError
 from local_runtime.provision import account_id, provision, register_event_source_mappings
 from local_runtime.static_sites import static_site_server
@@ -21,6 +21,8 @@ from local_runtime.template import DEFAULT_STACK_NAME, REPO_ROOT, Template, load
 from test_merchant.server import server_from_environment
 
 log = logging.getLogger("runtime")
+
+FUNCTION_OVERRIDE_PREFIX = "LOCAL_OVERRIDE_"
 
 
 class Stack:
@@ -83,7 +85,10 @@ class Stack:
         self._serve("merchant", server_from_environment(self.ports.merchant))
 
         self.workers = Workers(
-            template, physical, sqs_concurrency=int(os.environ.get("WORKER_CONCURRENCY") or 3)
+            template,
+            physical,
+            sqs_concurrency=int(os.environ.get("WORKER_CONCURRENCY") or 3),
+            schedule_rate_seconds=float(os.environ.get(SCHEDULE_RATE_VARIABLE) or 0) or None,
         )
         self.workers.start()
         self._serve("control", ControlServer(self.ports.control, self.workers, self.status))
@@ -98,6 +103,11 @@ class Stack:
                         "%s sets %s=%s, others use %s", spec.logical_id, name, value, self.environment[name]
                     )
                 self.environment.setdefault(name, value)
+        # LOCAL_OVERRIDE_<NAME>=value replaces a function variable the template fixes (a test's short
+        # RECONCILE_GRACE_SECONDS, say); the template's value stays what AWS runs.
+        for name, value in os.environ.items():
+            if name.startswith(FUNCTION_OVERRIDE_PREFIX) and len(name) > len(FUNCTION_OVERRIDE_PREFIX):
+                self.environment[name[len(FUNCTION_OVERRIDE_PREFIX) :]] = value
         os.environ.update(self.environment)
 
     @staticmethod

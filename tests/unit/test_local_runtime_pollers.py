@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from typing import Any
 
 import boto3
 import pytest
 
 from local_runtime.pollers import (
+    SchedulePoller,
     SqsPoller,
     StreamPoller,
+    Workers,
     component_name,
     failed_item_ids,
+    rate_seconds,
+    schedule_period,
+    scheduled_event,
     sqs_event,
     stream_event,
 )
 from local_runtime.provision import provision
-from local_runtime.template import FunctionSpec, Template, load_template
+from local_runtime.template import EventSource, FunctionSpec, Template, load_template
 
 SPEC = FunctionSpec("ProcessPaymentFunction", "functions.process_payment.app", "handler", 15, 512, {})
 
@@ -26,6 +32,7 @@ SPEC = FunctionSpec("ProcessPaymentFunction", "functions.process_payment.app", "
 def test_component_names_follow_the_event_source() -> None:
     assert component_name("PaymentsQueue", "SQS") == "payments-worker"
     assert component_name("WebhookLogsStream", "DynamoDB") == "webhook-logs-stream"
+    assert component_name("ReconcileFunction", "Schedule") == "reconcile-schedule"
 
 
 def test_sqs_event_has_the_lambda_shape() -> None:
@@ -257,3 +264,163 @@ def test_a_failed_transaction_neither_shows_in_nor_breaks_the_stream(
     # THEN the open iterator sees only the committed write
     records = streams.get_records(ShardIterator=iterator["ShardIterator"])["Records"]
     assert [r["dynamodb"]["Keys"]["id"]["S"] for r in records] == ["committed"]
+
+
+def test_a_poison_record_is_isolated_described_on_the_failure_queue_and_later_records_flow(
+    streams_emulator: dict[str, Any],
+) -> None:
+    # GIVEN five webhook logs on a stream, the middle one a record the handler always fails on
+    physical = streams_emulator["physical"]
+    table, failures = physical["WebhookLogsTable"], physical["StreamFailuresQueue"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    sqs = boto3.client("sqs", region_name="us-east-1")
+    handled: list[str] = []
+    poison_alone: list[str] = []  # the poison record's sequence number, once per invocation with it alone
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        ids = [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
+        if "poison" in ids:
+            if len(ids) == 1:
+                poison_alone.append(event["Records"][0]["dynamodb"]["SequenceNumber"])
+            raise ValueError("cannot parse this record")
+        handled.extend(ids)
+
+    poller = StreamPoller(
+        "webhook-logs-stream",
+        SPEC,
+        handler,
+        {
+            "BatchSize": 50,
+            "StartingPosition": "LATEST",
+            "BisectBatchOnFunctionError": True,
+            "MaximumRetryAttempts": 2,
+            "MaximumRecordAgeInSeconds": 3600,  # not reached: the retries run out first
+        },
+        table["StreamArn"],
+        on_failure_queue_url=failures["Ref"],
+    )
+    poller.retry_backoff_seconds = 0.0
+    poller.poll_once()  # positions it at the end of the stream, past other tests' records
+    for log_id in ("wh_0", "wh_1", "poison", "wh_3", "wh_4"):
+        dynamodb.put_item(
+            TableName=table["Ref"],
+            Item={"id": {"S": log_id}, "merchant_id": {"S": "m"}, "created_at": {"S": "t"}},
+        )
+    # WHEN it polls, and a record is written after the poison one was skipped
+    for _ in range(15):
+        poller.poll_once()
+    dynamodb.put_item(
+        TableName=table["Ref"],
+        Item={"id": {"S": "wh_5"}, "merchant_id": {"S": "m"}, "created_at": {"S": "t"}},
+    )
+    for _ in range(3):
+        poller.poll_once()
+
+    # THEN every other record was handled once, in order, and the poison one was tried 1 + 2 times alone
+    assert handled == ["wh_0", "wh_1", "wh_3", "wh_4", "wh_5"]
+    assert len(poison_alone) == 3
+    # AND the failure queue holds where the poison record is, not the record
+    (message,) = sqs.receive_message(QueueUrl=failures["Ref"], MaxNumberOfMessages=10)["Messages"]
+    info = json.loads(message["Body"])
+    (poison_sequence,) = set(poison_alone)
+    assert info["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert info["requestContext"]["approximateInvokeCount"] == 3
+    assert info["DDBStreamBatchInfo"]["startSequenceNumber"] == poison_sequence
+    assert info["DDBStreamBatchInfo"]["endSequenceNumber"] == poison_sequence
+    assert info["DDBStreamBatchInfo"]["batchSize"] == 1
+    assert info["DDBStreamBatchInfo"]["streamArn"] == table["StreamArn"]
+    assert "poison" not in message["Body"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "seconds"),
+    [("rate(5 minutes)", 300), ("rate(1 minute)", 60), ("rate(2 hours)", 7200), ("rate(1 day)", 86400)],
+)
+def test_rate_expressions_give_their_period(expression: str, seconds: float) -> None:
+    assert rate_seconds(expression) == seconds
+
+
+@pytest.mark.parametrize("expression", ["cron(0 12 * * ? *)", "rate(0 minutes)", "rate(5 fortnights)", ""])
+def test_other_schedule_expressions_are_refused(expression: str) -> None:
+    with pytest.raises(ValueError, match="rate"):
+        rate_seconds(expression)
+
+
+def test_the_local_rate_override_replaces_the_period_of_enabled_schedules_only() -> None:
+    enabled = EventSource("Every5Minutes", "Schedule", {"Schedule": "rate(5 minutes)", "Enabled": True})
+    disabled = EventSource("Nightly", "Schedule", {"Schedule": "rate(1 day)", "Enabled": False})
+    assert schedule_period(enabled, None) == 300
+    assert schedule_period(enabled, 0.5) == 0.5
+    assert schedule_period(disabled, 0.5) is None
+
+
+def test_scheduled_event_has_the_eventbridge_shape() -> None:
+    now = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    event = scheduled_event("gateway-local-ReconcileFunctionEvery5Minutes", "000000000000", now)
+    assert event["detail-type"] == "Scheduled Event"
+    assert event["source"] == "aws.events"
+    assert event["time"] == "2026-01-02T03:04:05Z"
+    assert event["resources"] == [
+        "arn:aws:events:us-east-1:000000000000:rule/gateway-local-ReconcileFunctionEvery5Minutes"
+    ]
+    assert event["detail"] == {}
+    assert event["id"] != scheduled_event("r", "1", now)["id"]
+
+
+def test_a_schedule_poller_invokes_its_handler_every_period_until_stopped() -> None:
+    # GIVEN a scheduled function that records its events
+    spec = FunctionSpec("ReconcileFunction", "functions.reconcile.app", "handler", 120, 512, {})
+    events: list[dict[str, Any]] = []
+    poller = SchedulePoller(
+        "reconcile-schedule", spec, lambda event, context: events.append(event), "rule", "0", 0.05
+    )
+    # WHEN it runs for a while
+    poller.start()
+    deadline = time.monotonic() + 10
+    while len(events) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    poller.request_stop()
+    poller.join(5)
+    # THEN it ran repeatedly with scheduled events, and stopped
+    assert len(events) >= 3
+    assert {event["detail-type"] for event in events} == {"Scheduled Event"}
+    assert not poller.alive
+    assert poller.stats.invocations == len(events)
+
+
+def test_workers_run_every_scheduled_function_of_the_template(aws: dict[str, Any]) -> None:
+    # GIVEN the template's scheduled function alone (no queue or stream to poll) and a local rate
+    document = load_template()
+    reconcile = document["Resources"]["ReconcileFunction"]
+    template = Template({"Resources": {"ReconcileFunction": reconcile}}, environ={})
+    workers = Workers(template, aws["physical"], schedule_rate_seconds=30)
+    try:
+        # WHEN they start
+        workers.start()
+        # THEN the reconciliation function has a running schedule with that period
+        poller = workers.pollers["reconcile-schedule"]
+        assert isinstance(poller, SchedulePoller)
+        assert poller.alive
+        assert poller.period == 30
+    finally:
+        workers.stop(timeout=10)
+    assert not workers.pollers["reconcile-schedule"].alive
+
+
+def test_the_dispatcher_stream_pollers_take_their_failure_settings_from_the_template(
+    aws: dict[str, Any],
+) -> None:
+    # GIVEN the template's workers (not started)
+    template = Template(load_template(), environ={})
+    workers = Workers(template, aws["physical"])
+    spec = template.function("DispatchEventsFunction")
+    (source,) = [event for event in spec.events if event.name == "PaymentsStream"]
+    # WHEN the payments stream's poller is made
+    poller = workers._poller(
+        "payments-stream", spec, lambda event, context: None, "DynamoDB", source.properties
+    )
+    # THEN it bisects, retries 5 times, gives up after an hour and reports to the stream failures queue
+    assert isinstance(poller, StreamPoller)
+    assert poller.bisect
+    assert (poller.max_retries, poller.max_record_age) == (5, 3600)
+    assert poller.on_failure_queue_url == aws["physical"]["StreamFailuresQueue"]["Ref"]
