@@ -317,3 +317,24 @@ def test_a_deployed_stack_lets_only_its_own_two_origins_read_answers(api, monkey
         assert headers["Access-Control-Allow-Origin"] == origin
     _, _, headers = api.call("GET", "/api/v1/payments", headers={"Origin": "https://evil.example"})
     assert headers["Access-Control-Allow-Origin"] == "https://dash.example.com"
+
+
+# ---------------------------------------------------------------- keys DynamoDB itself would refuse
+
+
+def test_an_api_key_or_id_longer_than_dynamodb_keys_is_looked_up_as_nothing(api, monkeypatch):
+    """Real DynamoDB answers a partition key over 2048 bytes with a ValidationException (a 500 here
+    before); moto does not, so the test makes any such query fail loudly."""
+    from gateway.data import dynamo
+    from gateway.data.models import MerchantModel, OrderModel
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("an oversized key reached DynamoDB")
+
+    monkeypatch.setattr(MerchantModel.by_api_key, "query", refuse)
+    monkeypatch.setattr(OrderModel, "get", refuse)
+    status, body, _ = api.call("GET", "/api/v1/payments", headers={"X-Api-Key": "key_" + "x" * 5000})
+    assert status == 401 and body["error"]["code"] == "AUTHENTICATION_ERROR"
+    status, body, _ = api.call("GET", "/api/v1/orders/public_" + "o" * 3000 + "/public")
+    assert status == 404 and body["error"]["description"] == "Order not found"
+    assert dynamo.can_be_a_key("k" * 2048) and not dynamo.can_be_a_key("k" * 2049)

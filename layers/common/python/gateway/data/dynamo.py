@@ -76,7 +76,18 @@ def read_concurrently(*reads: Callable[[], Any]) -> list[Any]:
     return [future.result() for future in futures]
 
 
+# DynamoDB refuses a partition key over 2048 bytes with a ValidationException (moto does not): a value that
+# long, from a path or a header, names nothing, so it is looked up as nothing rather than sent.
+MAX_KEY_BYTES = 2048
+
+
+def can_be_a_key(value: str) -> bool:
+    return 0 < len(value.encode("utf-8", "surrogatepass")) <= MAX_KEY_BYTES
+
+
 def get_item(model: type[M], key: str) -> M | None:
+    if not can_be_a_key(key):
+        return None
     bind_tables()
     try:
         return model.get(key)

@@ -13,6 +13,8 @@ def _merchant(item: MerchantModel) -> Merchant:
 
 def find_merchant_by_api_key(api_key: str) -> ApiKeyOwner | None:
     """From the `by_api_key` index, which holds only what authentication needs."""
+    if not dynamo.can_be_a_key(api_key):
+        return None
     bind_tables()
     item = next(iter(MerchantModel.by_api_key.query(api_key, limit=1)), None)
     return dynamo.resource_from(item, ApiKeyOwner) if item is not None else None
@@ -20,6 +22,8 @@ def find_merchant_by_api_key(api_key: str) -> ApiKeyOwner | None:
 
 def find_merchant_by_email(email: str) -> LoginAccount | None:
     """From the `by_email` index, which holds only what a login needs."""
+    if not dynamo.can_be_a_key(email):
+        return None
     bind_tables()
     item = next(iter(MerchantModel.by_email.query(email, limit=1)), None)
     return dynamo.resource_from(item, LoginAccount) if item is not None else None

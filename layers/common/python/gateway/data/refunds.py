@@ -30,6 +30,8 @@ def pending_refunds_created_before(before: str, limit: int) -> list[Refund]:
 
 def list_refunds_for_payment(payment_id: str) -> list[Refund]:
     bind_tables()
+    if not dynamo.can_be_a_key(payment_id):
+        return []
     return [refund_from(item) for item in RefundModel.by_payment.query(payment_id, scan_index_forward=False)]
 
 
