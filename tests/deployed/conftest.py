@@ -7,14 +7,14 @@ that holds it; otherwise (plain `pytest`) they are skipped.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from deploy import local_stack
+from devkit.merchant import Merchant
 from local_runtime.template import load_template
-from tests.integration.conftest import Merchant
 
 # The seeded test merchant (SPEC section 2): the only merchant a deployed stack has.
 TEST_MERCHANT = {"api_key": "key_test_abc123", "api_secret": "secret_test_xyz789"}
@@ -58,5 +58,7 @@ def physical_ids(stack_name: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def test_merchant(api_url: str) -> Merchant:
-    return Merchant(SimpleNamespace(api_url=api_url), TEST_MERCHANT)  # type: ignore[arg-type]
+def test_merchant(api_url: str) -> Iterator[Merchant]:
+    merchant = Merchant(api_url, TEST_MERCHANT)
+    yield merchant
+    merchant.close()
