@@ -67,7 +67,12 @@ def test_a_recovery_sends_every_missed_event_once_more_and_each_verifies(merchan
     recovered = [d for d in receiver.deliveries() if d["status"] == 200]
     assert len(recovered) == 12
     assert done["sent"] == 12 and done["events"] == 12
-    assert {e["delivery_status"] for e in _events(merchant)} == {"success"}
+    # (an event's delivery status follows its delivery through the log's stream, a moment later)
+    wait_for(
+        lambda: {e["delivery_status"] for e in _events(merchant)} == {"success"},
+        30,
+        "delivery statuses to follow",
+    )
     detail = merchant.ok("GET", f"/api/v1/events/{events[0]['id']}")
     assert detail["deliveries"][-1]["status"] == "success"
     print(
