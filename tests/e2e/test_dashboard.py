@@ -599,8 +599,12 @@ def test_docs_show_every_section_with_the_merchants_own_key(
     expect(page.get_by_test_id("code-snippet-webhook-node")).to_contain_text("timingSafeEqual")
     for event in ["payment.created", "payment.pending", "payment.success", "payment.failed"]:
         expect(page.get_by_test_id("webhook-event-list")).to_contain_text(event)
-    for event in ["refund.created", "refund.processed", "webhook.test"]:
+    for event in ["refund.created", "refund.processed", "order.paid", "webhook.test"]:
         expect(page.get_by_test_id("webhook-event-list")).to_contain_text(event)
+    expect(page.get_by_test_id("example-payload-payment")).to_contain_text('"version": 2')
+    expect(page.get_by_test_id("code-snippet-webhook-versions")).to_contain_text(
+        'payment["version"] > stored.version'
+    )
     expect(page.get_by_test_id("retry-schedule")).to_contain_text("2 hours")
     expect(page.get_by_test_id("section-idempotency")).to_contain_text("Idempotent-Replayed: true")
     expect(page.get_by_test_id("openapi-link")).to_have_attribute(
