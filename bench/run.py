@@ -319,7 +319,8 @@ def in_process(stack: LiveStack, results: dict[str, Any]) -> None:
 
     created = stack.create_merchant()
     credentials = {"X-Api-Key": created["api_key"], "X-Api-Secret": created["api_secret"]}
-    runner = InProcess(stack.environment)
+    # As deployed by default: without the test endpoints (and so without the counters only they read).
+    runner = InProcess({**stack.environment, "TEST_ENDPOINTS": "false"})
     measured = runner.api_self_time(credentials, REQUESTS_PER_ENDPOINT, WARMUP)
     results["api_self_ms"] = {
         "method": "in-process app(event, context) with API Gateway proxy events; AWS time = union of "

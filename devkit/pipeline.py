@@ -1,8 +1,8 @@
 """Drives the worker functions in-process the way Lambda's event source mappings would.
 
 Streams are read from where the previous pump stopped (shared for the whole session), queues are
-received without waiting; handlers get the exact Lambda event shapes and their batchItemFailures are
-honoured. A failed SQS message is made visible again at once (instead of after the visibility timeout),
+received without waiting; handlers get the exact Lambda event shapes, only the stream records that the
+template's `FilterCriteria` let through, and their batchItemFailures are honoured. A failed SQS message is made visible again at once (instead of after the visibility timeout),
 so redelivery and dead-lettering can be tested without waiting.
 """
 
@@ -18,11 +18,11 @@ import boto3
 from chalice.local import LambdaContext
 from gateway.transport import merchant_http
 
-from local_runtime.pollers import failed_item_ids, sqs_event, stream_event
+from local_runtime.pollers import failed_item_ids, filter_matcher, sqs_event, stream_event
+from local_runtime.template import Template
 
 # The workers' timeout in template.yaml: a handler sees as much time as it would on Lambda.
 HANDLER_TIMEOUT_MS = 30_000
-STREAM_TABLES = ("PaymentsTable", "RefundsTable", "WebhookLogsTable")
 QUEUE_HANDLERS = {
     "PaymentsQueue": "functions.process_payment.app",
     "RefundsQueue": "functions.process_refund.app",
@@ -44,9 +44,11 @@ class Pipeline:
         }
         # Keyed by (stream ARN, shard id): moto gives every table's stream the same shard ids.
         self.iterators: dict[tuple[str, str], str] = {}
-        for logical in STREAM_TABLES:
-            table = physical[logical]["Ref"]
+        self.matchers: dict[str, Callable[[dict[str, Any]], bool]] = {}
+        for stream in Template.from_environment().function("DispatchEventsFunction").events:
+            table = physical[stream.properties["Stream"]["Fn::GetAtt"][0]]["Ref"]
             arn = self.dynamodb.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+            self.matchers[arn] = filter_matcher(stream.properties)
             for shard in self.streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
                 iterator = self.streams.get_shard_iterator(
                     StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
@@ -68,7 +70,11 @@ class Pipeline:
         shard = next(key for key in self.iterators if key[0] == arn)
         records = self.streams.get_records(ShardIterator=self.iterators[shard])["Records"]
         for _ in range(2):
-            self.dispatch(stream_event(records, arn), None)
+            self.dispatch(self._filtered_event(records, arn), None)
+
+    def _filtered_event(self, records: list[dict[str, Any]], arn: str) -> dict[str, Any]:
+        event = stream_event(records, arn)
+        return {"Records": [record for record in event["Records"] if self.matchers[arn](record)]}
 
     def pump_streams(self) -> int:
         handled = 0
@@ -78,7 +84,8 @@ class Pipeline:
             if not records:
                 self.iterators[(arn, shard_id)] = response["NextShardIterator"]
                 continue
-            result = self.dispatch(stream_event(records, arn), None)
+            event = self._filtered_event(records, arn)
+            result = self.dispatch(event, None) if event["Records"] else {}
             failures = result.get("batchItemFailures") or []
             if failures:
                 # Resume from the failed record, as Lambda's checkpointing does.

@@ -7,7 +7,8 @@ Functions with a `Schedule` event run on its rate with the event EventBridge sen
 `LOCAL_SCHEDULE_RATE_SECONDS` replaces every rate locally (e.g. 2, to watch the reconciliation sweep
 without waiting five minutes). Streams also honour `BisectBatchOnFunctionError`, `MaximumRetryAttempts`,
 `MaximumRecordAgeInSeconds` and an SQS on-failure destination: a record that keeps failing is isolated,
-described on that queue and skipped, so its shard moves on.
+described on that queue and skipped, so its shard moves on; and `FilterCriteria`: a record no filter
+matches is passed over without an invocation, as Lambda's event filtering does.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
+from moto.events.models import EventPattern
 
 from local_runtime.console import set_component
 from local_runtime.functions import Handler, context, load_handler
@@ -110,6 +113,16 @@ def stream_event(records: list[dict[str, Any]], stream_arn: str) -> dict[str, An
             for record in records
         ]
     }
+
+
+def filter_matcher(properties: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
+    """A mapping's `FilterCriteria` as a test of one Lambda-shaped record. Lambda's filters are written in
+    EventBridge's pattern language, so moto's EventBridge matcher evaluates them."""
+    filters = (properties.get("FilterCriteria") or {}).get("Filters") or []
+    patterns = [EventPattern.load(entry["Pattern"]) for entry in filters]
+    if not patterns:
+        return lambda record: True
+    return lambda record: any(pattern.matches_event(record) for pattern in patterns)  # type: ignore[arg-type]
 
 
 def failed_item_ids(result: Any, batch_ids: list[str]) -> set[str]:
@@ -318,6 +331,7 @@ class StreamPoller(Poller):
         self.max_retries = int(properties.get("MaximumRetryAttempts", -1))
         self.max_record_age = int(properties.get("MaximumRecordAgeInSeconds", -1))
         self.on_failure_queue_url = on_failure_queue_url
+        self.matches = filter_matcher(properties)
         account = stream_arn.split(":")[4] if stream_arn.count(":") >= 5 else "000000000000"
         self.function_arn = f"arn:aws:lambda:{REGION}:{account}:function:{spec.logical_id}"
         self.sqs = boto3.client("sqs", region_name=REGION)
@@ -393,9 +407,18 @@ class StreamPoller(Poller):
                 )
                 return True
             shard.iterator = page.get("NextShardIterator")
-            shard.buffer = page.get("Records", [])
+            records = page.get("Records", [])
+            shard.buffer = [
+                record
+                for record, shaped in zip(
+                    records, stream_event(records, self.stream_arn)["Records"], strict=True
+                )
+                if self.matches(shaped)
+            ]
             if not shard.buffer:
-                return False
+                if records:
+                    shard.checkpoint = records[-1]["dynamodb"]["SequenceNumber"]
+                return bool(records)
         batch = shard.buffer[: self._limit]
         sequence_numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
         try:

@@ -23,4 +23,4 @@ def deliver_webhook(message: dict[str, Any]) -> None:
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     remaining_ms = context.get_remaining_time_in_millis
-    return process_sqs_batch(event, deliver_webhook, remaining_ms, delivery.ATTEMPT_BUDGET_MS)
+    return process_sqs_batch(event, deliver_webhook, remaining_ms, delivery.MESSAGE_BUDGET_MS)

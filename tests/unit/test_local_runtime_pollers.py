@@ -17,6 +17,7 @@ from local_runtime.pollers import (
     Workers,
     component_name,
     failed_item_ids,
+    filter_matcher,
     rate_seconds,
     schedule_period,
     scheduled_event,
@@ -424,3 +425,57 @@ def test_the_dispatcher_stream_pollers_take_their_failure_settings_from_the_temp
     assert poller.bisect
     assert (poller.max_retries, poller.max_record_age) == (5, 3600)
     assert poller.on_failure_queue_url == aws["physical"]["StreamFailuresQueue"]["Ref"]
+
+
+def log_stream_filter() -> dict[str, Any]:
+    spec = Template(load_template(), environ={}).function("DispatchEventsFunction")
+    (source,) = [event for event in spec.events if event.name == "WebhookLogsStream"]
+    return source.properties
+
+
+def log_record(event_name: str, **image: Any) -> dict[str, Any]:
+    attributes = {
+        name: {"N": str(value)} if isinstance(value, int) else {"S": value} for name, value in image.items()
+    }
+    return {"eventName": event_name, "dynamodb": {"Keys": {"id": {"S": "log"}}, "NewImage": attributes}}
+
+
+@pytest.mark.parametrize(
+    ("record", "dispatched"),
+    [
+        (log_record("INSERT", attempts=0, started_by="stream"), True),  # a test webhook's log
+        (log_record("MODIFY", attempts=0, started_by="stream", round=2), True),  # a manual retry
+        (log_record("INSERT", attempts=0, started_by="writer"), False),  # the worker sent it itself
+        (log_record("MODIFY", attempts=1, started_by="stream"), False),  # an attempt was recorded
+        ({"eventName": "REMOVE", "dynamodb": {"Keys": {"id": {"S": "log"}}}}, False),  # expired
+    ],
+)
+def test_the_log_stream_filter_passes_only_rounds_an_api_request_started(
+    record: dict[str, Any], dispatched: bool
+) -> None:
+    assert filter_matcher(log_stream_filter())(record) is dispatched
+
+
+def test_a_stream_poller_invokes_its_handler_only_with_the_records_its_filter_passes(
+    streams_emulator: dict[str, Any],
+) -> None:
+    # GIVEN a webhook log the worker sent itself, then one for the stream to start
+    table = streams_emulator["physical"]["WebhookLogsTable"]
+    dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+    for log_id, started_by in (("log_writer", "writer"), ("log_stream", "stream")):
+        dynamodb.put_item(
+            TableName=table["Ref"],
+            Item={"id": {"S": log_id}, "attempts": {"N": "0"}, "started_by": {"S": started_by}},
+        )
+    seen: list[str] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        seen.extend(record["dynamodb"]["Keys"]["id"]["S"] for record in event["Records"])
+
+    poller = StreamPoller("logs-stream", SPEC, handler, log_stream_filter(), table["StreamArn"])
+    # WHEN it polls until nothing is left
+    for _ in range(4):
+        poller.poll_once()
+    # THEN only the record its filter passes reached the handler, and the shard moved past both
+    assert seen == ["log_stream"]
+    assert all(shard.buffer == [] for shard in poller.shards.values())

@@ -126,18 +126,21 @@ def test_no_webhook_url_means_no_log_and_nothing_sent(api, pipeline, receiver):
     assert logs_of(api) == [] and receiver.deliveries == []
 
 
+@pytest.mark.parametrize("queue", ["PaymentsQueue", "WebhooksQueue"])
 def test_a_failed_queue_send_is_retried_from_the_stream_without_duplicates(
-    api, pipeline, receiver, monkeypatch
+    api, aws, pipeline, receiver, monkeypatch, queue
 ):
     from gateway.data import queues
 
     with_webhooks(api, receiver, rotate=False)
     real_send, calls = queues.send, {"n": 0}
+    failing_url = aws["physical"][queue]["Ref"]
 
     def flaky_send(queue_url, body, delay_seconds=0, dedupe_id=None):
-        calls["n"] += 1
-        if calls["n"] == 1:
-            raise ConnectionError("SQS unreachable")
+        if queue_url == failing_url:
+            calls["n"] += 1
+            if calls["n"] == 1:  # the payment's job, or its first webhook's attempt
+                raise ConnectionError("SQS unreachable")
         return real_send(queue_url, body, delay_seconds, dedupe_id)
 
     monkeypatch.setattr(queues, "send", flaky_send)
@@ -146,6 +149,96 @@ def test_a_failed_queue_send_is_retried_from_the_stream_without_duplicates(
     pipeline.settle()
     assert calls["n"] > 1 and get_payment(payment["id"]).status == "success"
     assert sorted(receiver.events()) == PAYMENT_EVENTS
+
+
+def test_the_log_stream_invokes_the_dispatcher_only_for_rounds_an_api_request_started(
+    api, aws, pipeline, receiver
+):
+    # GIVEN a dispatcher that notes the webhook-log records it is invoked with
+    with_webhooks(api, receiver, rotate=False)
+    log_table = aws["physical"]["WebhookLogsTable"]["Ref"]
+    dispatched_logs, dispatch = [], pipeline.dispatch
+
+    def noting_dispatch(event, context):
+        records = event["Records"]
+        dispatched_logs.extend(r for r in records if f"table/{log_table}/" in r["eventSourceARN"])
+        return dispatch(event, context)
+
+    pipeline.dispatch = noting_dispatch
+    # WHEN a payment settles and its four webhooks are delivered
+    api.create_upi_payment()
+    pipeline.run_until(lambda: len(receiver.deliveries) == 4)
+    pipeline.settle()
+    # THEN the dispatcher sent every first attempt itself: no log record invoked it, and every event's
+    # delivery status followed its delivery all the same
+    assert dispatched_logs == []
+    delivered = api.call("GET", "/api/v1/events?delivery_status=success&limit=100")[1]["data"]
+    assert sorted(event["type"] for event in delivered) == PAYMENT_EVENTS
+    # WHEN the merchant retries one delivery and sends a test webhook (API requests: the stream starts them)
+    retried = logs_of(api)[0]
+    api.call("POST", f"/api/v1/webhooks/{retried['id']}/retry")
+    api.call("POST", "/api/v1/webhooks/test")
+    pipeline.run_until(lambda: len(receiver.deliveries) == 6)
+    pipeline.settle()
+    # THEN exactly those two log records reached the dispatcher, and both were delivered
+    assert len(dispatched_logs) == 2
+    assert sorted(receiver.events()) == sorted([*PAYMENT_EVENTS, retried["event"], "webhook.test"])
+
+
+def test_the_first_attempts_of_one_change_share_a_message_and_arrive_in_order(
+    api, aws, pipeline, receiver, monkeypatch
+):
+    from gateway.data import queues
+
+    # GIVEN a merchant with webhooks, and the webhook queue's messages noted as they are sent
+    with_webhooks(api, receiver, rotate=False)
+    webhooks_queue, sent, real_send = aws["physical"]["WebhooksQueue"]["Ref"], [], queues.send
+
+    def noting_send(queue_url, body, delay_seconds=0, dedupe_id=None):
+        if queue_url == webhooks_queue:
+            sent.append(body)
+        return real_send(queue_url, body, delay_seconds, dedupe_id)
+
+    monkeypatch.setattr(queues, "send", noting_send)
+    # WHEN a payment settles
+    api.create_upi_payment()
+    pipeline.run_until(lambda: len(receiver.deliveries) == 4)
+    pipeline.settle()
+    # THEN its creation and its settlement each sent one message with both of their first attempts, and
+    # each pair arrived in the order its events happened
+    assert [len(message["deliveries"]) for message in sent] == [2, 2]
+    assert receiver.events() == ["payment.created", "payment.pending", "payment.success", "order.paid"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [{"deliveries": []}, {"deliveries": "log"}, {"deliveries": ["log"]}, {"deliveries": [{}, {}, {}]}],
+)
+def test_a_malformed_delivery_message_is_dropped_without_an_attempt(api, aws, receiver, message):
+    from functions.deliver_webhook.app import handler
+
+    # WHEN the webhooks queue hands the delivery function a message it cannot act on
+    record = {"messageId": "m1", "body": json.dumps(message)}
+    result = handler(
+        {"Records": [record]}, type("Context", (), {"get_remaining_time_in_millis": lambda: 30_000})
+    )
+    # THEN it is dropped (not retried into the dead-letter queue) and nothing is sent
+    assert result == {"batchItemFailures": []} and receiver.deliveries == []
+
+
+def test_finished_jobs_are_not_counted_without_the_test_endpoints(api, pipeline, monkeypatch):
+    from gateway import config
+    from gateway.data.jobs import read_job_counters
+
+    # GIVEN a deployment without the test endpoints (nobody can read the counters there)
+    monkeypatch.setenv("TEST_ENDPOINTS", "false")
+    config.get_settings.cache_clear()
+    before = read_job_counters()
+    # WHEN a payment is settled
+    payment = api.create_upi_payment()
+    pipeline.run_until(lambda: get_payment(payment["id"]).status == "success")
+    # THEN no counter was written for it
+    assert read_job_counters() == before
 
 
 def test_poison_message_ends_in_the_dead_letter_queue(aws, pipeline):

@@ -144,7 +144,7 @@ def test_a_lost_refund_job_is_put_back_and_the_refund_processed(aws, api, pipeli
 def retrying_log(merchant_id: str, next_retry_at: str):
     """A delivery whose first attempt failed and whose second is due at `next_retry_at`."""
     log = new_log(merchant_id, f"{merchant_id[:8]}-{time.time_ns()}", "payment.created", '{"event":"x"}')
-    assert insert_webhook_log_if_absent(log)
+    assert insert_webhook_log_if_absent(log, started_by_stream=False)
     attempted_at = iso(utc_now())
     after = log.after_attempt(500, "nope", attempted_at, None, next_retry_at)
     attempt = DeliveryAttempt(
@@ -232,9 +232,11 @@ def test_pipeline_counts_queued_failed_and_dead_lettered_deliveries(api):
     # GIVEN deliveries waiting, one failed for good, and one overdue past the dead-letter horizon
     merchant_id = api.merchant["id"]
     for index in range(2):
-        insert_webhook_log_if_absent(new_log(merchant_id, f"{merchant_id}-q{index}", "payment.created", "{}"))
+        insert_webhook_log_if_absent(
+            new_log(merchant_id, f"{merchant_id}-q{index}", "payment.created", "{}"), started_by_stream=False
+        )
     failed = new_log(merchant_id, f"{merchant_id}-f", "payment.created", "{}")
-    insert_webhook_log_if_absent(failed)
+    insert_webhook_log_if_absent(failed, started_by_stream=False)
     attempted_at = iso(utc_now())
     gone = DeliveryAttempt(attempted_at=attempted_at, response_code=410, duration_ms=3, response_body="gone")
     after = failed.after_attempt(410, "gone", attempted_at, DeliveryStatus.FAILED)

@@ -236,6 +236,10 @@ class WebhookLogModel(Model):
     # One JSON text per attempt, appended by the same conditional update that records the attempt.
     attempt_log = ListAttribute(of=UnicodeAttribute, null=True)
     request_id = UnicodeAttribute(null=True)
+    # Who sends a round's first attempt: "stream" (the table's stream, for logs an API request writes) or
+    # "writer" (the worker that wrote the log, with the same invocation). The stream mapping's FilterCriteria
+    # in template.yaml reads it, so the dispatcher is not invoked for rounds that started themselves.
+    started_by = UnicodeAttribute(null=True)
     # Index keys kept by gateway.data.webhook_logs: when the next attempt is due (kept after a final failure,
     # as the time it failed), the sweep's shard while pending, and the merchant's delivery state.
     due_at = UnicodeAttribute(null=True)

@@ -13,6 +13,7 @@ from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
 
 QUEUED, RETRYING, FAILED = "queued", "retrying", "failed"
+STARTED_BY_STREAM, STARTED_BY_WRITER = "stream", "writer"
 
 
 def webhook_log_from(item: WebhookLogModel) -> WebhookLog:
@@ -23,10 +24,12 @@ def get_webhook_log(log_id: str) -> WebhookLog | None:
     return dynamo.get_resource(WebhookLogModel, log_id, WebhookLog)
 
 
-def insert_webhook_log_if_absent(log: WebhookLog) -> bool:
-    """True when the log was created; False when its (deterministic) id was recorded before."""
+def insert_webhook_log_if_absent(log: WebhookLog, started_by_stream: bool) -> bool:
+    """True when the log was created; False when its (deterministic) id was recorded before. With
+    `started_by_stream` the table's stream sends its first attempt; otherwise the caller sends it."""
     item = WebhookLogModel(
         **dynamo.plain_attributes(log),
+        started_by=STARTED_BY_STREAM if started_by_stream else STARTED_BY_WRITER,
         unfinished=shard_of(log.id),
         due_at=log.created_at,
         delivery_state=delivery_state(log.merchant_id, QUEUED),
@@ -131,7 +134,8 @@ def record_delivery_attempt(
 
 
 def start_new_round(log: WebhookLog) -> None:
-    """A manual retry: attempts back to 0, status pending, round + 1 (the stream starts the delivery).
+    """A manual retry: attempts back to 0, status pending, round + 1 (the stream starts the delivery, as
+    for any round an API request starts).
     ConflictError when the log no longer exists."""
     restarted = log.next_round()
     dynamo.update_if(
@@ -141,6 +145,7 @@ def start_new_round(log: WebhookLog) -> None:
             WebhookLogModel.attempts.set(restarted.attempts),
             WebhookLogModel.status.set(restarted.status.value),
             WebhookLogModel.next_retry_at.remove(),
+            WebhookLogModel.started_by.set(STARTED_BY_STREAM),
             *_index_keys(restarted),
         ],
         WebhookLogModel.id.exists(),

@@ -20,15 +20,18 @@ from gateway.data.orders import get_order
 from gateway.domain import webhooks
 from gateway.domain.clock import now_iso, parse_iso
 from gateway.domain.ids import event_id, webhook_log_id
-from gateway.domain.lifecycle import DeliveryStatus, PaymentStatus, RefundStatus
+from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.processing import split_delay
 from gateway.domain.resources import Payment, Refund, WebhookLog
 from gateway.services import events as event_records
+from gateway.services.delivery import queue_first_attempts
 from gateway.services.settlement import processing_rules
 from gateway.services.views import order_view, payment_view, refund_view
 
 logger = logging.getLogger("gateway.dispatch")
 
+# One event a change raises: the resource it is about, its type and its payload's data.
+Occurrence = tuple[str, str, dict[str, Any]]
 SETTLED_PAYMENT_EVENTS = {
     PaymentStatus.SUCCESS: webhooks.PAYMENT_SUCCESS,
     PaymentStatus.FAILED: webhooks.PAYMENT_FAILED,
@@ -50,55 +53,40 @@ def dispatch_change(record: dict[str, Any]) -> None:
 
 
 def _on_payment(payment: Payment, before: Payment | None) -> None:
+    data = {"payment": payment_view(payment)}
     if before is None:
         _enqueue_job(
             get_settings().payments_queue_url,
             {"payment_id": payment.id},
             processing_rules().payment_delay_ms(),
         )
-        events = (webhooks.PAYMENT_CREATED, webhooks.PAYMENT_PENDING)
-        _record_events(
-            payment.merchant_id, payment.id, events, payment.created_at, {"payment": payment_view(payment)}
-        )
+        created = [(payment.id, webhooks.PAYMENT_CREATED, data), (payment.id, webhooks.PAYMENT_PENDING, data)]
+        _record_events(payment.merchant_id, payment.created_at, created)
     elif before.status is PaymentStatus.PENDING and payment.status in SETTLED_PAYMENT_EVENTS:
-        event = SETTLED_PAYMENT_EVENTS[payment.status]
-        _record_events(
-            payment.merchant_id, payment.id, (event,), payment.updated_at, {"payment": payment_view(payment)}
-        )
+        settled = [(payment.id, SETTLED_PAYMENT_EVENTS[payment.status], data)]
         if payment.pays_order:
-            _on_order_paid(payment)
+            settled += _order_paid(payment)
+        _record_events(payment.merchant_id, payment.updated_at, settled)
 
 
-def _on_order_paid(payment: Payment) -> None:
+def _order_paid(payment: Payment) -> list[Occurrence]:
     """`order.paid` comes from the settlement that paid the order (the orders table has no stream); the
     event's id is the order's, so it is sent once per order."""
     order = get_order(payment.order_id)
     if order is None:
-        return
-    data = {"order": order_view(order), "payment": payment_view(payment)}
-    _record_events(payment.merchant_id, order.id, (webhooks.ORDER_PAID,), payment.updated_at, data)
+        return []
+    return [(order.id, webhooks.ORDER_PAID, {"order": order_view(order), "payment": payment_view(payment)})]
 
 
 def _on_refund(refund: Refund, before: Refund | None) -> None:
+    data = {"refund": refund_view(refund)}
     if before is None:
         _enqueue_job(
             get_settings().refunds_queue_url, {"refund_id": refund.id}, processing_rules().refund_delay_ms()
         )
-        _record_events(
-            refund.merchant_id,
-            refund.id,
-            (webhooks.REFUND_CREATED,),
-            refund.created_at,
-            {"refund": refund_view(refund)},
-        )
+        _record_events(refund.merchant_id, refund.created_at, [(refund.id, webhooks.REFUND_CREATED, data)])
     elif before.status is RefundStatus.PENDING and refund.status is RefundStatus.PROCESSED:
-        _record_events(
-            refund.merchant_id,
-            refund.id,
-            (webhooks.REFUND_PROCESSED,),
-            refund.updated_at,
-            {"refund": refund_view(refund)},
-        )
+        _record_events(refund.merchant_id, refund.updated_at, [(refund.id, webhooks.REFUND_PROCESSED, data)])
 
 
 def _enqueue_job(queue_url: str, job: dict[str, Any], delay_ms: int) -> None:
@@ -110,23 +98,28 @@ def _enqueue_job(queue_url: str, job: dict[str, Any], delay_ms: int) -> None:
 
 
 def _on_webhook_log(log: WebhookLog, before: WebhookLog | None) -> None:
-    """A new log, or a manual retry (a new round), starts a delivery; its event follows its status."""
-    starts_round = before is None or log.round != before.round
-    if starts_round and log.status is DeliveryStatus.PENDING:
-        queues.send(get_settings().webhooks_queue_url, {"log_id": log.id, "round": log.round, "attempt": 1})
-    event_records.follow_delivery(log, before)
+    """A round an API request started (a test webhook, a manual retry): send its first attempt. The
+    stream mapping's filter passes only those; workers send the rounds they start themselves."""
+    if before is None or log.round != before.round:
+        queue_first_attempts([log])
+    if before is not None:
+        event_records.follow_delivery(log, before)
 
 
-def _record_events(
-    merchant_id: str, resource_id: str, events: tuple[str, ...], occurred_at: str, data: dict[str, Any]
-) -> None:
-    """Every event is recorded (SPEC §5.2); it gets a delivery only when a URL is configured (SPEC §3)."""
+def _record_events(merchant_id: str, occurred_at: str, occurrences: list[Occurrence]) -> None:
+    """Every event is recorded (SPEC §5.2); it gets a delivery only when a URL is configured (SPEC §3).
+    The first attempts of the deliveries one change makes travel together, in the order of its events."""
     merchant = get_merchant(merchant_id)
     timestamp = int(parse_iso(occurred_at).timestamp())
-    for event in events:
+    deliveries = []
+    for resource_id, event, data in occurrences:
         occurrence = f"{resource_id}:{event}"
         payload = webhooks.serialize_envelope(event, timestamp, data)
         record = event_records.new_event(
             merchant_id, event_id(merchant_id, occurrence), event, payload, occurred_at
         )
-        event_records.record_event(record, merchant, webhook_log_id(merchant_id, occurrence), now_iso())
+        log_id = webhook_log_id(merchant_id, occurrence)
+        delivery = event_records.record_event(record, merchant, log_id, now_iso(), started_by_stream=False)
+        if delivery is not None:
+            deliveries.append(delivery)
+    queue_first_attempts(deliveries)

@@ -2,7 +2,9 @@
 
 An event is recorded before its first delivery's log, both under ids derived from the occurrence, so a
 redelivered stream record creates neither twice. Each delivery (the first, and every recovery's resend)
-is a webhook log that points to its event; the event's `delivery_status` follows its deliveries.
+is a webhook log that points to its event; the event's `delivery_status` follows its deliveries: pending
+when one starts (here, or when the stream starts a new round), final when an attempt ends it (the delivery
+function writes that).
 """
 
 from __future__ import annotations
@@ -55,29 +57,35 @@ def new_delivery(
     )
 
 
-def record_event(event: Event, merchant: Merchant | None, log_id: str, now: str) -> None:
-    """Record the event, and its first delivery as the log `log_id` when the merchant has a webhook URL
-    (the log's stream sends it)."""
+def record_event(
+    event: Event, merchant: Merchant | None, log_id: str, now: str, started_by_stream: bool
+) -> WebhookLog | None:
+    """Record the event, and its first delivery as the log `log_id` when the merchant has a webhook URL;
+    returns that delivery. A worker queues the first attempt itself (one hop less than the log's stream,
+    and no invocation for it); an API request leaves that to the stream (`started_by_stream`), so that it
+    writes to one system only."""
     url = merchant.webhook_url if merchant is not None else None
     recorded = event_store.insert_event_if_absent(_with_delivery(event, log_id) if url else event)
     if recorded:
         logger.info("event recorded", extra={"merchant_id": event.merchant_id, "event_id": event.id})
     if not url:
-        return
-    if log_store.insert_webhook_log_if_absent(new_delivery(event, log_id, now, url)) and not recorded:
+        return None
+    delivery = new_delivery(event, log_id, now, url)
+    created = log_store.insert_webhook_log_if_absent(delivery, started_by_stream=started_by_stream)
+    if created and not recorded:
         # Recorded before without a delivery (no URL then, one now): point it at this one.
         event_store.add_delivery(event.id, log_id)
+    # A redelivered stream record finds the log made before, and what became of it since.
+    return delivery if created else log_store.get_webhook_log(log_id)
 
 
 def _with_delivery(event: Event, log_id: str) -> Event:
     return replace(event, deliveries=event.deliveries | {log_id}, delivery_status=EventDeliveryStatus.PENDING)
 
 
-def follow_delivery(log: WebhookLog, before: WebhookLog | None) -> None:
-    """A delivery's status changed: its event's `delivery_status` follows (the stream of the logs)."""
-    if log.event_id is None or before is None:
-        return  # a new delivery's event was marked pending when the delivery was made
-    if log.round != before.round or log.status is not before.status:
+def follow_delivery(log: WebhookLog, before: WebhookLog) -> None:
+    """The event's `delivery_status` follows a delivery that started a new round or ended."""
+    if log.event_id is not None and (log.round != before.round or log.status is not before.status):
         event_store.set_delivery_status(log.event_id, EventDeliveryStatus(log.status.value))
 
 

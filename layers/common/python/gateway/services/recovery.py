@@ -6,7 +6,7 @@ queue. Each page message resends one index page of events (a Query, never a scan
 page; the recovery's cursor moves with a conditional write, so a redelivered page message resends and
 counts nothing twice. A resend is a new webhook log whose id derives from the event and how many
 deliveries it had, so two recoveries that find the event in the same state make one resend between them;
-the log's stream starts its delivery as for any other, and its first attempt counts as `sent`.
+the page sends its first attempt, which counts as `sent`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from gateway.domain.ids import RECOVERY_PREFIX, has_prefix_format, new_recovery_
 from gateway.domain.validation import require_object
 from gateway.errors import BadRequestError, NotFoundError, PermanentDeliveryError
 from gateway.services.auth import Credentials
+from gateway.services.delivery import queue_first_attempts
 from gateway.services.events import new_delivery
 from gateway.services.merchants import authenticated_merchant
 from gateway.services.results import ApiResult
@@ -94,9 +95,13 @@ def _resend(recovery: Recovery, event: Event, url: str | None) -> bool:
     """Make the event's next delivery; True when it is this recovery's (not another's made first)."""
     log_id = resend_log_id(event.id, len(event.deliveries))
     resend = new_delivery(event, log_id, iso(utc_now()), url, recovery.id)
-    ours = log_store.insert_webhook_log_if_absent(resend)
+    ours = log_store.insert_webhook_log_if_absent(resend, started_by_stream=False)
     event_store.add_delivery(event.id, log_id)
     if ours:
+        queue_first_attempts([resend])
         return True
     made = log_store.get_webhook_log(log_id)  # made before: by this page's earlier run, or another recovery
-    return made is not None and made.recovery_id == recovery.id
+    if made is None or made.recovery_id != recovery.id:
+        return False
+    queue_first_attempts([made])  # this page ran before and may have stopped before queueing it
+    return True

@@ -54,7 +54,7 @@ def send_test(credentials: Credentials) -> dict[str, Any]:
     )
     log_id = new_uuid()
     event = new_event(merchant.id, new_event_id(), WEBHOOK_TEST, payload, now)
-    record_event(event, merchant, log_id, now)
+    record_event(event, merchant, log_id, now, started_by_stream=True)
     log = new_delivery(event, log_id, now, merchant.webhook_url)
     return webhook_log_view(log)
 

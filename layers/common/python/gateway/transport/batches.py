@@ -86,6 +86,10 @@ def _text(value: Any) -> str | None:
 
 
 def _resource_id(body: dict[str, Any]) -> str | None:
+    """The job's resource; a message of several webhook attempts names their logs, comma-separated."""
+    jobs = body.get("deliveries")
+    if isinstance(jobs, list):
+        return ",".join(filter(None, (_resource_id(job) for job in jobs if isinstance(job, dict)))) or None
     return next((_text(body[key]) for key in RESOURCE_KEYS if key in body), None)
 
 
