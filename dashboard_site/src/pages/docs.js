@@ -160,6 +160,11 @@ const ENDPOINT_GROUPS = [
         summary: 'One event with every delivery and every attempt.',
       },
       {
+        method: 'GET',
+        path: `/api/v1/payments/${PAYMENT_ID}/events`,
+        summary: "A payment's events (its refunds' and the order it paid too), oldest first, with their deliveries.",
+      },
+      {
         method: 'POST',
         path: '/api/v1/webhooks/recover',
         summary: 'Send again every event of a time range whose delivery failed or never happened.',
