@@ -1,4 +1,5 @@
 import { byTestId, el, wireCopyButton } from '../lib/dom.js';
+import { DEDUPE_SNIPPET, exampleOutage, recoveryScript } from '../lib/playbook.js';
 import { startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
@@ -279,6 +280,8 @@ if (session) {
     },
     ctx,
   );
+  byTestId('code-snippet-recovery').textContent = recoveryScript(ctx, exampleOutage());
+  byTestId('code-snippet-dedupe').textContent = DEDUPE_SNIPPET;
   byTestId('endpoint-list').replaceChildren(
     ...ENDPOINT_GROUPS.map((group) =>
       el(
