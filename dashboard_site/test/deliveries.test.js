@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeNetworkError, observedRetryMode, prettyPayload, retryNote } from '../src/lib/deliveries.js';
+import {
+  describeNetworkError,
+  displayedHeaders,
+  observedRetryMode,
+  pipelineHealth,
+  prettyPayload,
+  retryNote,
+} from '../src/lib/deliveries.js';
 
 describe('describeNetworkError', () => {
   it('puts the worker exception names into plain words', () => {
@@ -50,5 +57,55 @@ describe('prettyPayload', () => {
   it('indents JSON and leaves anything else as it is', () => {
     assert.equal(prettyPayload('{"a":{"b":1}}'), '{\n  "a": {\n    "b": 1\n  }\n}');
     assert.equal(prettyPayload('not json'), 'not json');
+  });
+});
+
+describe('displayedHeaders', () => {
+  it("shows an attempt's headers as sent, with anything that signs masked", () => {
+    const shown = displayedHeaders(
+      {
+        'Content-Type': 'application/json',
+        'X-Webhook-Signature': '[redacted]',
+        'webhook-id': 'evt_Q2w3E4r5T6y7U8i9',
+        'webhook-signature': 'v1,c2lnbmF0dXJl',
+      },
+      '{}',
+    );
+    assert.deepEqual(shown, [
+      ['Content-Type', 'application/json'],
+      ['X-Webhook-Signature', '•••• (masked)'],
+      ['webhook-id', 'evt_Q2w3E4r5T6y7U8i9'],
+      ['webhook-signature', '•••• (masked)'],
+    ]);
+  });
+
+  it('describes the headers every delivery carries before the first attempt', () => {
+    const shown = displayedHeaders(undefined, '{"event":"webhook.test","timestamp":1768471510}');
+    assert.deepEqual(
+      shown.map(([name]) => name),
+      ['Content-Type', 'X-Webhook-Signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature'],
+    );
+    assert.equal(shown[3][1], '1768471510');
+  });
+});
+
+describe('pipelineHealth', () => {
+  it('puts failures first, since they need the merchant', () => {
+    const health = pipelineHealth({ queued: 3, in_flight: 1, failed: 2, dead_lettered: 0 });
+    assert.equal(health.tone, 'bad');
+    assert.match(health.text, /^2 deliveries failed and will not be retried/);
+    assert.equal(
+      pipelineHealth({ failed: 1, dead_lettered: 1 }).text,
+      "1 delivery overdue: the gateway's sweep sends them again.",
+    );
+  });
+
+  it('warns while deliveries are being retried and is calm otherwise', () => {
+    assert.equal(pipelineHealth({ queued: 0, in_flight: 1, failed: 0, dead_lettered: 0 }).tone, 'warn');
+    assert.deepEqual(pipelineHealth({ queued: 2, in_flight: 0, failed: 0, dead_lettered: 0 }), {
+      tone: 'good',
+      text: '2 deliveries on the way.',
+    });
+    assert.equal(pipelineHealth({}).tone, 'good');
   });
 });

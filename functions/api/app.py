@@ -25,6 +25,7 @@ from gateway.services import (
     login,
     merchants,
     orders,
+    payment_events,
     payments,
     recovery,
     refunds,
@@ -267,6 +268,11 @@ def get_payment(payment_id: str) -> Any:
 @route("/api/v1/payments/{payment_id}/public", methods=["GET"])
 def get_public_payment(payment_id: str) -> Any:
     return payments.get_public_payment(payment_id)
+
+
+@route("/api/v1/payments/{payment_id}/events", methods=["GET"])
+def list_payment_events(payment_id: str) -> Any:
+    return payment_events.list_payment_events(credentials(), payment_id)
 
 
 @route("/api/v1/payments/{payment_id}/capture", methods=["POST"])

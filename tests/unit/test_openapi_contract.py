@@ -417,6 +417,9 @@ def test_api_answers_conform_to_the_document(
         headers=auth,
     )
     api.call("GET", "/api/v1/payments/{payment_id}/refunds", path=f"{payment_path}/refunds", headers=auth)
+    payment_events = "/api/v1/payments/{payment_id}/events"
+    api.call("GET", payment_events, path=f"{payment_path}/events", headers=auth)
+    api.call("GET", payment_events, path=f"/api/v1/payments/{missing_payment}/events", headers=auth)
     api.call("GET", "/api/v1/refunds/{refund_id}", path="/api/v1/refunds/rfnd_0000000000000000", headers=auth)
 
     api.call("GET", "/api/v1/webhooks/config", headers=auth)
@@ -473,6 +476,7 @@ def test_api_answers_conform_to_the_document(
         ("POST", "/api/v1/payments", "400"),
         ("POST", "/api/v1/payments/public", "400"),
         ("GET", "/api/v1/payments/{payment_id}", "404"),
+        ("GET", "/api/v1/payments/{payment_id}/events", "404"),
         ("POST", "/api/v1/payments/{payment_id}/capture", "400"),
         ("POST", "/api/v1/webhooks/test", "400"),
         ("PUT", "/api/v1/webhooks/config", "400"),

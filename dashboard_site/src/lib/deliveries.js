@@ -13,6 +13,11 @@ const NETWORK_ERRORS = [
   [/MaxRetryError|Request failed/i, 'could not connect'],
 ];
 
+/** The Webhooks page with one delivery's detail open. */
+export function deliveryDetailUrl(webhookId) {
+  return `/dashboard/webhooks?delivery=${encodeURIComponent(webhookId)}`;
+}
+
 /** A plain-words reason for a delivery that got no HTTP answer; null when it got one. */
 export function describeNetworkError(responseCode, responseBody) {
   if (responseCode !== null && responseCode !== undefined) return null;
@@ -78,6 +83,49 @@ export function sentHeaders(payload) {
     ['webhook-timestamp', timestamp || '(Unix seconds)'],
     ['webhook-signature', 'v1,•••• (masked)'],
   ];
+}
+
+const MASKED = '•••• (masked)';
+// The API already replaces signature values; anything that could sign or authenticate stays masked here too.
+const SECRET_HEADER = /signature|secret|authorization/i;
+
+/**
+ * The headers of an attempt as shown to the merchant, secrets masked; before the first attempt, the
+ * headers every delivery carries.
+ */
+export function displayedHeaders(sent, payload) {
+  const entries = Object.entries(sent ?? {});
+  if (!entries.length) return sentHeaders(payload);
+  return entries.map(([name, value]) => [name, SECRET_HEADER.test(name) ? MASKED : String(value)]);
+}
+
+/**
+ * What the overview's pipeline panel says about the counts of GET /api/v1/webhooks/pipeline:
+ * {tone: 'good' | 'warn' | 'bad', text}. Failures come first: they are what a merchant must act on.
+ */
+export function pipelineHealth(counts) {
+  const count = (name) => Number(counts?.[name] ?? 0);
+  const deliveries = (n) => `${n} ${n === 1 ? 'delivery' : 'deliveries'}`;
+  if (count('dead_lettered') > 0) {
+    return {
+      tone: 'bad',
+      text: `${deliveries(count('dead_lettered'))} overdue: the gateway's sweep sends them again.`,
+    };
+  }
+  if (count('failed') > 0) {
+    return {
+      tone: 'bad',
+      text: `${deliveries(count('failed'))} failed and will not be retried. Fix your endpoint, then recover them from Events.`,
+    };
+  }
+  if (count('in_flight') > 0) {
+    return {
+      tone: 'warn',
+      text: `${deliveries(count('in_flight'))} being retried: your endpoint did not accept the first attempt.`,
+    };
+  }
+  if (count('queued') > 0) return { tone: 'good', text: `${deliveries(count('queued'))} on the way.` };
+  return { tone: 'good', text: 'Nothing waiting: every delivery so far was accepted.' };
 }
 
 /** The payload indented for reading; the exact bytes stay available for signature checks. */

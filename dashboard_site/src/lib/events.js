@@ -79,6 +79,11 @@ export function resendPlan(event) {
   return { kind: 'recover', since: event.created_at, until: event.created_at };
 }
 
+/** The Events page with one event's detail open. */
+export function eventDetailUrl(eventId) {
+  return `/dashboard/events?event=${encodeURIComponent(eventId)}`;
+}
+
 /** The events list of the type of one webhook delivery, up to its creation: the delivery's event leads it. */
 export function eventsLinkForDelivery(log) {
   const query = eventsQuery({

@@ -1,4 +1,5 @@
 import { byTestId, el, wireCopyButton } from '../lib/dom.js';
+import { DEDUPE_SNIPPET, exampleOutage, recoveryScript } from '../lib/playbook.js';
 import { startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
@@ -160,6 +161,11 @@ const ENDPOINT_GROUPS = [
         summary: 'One event with every delivery and every attempt.',
       },
       {
+        method: 'GET',
+        path: `/api/v1/payments/${PAYMENT_ID}/events`,
+        summary: "A payment's events (its refunds' and the order it paid too), oldest first, with their deliveries.",
+      },
+      {
         method: 'POST',
         path: '/api/v1/webhooks/recover',
         summary: 'Send again every event of a time range whose delivery failed or never happened.',
@@ -274,6 +280,8 @@ if (session) {
     },
     ctx,
   );
+  byTestId('code-snippet-recovery').textContent = recoveryScript(ctx, exampleOutage());
+  byTestId('code-snippet-dedupe').textContent = DEDUPE_SNIPPET;
   byTestId('endpoint-list').replaceChildren(
     ...ENDPOINT_GROUPS.map((group) =>
       el(

@@ -1,4 +1,5 @@
-import { attemptResult, prettyPayload } from '../lib/deliveries.js';
+import { attemptsTable, deliveryBadge } from '../lib/delivery-views.js';
+import { deliveryDetailUrl, prettyPayload } from '../lib/deliveries.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import {
   DELIVERY_STATUSES,
@@ -23,13 +24,6 @@ let newerCursors = [];
 let webhookUrl = Promise.resolve('');
 
 // ---- list
-function deliveryBadge(status, testId) {
-  const badge = statusBadge(status === 'none' ? null : status, testId);
-  badge.textContent = DELIVERY_STATUSES[status] ?? status ?? '-';
-  badge.dataset.status = status ?? '';
-  return badge;
-}
-
 function renderEvent(event) {
   return el(
     'tr',
@@ -144,56 +138,13 @@ function renderDelivery(delivery) {
       ' to ',
       el('code', { testId: 'event-delivery-url' }, delivery.url ?? '-'),
       ' ',
-      el('a', { href: '/dashboard/webhooks', className: 'muted', testId: 'event-delivery-log-link' }, 'delivery log'),
-    ),
-    el(
-      'div',
-      { className: 'table-wrap' },
       el(
-        'table',
-        { className: 'table' },
-        el(
-          'thead',
-          {},
-          el(
-            'tr',
-            {},
-            el('th', { scope: 'col' }, '#'),
-            el('th', { scope: 'col' }, 'Time'),
-            el('th', { scope: 'col' }, 'Result'),
-            el('th', { scope: 'col', className: 'num' }, 'Duration'),
-            el('th', { scope: 'col' }, 'Response body'),
-          ),
-        ),
-        el(
-          'tbody',
-          {},
-          attempts.map((attempt, index) =>
-            el(
-              'tr',
-              { testId: 'event-attempt' },
-              el('td', { 'data-label': '#' }, String(index + 1)),
-              el('td', { 'data-label': 'Time' }, formatDateTime(attempt.attempted_at)),
-              el(
-                'td',
-                { 'data-label': 'Result', testId: 'event-attempt-result' },
-                attemptResult(attempt.response_code, attempt.response_body),
-              ),
-              el(
-                'td',
-                { className: 'num', 'data-label': 'Duration' },
-                Number.isFinite(attempt.duration_ms) ? `${attempt.duration_ms} ms` : '-',
-              ),
-              el(
-                'td',
-                { className: 'mono wrap-anywhere', 'data-label': 'Response body' },
-                attempt.response_body || '-',
-              ),
-            ),
-          ),
-        ),
+        'a',
+        { href: deliveryDetailUrl(delivery.webhook_id), className: 'muted', testId: 'event-delivery-log-link' },
+        'delivery log',
       ),
     ),
+    attemptsTable(attempts, 'event'),
   );
 }
 

@@ -1,7 +1,9 @@
-import { byTestId, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { formatAmount } from '../../../web_shared/money.js';
+import { pipelineHealth } from '../lib/deliveries.js';
+import { byTestId, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { formatSuccessRate } from '../lib/money.js';
 import { refundedAmount } from '../lib/payments.js';
+import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
@@ -53,6 +55,44 @@ async function loadBreakdown() {
   }
 }
 
+// The pipeline panel follows deliveries while some are on their way (test-mode retries are seconds apart).
+const PIPELINE_POLL_MS = 5000;
+const PIPELINE_COUNTS = {
+  queued: 'pipeline-queued',
+  in_flight: 'pipeline-in-flight',
+  failed: 'pipeline-failed',
+  dead_lettered: 'pipeline-dead-lettered',
+};
+const pipelinePoller = createPoller(() => loadPipeline(), PIPELINE_POLL_MS);
+
+/** Shows the merchant's delivery counts; resolves to true while some are queued or being retried. */
+async function loadPipeline() {
+  const panel = byTestId('webhook-pipeline');
+  let counts;
+  try {
+    counts = await session.api.get('/api/v1/webhooks/pipeline');
+  } catch (error) {
+    byTestId('pipeline-status').textContent = `Could not read the pipeline: ${error.message}`;
+    byTestId('pipeline-status').dataset.tone = 'bad';
+    return false;
+  } finally {
+    panel.setAttribute('aria-busy', 'false');
+  }
+  for (const [name, testId] of Object.entries(PIPELINE_COUNTS)) {
+    const value = Number(counts?.[name] ?? 0);
+    const cell = byTestId(testId);
+    cell.textContent = value.toLocaleString('en-IN');
+    cell.parentElement.dataset.alert = String(value > 0 && (name === 'failed' || name === 'dead_lettered'));
+  }
+  const health = pipelineHealth(counts);
+  byTestId('pipeline-status').textContent = health.text;
+  byTestId('pipeline-status').dataset.tone = health.tone;
+  panel.dataset.tone = health.tone;
+  const moving = Number(counts?.queued ?? 0) + Number(counts?.in_flight ?? 0) > 0;
+  if (moving) pipelinePoller.ensure();
+  return moving;
+}
+
 function wireSecretReveal() {
   const secret = byTestId('api-secret');
   const button = byTestId('reveal-api-secret');
@@ -75,7 +115,7 @@ if (session) {
 
   const refreshButton = byTestId('refresh-stats-button');
   wireSecretReveal();
-  const refreshAll = () => Promise.all([loadStats(), loadBreakdown()]);
+  const refreshAll = () => Promise.all([loadStats(), loadBreakdown(), loadPipeline()]);
   refreshButton.addEventListener('click', () => withBusyButton(refreshButton, 'Refreshing…', refreshAll));
   // Coming back to the tab after taking a payment elsewhere shows fresh numbers.
   document.addEventListener('visibilitychange', () => {

@@ -1,6 +1,9 @@
 import { newIdempotencyKey } from '../../../web_shared/api.js';
 import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../../../web_shared/money.js';
+import { attemptResult, deliveryDetailUrl, retryNote } from '../lib/deliveries.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
+import { deliveryBadge } from '../lib/delivery-views.js';
+import { eventDetailUrl } from '../lib/events.js';
 import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import {
   PAYMENT_STATES,
@@ -16,6 +19,7 @@ import {
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
+import { deliveryRows, paymentTimeline } from '../lib/timeline.js';
 
 const PAGE_SIZE = 20;
 const POLL_INTERVAL_MS = 2000;
@@ -286,33 +290,109 @@ function detailPaymentId() {
   return new URLSearchParams(window.location.search).get('payment');
 }
 
-function timelineEntry(at, text, version) {
+function renderTimelineEntry(entry) {
   return el(
     'li',
-    { testId: 'timeline-entry' },
-    el('time', { datetime: at }, formatDateTime(at)),
-    el('span', {}, text),
-    version ? el('span', { className: 'tag tag-muted' }, `v${version}`) : null,
+    { testId: 'timeline-entry', dataset: { step: entry.step } },
+    entry.at ? el('time', { datetime: entry.at }, formatDateTime(entry.at)) : el('time', {}, 'time not recorded'),
+    el('span', { testId: 'timeline-text' }, entry.text),
+    entry.versions.map(({ of, version }) =>
+      el('span', { className: 'tag tag-muted', testId: 'timeline-version' }, `${of} v${version}`),
+    ),
   );
 }
 
-function timelineOf(payment, paymentRefunds) {
-  const entries = [[payment.created_at, 'Payment created (pending)']];
-  if (payment.status !== 'pending') {
-    const outcome =
-      payment.status === 'success' ? 'Payment succeeded' : `Payment failed: ${payment.error_description ?? ''}`;
-    entries.push([payment.updated_at, payment.captured ? `${outcome}; captured` : outcome]);
+/** The payment's events (with their deliveries); null when they cannot be read. */
+async function loadPaymentEvents(paymentId) {
+  try {
+    const result = await session.api.get(paymentPath(paymentId, '/events'));
+    showError('payment-deliveries-error', null);
+    return Array.isArray(result?.data) ? result.data : [];
+  } catch (error) {
+    showError('payment-deliveries-error', error);
+    return null;
   }
-  for (const refund of paymentRefunds ?? []) {
-    entries.push([
-      refund.created_at,
-      `Refund ${refund.id} of ${formatAmount(refund.amount, payment.currency)} created`,
-    ]);
-    if (refund.processed_at) entries.push([refund.processed_at, `Refund ${refund.id} processed`]);
-  }
-  entries.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
-  const last = entries.length - 1;
-  return entries.map(([at, text], index) => timelineEntry(at, text, index === last ? payment.version : null));
+}
+
+/** A delivery waiting for its next attempt says which and when, as on the Webhooks page. */
+async function retryNotesOf(rows) {
+  const waiting = rows.filter(({ delivery }) => delivery?.status === 'pending' && delivery.attempts?.length);
+  const notes = await Promise.all(
+    waiting.map(({ delivery }) =>
+      session.api
+        .get(`/api/v1/webhooks/${encodeURIComponent(delivery.webhook_id)}`)
+        .then(retryNote)
+        .catch(() => null),
+    ),
+  );
+  return new Map(waiting.map(({ delivery }, index) => [delivery.webhook_id, notes[index]]));
+}
+
+function renderDeliveryRow({ event, delivery }, retryNotes) {
+  const attempts = delivery?.attempts ?? [];
+  const latest = attempts.at(-1);
+  const status = delivery ? delivery.status : 'none';
+  const note = delivery ? retryNotes.get(delivery.webhook_id) : null;
+  return el(
+    'tr',
+    { testId: 'payment-delivery-row', dataset: { eventId: event.id, webhookId: delivery?.webhook_id, status } },
+    el('td', { className: 'mono', 'data-label': 'Event', testId: 'payment-delivery-event' }, event.type),
+    el(
+      'td',
+      { 'data-label': 'Delivery' },
+      deliveryBadge(status, 'payment-delivery-status'),
+      note ? el('span', { className: 'retry-note', testId: 'payment-delivery-retry-note' }, note) : null,
+    ),
+    el('td', { className: 'num', 'data-label': 'Attempts', testId: 'payment-delivery-attempts' }, attempts.length),
+    el(
+      'td',
+      { 'data-label': 'Latest result', testId: 'payment-delivery-result' },
+      delivery
+        ? attemptResult(latest?.response_code, latest?.response_body, 'Not attempted yet')
+        : 'No webhook URL then',
+    ),
+    el('td', { 'data-label': 'Event created' }, formatDateTime(event.created_at)),
+    el(
+      'td',
+      { className: 'row-actions', 'data-label': '' },
+      delivery
+        ? el(
+            'a',
+            {
+              className: 'btn btn-ghost btn-sm',
+              href: deliveryDetailUrl(delivery.webhook_id),
+              testId: 'payment-delivery-link',
+            },
+            'Attempts',
+          )
+        : null,
+      el(
+        'a',
+        { className: 'btn btn-ghost btn-sm', href: eventDetailUrl(event.id), testId: 'payment-event-link' },
+        'Event',
+      ),
+    ),
+  );
+}
+
+async function showActivity(payment, paymentRefunds) {
+  const events = await loadPaymentEvents(payment.id);
+  byTestId('payment-timeline').replaceChildren(
+    ...paymentTimeline(payment, paymentRefunds, events ?? []).map(renderTimelineEntry),
+  );
+  const rows = deliveryRows(events ?? []);
+  const retryNotes = await retryNotesOf(rows);
+  byTestId('payment-deliveries-body').replaceChildren(...rows.map((row) => renderDeliveryRow(row, retryNotes)));
+  byTestId('payment-deliveries-empty').hidden = events === null || rows.length > 0;
+  return rows.some(({ delivery }) => delivery?.status === 'pending') || changedLately(payment, paymentRefunds);
+}
+
+// A change's event is recorded a stream hop after the change: the page keeps looking for a while.
+const EVENT_LAG_MS = 30_000;
+
+function changedLately(payment, paymentRefunds) {
+  const moments = [payment.updated_at, ...paymentRefunds.flatMap((refund) => [refund.created_at, refund.processed_at])];
+  return moments.some((at) => at && Date.now() - Date.parse(at) < EVENT_LAG_MS);
 }
 
 async function loadDetail(paymentId) {
@@ -366,9 +446,11 @@ async function loadDetail(paymentId) {
     ),
   );
   byTestId('payment-refunds-empty').hidden = paymentRefunds.length > 0;
-  byTestId('payment-timeline').replaceChildren(...timelineOf(payment, paymentRefunds));
   byTestId('payment-detail-actions').replaceChildren(...actionsFor(payment, state));
-  return payment.status === 'pending' || paymentRefunds.some((refund) => refund.status === 'pending');
+  const deliveriesMoving = await showActivity(payment, paymentRefunds);
+  return (
+    payment.status === 'pending' || paymentRefunds.some((refund) => refund.status === 'pending') || deliveriesMoving
+  );
 }
 
 /** Shows the list or one payment, as the URL says; resolves to true while something is still moving. */

@@ -1,13 +1,13 @@
+import { attemptsTable } from '../lib/delivery-views.js';
 import {
   MAX_ATTEMPTS,
   RETRY_WINDOW_TEXT,
-  attemptResult,
+  displayedHeaders,
   observedRetryMode,
   prettyPayload,
   retryNote,
-  sentHeaders,
 } from '../lib/deliveries.js';
-import { eventsLinkForDelivery } from '../lib/events.js';
+import { eventDetailUrl, eventsLinkForDelivery } from '../lib/events.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { describePage, offsetFromSearch, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
@@ -17,6 +17,7 @@ import { validateWebhookUrl } from '../lib/webhook-url.js';
 
 const PAGE_SIZE = 10;
 const POLL_INTERVAL_MS = 3000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const session = startDashboardPage();
 let offset = offsetFromSearch(window.location.search, PAGE_SIZE);
@@ -230,6 +231,8 @@ async function loadLogs() {
   if (mode) byTestId('retry-window-text').textContent = RETRY_WINDOW_TEXT[mode];
   const anyPending = logs.some((log) => log.status === 'pending');
   showListPage('webhook-logs', { rows: logs.map(renderLog), page, offset, live: anyPending });
+  // An open delivery follows its new attempts as the list does.
+  if (detail.open && logs.some((log) => log.id === detailId)) showDetail(detailId);
   if (anyPending) poller.ensure();
   return anyPending;
 }
@@ -240,57 +243,75 @@ function goToOffset(nextOffset) {
   loadLogs().catch(() => {});
 }
 
-// ---- detail view
+// ---- detail view (also opened by /dashboard/webhooks?delivery=<id>)
 const detail = byTestId('webhook-detail');
 let detailId = null;
 
+function showDeliveryParam(logId) {
+  const url = new URL(window.location.href);
+  if (logId) url.searchParams.set('delivery', logId);
+  else url.searchParams.delete('delivery');
+  window.history.replaceState({}, '', url);
+}
+
 async function openDetail(logId) {
   detailId = logId;
+  showDeliveryParam(logId);
   byTestId('webhook-detail-id').textContent = logId;
   byTestId('webhook-detail-summary').replaceChildren();
-  byTestId('webhook-detail-payload').textContent = 'Loading…';
+  byTestId('webhook-detail-attempts').replaceChildren();
+  byTestId('webhook-detail-headers').replaceChildren();
+  byTestId('webhook-detail-payload-pretty').textContent = 'Loading…';
+  byTestId('webhook-detail-payload').textContent = '';
   byTestId('webhook-detail-response').textContent = '';
+  showError('webhook-detail-error', null);
   if (!detail.open) detail.showModal();
+  await showDetail(logId);
+}
+
+/** Fills the open detail with the log's current state (again on every refresh while it is open). */
+async function showDetail(logId) {
+  let log;
   try {
-    const log = await session.api.get(`/api/v1/webhooks/${encodeURIComponent(logId)}`);
-    if (detailId !== logId) return;
-    byTestId('webhook-detail-summary').replaceChildren(
-      summaryItem('Sent to', savedUrl || '(no URL configured now)', 'webhook-detail-url'),
-      summaryItem('Event', log.event, 'webhook-detail-event'),
-      summaryItem('Status', deliveryStatus(log, 'webhook-detail-status', 'webhook-detail-retry-note')),
-      summaryItem('Attempts', String(log.attempts ?? 0), 'webhook-detail-attempts'),
-      summaryItem('Response code', log.response_code ?? '-', 'webhook-detail-response-code'),
-      summaryItem('Created', formatDateTime(log.created_at)),
-      summaryItem('Last attempt', formatDateTime(log.last_attempt_at)),
-      summaryItem('Next retry', retryNote(log) ?? (log.status === 'pending' ? formatDateTime(log.next_retry_at) : '-')),
-    );
-    // The log keeps the latest attempt only; earlier ones are counted, not described.
-    const attempts = Number(log.attempts ?? 0);
-    byTestId('webhook-detail-attempts-body').replaceChildren(
-      el(
-        'tr',
-        { testId: 'webhook-detail-attempt' },
-        el('td', { 'data-label': '#' }, attempts ? `${attempts} of ${MAX_ATTEMPTS}` : '-'),
-        el('td', { 'data-label': 'Time' }, formatDateTime(log.last_attempt_at)),
-        el(
-          'td',
-          { 'data-label': 'Result', testId: 'webhook-detail-attempt-result' },
-          attemptResult(log.response_code, log.response_body, 'Not attempted yet'),
-        ),
-        el('td', { className: 'num', 'data-label': 'Duration' }, log.duration_ms ? `${log.duration_ms} ms` : '-'),
-      ),
-    );
-    byTestId('webhook-detail-headers').replaceChildren(
-      ...sentHeaders(log.payload).map(([name, value]) => summaryItem(name, value, 'webhook-detail-header')),
-    );
-    byTestId('webhook-detail-payload-pretty').textContent = prettyPayload(log.payload);
-    // The exact bytes that were signed and sent, so a merchant can re-check a signature by hand.
-    byTestId('webhook-detail-payload').textContent = log.payload ?? '';
-    byTestId('webhook-detail-response').textContent = log.response_body || '(empty)';
-    byTestId('webhook-detail-retry-button').disabled = inFlight(log);
+    log = await session.api.get(`/api/v1/webhooks/${encodeURIComponent(logId)}`);
   } catch (error) {
-    byTestId('webhook-detail-payload').textContent = error.message;
+    if (detailId !== logId) return;
+    byTestId('webhook-detail-payload-pretty').textContent = '';
+    showError('webhook-detail-error', error);
+    return;
   }
+  if (detailId !== logId) return;
+  showError('webhook-detail-error', null);
+  const history = Array.isArray(log.attempt_history) ? log.attempt_history : [];
+  const latest = history.at(-1);
+  byTestId('webhook-detail-summary').replaceChildren(
+    summaryItem('Sent to', log.url || savedUrl || '(no URL configured now)', 'webhook-detail-url'),
+    summaryItem(
+      'Event',
+      log.event_id
+        ? el('a', { href: eventDetailUrl(log.event_id), testId: 'webhook-detail-event-link' }, log.event)
+        : log.event,
+      'webhook-detail-event',
+    ),
+    summaryItem('Status', deliveryStatus(log, 'webhook-detail-status', 'webhook-detail-retry-note')),
+    summaryItem('Attempts', `${log.attempts ?? 0} of ${MAX_ATTEMPTS}`, 'webhook-detail-attempts-count'),
+    summaryItem('Response code', log.response_code ?? '-', 'webhook-detail-response-code'),
+    summaryItem('Created', formatDateTime(log.created_at)),
+    summaryItem('Last attempt', formatDateTime(log.last_attempt_at)),
+    summaryItem('Next retry', retryNote(log) ?? (log.status === 'pending' ? formatDateTime(log.next_retry_at) : '-')),
+  );
+  byTestId('webhook-detail-attempts').replaceChildren(attemptsTable(history, 'webhook-detail'));
+  byTestId('webhook-detail-headers-title').textContent = latest ? 'Headers sent (latest attempt)' : 'Headers sent';
+  byTestId('webhook-detail-headers').replaceChildren(
+    ...displayedHeaders(latest?.headers, log.payload).map(([name, value]) =>
+      summaryItem(name, value, 'webhook-detail-header'),
+    ),
+  );
+  byTestId('webhook-detail-payload-pretty').textContent = prettyPayload(log.payload);
+  // The exact bytes that were signed and sent, so a merchant can re-check a signature by hand.
+  byTestId('webhook-detail-payload').textContent = log.payload ?? '';
+  byTestId('webhook-detail-response').textContent = log.response_body || '(empty)';
+  byTestId('webhook-detail-retry-button').disabled = inFlight(log);
 }
 
 if (session) {
@@ -323,6 +344,10 @@ if (session) {
   });
 
   byTestId('webhook-detail-close-button').addEventListener('click', () => detail.close());
+  detail.addEventListener('close', () => {
+    detailId = null;
+    showDeliveryParam(null);
+  });
   byTestId('webhook-detail-retry-button').addEventListener('click', async (event) => {
     await retryDelivery(detailId, event.currentTarget);
     openDetail(detailId);
@@ -341,4 +366,6 @@ if (session) {
 
   loadConfig();
   loadLogs().catch(() => {});
+  const linkedDelivery = new URLSearchParams(window.location.search).get('delivery');
+  if (UUID.test(linkedDelivery ?? '')) openDetail(linkedDelivery);
 }

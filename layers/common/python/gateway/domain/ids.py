@@ -53,6 +53,12 @@ def new_recovery_id() -> str:
     return new_id(RECOVERY_PREFIX)
 
 
+def occurrence(resource_id: str, event_type: str) -> str:
+    """What one event records: `event_type` happening to `resource_id` (e.g. `pay_x:payment.success`).
+    Its event and first webhook log take their ids from it, so a resource's events can be read by key."""
+    return f"{resource_id}:{event_type}"
+
+
 def event_id(merchant_id: str, occurrence: str) -> str:
     """Deterministic id of one occurrence of an event, so a redelivered stream record maps to the same
     event: SHA-256 of the occurrence read as a number in base 62 (62^16 ids, collisions negligible)."""

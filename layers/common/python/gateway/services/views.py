@@ -127,7 +127,13 @@ def webhook_log_view(log: WebhookLog) -> dict[str, Any]:
 
 
 def webhook_log_detail_view(log: WebhookLog) -> dict[str, Any]:
-    return {**webhook_log_view(log), "payload": log.payload, "response_body": log.response_body}
+    return {
+        **webhook_log_view(log),
+        "payload": log.payload,
+        "url": log.url,
+        "response_body": log.response_body,
+        "attempt_history": _attempt_views(log),
+    }
 
 
 def event_view(event: Event) -> dict[str, Any]:
@@ -150,13 +156,12 @@ def _attempt_view(attempt: DeliveryAttempt) -> dict[str, Any]:
     }
 
 
+def _attempt_views(log: WebhookLog) -> list[dict[str, Any]]:
+    return [_attempt_view(DeliveryAttempt.from_json(text)) for text in log.attempt_log]
+
+
 def delivery_view(log: WebhookLog) -> dict[str, Any]:
-    return {
-        "webhook_id": log.id,
-        "url": log.url,
-        "status": log.status,
-        "attempts": [_attempt_view(DeliveryAttempt.from_json(text)) for text in log.attempt_log],
-    }
+    return {"webhook_id": log.id, "url": log.url, "status": log.status, "attempts": _attempt_views(log)}
 
 
 def event_detail_view(event: Event, deliveries: list[WebhookLog]) -> dict[str, Any]:
