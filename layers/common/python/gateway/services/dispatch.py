@@ -20,6 +20,7 @@ from gateway.data.orders import get_order
 from gateway.domain import webhooks
 from gateway.domain.clock import now_iso, parse_iso
 from gateway.domain.ids import event_id, webhook_log_id
+from gateway.domain.ids import occurrence as occurrence_of
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.processing import split_delay
 from gateway.domain.resources import Payment, Refund, WebhookLog
@@ -113,7 +114,7 @@ def _record_events(merchant_id: str, occurred_at: str, occurrences: list[Occurre
     timestamp = int(parse_iso(occurred_at).timestamp())
     deliveries = []
     for resource_id, event, data in occurrences:
-        occurrence = f"{resource_id}:{event}"
+        occurrence = occurrence_of(resource_id, event)
         payload = webhooks.serialize_envelope(event, timestamp, data)
         record = event_records.new_event(
             merchant_id, event_id(merchant_id, occurrence), event, payload, occurred_at
