@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 from gateway.config import settings_from
 from gateway.domain import ids, processing, validation, webhooks
-from gateway.domain.network import is_global_address
 from gateway.errors import (
     BadRequestError,
     ConfigurationError,
@@ -175,25 +174,6 @@ def test_rotation_signs_with_both_secrets_space_separated():
     headers = webhooks.signature_headers([new, old], "msg_1", 1, b"{}")
     assert len(headers["webhook-signature"].split(" ")) == 2
     assert headers["X-Webhook-Signature"] == webhooks.hex_signature(new, b"{}")
-
-
-@pytest.mark.parametrize(
-    ("address", "public"),
-    [
-        ("8.8.8.8", True),
-        ("127.0.0.1", False),
-        ("10.1.2.3", False),
-        ("192.168.1.1", False),
-        ("172.16.0.1", False),
-        ("169.254.169.254", False),
-        ("::1", False),
-        ("0.0.0.0", False),
-        ("::ffff:127.0.0.1", False),
-        ("fe80::1", False),
-    ],
-)
-def test_only_public_addresses_are_webhook_targets(address, public):
-    assert is_global_address(address) is public
 
 
 def test_delay_splits_into_whole_seconds_and_a_remainder():
