@@ -214,7 +214,7 @@ def test_flags_are_true_only_for_the_exact_string_true(value, expected):
 )
 def test_payment_success_is_true_unless_exactly_false(value, expected):
     env = {**BASE_ENV, **({"TEST_PAYMENT_SUCCESS": value} if value is not None else {})}
-    assert settings_from(env).test_payment_success is expected
+    assert settings_from(env).processing.test_payment_success is expected
 
 
 def test_missing_configuration_names_the_variable():
