@@ -9,7 +9,6 @@ from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
-from gateway.domain.lifecycle import OrderStatus
 from gateway.domain.resources import Order
 from gateway.domain.validation import validate_order
 from gateway.services.auth import Credentials, authenticate, found, read_owned
@@ -30,19 +29,7 @@ def create_order(credentials: Credentials, body: Any, idempotency_key: str | Non
     replay = request.replay(stored)
     if replay is not None:
         return replay
-    order_request = validate_order(body)
-    now = now_iso()
-    order = Order(
-        id=new_order_id(),
-        merchant_id=merchant.id,
-        amount=order_request.amount,
-        currency=order_request.currency,
-        receipt=order_request.receipt,
-        notes=order_request.notes,
-        status=OrderStatus.CREATED,
-        created_at=now,
-        updated_at=now,
-    )
+    order = Order.create(new_order_id(), merchant.id, validate_order(body), now_iso())
     return request.commit(
         ApiResult(201, created_order_view(order)), lambda record: order_store.insert_order(order, record)
     )

@@ -10,8 +10,7 @@ from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
-from gateway.domain.lifecycle import RefundStatus
-from gateway.domain.resources import Payment, Refund
+from gateway.domain.resources import Payment
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError
 from gateway.services import business_metrics
@@ -31,18 +30,7 @@ def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResul
     amount, reason = validate_refund(body)
     if payment.refunded_amount + amount > payment.amount:
         raise BadRequestError(EXCEEDS, field="amount")
-    now = now_iso()
-    refund = Refund(
-        id=new_refund_id(),
-        merchant_id=payment.merchant_id,
-        payment_id=payment.id,
-        amount=amount,
-        reason=reason,
-        status=RefundStatus.PENDING,
-        created_at=now,
-        updated_at=now,
-        request_id=current_request_id(),
-    )
+    refund = payment.new_refund(new_refund_id(), amount, reason, now_iso(), current_request_id())
     try:
         result = request.commit(
             ApiResult(201, created_refund_view(refund)),

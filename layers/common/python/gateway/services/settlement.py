@@ -15,7 +15,7 @@ from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus, RefundStatus
 from gateway.domain.processing import ProcessingRules
-from gateway.domain.resources import ORDER_ALREADY_PAID, Payment, Refund
+from gateway.domain.resources import ORDER_ALREADY_PAID, Payment
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
@@ -95,24 +95,12 @@ def _settle_success(payment: Payment, settled: Payment) -> None:
             # Either another delivery settled this payment (then the refund below fails on the same
             # condition), or another payment paid the order first.
             pass
-    refund = _refund_in_full(settled)
+    refund = settled.new_refund(
+        new_refund_id(), settled.amount, ORDER_ALREADY_PAID, settled.updated_at, settled.request_id
+    )
     payment_store.settle_payment_refunding_in_full(settled.refunded_in_full(), refund)
     business_metrics.refund_created(refund)
     logger.info("payment on a paid order refunded", extra={"payment_id": payment.id, "order_id": order.id})
-
-
-def _refund_in_full(payment: Payment) -> Refund:
-    return Refund(
-        id=new_refund_id(),
-        merchant_id=payment.merchant_id,
-        payment_id=payment.id,
-        amount=payment.amount,
-        reason=ORDER_ALREADY_PAID,
-        status=RefundStatus.PENDING,
-        created_at=payment.updated_at,
-        updated_at=payment.updated_at,
-        request_id=payment.request_id,
-    )
 
 
 def process_refund(job: dict[str, Any]) -> None:
