@@ -6,16 +6,9 @@ import pytest
 
 from devkit.live_stack import LiveStack
 from devkit.merchant import Merchant, wait_for
+from tests.cards import VALID_CARD
 
 pytestmark = pytest.mark.integration
-
-CARD = {
-    "number": "4111 1111 1111 1111",
-    "expiry_month": "12",
-    "expiry_year": "2099",
-    "cvv": "123",
-    "holder_name": "A",
-}
 
 
 def test_a_payment_succeeds_and_the_merchant_receives_signed_events(merchant: Merchant) -> None:
@@ -55,7 +48,7 @@ def test_a_declined_card_payment_fails_with_payment_failed(failing_stack: LiveSt
 
     # WHEN the shopper pays by card
     response = merchant.request(
-        "POST", "/api/v1/payments", json={"order_id": order["id"], "method": "card", "card": CARD}
+        "POST", "/api/v1/payments", json={"order_id": order["id"], "method": "card", "card": VALID_CARD}
     )
 
     # THEN the payment fails with the SPEC's error and the merchant hears payment.failed

@@ -12,17 +12,10 @@ from gateway_client import Client
 from gateway_client._transport import RetryPolicy
 
 from devkit.live_stack import LiveStack
+from tests.cards import VALID_CARD
 from tests.sdk.loopback import CapturingReceiver, Fault, FaultyProxy
 
 pytestmark = pytest.mark.integration
-
-CARD = {
-    "number": "4111 1111 1111 1111",
-    "expiry_month": "12",
-    "expiry_year": "2030",
-    "cvv": "123",
-    "holder_name": "A Shopper",
-}
 FAST_RETRIES = RetryPolicy(max_retries=3, backoff_base=0.05, backoff_cap=0.2)
 
 
@@ -64,7 +57,7 @@ def test_a_upi_payment_settles_is_captured_listed_and_counted(client: Client) ->
 
 def test_a_card_payment_keeps_only_network_and_last_four(client: Client) -> None:
     order = client.orders.create(amount=20000)
-    payment = client.payments.create_card(order.id, **CARD)
+    payment = client.payments.create_card(order.id, **VALID_CARD)
     assert (payment.method, payment.card_network, payment.card_last4, payment.status) == (
         "card",
         "visa",
@@ -119,14 +112,14 @@ def test_errors_from_the_live_api_carry_their_code_description_and_status(
             400,
         ),
         (
-            lambda: client.payments.create_card(order.id, **{**CARD, "number": "4111111111111112"}),
+            lambda: client.payments.create_card(order.id, **{**VALID_CARD, "number": "4111111111111112"}),
             gateway_client.InvalidCardError,
             "INVALID_CARD",
             "Card validation failed",
             400,
         ),
         (
-            lambda: client.payments.create_card(order.id, **{**CARD, "expiry_year": "2020"}),
+            lambda: client.payments.create_card(order.id, **{**VALID_CARD, "expiry_year": "2020"}),
             gateway_client.ExpiredCardError,
             "EXPIRED_CARD",
             "Card expiry date invalid",

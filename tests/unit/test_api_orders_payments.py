@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from tests.cards import VALID_CARD
 from tests.unit.conftest import settle
-
-VALID_CARD = {
-    "number": "4111 1111 1111 1111",
-    "expiry_month": "12",
-    "expiry_year": str(date.today().year + 2),
-    "cvv": "123",
-    "holder_name": "Asha Rao",
-}
 
 
 def error_of(body):

@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 from gateway.config import settings_from
 from gateway.domain import ids, processing, validation, webhooks
-from gateway.domain.network import is_global_address
 from gateway.errors import (
     BadRequestError,
     ConfigurationError,
@@ -177,25 +176,6 @@ def test_rotation_signs_with_both_secrets_space_separated():
     assert headers["X-Webhook-Signature"] == webhooks.hex_signature(new, b"{}")
 
 
-@pytest.mark.parametrize(
-    ("address", "public"),
-    [
-        ("8.8.8.8", True),
-        ("127.0.0.1", False),
-        ("10.1.2.3", False),
-        ("192.168.1.1", False),
-        ("172.16.0.1", False),
-        ("169.254.169.254", False),
-        ("::1", False),
-        ("0.0.0.0", False),
-        ("::ffff:127.0.0.1", False),
-        ("fe80::1", False),
-    ],
-)
-def test_only_public_addresses_are_webhook_targets(address, public):
-    assert is_global_address(address) is public
-
-
 def test_delay_splits_into_whole_seconds_and_a_remainder():
     assert processing.split_delay(1000) == (1, 0.0)
     assert processing.split_delay(7450) == (7, 0.45)
@@ -234,7 +214,7 @@ def test_flags_are_true_only_for_the_exact_string_true(value, expected):
 )
 def test_payment_success_is_true_unless_exactly_false(value, expected):
     env = {**BASE_ENV, **({"TEST_PAYMENT_SUCCESS": value} if value is not None else {})}
-    assert settings_from(env).test_payment_success is expected
+    assert settings_from(env).processing.test_payment_success is expected
 
 
 def test_missing_configuration_names_the_variable():

@@ -360,36 +360,19 @@ def test_api_answers_conform_to_the_document(
         body={"order_id": order["id"], "method": "upi", "vpa": "u@paytm"},
         headers=auth,
     )
-    api.call(
-        "POST",
-        "/api/v1/payments",
-        body={"order_id": order["id"], "method": "card", "card": card},
-        headers=auth,
-    )
-    api.call(
-        "POST",
-        "/api/v1/payments",
-        body={"order_id": order["id"], "method": "upi", "vpa": "bad"},
-        headers=auth,
-    )
-    api.call(
-        "POST",
-        "/api/v1/payments",
-        body={"order_id": missing_order, "method": "upi", "vpa": "u@x"},
-        headers=auth,
-    )
-    api.call(
-        "POST",
-        "/api/v1/payments/public",
-        body={"order_id": order["id"], "method": "card", "card": {**card, "number": "4111111111111112"}},
-        headers=json_headers,
-    )
-    api.call(
-        "POST",
-        "/api/v1/payments/public",
-        body={"order_id": order["id"], "method": "card", "card": card},
-        headers=json_headers,
-    )
+    for payment in (
+        {"order_id": order["id"], "method": "card", "card": card},
+        {"order_id": order["id"], "method": "upi", "vpa": "bad"},
+        {"order_id": missing_order, "method": "upi", "vpa": "u@x"},
+    ):
+        api.call("POST", "/api/v1/payments", body=payment, headers=auth)
+    for public_card in ({**card, "number": "4111111111111112"}, card):
+        api.call(
+            "POST",
+            "/api/v1/payments/public",
+            body={"order_id": order["id"], "method": "card", "card": public_card},
+            headers=json_headers,
+        )
     api.call(
         "POST", "/api/v1/payments/public", body={"order_id": missing_order, "method": "upi", "vpa": "u@x"}
     )
@@ -402,20 +385,14 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", "/api/v1/payments/{payment_id}/public", path=f"{payment_path}/public")
     api.call("GET", "/api/v1/payments/{payment_id}/public", path=f"/api/v1/payments/{missing_payment}/public")
     # A pending payment can be neither captured nor refunded.
-    api.call(
-        "POST",
-        "/api/v1/payments/{payment_id}/capture",
-        path=f"{payment_path}/capture",
-        body={"amount": 50000},
-        headers=auth,
-    )
-    api.call(
-        "POST",
-        "/api/v1/payments/{payment_id}/refunds",
-        path=f"{payment_path}/refunds",
-        body={"amount": 100},
-        headers=auth,
-    )
+    for action, amount in (("capture", 50000), ("refunds", 100)):
+        api.call(
+            "POST",
+            "/api/v1/payments/{payment_id}/" + action,
+            path=f"{payment_path}/{action}",
+            body={"amount": amount},
+            headers=auth,
+        )
     api.call("GET", "/api/v1/payments/{payment_id}/refunds", path=f"{payment_path}/refunds", headers=auth)
     payment_events = "/api/v1/payments/{payment_id}/events"
     api.call("GET", payment_events, path=f"{payment_path}/events", headers=auth)

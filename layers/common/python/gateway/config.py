@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
+from gateway.domain.processing import ProcessingRules
 from gateway.errors import ConfigurationError
 
 TABLE_PREFIX = "TABLE_PREFIX"
@@ -44,12 +45,8 @@ class Settings:
     webhooks_queue_url: str
     webhook_retry_state_machine_arn: str
     test_mode: bool
-    test_processing_delay_ms: int
-    test_payment_success: bool
-    processing_delay_min_ms: int
-    processing_delay_max_ms: int
-    upi_success_rate: float
-    card_success_rate: float
+    # How the simulated bank decides a payment and how long it takes.
+    processing: ProcessingRules
     webhook_retry_intervals_test: bool
     allow_private_webhook_urls: bool
     cors_allow_origin: str
@@ -101,20 +98,24 @@ def _rate(environ: dict[str, str], name: str, default: float) -> float:
 
 
 def settings_from(environ: dict[str, str]) -> Settings:
+    test_mode = _flag(environ, TEST_MODE)
     return Settings(
         table_prefix=_required(environ, TABLE_PREFIX),
         payments_queue_url=_required(environ, PAYMENTS_QUEUE_URL),
         refunds_queue_url=_required(environ, REFUNDS_QUEUE_URL),
         webhooks_queue_url=_required(environ, WEBHOOKS_QUEUE_URL),
         webhook_retry_state_machine_arn=_required(environ, WEBHOOK_RETRY_STATE_MACHINE_ARN),
-        test_mode=_flag(environ, TEST_MODE),
-        test_processing_delay_ms=_int(environ, TEST_PROCESSING_DELAY, 1000),
-        # SPEC: TEST_PAYMENT_SUCCESS is true unless exactly "false".
-        test_payment_success=environ.get(TEST_PAYMENT_SUCCESS) != "false",
-        processing_delay_min_ms=_int(environ, PROCESSING_DELAY_MIN, 5000),
-        processing_delay_max_ms=_int(environ, PROCESSING_DELAY_MAX, 10000),
-        upi_success_rate=_rate(environ, UPI_SUCCESS_RATE, 0.90),
-        card_success_rate=_rate(environ, CARD_SUCCESS_RATE, 0.95),
+        test_mode=test_mode,
+        processing=ProcessingRules(
+            test_mode=test_mode,
+            test_delay_ms=_int(environ, TEST_PROCESSING_DELAY, 1000),
+            # SPEC: TEST_PAYMENT_SUCCESS is true unless exactly "false".
+            test_payment_success=environ.get(TEST_PAYMENT_SUCCESS) != "false",
+            delay_min_ms=_int(environ, PROCESSING_DELAY_MIN, 5000),
+            delay_max_ms=_int(environ, PROCESSING_DELAY_MAX, 10000),
+            upi_success_rate=_rate(environ, UPI_SUCCESS_RATE, 0.90),
+            card_success_rate=_rate(environ, CARD_SUCCESS_RATE, 0.95),
+        ),
         webhook_retry_intervals_test=_flag(environ, WEBHOOK_RETRY_INTERVALS_TEST),
         allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
         cors_allow_origin=_cors_allow_origin(environ),

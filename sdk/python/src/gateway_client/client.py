@@ -316,17 +316,8 @@ class Events(_Resource):
         starting_after: str | None = None,
     ) -> EventPage:
         """One page, newest first; `starting_after` an event id gives the page after it."""
-        params: dict[str, Any] = _without_none(
-            {
-                "type": [type] if isinstance(type, str) else (list(type) if type else None),
-                "from": iso(from_) if from_ is not None else None,
-                "to": iso(to) if to is not None else None,
-                "delivery_status": delivery_status,
-                "limit": limit,
-                "starting_after": starting_after,
-            }
-        )
-        return EventPage.from_dict(self._get("/api/v1/events", params))
+        params = _event_filters(type, from_, to, delivery_status)
+        return self._page({**params, **_without_none({"limit": limit, "starting_after": starting_after})})
 
     def iterate(
         self,
@@ -338,20 +329,16 @@ class Events(_Resource):
         page_size: int = 100,
     ) -> Iterator[Event]:
         """Every matching event, newest first, following `has_more` page after page."""
-        starting_after: str | None = None
+        params = {**_event_filters(type, from_, to, delivery_status), "limit": page_size}
         while True:
-            page = self.list(
-                type=type,
-                from_=from_,
-                to=to,
-                delivery_status=delivery_status,
-                limit=page_size,
-                starting_after=starting_after,
-            )
+            page = self._page(params)
             yield from page.data
             if not page.has_more or not page.data:
                 return
-            starting_after = page.data[-1].id
+            params = {**params, "starting_after": page.data[-1].id}
+
+    def _page(self, params: Mapping[str, Any]) -> EventPage:
+        return EventPage.from_dict(self._get("/api/v1/events", params))
 
     def get(self, event_id: str) -> Event:
         """The event with its deliveries and every attempt of each."""
@@ -366,6 +353,23 @@ def iso(moment: Timestamp) -> str:
         raise ValueError("a naive datetime is ambiguous: give it a timezone (e.g. timezone.utc)")
     text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
+
+
+def _event_filters(
+    type: str | Sequence[str] | None,
+    from_: Timestamp | None,
+    to: Timestamp | None,
+    delivery_status: str | None,
+) -> dict[str, Any]:
+    """The query parameters of the filters `Events.list` and `Events.iterate` share."""
+    return _without_none(
+        {
+            "type": [type] if isinstance(type, str) else (list(type) if type else None),
+            "from": iso(from_) if from_ is not None else None,
+            "to": iso(to) if to is not None else None,
+            "delivery_status": delivery_status,
+        }
+    )
 
 
 def _without_none(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,19 +5,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pynamodb.models import Model
+
 from gateway.config import get_settings
+from gateway.data.dynamo import resource_from
 from gateway.data.models import PaymentModel, RefundModel, WebhookLogModel
-from gateway.data.payments import payment_from
-from gateway.data.refunds import refund_from
-from gateway.data.webhook_logs import webhook_log_from
 from gateway.domain.resources import Payment, Refund, WebhookLog
 
 Resource = Payment | Refund | WebhookLog
 
-_DECODERS: dict[str, Callable[[dict[str, Any]], Resource]] = {
-    "payments": lambda image: payment_from(PaymentModel.from_raw_data(image)),
-    "refunds": lambda image: refund_from(RefundModel.from_raw_data(image)),
-    "webhook-logs": lambda image: webhook_log_from(WebhookLogModel.from_raw_data(image)),
+
+def _decoder(model: type[Model], resource_type: type[Resource]) -> Callable[[dict[str, Any]], Resource]:
+    return lambda image: resource_from(model.from_raw_data(image), resource_type)
+
+
+_DECODERS = {
+    "payments": _decoder(PaymentModel, Payment),
+    "refunds": _decoder(RefundModel, Refund),
+    "webhook-logs": _decoder(WebhookLogModel, WebhookLog),
 }
 
 

@@ -19,6 +19,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -97,6 +98,15 @@ def get_item(model: type[M], key: str) -> M | None:
 
 def get_resource(model: type[Model], key: str, resource_type: type[R]) -> R | None:
     item = get_item(model, key)
+    return resource_from(item, resource_type) if item is not None else None
+
+
+def find_by_index(index: GlobalSecondaryIndex[Any], key: str, resource_type: type[R]) -> R | None:
+    """The item under `key` in an index whose keys are unique, as the resource the index projects."""
+    if not can_be_a_key(key):
+        return None
+    bind_tables()
+    item = next(iter(index.query(key, limit=1)), None)
     return resource_from(item, resource_type) if item is not None else None
 
 

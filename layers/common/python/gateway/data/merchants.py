@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 from gateway.data import dynamo
-from gateway.data.models import MerchantModel, bind_tables
+from gateway.data.models import MerchantModel
 from gateway.domain.resources import ApiKeyOwner, LoginAccount, Merchant
-
-
-def _merchant(item: MerchantModel) -> Merchant:
-    return dynamo.resource_from(item, Merchant)
 
 
 def find_merchant_by_api_key(api_key: str) -> ApiKeyOwner | None:
     """From the `by_api_key` index, which holds only what authentication needs."""
-    if not dynamo.can_be_a_key(api_key):
-        return None
-    bind_tables()
-    item = next(iter(MerchantModel.by_api_key.query(api_key, limit=1)), None)
-    return dynamo.resource_from(item, ApiKeyOwner) if item is not None else None
+    return dynamo.find_by_index(MerchantModel.by_api_key, api_key, ApiKeyOwner)
 
 
 def find_merchant_by_email(email: str) -> LoginAccount | None:
     """From the `by_email` index, which holds only what a login needs."""
-    if not dynamo.can_be_a_key(email):
-        return None
-    bind_tables()
-    item = next(iter(MerchantModel.by_email.query(email, limit=1)), None)
-    return dynamo.resource_from(item, LoginAccount) if item is not None else None
+    return dynamo.find_by_index(MerchantModel.by_email, email, LoginAccount)
 
 
 def get_merchant(merchant_id: str) -> Merchant | None:

@@ -6,7 +6,7 @@ by `bind_tables()` rather than at import.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import (
     BooleanAttribute,
@@ -22,6 +22,7 @@ from pynamodb.models import Model
 from gateway.config import get_settings
 
 _UNBOUND = "unbound"
+_M = TypeVar("_M", bound=Model)
 
 
 class _BaseMeta:
@@ -89,7 +90,9 @@ class OrderModel(Model):
     version = NumberAttribute(default=1)
 
 
-class PaymentsByMerchant(GlobalSecondaryIndex["PaymentModel"]):
+class ByMerchantCreated(GlobalSecondaryIndex[_M]):
+    """`by_merchant` of the payments and webhook-logs tables: a merchant's items by creation time."""
+
     class Meta:
         index_name = "by_merchant"
         projection = AllProjection()
@@ -98,8 +101,9 @@ class PaymentsByMerchant(GlobalSecondaryIndex["PaymentModel"]):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class UnfinishedPayments(GlobalSecondaryIndex["PaymentModel"]):
-    """Sparse: only pending payments carry `unfinished`; the reconciliation sweep reads them by age."""
+class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
+    """`unfinished` of the payments and refunds tables. Sparse: only pending items carry `unfinished` (their
+    shard); the reconciliation sweep reads them by age."""
 
     class Meta:
         index_name = "unfinished"
@@ -136,8 +140,8 @@ class PaymentModel(Model):
     # The sweep's shard while the payment is pending; removed when it settles.
     unfinished = UnicodeAttribute(null=True)
 
-    by_merchant = PaymentsByMerchant()
-    unfinished_index = UnfinishedPayments()
+    by_merchant: ByMerchantCreated[PaymentModel] = ByMerchantCreated()
+    unfinished_index: UnfinishedByCreated[PaymentModel] = UnfinishedByCreated()
 
 
 class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
@@ -146,17 +150,6 @@ class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
         projection = AllProjection()
 
     payment_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
-
-
-class UnfinishedRefunds(GlobalSecondaryIndex["RefundModel"]):
-    """Sparse: only pending refunds carry `unfinished`."""
-
-    class Meta:
-        index_name = "unfinished"
-        projection = AllProjection()
-
-    unfinished = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
 
 
@@ -178,16 +171,7 @@ class RefundModel(Model):
     unfinished = UnicodeAttribute(null=True)
 
     by_payment = RefundsByPayment()
-    unfinished_index = UnfinishedRefunds()
-
-
-class WebhookLogsByMerchant(GlobalSecondaryIndex["WebhookLogModel"]):
-    class Meta:
-        index_name = "by_merchant"
-        projection = AllProjection()
-
-    merchant_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+    unfinished_index: UnfinishedByCreated[RefundModel] = UnfinishedByCreated()
 
 
 class UnfinishedWebhookLogs(GlobalSecondaryIndex["WebhookLogModel"]):
@@ -246,7 +230,7 @@ class WebhookLogModel(Model):
     unfinished = UnicodeAttribute(null=True)
     delivery_state = UnicodeAttribute(null=True)
 
-    by_merchant = WebhookLogsByMerchant()
+    by_merchant: ByMerchantCreated[WebhookLogModel] = ByMerchantCreated()
     unfinished_index = UnfinishedWebhookLogs()
     by_delivery_state = WebhookLogsByDeliveryState()
 

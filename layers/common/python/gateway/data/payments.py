@@ -9,14 +9,10 @@ from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
-from gateway.data.unfinished import older_than, shard_of
+from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
 from gateway.domain.resources import Order, Payment, Refund
-
-
-def payment_from(item: PaymentModel) -> Payment:
-    return dynamo.resource_from(item, Payment)
 
 
 def get_payment(payment_id: str) -> Payment | None:
@@ -24,17 +20,15 @@ def get_payment(payment_id: str) -> Payment | None:
 
 
 def pending_payments_created_before(before: str, limit: int) -> list[Payment]:
-    """Payments still pending that were created before `before` (ISO), from the sparse index."""
-    return [
-        payment_from(item)
-        for item in older_than(PaymentModel.unfinished_index, PaymentModel.created_at, before, limit)
-    ]
+    return pending_created_before(
+        PaymentModel.unfinished_index, PaymentModel.created_at, before, limit, Payment
+    )
 
 
 def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Payment]:
     bind_tables()
     items = PaymentModel.by_merchant.query(merchant_id, scan_index_forward=False, page_size=page_size)
-    return (payment_from(item) for item in items)
+    return (dynamo.resource_from(item, Payment) for item in items)
 
 
 def insert_payment(

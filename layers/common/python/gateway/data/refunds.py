@@ -6,14 +6,10 @@ from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
-from gateway.data.unfinished import older_than, shard_of
+from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.resources import Payment, Refund
-
-
-def refund_from(item: RefundModel) -> Refund:
-    return dynamo.resource_from(item, Refund)
 
 
 def get_refund(refund_id: str) -> Refund | None:
@@ -21,18 +17,15 @@ def get_refund(refund_id: str) -> Refund | None:
 
 
 def pending_refunds_created_before(before: str, limit: int) -> list[Refund]:
-    """Refunds still pending that were created before `before` (ISO), from the sparse index."""
-    return [
-        refund_from(item)
-        for item in older_than(RefundModel.unfinished_index, RefundModel.created_at, before, limit)
-    ]
+    return pending_created_before(RefundModel.unfinished_index, RefundModel.created_at, before, limit, Refund)
 
 
 def list_refunds_for_payment(payment_id: str) -> list[Refund]:
     bind_tables()
     if not dynamo.can_be_a_key(payment_id):
         return []
-    return [refund_from(item) for item in RefundModel.by_payment.query(payment_id, scan_index_forward=False)]
+    items = RefundModel.by_payment.query(payment_id, scan_index_forward=False)
+    return [dynamo.resource_from(item, Refund) for item in items]
 
 
 def add_refund_within_total(refund: Refund, payment: Payment, idempotency: IdempotencyRecord | None) -> None:

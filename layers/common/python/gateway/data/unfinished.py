@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.attributes import Attribute
 from pynamodb.indexes import GlobalSecondaryIndex
 
+from gateway.data.dynamo import resource_from
 from gateway.data.models import bind_tables
 
 SHARDS = 8
+R = TypeVar("R")
 
 
 def shard_of(item_id: str) -> str:
@@ -30,3 +32,14 @@ def older_than(
     bind_tables()
     for shard in range(SHARDS):
         yield from index.query(f"s{shard}", range_key < before, limit=limit)
+
+
+def pending_created_before(
+    index: GlobalSecondaryIndex[Any],
+    created_at: Attribute[str],
+    before: str,
+    limit: int,
+    resource_type: type[R],
+) -> list[R]:
+    """The resources still pending that were created before `before` (ISO), at most `limit` per shard."""
+    return [resource_from(item, resource_type) for item in older_than(index, created_at, before, limit)]

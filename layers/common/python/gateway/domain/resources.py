@@ -11,6 +11,7 @@ from typing import Any
 
 from gateway.domain.lifecycle import DeliveryStatus, OrderStatus, PaymentStatus, RefundStatus, transition
 from gateway.domain.processing import BankOutcome
+from gateway.domain.validation import OrderRequest
 from gateway.errors import OrderAlreadyPaidError
 
 # The reason on the refund the gateway makes itself for a payment that succeeded on an already paid order.
@@ -70,6 +71,21 @@ class Order:
     receipt: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     version: int = 1
+
+    @classmethod
+    def create(cls, order_id: str, merchant_id: str, request: OrderRequest, at: str) -> Order:
+        """A new order for what the merchant asked: `created`, at version 1."""
+        return cls(
+            id=order_id,
+            merchant_id=merchant_id,
+            amount=request.amount,
+            currency=request.currency,
+            receipt=request.receipt,
+            notes=request.notes,
+            status=OrderStatus.CREATED,
+            created_at=at,
+            updated_at=at,
+        )
 
     @property
     def amount_paid(self) -> int:
@@ -137,6 +153,22 @@ class Payment:
 
     def captured_now(self, at: str) -> Payment:
         return replace(self, captured=True, updated_at=at, version=self.version + 1)
+
+    def new_refund(
+        self, refund_id: str, amount: int, reason: str | None, at: str, request_id: str | None
+    ) -> Refund:
+        """A pending refund of `amount` of this payment, the merchant's or the gateway's own."""
+        return Refund(
+            id=refund_id,
+            merchant_id=self.merchant_id,
+            payment_id=self.id,
+            amount=amount,
+            reason=reason,
+            status=RefundStatus.PENDING,
+            created_at=at,
+            updated_at=at,
+            request_id=request_id,
+        )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.resources import ApiKeyOwner
 from gateway.errors import AuthenticationError, NotFoundError
+from gateway.services.idempotency import IdempotentRequest
+from gateway.services.results import ApiResult
 from gateway.telemetry.logs import bind_merchant_id
 
 # N=2^17 (128 MiB, OWASP's recommended minimum for scrypt); stored hashes carry their own parameters.
@@ -52,20 +54,40 @@ class _MerchantOwned(Protocol):
 
 
 Owned = TypeVar("Owned", bound=_MerchantOwned)
+Found = TypeVar("Found")
 Read = TypeVar("Read")
 
 
-def authenticated_read(credentials: Credentials, read: Callable[[], Read]) -> tuple[ApiKeyOwner, Read]:
-    """Authenticate while `read` runs: the key lookup and the resource read cost one round trip."""
-    owner, resource = read_concurrently(lambda: find_merchant_by_api_key(credentials.api_key), read)
-    return authenticate(owner, credentials), resource
+def found(resource: Found | None, not_found: str) -> Found:
+    """The resource, or NotFoundError (404) with `not_found` when there is none."""
+    if resource is None:
+        raise NotFoundError(not_found)
+    return resource
 
 
 def owned(owner: ApiKeyOwner, resource: Owned | None, not_found: str) -> Owned:
     """The resource if it is this merchant's; another merchant's does not exist for them (404)."""
-    if resource is None or resource.merchant_id != owner.id:
+    present = found(resource, not_found)
+    if present.merchant_id != owner.id:
         raise NotFoundError(not_found)
-    return resource
+    return present
+
+
+def read_owned(credentials: Credentials, read: Callable[[], Owned | None], not_found: str) -> Owned:
+    """The merchant's resource that `read` returns, read while the key is authenticated (one round trip)."""
+    owner, resource = read_concurrently(lambda: find_merchant_by_api_key(credentials.api_key), read)
+    return owned(authenticate(owner, credentials), resource, not_found)
+
+
+def authenticated_command(
+    credentials: Credentials, request: IdempotentRequest, read: Callable[[], Read]
+) -> tuple[ApiKeyOwner, Read, ApiResult | None]:
+    """The merchant, what `read` returns and, when the request repeats an earlier one, its stored answer:
+    the key lookup, the read and the idempotency record cost one round trip."""
+    owner, resource, stored = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key), read, request.lookup
+    )
+    return authenticate(owner, credentials), resource, request.replay(stored)
 
 
 def hash_password(password: str) -> str:

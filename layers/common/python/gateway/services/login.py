@@ -19,7 +19,7 @@ from gateway.domain.resources import LoginAccount
 from gateway.domain.validation import require_object
 from gateway.errors import AuthenticationError, BadRequestError, RateLimitError
 from gateway.services.auth import burn_password_hash, password_matches
-from gateway.services.merchants import TEST_MERCHANT_ID
+from gateway.services.merchants import TEST_MERCHANT_ID, credentials_view
 
 MAX_EMAIL_LENGTH = 255
 MAX_PASSWORD_LENGTH = 1024
@@ -45,15 +45,7 @@ def login(body: Any, source_ip: str) -> dict[str, Any]:
         )
         raise AuthenticationError()
     assert merchant is not None
-    return {
-        "merchant": {
-            "id": merchant.id,
-            "name": merchant.name,
-            "email": merchant.email,
-            "api_key": merchant.api_key,
-            "api_secret": merchant.api_secret,
-        }
-    }
+    return {"merchant": credentials_view(merchant)}
 
 
 def _credentials(body: Any) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from gateway.config import get_settings
 from gateway.data import merchants as merchant_store
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_uuid
-from gateway.domain.resources import Merchant
+from gateway.domain.resources import LoginAccount, Merchant
 from gateway.domain.validation import validate_webhook_url
 from gateway.domain.webhooks import SECRET_PREFIX
 from gateway.errors import AuthenticationError, NotFoundError
@@ -75,12 +75,17 @@ def create_merchant(name: str, email: str, password: str | None = None) -> dict[
         updated_at=now,
     )
     merchant_store.insert_merchant_if_absent(merchant)
+    return credentials_view(merchant)
+
+
+def credentials_view(account: Merchant | LoginAccount) -> dict[str, str]:
+    """Who the merchant is and its API key pair: what creating a merchant and logging in answer."""
     return {
-        "id": merchant.id,
-        "name": name,
-        "email": email,
-        "api_key": merchant.api_key,
-        "api_secret": merchant.api_secret,
+        "id": account.id,
+        "name": account.name,
+        "email": account.email,
+        "api_key": account.api_key,
+        "api_secret": account.api_secret,
     }
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
-from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
@@ -22,17 +23,26 @@ from gateway.domain.validation import (
     validate_pagination,
     validate_payment_method,
 )
-from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError, NotFoundError
+from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError
 from gateway.services import business_metrics
-from gateway.services.auth import Credentials, authenticate, authenticated_read, owned
+from gateway.services.auth import (
+    Credentials,
+    authenticate,
+    authenticated_command,
+    found,
+    owned,
+    read_owned,
+)
 from gateway.services.idempotency import IdempotentRequest
-from gateway.services.orders import owned_order
+from gateway.services.orders import ORDER_NOT_FOUND
 from gateway.services.results import ApiResult
 from gateway.services.views import created_payment_view, payment_view, public_payment_view
 from gateway.telemetry.logs import current_request_id
 
 CREATE_ENDPOINT = "POST /api/v1/payments"
 CAPTURE_ENDPOINT = "POST /api/v1/payments/{payment_id}/capture"
+PAYMENT_NOT_FOUND = "Payment not found"
+NOT_CAPTURABLE = "Payment not in capturable state"
 # created -> attempted -> paid: an insert can find the order moved on at most twice.
 ORDER_CHANGES = 2
 # Capturing twice is allowed and changes nothing; a concurrent first capture can change `captured` once.
@@ -88,17 +98,13 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     """Two sequential round trips: merchant, order and key read together, then one transaction."""
     request = IdempotentRequest.of(credentials.api_key, CREATE_ENDPOINT, idempotency_key, body)
     order_id = _order_id_in(body)
-    merchant, order, stored = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key),
-        lambda: order_store.get_order(order_id) if order_id else None,
-        request.lookup,
+    merchant, order, replay = authenticated_command(
+        credentials, request, lambda: order_store.get_order(order_id) if order_id else None
     )
-    merchant = authenticate(merchant, credentials)
-    replay = request.replay(stored)
     if replay is not None:
         return replay
     body, order_id = parse_order_reference(body)
-    order = owned_order(merchant, order)
+    order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
     return request.commit(
@@ -109,9 +115,7 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
 def create_public_payment(body: Any) -> ApiResult:
     """The hosted checkout's create: no credentials; the merchant is the order's."""
     body, order_id = parse_order_reference(body)
-    order = order_store.get_order(order_id)
-    if order is None:
-        raise NotFoundError("Order not found")
+    order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
     order.ensure_payable()
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
     _insert_on_order(payment, order, None)
@@ -119,19 +123,17 @@ def create_public_payment(body: Any) -> ApiResult:
 
 
 def owned_payment(merchant: ApiKeyOwner, payment: Payment | None) -> Payment:
-    return owned(merchant, payment, "Payment not found")
+    return owned(merchant, payment, PAYMENT_NOT_FOUND)
 
 
 def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
-    merchant, payment = authenticated_read(credentials, lambda: payment_store.get_payment(payment_id))
-    return payment_view(owned_payment(merchant, payment))
+    return payment_view(
+        read_owned(credentials, lambda: payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND)
+    )
 
 
 def get_public_payment(payment_id: str) -> dict[str, Any]:
-    payment = payment_store.get_payment(payment_id)
-    if payment is None:
-        raise NotFoundError("Payment not found")
-    return public_payment_view(payment)
+    return public_payment_view(found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND))
 
 
 def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
@@ -163,31 +165,33 @@ def payment_stats(credentials: Credentials) -> dict[str, Any]:
     }
 
 
-def read_for_payment_command(
-    credentials: Credentials, payment_id: str, request: IdempotentRequest
-) -> tuple[ApiResult | None, Payment]:
-    """Merchant, payment and idempotency record in one round trip; a replay short-cuts the command."""
-    merchant, payment, stored = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key),
-        lambda: payment_store.get_payment(payment_id),
-        request.lookup,
-    )
-    merchant = authenticate(merchant, credentials)
-    replay = request.replay(stored)
-    if replay is not None:
-        return replay, payment
-    return None, owned_payment(merchant, payment)
+@dataclass(frozen=True)
+class PaymentCommand:
+    """A POST on one of the merchant's successful payments (capture, refund), called as
+    `command(credentials, payment_id, body, idempotency_key)`: merchant, payment and idempotency record
+    are read in one round trip, a repeated request gets its stored answer, a payment that has not succeeded
+    is refused with `refused` (400), and `run` does the rest."""
+
+    endpoint: str
+    refused: str
+    run: Callable[[IdempotentRequest, Payment, Any], ApiResult]
+
+    def __call__(
+        self, credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
+    ) -> ApiResult:
+        request = IdempotentRequest.of(credentials.api_key, self.endpoint + payment_id, idempotency_key, body)
+        merchant, payment, replay = authenticated_command(
+            credentials, request, lambda: payment_store.get_payment(payment_id)
+        )
+        if replay is not None:
+            return replay
+        payment = owned_payment(merchant, payment)
+        if payment.status is not PaymentStatus.SUCCESS:
+            raise BadRequestError(self.refused)
+        return self.run(request, payment, body)
 
 
-def capture_payment(
-    credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
-) -> ApiResult:
-    request = IdempotentRequest.of(credentials.api_key, CAPTURE_ENDPOINT + payment_id, idempotency_key, body)
-    replay, payment = read_for_payment_command(credentials, payment_id, request)
-    if replay is not None:
-        return replay
-    if payment.status is not PaymentStatus.SUCCESS:
-        raise BadRequestError("Payment not in capturable state")
+def _capture(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResult:
     amount = validate_capture(body)
     if amount != payment.amount:
         raise BadRequestError("Capture amount must equal the payment amount", field="amount")
@@ -203,4 +207,7 @@ def capture_payment(
             if current is None or current.status is not PaymentStatus.SUCCESS:
                 break
             payment = current  # captured concurrently: answer as a repeated capture
-    raise BadRequestError("Payment not in capturable state")
+    raise BadRequestError(NOT_CAPTURABLE)
+
+
+capture_payment = PaymentCommand(CAPTURE_ENDPOINT, NOT_CAPTURABLE, _capture)

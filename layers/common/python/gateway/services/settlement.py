@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from gateway.config import get_settings
 from gateway.data import orders as order_store
@@ -14,7 +15,7 @@ from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus, RefundStatus
 from gateway.domain.processing import ProcessingRules
-from gateway.domain.resources import ORDER_ALREADY_PAID, Payment, Refund
+from gateway.domain.resources import ORDER_ALREADY_PAID, Payment
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
@@ -25,16 +26,7 @@ MAX_REMAINDER_SECONDS = 1.0
 
 
 def processing_rules() -> ProcessingRules:
-    settings = get_settings()
-    return ProcessingRules(
-        test_mode=settings.test_mode,
-        test_delay_ms=settings.test_processing_delay_ms,
-        test_payment_success=settings.test_payment_success,
-        delay_min_ms=settings.processing_delay_min_ms,
-        delay_max_ms=settings.processing_delay_max_ms,
-        upi_success_rate=settings.upi_success_rate,
-        card_success_rate=settings.card_success_rate,
-    )
+    return get_settings().processing
 
 
 def _wait_until_due(job: dict[str, Any]) -> None:
@@ -47,21 +39,31 @@ def _wait_until_due(job: dict[str, Any]) -> None:
             time.sleep(min(remaining, MAX_REMAINDER_SECONDS))
 
 
-def _job_id(job: dict[str, Any], field: str) -> str:
-    value = job.get(field)
-    if not isinstance(value, str) or not value:
+class _Traced(Protocol):
+    @property
+    def request_id(self) -> str | None: ...
+
+
+Subject = TypeVar("Subject", bound=_Traced)
+
+
+def _job_subject(job: dict[str, Any], field: str, read: Callable[[str], Subject | None]) -> Subject:
+    """What the job is about (`field` names its id), its request id adopted for the logs; a job that names
+    nothing that exists can never succeed, so it is refused for good."""
+    subject_id = job.get(field)
+    if not isinstance(subject_id, str) or not subject_id:
         raise PermanentDeliveryError(f"job has no {field}")
-    return value
+    subject = read(subject_id)
+    if subject is None:
+        raise PermanentDeliveryError(f"unknown {field.removesuffix('_id')} {subject_id}")
+    adopt_request_id(subject.request_id)
+    return subject
 
 
 def process_payment(job: dict[str, Any]) -> None:
     """Settle a pending payment once. A success pays its order, unless another payment paid it first: then
     the payment is refunded in full at once, in the same transaction, so an order is never paid twice."""
-    payment_id = _job_id(job, "payment_id")
-    payment = payment_store.get_payment(payment_id)
-    if payment is None:
-        raise PermanentDeliveryError(f"unknown payment {payment_id}")
-    adopt_request_id(payment.request_id)
+    payment = _job_subject(job, "payment_id", payment_store.get_payment)
     if payment.status is not PaymentStatus.PENDING:
         return  # a redelivered message: already settled
     _wait_until_due(job)
@@ -74,7 +76,7 @@ def process_payment(job: dict[str, Any]) -> None:
             _settle_success(payment, settled)
     except ConflictError:
         return  # settled concurrently by another delivery of the same message
-    logger.info("payment settled", extra={"payment_id": payment_id, "status": settled.status.value})
+    logger.info("payment settled", extra={"payment_id": payment.id, "status": settled.status.value})
     business_metrics.payment_settled(settled)
     count_finished_job(succeeded=True)
 
@@ -93,32 +95,16 @@ def _settle_success(payment: Payment, settled: Payment) -> None:
             # Either another delivery settled this payment (then the refund below fails on the same
             # condition), or another payment paid the order first.
             pass
-    refund = _refund_in_full(settled)
+    refund = settled.new_refund(
+        new_refund_id(), settled.amount, ORDER_ALREADY_PAID, settled.updated_at, settled.request_id
+    )
     payment_store.settle_payment_refunding_in_full(settled.refunded_in_full(), refund)
     business_metrics.refund_created(refund)
     logger.info("payment on a paid order refunded", extra={"payment_id": payment.id, "order_id": order.id})
 
 
-def _refund_in_full(payment: Payment) -> Refund:
-    return Refund(
-        id=new_refund_id(),
-        merchant_id=payment.merchant_id,
-        payment_id=payment.id,
-        amount=payment.amount,
-        reason=ORDER_ALREADY_PAID,
-        status=RefundStatus.PENDING,
-        created_at=payment.updated_at,
-        updated_at=payment.updated_at,
-        request_id=payment.request_id,
-    )
-
-
 def process_refund(job: dict[str, Any]) -> None:
-    refund_id = _job_id(job, "refund_id")
-    refund = refund_store.get_refund(refund_id)
-    if refund is None:
-        raise PermanentDeliveryError(f"unknown refund {refund_id}")
-    adopt_request_id(refund.request_id)
+    refund = _job_subject(job, "refund_id", refund_store.get_refund)
     if refund.status is not RefundStatus.PENDING:
         return
     _wait_until_due(job)
@@ -126,6 +112,6 @@ def process_refund(job: dict[str, Any]) -> None:
         refund_store.mark_refund_processed(refund.processed(now_iso()))
     except ConflictError:
         return
-    logger.info("refund processed", extra={"refund_id": refund_id})
+    logger.info("refund processed", extra={"refund_id": refund.id})
     business_metrics.refund_processed(refund)
     count_finished_job(succeeded=True)
