@@ -199,6 +199,7 @@ def test_recovery_sends_every_failed_or_unsent_event_once_more(api, pipeline, re
     api.create_upi_payment()
     pipeline.run_until(lambda: len(events_of(api, "?delivery_status=failed")["data"]) == 4)
     assert len(receiver.deliveries) == 4
+    assert api.call("GET", "/api/v1/webhooks/pipeline")[1]["failed"] == 4
 
     # WHEN the receiver is fixed and a recovery runs since the start
     receiver.default_status = 200
@@ -217,6 +218,8 @@ def test_recovery_sends_every_failed_or_unsent_event_once_more(api, pipeline, re
     failed_once = events_of(api, "?type=payment.success")["data"][0]
     detail = api.call("GET", f"/api/v1/events/{failed_once['id']}")[1]
     assert [d["status"] for d in detail["deliveries"]] in (["failed", "success"], ["success", "failed"])
+    # AND the failures the recovery made good no longer count as failed in the merchant's pipeline
+    assert api.call("GET", "/api/v1/webhooks/pipeline")[1]["failed"] == 0
 
     # WHEN the same recovery is asked for again, THEN nothing is left to send
     again = api.call("POST", "/api/v1/webhooks/recover", {"since": started})[1]

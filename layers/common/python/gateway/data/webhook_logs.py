@@ -11,6 +11,7 @@ from gateway.domain.clock import now_iso
 from gateway.domain.events import DeliveryAttempt
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import WebhookLog
+from gateway.errors import ConflictError
 
 QUEUED, RETRYING, FAILED = "queued", "retrying", "failed"
 STARTED_BY_STREAM, STARTED_BY_WRITER = "stream", "writer"
@@ -131,6 +132,20 @@ def record_delivery_attempt(
         & (WebhookLogModel.round == before.round)
         & (WebhookLogModel.status == DeliveryStatus.PENDING.value),
     )
+
+
+def leave_failed_count(log_ids: frozenset[str]) -> None:
+    """A later delivery of their event succeeded: those of these logs that failed leave the merchant's
+    failed count. Their status and attempts stay, as history; a manual retry puts one back in play."""
+    for log_id in sorted(log_ids):
+        try:
+            dynamo.update_if(
+                WebhookLogModel(log_id),
+                [WebhookLogModel.delivery_state.remove()],
+                WebhookLogModel.status == DeliveryStatus.FAILED.value,
+            )
+        except ConflictError:
+            continue  # not failed: nothing to take out of the count
 
 
 def start_new_round(log: WebhookLog) -> None:

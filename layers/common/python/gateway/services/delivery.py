@@ -115,11 +115,22 @@ def _deliver(job: DeliveryJob) -> None:
         return  # a concurrent delivery of the same message recorded this attempt first
     if recorded.status is not DeliveryStatus.PENDING and recorded.event_id is not None:
         event_store.set_delivery_status(recorded.event_id, EventDeliveryStatus(recorded.status.value))
+        if recorded.status is DeliveryStatus.SUCCESS and (recorded.recovery_id or recorded.round > 1):
+            _settle_earlier_failures(recorded.event_id, recorded.id)
     count_finished_job(result.delivered)
     if recorded.recovery_id is not None and recorded.round == 1 and recorded.attempts == 1:
         recoveries.count_sent(recorded.recovery_id)
     business_metrics.webhook_attempt(recorded, result.delivered, datetime.now(UTC))
     _follow_up(job, recorded)
+
+
+def _settle_earlier_failures(event_id: str, delivered_log_id: str) -> None:
+    """A resend or a retry got the event through: its earlier failed deliveries stop counting as failed
+    in the merchant's pipeline (only a resend or a retry can follow a failure, so the happy path pays no
+    read for this)."""
+    event = event_store.get_event(event_id)
+    if event is not None:
+        log_store.leave_failed_count(event.deliveries - {delivered_log_id})
 
 
 def _record(log: WebhookLog, result: AttemptResult) -> WebhookLog:
