@@ -20,6 +20,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import boto3
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 START_DEADLINE_SECONDS = 90.0
@@ -68,6 +70,7 @@ class LiveStack:
         self.log_path = ARTIFACTS / f"runtime-{self.stack_name}.log"
         self._extra_environment = environment or {}
         self._process: subprocess.Popen[bytes] | None = None
+        self._clients: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LiveStack:
@@ -156,6 +159,62 @@ class LiveStack:
     def start_workers(self) -> None:
         code, body = http_json("POST", f"{self.control_url}/workers/start", timeout=60)
         assert code == 200 and body["running"], body
+
+    def kill_deliveries(self) -> int:
+        """Kills the workers in the middle of a webhook POST (see local_runtime.control); how many."""
+        code, body = http_json("POST", f"{self.control_url}/workers/kill-deliveries")
+        assert code == 200, body
+        return int(body["killed"])
+
+    def aws(self, service: str) -> Any:
+        """A boto3 client for the stack's emulator (after start), one per service."""
+        if service not in self._clients:
+            environment = self.environment
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.aws_endpoint_url,
+                region_name=environment.get("AWS_DEFAULT_REGION", "us-east-1"),
+                aws_access_key_id=environment.get("AWS_ACCESS_KEY_ID", "test"),
+                aws_secret_access_key=environment.get("AWS_SECRET_ACCESS_KEY", "test"),
+            )
+        return self._clients[service]
+
+    def queue_urls(self) -> dict[str, str]:
+        """The stack's queues by name without the stack's prefix: payments, payments-dlq, stream-failures..."""
+        urls = self.aws("sqs").list_queues(QueueNamePrefix=self.stack_name).get("QueueUrls", [])
+        return {url.rsplit("/", 1)[-1].removeprefix(f"{self.stack_name}-"): url for url in urls}
+
+    def queue_attributes(self, name: str) -> dict[str, str]:
+        url = self.queue_urls()[name]
+        return dict(self.aws("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"])
+
+    def queue_depth(self, name: str) -> int:
+        """Messages on the queue: visible, in flight and delayed."""
+        attributes = self.queue_attributes(name)
+        return sum(
+            int(attributes.get(f"ApproximateNumberOf{kind}", 0))
+            for kind in ("Messages", "MessagesNotVisible", "MessagesDelayed")
+        )
+
+    def failed_stream_batches(self) -> list[list[str]]:
+        """The keys of the stream records that each message on the on-failure queue points at (Lambda sends
+        where a failed batch is in its shard, not the batch), read back from the stream."""
+        sqs, streams = self.aws("sqs"), self.aws("dynamodbstreams")
+        url, batches = self.queue_urls()["stream-failures"], []
+        while messages := sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=300
+        ).get("Messages", []):
+            for message in messages:
+                batch = json.loads(message["Body"])["DDBStreamBatchInfo"]
+                iterator = streams.get_shard_iterator(
+                    StreamArn=batch["streamArn"],
+                    ShardId=batch["shardId"],
+                    ShardIteratorType="AT_SEQUENCE_NUMBER",
+                    SequenceNumber=batch["startSequenceNumber"],
+                )["ShardIterator"]
+                records = streams.get_records(ShardIterator=iterator, Limit=batch["batchSize"])["Records"]
+                batches.append([record["dynamodb"]["Keys"]["id"]["S"] for record in records])
+        return batches
 
     def create_merchant(
         self, name: str | None = None, email: str | None = None, password: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import requests
@@ -15,6 +15,8 @@ from devkit.live_stack import LiveStack
 from test_merchant.server import MerchantServer, ReceiverState
 
 T = TypeVar("T")
+# A bound on forgetting release(); longer than a delivery's 5 s deadline, so the gateway gives up first.
+HOLD_LIMIT_SECONDS = 10.0
 
 
 def wait_for(probe: Callable[[], T | None], timeout: float, what: str, interval: float = 0.1) -> T:
@@ -29,11 +31,32 @@ def wait_for(probe: Callable[[], T | None], timeout: float, what: str, interval:
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
 
 
+@dataclass
+class HoldingReceiverState(ReceiverState):
+    """The sample receiver, able to hold deliveries open after deciding and recording them, so that a
+    worker can be caught (and killed) in the middle of a POST."""
+
+    to_hold: int = 0
+    held: list[str] = field(default_factory=list)  # webhook-ids of the deliveries held so far
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def receive(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
+        answer = super().receive(body, headers)
+        with self.lock:
+            holding = self.to_hold > 0
+            if holding:
+                self.to_hold -= 1
+                self.held.append({k.lower(): v for k, v in headers.items()}.get("webhook-id", "?"))
+        if holding:
+            self.released.wait(HOLD_LIMIT_SECONDS)
+        return answer
+
+
 class Receiver:
     """The sample merchant's receiver (test_merchant: verifies every signature), in this process."""
 
     def __init__(self, secret: str, fail_first_n: int = 0, fail_rate: float = 0.0) -> None:
-        self.state = ReceiverState(
+        self.state = HoldingReceiverState(
             secret=secret, fail_first_n=fail_first_n, fail_rate=fail_rate, announce=False
         )
         self.server = MerchantServer(0, self.state)
@@ -47,7 +70,19 @@ class Receiver:
     def deliveries(self, name: str | None = None) -> list[dict[str, Any]]:
         return [d for d in self.state.snapshot()["deliveries"] if name is None or d["event"] == name]
 
+    def hold(self, count: int) -> None:
+        """Hold the next `count` deliveries open until `release()` (at most HOLD_LIMIT_SECONDS)."""
+        with self.state.lock:
+            self.state.released.clear()
+            self.state.to_hold = count
+
+    def release(self) -> None:
+        with self.state.lock:
+            self.state.to_hold = 0
+        self.state.released.set()
+
     def close(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 

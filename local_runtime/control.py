@@ -1,14 +1,20 @@
 """The runtime's control port (loopback only), for tests and the soak run.
 
 GET /status: workers, URLs and the resolved environment (so a test can address the emulator);
-POST /workers/stop and /workers/start; POST /merchants {name, email, password?} seeds a merchant
-through gateway.services.merchants.create_merchant inside this process.
+POST /workers/stop and /workers/start (a stop lets the batches in flight finish); POST
+/workers/kill-deliveries kills the workers in the middle of a webhook POST instead, as a Lambda killed
+mid-invocation; POST /merchants {name, email, password?} seeds a merchant through
+gateway.services.merchants.create_merchant inside this process.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
+import sys
+import threading
+import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,6 +22,27 @@ from typing import Any
 from local_runtime.pollers import Workers
 
 log = logging.getLogger("control")
+
+
+class WorkerKilled(BaseException):
+    """Ends a worker's invocation where it stands: past every `except Exception`, so its attempt is not
+    recorded and its batch is not deleted (the messages return after the queue's visibility timeout)."""
+
+
+def kill_deliveries_in_flight(worker_names: tuple[str, ...]) -> int:
+    """Raises WorkerKilled in every worker thread inside a webhook POST; it lands when the POST returns
+    (the receiver answers, or the attempt's deadline passes). Returns how many threads were hit."""
+    from gateway.transport.merchant_http import post_to_merchant
+
+    workers = {t.ident for t in threading.enumerate() if t.name.startswith(worker_names)}
+    killed = 0
+    for thread_id, frame in sys._current_frames().items():
+        if thread_id in workers and any(
+            f.f_code is post_to_merchant.__code__ for f, _ in traceback.walk_stack(frame)
+        ):
+            exception = ctypes.py_object(WorkerKilled)
+            killed += ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), exception)
+    return killed
 
 
 class ControlServer(ThreadingHTTPServer):
@@ -56,6 +83,10 @@ class _ControlRequestHandler(BaseHTTPRequestHandler):
             started = self.server.workers.start()
             log.info("workers started: %s", ", ".join(started) or "none")
             self._send(200, self.server.workers.status())
+        elif self.path == "/workers/kill-deliveries":
+            killed = kill_deliveries_in_flight(tuple(self.server.workers.pollers))
+            log.warning("killed %d worker(s) in the middle of a webhook POST", killed)
+            self._send(200, {"killed": killed})
         elif self.path == "/merchants":
             self._create_merchant(body)
         else:

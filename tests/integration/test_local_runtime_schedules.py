@@ -1,11 +1,11 @@
-"""The local runtime runs scheduled functions: the reconciliation sweep recovers a lost payment job."""
+"""The local runtime runs scheduled functions: the reconciliation sweep recovers a lost payment job, and a
+delivery whose worker was killed in the middle of its POST."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from devkit.live_stack import LiveStack
@@ -31,33 +31,20 @@ def sweeping_stack() -> Iterator[LiveStack]:
         stack.stop()
 
 
-def _sqs(stack: LiveStack) -> Any:
-    environment = stack.environment
-    return boto3.client(
-        "sqs",
-        endpoint_url=stack.aws_endpoint_url,
-        region_name=environment.get("AWS_DEFAULT_REGION", "us-east-1"),
-        aws_access_key_id=environment.get("AWS_ACCESS_KEY_ID", "testing"),
-        aws_secret_access_key=environment.get("AWS_SECRET_ACCESS_KEY", "testing"),
-    )
-
-
-def _delayed_jobs(sqs: Any, queue_url: str) -> int:
-    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
-    return int(attributes["ApproximateNumberOfMessagesDelayed"])
+def _delayed_jobs(stack: LiveStack) -> int:
+    return int(stack.queue_attributes("payments")["ApproximateNumberOfMessagesDelayed"])
 
 
 def test_the_scheduled_sweep_settles_a_payment_whose_job_was_lost(sweeping_stack: LiveStack) -> None:
     stack = sweeping_stack
     merchant = Merchant.of(stack)
     receiver = merchant.use_receiver()
-    sqs, queue_url = _sqs(stack), stack.environment["PAYMENTS_QUEUE_URL"]
     try:
         # GIVEN a payment whose job is lost from the payments queue before a worker can take it
         payment = merchant.pay_upi(merchant.create_order()["id"]).json()
-        wait_for(lambda: _delayed_jobs(sqs, queue_url) or None, 3, "the payment job on its queue")
-        sqs.purge_queue(QueueUrl=queue_url)
-        assert _delayed_jobs(sqs, queue_url) == 0
+        wait_for(lambda: _delayed_jobs(stack) or None, 3, "the payment job on its queue")
+        stack.aws("sqs").purge_queue(QueueUrl=stack.queue_urls()["payments"])
+        assert _delayed_jobs(stack) == 0
         assert merchant.payment(payment["id"])["status"] == "pending"
 
         # WHEN the runtime's schedule runs the reconciliation sweep
@@ -76,3 +63,32 @@ def test_the_scheduled_sweep_settles_a_payment_whose_job_was_lost(sweeping_stack
 
 def _paid(event: dict[str, Any]) -> str:
     return str(event["payload"]["data"]["payment"]["id"])
+
+
+def test_a_delivery_abandoned_by_a_worker_killed_mid_post_is_delivered_again(
+    sweeping_stack: LiveStack,
+) -> None:
+    stack = sweeping_stack
+    merchant = Merchant.of(stack)
+    receiver = merchant.use_receiver()
+    try:
+        # GIVEN a worker in the middle of a webhook POST the receiver holds open
+        receiver.hold(1)
+        merchant.pay_upi(merchant.create_order()["id"])
+        wait_for(lambda: receiver.state.held, 15, "a delivery held open")
+
+        # WHEN the runtime kills the workers inside their POSTs, and the receiver then answers
+        killed = stack.kill_deliveries()
+        receiver.release()
+
+        # THEN the abandoned delivery comes again (its attempt was never recorded), and is accepted once
+        assert killed >= 1
+        (held,) = receiver.state.held
+        wait_for(
+            lambda: len([d for d in receiver.deliveries() if d["webhook_id"] == held]) >= 2,
+            30,
+            "the abandoned delivery to come again",
+        )
+        assert [e["webhook_id"] for e in receiver.events()].count(held) == 1
+    finally:
+        merchant.close()
