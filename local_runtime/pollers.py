@@ -41,7 +41,10 @@ log = logging.getLogger("pollers")
 SQS_WAIT_SECONDS = 2  # long polls short enough to keep stop() prompt
 # An idle stream is polled less and less often, down to once a second; activity resets the interval.
 STREAM_IDLE_SECONDS = (0.1, 1.0)
-STREAM_MAX_BACKOFF_SECONDS = 10.0
+# A failing batch waits before its retry; capped low so a poison record (halved out of its batch, then
+# retried MaximumRetryAttempts times) holds its shard up for about 20 s rather than the 100 s a 10 s cap
+# cost in the soak. Lambda documents no interval of its own to copy.
+STREAM_MAX_BACKOFF_SECONDS = 2.0
 SHARD_REFRESH_SECONDS = 5.0
 
 
