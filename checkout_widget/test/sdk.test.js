@@ -62,6 +62,15 @@ describe('PaymentGateway options', () => {
     assert.throws(() => new window.PaymentGateway(), /"key" is required/);
   });
 
+  it('rejects a name that is not a short string', () => {
+    for (const name of [42, 'x'.repeat(81)]) {
+      assert.throws(
+        () => new window.PaymentGateway({ key: 'k', orderId: 'o', name }),
+        /"name" must be a string of at most 80 characters/,
+      );
+    }
+  });
+
   it('rejects callbacks that are not functions', () => {
     assert.throws(
       () => new window.PaymentGateway({ key: 'k', orderId: 'o', onSuccess: 'nope' }),
@@ -103,6 +112,18 @@ describe('PaymentGateway modal', () => {
     assert.equal(src.searchParams.get('parent_origin'), SHOP);
     assert.ok(content.querySelector('button.close-button[data-test-id="close-modal-button"]'));
     assert.ok(document.getElementById('payment-gateway-styles').textContent.includes('#payment-gateway-modal'));
+  });
+
+  it("passes the merchant's name to the checkout page, and none when there is none", () => {
+    const { gateway } = openGateway({ name: '  Chai & Co.  ' });
+    const src = new URL(document.querySelector('[data-test-id="payment-iframe"]').src);
+    assert.equal(src.searchParams.get('name'), 'Chai & Co.');
+    gateway.close();
+    openGateway();
+    assert.equal(
+      new URL(document.querySelector('[data-test-id="payment-iframe"]').src).searchParams.has('name'),
+      false,
+    );
   });
 
   it('opens only one modal when open() is called twice', () => {

@@ -731,3 +731,42 @@ def test_the_already_paid_states_render_from_the_api_answers_alone(
     pay_by_upi(page)
     expect(page.locator('[data-test-id="already-paid-message"]')).to_contain_text("not been charged twice")
     page.screenshot(path=shots / "page-paid-meanwhile-stubbed.png")
+
+
+# ---------------------------------------------------------------------------- the merchant's name (issue 18)
+
+
+def test_the_checkout_shows_the_merchants_name_as_text(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    # GIVEN a payment link that names its merchant, and one whose name is markup
+    order_id = shop.create_order()
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}&name=Chai%20%26%20Co.")
+    # THEN the name heads the order summary
+    expect(page.locator('[data-test-id="merchant-name"]')).to_have_text("Chai & Co.")
+    page.screenshot(path=shots / f"page-merchant-name-{viewport}.png")
+    markup = requests.utils.quote('<img src=x onerror="window.owned=1">')
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}&name={markup}")
+    expect(page.locator('[data-test-id="merchant-name"]')).to_have_text(
+        '<img src=x onerror="window.owned=1">'
+    )
+    assert page.locator('[data-test-id="order-summary"] img').count() == 0
+    assert page.evaluate("window.owned") is None
+    # AND a link without a name shows no empty line
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={order_id}")
+    expect(page.locator('[data-test-id="order-id"]')).to_have_text(order_id)
+    expect(page.locator('[data-test-id="merchant-name"]')).to_be_hidden()
+
+
+def test_the_demo_shop_names_itself_in_the_modal(
+    browser: Any, live_stack: LiveStack, built_widget: Path
+) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["1280"])
+    try:
+        page = context.new_page()
+        page.goto(f"{live_stack.checkout_url}/demo")
+        page.locator('[data-test-id="demo-pay-button"]').click()
+        frame = page.frame_locator('[data-test-id="payment-iframe"]')
+        expect(frame.locator('[data-test-id="merchant-name"]')).to_have_text("Chai & Co.")
+    finally:
+        context.close()

@@ -5,6 +5,7 @@
  */
 import { formatAmount } from '../../../web_shared/money.js';
 import {
+  MERCHANT_NAME_MAX,
   cardNetwork,
   normalizeCardNumber,
   parseExpiry,
@@ -68,6 +69,8 @@ const embedded = params.get('embedded') === 'true' && window.parent !== window;
 const parent = createParentChannel(embedded ? window.parent : null, resolveParentOrigin(params, window.location));
 const api = createCheckoutApi(gatewayConfig().apiUrl);
 const returnUrl = safeReturnUrl(params.get('return_url'));
+// The merchant's name as the merchant's page gave it (checkout.js's `name`, or `&name=` on a payment link).
+const merchantName = (params.get('name') || '').trim().slice(0, MERCHANT_NAME_MAX);
 const session = { order: null, method: null, retry: null, payment: null };
 
 /** Only an absolute http(s) URL may be offered as the way back, never a javascript: or relative one. */
@@ -402,6 +405,13 @@ function reportHeightToParent() {
   observer.observe(ribbon);
 }
 
+function showMerchantName() {
+  const line = byTestId('merchant-name');
+  line.textContent = merchantName; // text, never markup: the name comes from a URL
+  line.hidden = !merchantName;
+}
+
 bindEvents();
+showMerchantName();
 loadOrder();
 showTestModeRibbon();

@@ -45,6 +45,7 @@ async function pay() {
   new window.PaymentGateway({
     key: DEMO_KEY,
     orderId,
+    name: 'Chai & Co.',
     onSuccess(data) {
       outcome = 'success';
       showResult('success', `Thank you! Payment ${data.paymentId} of ${formatAmount(DEMO_AMOUNT)} succeeded.`);

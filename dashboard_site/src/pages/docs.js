@@ -215,6 +215,7 @@ function sdkSnippet(ctx) {
     const checkout = new PaymentGateway({
       key: '${ctx.apiKey}',
       orderId: 'order_NXhj67fGH2jk9mPq', // created on your server (step 1)
+      name: 'Your shop', // optional: shown at the top of the checkout (a payment link takes &name=)
       onSuccess: (response) => {
         // response.paymentId: confirm it on your server before fulfilling
         window.location.href = '/thank-you?payment_id=' + response.paymentId;
