@@ -67,7 +67,7 @@ def test_a_recovery_sends_every_missed_event_once_more_and_each_verifies(merchan
     recovered = [d for d in receiver.deliveries() if d["status"] == 200]
     assert len(recovered) == 12
     assert done["sent"] == 12 and done["events"] == 12
-    # (an event's delivery status follows its delivery through the log's stream, a moment later)
+    # (an event's delivery status is set by the delivery function just after it records the attempt)
     wait_for(
         lambda: {e["delivery_status"] for e in _events(merchant)} == {"success"},
         30,
