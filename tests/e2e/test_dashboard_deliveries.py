@@ -31,6 +31,7 @@ from tests.e2e.test_dashboard import (
     viewport,
     wait_for,
 )
+from tests.lifecycle import REFUNDED_PAYMENT_EVENTS
 
 pytestmark = pytest.mark.e2e
 # Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
@@ -108,14 +109,7 @@ def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_deli
     rows = page.get_by_test_id("payment-delivery-row")
     expect(rows).to_have_count(6)
     assert rows.get_by_test_id("payment-delivery-event").all_inner_texts() == [e["type"] for e in events]
-    assert [event["type"] for event in events] == [
-        "payment.created",
-        "payment.pending",
-        "payment.success",
-        "order.paid",
-        "refund.created",
-        "refund.processed",
-    ]
+    assert [event["type"] for event in events] == REFUNDED_PAYMENT_EVENTS
     expect(rows.get_by_test_id("payment-delivery-status")).to_have_text(["Delivered"] * 6)
     expect(rows.get_by_test_id("payment-delivery-result")).to_have_text(["HTTP 200"] * 6)
     expect(rows.get_by_test_id("payment-delivery-attempts")).to_have_text(["1"] * 6)
