@@ -7,7 +7,6 @@ Screenshots of every page land in test-artifacts/dashboard/.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import socket
 import threading
@@ -21,21 +20,18 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 
-from devkit.live_stack import REPO_ROOT, LiveStack
+from devkit.live_stack import LiveStack
 from tests.e2e import backend_capabilities
+from tests.e2e.conftest import artifact_folder
+from tests.unit.test_dashboard_verify_snippet import SNIPPET, load_snippet
 
 pytestmark = pytest.mark.e2e
 
-SNIPPET = REPO_ROOT / "dashboard_site" / "snippets" / "verify_webhook.py"
 SETTLE_TIMEOUT_S = 20.0  # 1 s simulated bank delay plus queue hops, with room for a slow machine
 UI_TIMEOUT_MS = 20_000
 PHONE_VIEWPORT = {"width": 360, "height": 780}
-VIEWPORTS: dict[str, ViewportSize] = {
-    "1280": {"width": 1280, "height": 800},
-    "390": {"width": 390, "height": 844},
-}
 PAGES = [
     "/dashboard",
     "/dashboard/transactions",
@@ -160,28 +156,15 @@ def api(live_stack: LiveStack, merchant: dict[str, str]) -> MerchantApi:
     return MerchantApi(live_stack.api_url, merchant)
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request: pytest.FixtureRequest, page: Page) -> str:
-    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
-    page.set_viewport_size(VIEWPORTS[request.param])
-    return str(request.param)
-
-
 @pytest.fixture(scope="session")
 def screenshots(artifacts_dir: Path) -> Path:
-    directory = artifacts_dir / "dashboard"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return artifact_folder(artifacts_dir, "dashboard")
 
 
 @pytest.fixture(scope="module")
 def verify_snippet() -> ModuleType:
     """dashboard_site/snippets/verify_webhook.py, loaded exactly as a merchant would copy it."""
-    spec = importlib.util.spec_from_file_location("verify_webhook", SNIPPET)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_snippet()
 
 
 def log_in(page: Page, live_stack: LiveStack, merchant: dict[str, str], path: str = "/dashboard") -> None:

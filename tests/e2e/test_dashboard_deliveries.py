@@ -28,14 +28,13 @@ from tests.e2e.test_dashboard import (
     merchant,
     receiver,
     screenshots,
-    viewport,
     wait_for,
 )
 from tests.lifecycle import REFUNDED_PAYMENT_EVENTS
 
 pytestmark = pytest.mark.e2e
 # Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
-__all__ = ["api", "merchant", "receiver", "screenshots", "viewport"]
+__all__ = ["api", "merchant", "receiver", "screenshots"]
 
 EVENT_ID = re.compile(r"^evt_[A-Za-z0-9]{16}$")
 RECOVERY_SECONDS = 150
