@@ -175,6 +175,32 @@ def log_in(page: Page, live_stack: LiveStack, merchant: dict[str, str], path: st
     page.wait_for_url(f"{live_stack.dashboard_url}{path}")
 
 
+@dataclass
+class Dashboard:
+    """The merchant's browser tab on the live stack's dashboard."""
+
+    page: Page
+    live_stack: LiveStack
+    merchant: dict[str, str]
+
+    def open(self, path: str = "/dashboard") -> Page:
+        """Logs the merchant in and lands on `path`."""
+        log_in(self.page, self.live_stack, self.merchant, path)
+        return self.page
+
+
+@pytest.fixture
+def dashboard(page: Page, live_stack: LiveStack, merchant: dict[str, str]) -> Dashboard:
+    return Dashboard(page, live_stack, merchant)
+
+
+@pytest.fixture
+def endpoint(api: MerchantApi, receiver: WebhookReceiver) -> WebhookReceiver:
+    """The receiver, saved as the merchant's webhook URL before the test starts."""
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    return receiver
+
+
 def showing(first: int, last: int, total: int | None = None) -> str:
     """The pager's label, with the en dash the page uses."""
     return f"Showing {first}\u2013{last}" + (f" of {total}" if total is not None else "")
