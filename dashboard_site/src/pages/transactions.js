@@ -20,6 +20,7 @@ import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { deliveryRows, paymentTimeline } from '../lib/timeline.js';
+import { actionsCell } from '../lib/table.js';
 
 const PAGE_SIZE = 20;
 const POLL_INTERVAL_MS = 2000;
@@ -177,7 +178,7 @@ function renderRow(row) {
       { testId: 'created-at', 'data-label': 'Created' },
       el('time', { datetime: payment.created_at }, formatDateTime(payment.created_at)),
     ),
-    el('td', { className: 'row-actions', 'data-label': '' }, actionsFor(payment, state)),
+    actionsCell(actionsFor(payment, state)),
   );
 }
 
@@ -352,9 +353,7 @@ function renderDeliveryRow({ event, delivery }, retryNotes) {
         : 'No webhook URL then',
     ),
     el('td', { 'data-label': 'Event created' }, formatDateTime(event.created_at)),
-    el(
-      'td',
-      { className: 'row-actions', 'data-label': '' },
+    actionsCell(
       delivery
         ? el(
             'a',

@@ -14,6 +14,7 @@ import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatCountdown, formatDateTime } from '../lib/time.js';
 import { validateWebhookUrl } from '../lib/webhook-url.js';
+import { actionsCell, detailsButton } from '../lib/table.js';
 
 const PAGE_SIZE = 10;
 const POLL_INTERVAL_MS = 3000;
@@ -180,19 +181,8 @@ function renderLog(log) {
       },
       pending ? formatCountdown(log.next_retry_at) : '-',
     ),
-    el(
-      'td',
-      { className: 'row-actions', 'data-label': '' },
-      el(
-        'button',
-        {
-          className: 'btn btn-ghost btn-sm',
-          type: 'button',
-          testId: 'view-webhook-button',
-          onclick: () => openDetail(log.id),
-        },
-        'Details',
-      ),
+    actionsCell(
+      detailsButton('view-webhook-button', () => openDetail(log.id)),
       el(
         'button',
         {
