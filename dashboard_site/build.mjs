@@ -37,6 +37,22 @@ function navLinks(current) {
 
 const PARTIAL = /\{\{> ([\w-]+)((?: \w+="[^"]*")*)\}\}/g;
 
+/**
+ * The header cells of a data-table: `columns` separated by `|`, those also named in `numeric` aligned as
+ * numbers, then, when `actions` is given, the row actions' column, its name for screen readers only.
+ */
+function headerCells({ columns, numeric = '', actions = '' }) {
+  const numbers = numeric.split('|');
+  const cells = columns
+    .split('|')
+    .map((label) => `<th scope="col"${numbers.includes(label) ? ' class="num"' : ''}>${label}</th>`);
+  if (actions) cells.push(`<th scope="col" class="actions-col"><span class="visually-hidden">${actions}</span></th>`);
+  return cells.map((cell) => `                ${cell}`).join('\n');
+}
+
+/** Values a partial derives from the ones it is given. */
+const DERIVED_VALUES = { 'data-table': (values) => ({ headers: headerCells(values) }) };
+
 /** Expands `{{> name key="value"}}` with src/html/partials/name.html, its {{key}}s filled in. */
 async function expandPartials(html) {
   const partials = {};
@@ -45,6 +61,7 @@ async function expandPartials(html) {
     const values = Object.fromEntries(
       [...attributes.matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
     );
+    Object.assign(values, DERIVED_VALUES[name]?.(values));
     return fill(partials[name], values).replace(/\n$/, '');
   });
 }

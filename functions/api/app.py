@@ -12,6 +12,7 @@ from typing import Any
 from chalice import Chalice, CORSConfig, Response
 from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
+from gateway.domain.events import validate_event_query
 from gateway.domain.json_input import parse_request_json
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
@@ -358,12 +359,14 @@ def retry_webhook(webhook_id: str) -> Any:
 def list_events() -> Any:
     return events.list_events(
         credentials(),
-        query("limit"),
-        query("starting_after"),
-        query_all("type"),
-        query("from"),
-        query("to"),
-        query("delivery_status"),
+        validate_event_query(
+            query("limit"),
+            query("starting_after"),
+            query_all("type"),
+            query("from"),
+            query("to"),
+            query("delivery_status"),
+        ),
     )
 
 

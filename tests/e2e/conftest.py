@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright
 
 from devkit.live_stack import ARTIFACTS
 
@@ -20,6 +20,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEFAULT_VIEWPORT = {"width": 1280, "height": 800}
+# The sizes a page is checked at by the tests that take the `viewport` fixture: a laptop's and a phone's.
+VIEWPORTS: dict[str, ViewportSize] = {
+    "1280": {"width": 1280, "height": 800},
+    "390": {"width": 390, "height": 844},
+}
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +65,17 @@ def artifacts_dir() -> Path:
     """Where e2e tests save screenshots (test-artifacts/, never committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def artifact_folder(artifacts_dir: Path, name: str) -> Path:
+    """A folder of test-artifacts/ for one UI's screenshots."""
+    folder = artifacts_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request: pytest.FixtureRequest, page: Page) -> str:
+    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return str(request.param)

@@ -18,20 +18,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import FrameLocator, Page, Request, ViewportSize, expect
+from playwright.sync_api import FrameLocator, Page, Request, expect
 
 from devkit.live_stack import REPO_ROOT, LiveStack
 from tests.e2e import backend_capabilities
+from tests.e2e.conftest import artifact_folder
 
 pytestmark = pytest.mark.e2e
 
 WIDGET_DIST = REPO_ROOT / "checkout_widget" / "dist"
 SETTLE_TIMEOUT_MS = 20_000  # 1 s simulated bank delay + 2 s polls, with room for a slow machine
 MOBILE_VIEWPORT = {"width": 360, "height": 740}
-VIEWPORTS: dict[str, ViewportSize] = {
-    "1280": {"width": 1280, "height": 800},
-    "390": {"width": 390, "height": 844},
-}
 
 # A merchant's page on its own origin that integrates checkout.js the documented way.
 MERCHANT_PAGE = """<!doctype html>
@@ -137,18 +134,9 @@ def failing_shop(built_widget: Path) -> Iterator[Shop]:
         stack.stop()
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request: pytest.FixtureRequest, page: Page) -> str:
-    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
-    page.set_viewport_size(VIEWPORTS[request.param])
-    return str(request.param)
-
-
 @pytest.fixture(scope="module")
 def shots(artifacts_dir: Path) -> Path:
-    folder = artifacts_dir / "checkout"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artifact_folder(artifacts_dir, "checkout")
 
 
 def open_checkout_on_merchant_page(page: Page, merchant_site: str, shop: Shop, order_id: str) -> FrameLocator:

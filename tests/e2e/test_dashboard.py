@@ -7,7 +7,6 @@ Screenshots of every page land in test-artifacts/dashboard/.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import socket
 import threading
@@ -21,21 +20,18 @@ from typing import Any, TypeVar
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 
-from devkit.live_stack import REPO_ROOT, LiveStack
+from devkit.live_stack import LiveStack
 from tests.e2e import backend_capabilities
+from tests.e2e.conftest import artifact_folder
+from tests.unit.test_dashboard_verify_snippet import SNIPPET, load_snippet
 
 pytestmark = pytest.mark.e2e
 
-SNIPPET = REPO_ROOT / "dashboard_site" / "snippets" / "verify_webhook.py"
 SETTLE_TIMEOUT_S = 20.0  # 1 s simulated bank delay plus queue hops, with room for a slow machine
 UI_TIMEOUT_MS = 20_000
 PHONE_VIEWPORT = {"width": 360, "height": 780}
-VIEWPORTS: dict[str, ViewportSize] = {
-    "1280": {"width": 1280, "height": 800},
-    "390": {"width": 390, "height": 844},
-}
 PAGES = [
     "/dashboard",
     "/dashboard/transactions",
@@ -160,28 +156,15 @@ def api(live_stack: LiveStack, merchant: dict[str, str]) -> MerchantApi:
     return MerchantApi(live_stack.api_url, merchant)
 
 
-@pytest.fixture(params=list(VIEWPORTS))
-def viewport(request: pytest.FixtureRequest, page: Page) -> str:
-    """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
-    page.set_viewport_size(VIEWPORTS[request.param])
-    return str(request.param)
-
-
 @pytest.fixture(scope="session")
 def screenshots(artifacts_dir: Path) -> Path:
-    directory = artifacts_dir / "dashboard"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
+    return artifact_folder(artifacts_dir, "dashboard")
 
 
 @pytest.fixture(scope="module")
 def verify_snippet() -> ModuleType:
     """dashboard_site/snippets/verify_webhook.py, loaded exactly as a merchant would copy it."""
-    spec = importlib.util.spec_from_file_location("verify_webhook", SNIPPET)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_snippet()
 
 
 def log_in(page: Page, live_stack: LiveStack, merchant: dict[str, str], path: str = "/dashboard") -> None:
@@ -190,6 +173,32 @@ def log_in(page: Page, live_stack: LiveStack, merchant: dict[str, str], path: st
     page.get_by_test_id("password-input").fill(merchant["password"])
     page.get_by_test_id("login-button").click()
     page.wait_for_url(f"{live_stack.dashboard_url}{path}")
+
+
+@dataclass
+class Dashboard:
+    """The merchant's browser tab on the live stack's dashboard."""
+
+    page: Page
+    live_stack: LiveStack
+    merchant: dict[str, str]
+
+    def open(self, path: str = "/dashboard") -> Page:
+        """Logs the merchant in and lands on `path`."""
+        log_in(self.page, self.live_stack, self.merchant, path)
+        return self.page
+
+
+@pytest.fixture
+def dashboard(page: Page, live_stack: LiveStack, merchant: dict[str, str]) -> Dashboard:
+    return Dashboard(page, live_stack, merchant)
+
+
+@pytest.fixture
+def endpoint(api: MerchantApi, receiver: WebhookReceiver) -> WebhookReceiver:
+    """The receiver, saved as the merchant's webhook URL before the test starts."""
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    return receiver
 
 
 def showing(first: int, last: int, total: int | None = None) -> str:
@@ -527,10 +536,9 @@ def test_docs_explain_the_rotation_and_show_code_that_accepts_either_secret(
 
 
 def test_failed_delivery_is_retried_from_its_row(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, receiver: WebhookReceiver
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, endpoint: WebhookReceiver
 ) -> None:
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
-    receiver.statuses.append(410)  # Gone: the gateway gives up at once, no 50 s of test-mode retries
+    endpoint.statuses.append(410)  # Gone: the gateway gives up at once, no 50 s of test-mode retries
     log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
     log_in(page, live_stack, merchant, "/dashboard/webhooks")
     row = page.locator(f'[data-test-id="webhook-log-item"][data-webhook-id="{log_id}"]')
@@ -540,13 +548,12 @@ def test_failed_delivery_is_retried_from_its_row(
     row.get_by_test_id("retry-webhook-button").click()
     expect(row.get_by_test_id("webhook-status")).to_have_text("success", timeout=UI_TIMEOUT_MS)
     expect(row.get_by_test_id("webhook-response-code")).to_have_text("200")
-    assert len(receiver.deliveries) == 2
+    assert len(endpoint.deliveries) == 2
 
 
 def test_webhook_logs_paginate_and_show_dash_without_response(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, receiver: WebhookReceiver
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, endpoint: WebhookReceiver
 ) -> None:
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
     live_stack.stop_workers()  # deliveries stay unattempted: no response code yet
     try:
         ids = [api.call("POST", "/api/v1/webhooks/test")["id"] for _ in range(11)]
@@ -859,12 +866,11 @@ def test_a_failed_first_attempt_reads_as_a_scheduled_retry_with_its_detail(
     page: Page,
     merchant: dict[str, str],
     api: MerchantApi,
-    receiver: WebhookReceiver,
+    endpoint: WebhookReceiver,
     screenshots: Path,
     viewport: str,
 ) -> None:
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
-    receiver.statuses.append(503)  # one failure, then the test-mode retry (5 s later) succeeds
+    endpoint.statuses.append(503)  # one failure, then the test-mode retry (5 s later) succeeds
     log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
     log_in(page, live_stack, merchant, "/dashboard/webhooks")
     row = page.locator(f'[data-test-id="webhook-log-item"][data-webhook-id="{log_id}"]')
@@ -879,7 +885,7 @@ def test_a_failed_first_attempt_reads_as_a_scheduled_retry_with_its_detail(
     # WHEN the merchant opens the delivery THEN it shows where it went, the attempt, headers and payload
     row.get_by_test_id("view-webhook-button").click()
     detail = page.get_by_test_id("webhook-detail")
-    expect(detail.get_by_test_id("webhook-detail-url")).to_have_text(receiver.url)
+    expect(detail.get_by_test_id("webhook-detail-url")).to_have_text(endpoint.url)
     expect(detail.get_by_test_id("webhook-detail-attempt-result").first).to_have_text("HTTP 503")
     headers = detail.get_by_test_id("webhook-detail-header")
     expect(headers).to_have_count(5)
@@ -1156,9 +1162,8 @@ def test_events_page_says_so_while_the_api_has_no_events(
 
 
 def test_a_delivery_row_links_to_its_events(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, receiver: WebhookReceiver
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, endpoint: WebhookReceiver
 ) -> None:
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
     api.call("POST", "/api/v1/webhooks/test")
     log_in(page, live_stack, merchant, "/dashboard/webhooks")
     link = page.get_by_test_id("webhook-log-item").first.get_by_test_id("webhook-event-link")
@@ -1176,16 +1181,15 @@ def test_real_events_of_a_payment_with_their_delivery_and_a_resend(
     page: Page,
     merchant: dict[str, str],
     api: MerchantApi,
-    receiver: WebhookReceiver,
+    endpoint: WebhookReceiver,
     screenshots: Path,
 ) -> None:
     backend_capabilities.require(backend_capabilities.events_api_deployed, live_stack)
-    # GIVEN a payment that succeeded and whose events reached the merchant's receiver
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    # GIVEN a payment that succeeded and whose events reached the merchant's endpoint
     payment = api.settled_payment()
     wait_for(
         lambda: any(
-            b'"payment.success"' in d.body and payment["id"].encode() in d.body for d in receiver.deliveries
+            b'"payment.success"' in d.body and payment["id"].encode() in d.body for d in endpoint.deliveries
         ),
         what="the payment.success delivery",
     )
@@ -1198,18 +1202,18 @@ def test_real_events_of_a_payment_with_their_delivery_and_a_resend(
     assert re.fullmatch(r"evt_[A-Za-z0-9]{16}", event_id)
     page.screenshot(path=screenshots / "events-live.png", full_page=True)
 
-    # THEN its detail shows the delivery to the receiver and its successful attempt
+    # THEN its detail shows the delivery to the endpoint and its successful attempt
     row.get_by_test_id("view-event-button").click()
     detail = page.get_by_test_id("event-detail")
-    expect(detail.get_by_test_id("event-delivery-url")).to_have_text(receiver.url)
+    expect(detail.get_by_test_id("event-delivery-url")).to_have_text(endpoint.url)
     expect(detail.get_by_test_id("event-attempt-result").first).to_have_text("HTTP 200")
     expect(detail.get_by_test_id("event-detail-data")).to_contain_text(payment["id"])
 
     # AND Resend, once confirmed, delivers it again with the same event id
-    delivered = len(receiver.deliveries)
+    delivered = len(endpoint.deliveries)
     detail.get_by_test_id("resend-event-button").click()
     page.get_by_test_id("resend-confirm-button").click()
     again = wait_for(
-        lambda: len(receiver.deliveries) > delivered and receiver.deliveries[-1], what="the resent delivery"
+        lambda: len(endpoint.deliveries) > delivered and endpoint.deliveries[-1], what="the resent delivery"
     )
     assert again.headers["webhook-id"] == event_id

@@ -16,25 +16,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Playwright, expect
+from playwright.sync_api import Playwright, expect
 
-from devkit.live_stack import LiveStack
 from tests.e2e.test_dashboard import (
     UI_TIMEOUT_MS,
+    Dashboard,
     MerchantApi,
     WebhookReceiver,
     api,
-    log_in,
+    dashboard,
+    endpoint,
     merchant,
     receiver,
     screenshots,
-    viewport,
     wait_for,
 )
+from tests.lifecycle import REFUNDED_PAYMENT_EVENTS
 
 pytestmark = pytest.mark.e2e
 # Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
-__all__ = ["api", "merchant", "receiver", "screenshots", "viewport"]
+__all__ = ["api", "dashboard", "endpoint", "merchant", "receiver", "screenshots"]
 
 EVENT_ID = re.compile(r"^evt_[A-Za-z0-9]{16}$")
 RECOVERY_SECONDS = 150
@@ -58,20 +59,13 @@ def deliveries_of(receiver: WebhookReceiver, event_type: str) -> list[Any]:
 
 
 def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_delivery(
-    live_stack: LiveStack,
-    page: Page,
-    merchant: dict[str, str],
-    api: MerchantApi,
-    receiver: WebhookReceiver,
-    screenshots: Path,
-    viewport: str,
+    dashboard: Dashboard, api: MerchantApi, endpoint: WebhookReceiver, screenshots: Path, viewport: str
 ) -> None:
     # GIVEN a payment that succeeded, was captured and partly refunded, every event delivered
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
     payment = api.settled_payment(50000)
     api.capture(payment)
     api.refund(payment, 20000)
-    wait_for(lambda: deliveries_of(receiver, "refund.processed"), what="the refund.processed delivery")
+    wait_for(lambda: deliveries_of(endpoint, "refund.processed"), what="the refund.processed delivery")
     events = wait_for(
         lambda: (
             (found := api.call("GET", f"/api/v1/payments/{payment['id']}/events")["data"])
@@ -83,7 +77,7 @@ def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_deli
     )
 
     # WHEN the merchant opens the payment's page
-    log_in(page, live_stack, merchant, f"/dashboard/transactions?payment={payment['id']}")
+    page = dashboard.open(f"/dashboard/transactions?payment={payment['id']}")
 
     # THEN the timeline tells each change of state, oldest first, with the versions it gave
     entries = page.get_by_test_id("timeline-entry")
@@ -108,14 +102,7 @@ def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_deli
     rows = page.get_by_test_id("payment-delivery-row")
     expect(rows).to_have_count(6)
     assert rows.get_by_test_id("payment-delivery-event").all_inner_texts() == [e["type"] for e in events]
-    assert [event["type"] for event in events] == [
-        "payment.created",
-        "payment.pending",
-        "payment.success",
-        "order.paid",
-        "refund.created",
-        "refund.processed",
-    ]
+    assert [event["type"] for event in events] == REFUNDED_PAYMENT_EVENTS
     expect(rows.get_by_test_id("payment-delivery-status")).to_have_text(["Delivered"] * 6)
     expect(rows.get_by_test_id("payment-delivery-result")).to_have_text(["HTTP 200"] * 6)
     expect(rows.get_by_test_id("payment-delivery-attempts")).to_have_text(["1"] * 6)
@@ -137,11 +124,11 @@ def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_deli
     page.get_by_test_id("payment-delivery-row").nth(2).get_by_test_id("payment-event-link").click()
     page.wait_for_url(re.compile(rf"/dashboard/events\?event={success['id']}$"))
     expect(page.get_by_test_id("event-detail-id")).to_have_text(success["id"])
-    expect(page.get_by_test_id("event-delivery-url")).to_have_text(receiver.url)
+    expect(page.get_by_test_id("event-delivery-url")).to_have_text(endpoint.url)
 
 
 def test_payment_page_lists_events_never_sent_when_no_url_was_set(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, screenshots: Path
+    dashboard: Dashboard, api: MerchantApi, screenshots: Path
 ) -> None:
     # GIVEN a payment made while the merchant had no webhook URL
     payment = api.settled_payment(30000)
@@ -149,7 +136,7 @@ def test_payment_page_lists_events_never_sent_when_no_url_was_set(
         lambda: len(api.call("GET", f"/api/v1/payments/{payment['id']}/events")["data"]) == 4,
         what="the payment's four events",
     )
-    log_in(page, live_stack, merchant, f"/dashboard/transactions?payment={payment['id']}")
+    page = dashboard.open(f"/dashboard/transactions?payment={payment['id']}")
 
     # THEN each event has a row that says it was never sent, and links to the event only
     rows = page.get_by_test_id("payment-delivery-row")
@@ -165,23 +152,18 @@ def test_payment_page_lists_events_never_sent_when_no_url_was_set(
 
 
 def test_delivery_detail_shows_every_attempt_the_headers_sent_and_a_payload_to_copy(
-    live_stack: LiveStack,
-    page: Page,
-    merchant: dict[str, str],
-    api: MerchantApi,
-    receiver: WebhookReceiver,
-    screenshots: Path,
-    viewport: str,
+    dashboard: Dashboard, api: MerchantApi, endpoint: WebhookReceiver, screenshots: Path, viewport: str
 ) -> None:
     # GIVEN a delivery whose first attempt the endpoint refused (503); the retry 5 s later succeeds
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
-    receiver.statuses.append(503)
+    endpoint.statuses.append(503)
     log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
-    wait_for(lambda: receiver.deliveries, what="the first attempt")
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_stack.dashboard_url)
+    wait_for(lambda: endpoint.deliveries, what="the first attempt")
+    dashboard.page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=dashboard.live_stack.dashboard_url
+    )
 
     # WHEN the merchant opens it from its link while the retry waits
-    log_in(page, live_stack, merchant, f"/dashboard/webhooks?delivery={log_id}")
+    page = dashboard.open(f"/dashboard/webhooks?delivery={log_id}")
     detail = page.get_by_test_id("webhook-detail")
     expect(detail).to_be_visible()
 
@@ -201,7 +183,7 @@ def test_delivery_detail_shows_every_attempt_the_headers_sent_and_a_payload_to_c
     )
     times = detail.get_by_test_id("webhook-detail-attempt-time").all_inner_texts()
     assert len(times) == 2 and all(re.search(r"\d\d:\d\d:\d\d", text) for text in times)
-    expect(detail.get_by_test_id("webhook-detail-url")).to_have_text(receiver.url)
+    expect(detail.get_by_test_id("webhook-detail-url")).to_have_text(endpoint.url)
 
     # AND the headers of the latest attempt, signatures masked, its webhook-id the event's id
     headers = dict(
@@ -213,7 +195,7 @@ def test_delivery_detail_shows_every_attempt_the_headers_sent_and_a_payload_to_c
             strict=True,
         )
     )
-    delivered = receiver.deliveries[-1]
+    delivered = endpoint.deliveries[-1]
     assert headers["webhook-id"] == delivered.headers["webhook-id"]
     assert EVENT_ID.match(headers["webhook-id"])
     assert headers["X-Webhook-Signature"] == "•••• (masked)"
@@ -235,16 +217,10 @@ def test_delivery_detail_shows_every_attempt_the_headers_sent_and_a_payload_to_c
 
 
 def test_overview_pipeline_panel_shows_when_webhooks_are_failing(
-    live_stack: LiveStack,
-    page: Page,
-    merchant: dict[str, str],
-    api: MerchantApi,
-    receiver: WebhookReceiver,
-    screenshots: Path,
-    viewport: str,
+    dashboard: Dashboard, api: MerchantApi, endpoint: WebhookReceiver, screenshots: Path, viewport: str
 ) -> None:
-    # GIVEN a merchant with nothing sent yet: the panel is calm
-    log_in(page, live_stack, merchant)
+    # GIVEN a merchant with a webhook URL and nothing sent yet: the panel is calm
+    page = dashboard.open()
     panel = page.get_by_test_id("webhook-pipeline")
     for count in ("queued", "in-flight", "failed", "dead-lettered"):
         expect(panel.get_by_test_id(f"pipeline-{count}")).to_have_text("0")
@@ -253,8 +229,7 @@ def test_overview_pipeline_panel_shows_when_webhooks_are_failing(
     )
 
     # WHEN their endpoint answers 410 Gone to two deliveries (no retry after a 410)
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
-    receiver.statuses.extend([410, 410])
+    endpoint.statuses.extend([410, 410])
     for _ in range(2):
         api.call("POST", "/api/v1/webhooks/test")
     wait_for(
@@ -279,13 +254,13 @@ def test_overview_pipeline_panel_shows_when_webhooks_are_failing(
     page.screenshot(path=screenshots / f"overview-pipeline-failing-{viewport}.png", full_page=True)
 
 
-def test_overview_pipeline_panel_shows_each_count_the_api_gives(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str]
-) -> None:
+def test_overview_pipeline_panel_shows_each_count_the_api_gives(dashboard: Dashboard) -> None:
     """Dead-lettered deliveries take 15 minutes to appear for real: the panel's side, on a stubbed answer."""
     counts = {"queued": 2, "in_flight": 1, "failed": 3, "dead_lettered": 4}
-    page.route(re.compile(r".*/api/v1/webhooks/pipeline$"), lambda route: route.fulfill(json=counts))
-    log_in(page, live_stack, merchant)
+    dashboard.page.route(
+        re.compile(r".*/api/v1/webhooks/pipeline$"), lambda route: route.fulfill(json=counts)
+    )
+    page = dashboard.open()
     panel = page.get_by_test_id("webhook-pipeline")
     expect(panel.get_by_test_id("pipeline-queued")).to_have_text("2")
     expect(panel.get_by_test_id("pipeline-in-flight")).to_have_text("1")
@@ -309,9 +284,9 @@ def test_overview_pipeline_panel_shows_each_count_the_api_gives(
 
 
 def test_docs_recovery_playbook_explains_the_steps(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str], screenshots: Path, viewport: str
+    dashboard: Dashboard, screenshots: Path, viewport: str
 ) -> None:
-    log_in(page, live_stack, merchant, "/dashboard/docs")
+    page = dashboard.open("/dashboard/docs")
     section = page.get_by_test_id("section-recovery-playbook")
     expect(section).to_contain_text("my endpoint was down from 02:00 to 04:00")
     steps = section.get_by_test_id("recovery-steps").locator("li")
@@ -320,8 +295,8 @@ def test_docs_recovery_playbook_explains_the_steps(
         expect(section.get_by_test_id("recovery-steps")).to_contain_text(text)
     expect(steps.nth(3)).to_contain_text("webhook-id")
     script = section.get_by_test_id("code-snippet-recovery")
-    expect(script).to_contain_text(f"API={live_stack.api_url}")
-    expect(script).to_contain_text(f"X-Api-Key: {merchant['api_key']}")
+    expect(script).to_contain_text(f"API={dashboard.live_stack.api_url}")
+    expect(script).to_contain_text(f"X-Api-Key: {dashboard.merchant['api_key']}")
     expect(section.get_by_test_id("code-snippet-dedupe")).to_contain_text('request.headers["webhook-id"]')
     # The whole section as the page lays it out (an element screenshot would stitch the sticky header in).
     page.evaluate("window.scrollTo(0, 0)")
@@ -331,11 +306,10 @@ def test_docs_recovery_playbook_explains_the_steps(
 
 
 def test_docs_recovery_playbook_recovers_an_outage_when_pasted_as_it_stands(
-    live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi, receiver: WebhookReceiver
+    dashboard: Dashboard, api: MerchantApi, endpoint: WebhookReceiver
 ) -> None:
     # GIVEN an outage: the endpoint refused every delivery of a payment (410: no retries)
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
-    receiver.statuses.extend([410] * 4)
+    endpoint.statuses.extend([410] * 4)
     outage_start = datetime.now(UTC) - timedelta(seconds=5)
     payment = api.settled_payment()
     failed = wait_for(
@@ -348,10 +322,10 @@ def test_docs_recovery_playbook_recovers_an_outage_when_pasted_as_it_stands(
     )
     assert {event["data"]["payment"]["id"] for event in failed} == {payment["id"]}
     outage_end = datetime.now(UTC)
-    refused = len(receiver.deliveries)
+    refused = len(endpoint.deliveries)
 
     # WHEN the merchant copies the playbook's script, sets the outage and runs it
-    log_in(page, live_stack, merchant, "/dashboard/docs")
+    page = dashboard.open("/dashboard/docs")
     script = page.get_by_test_id("code-snippet-recovery").text_content() or ""
     script = re.sub(r"^SINCE=.*$", f"SINCE={iso(outage_start)}", script, count=1, flags=re.MULTILINE)
     script = re.sub(r"^UNTIL=.*$", f"UNTIL={iso(outage_end)}", script, count=1, flags=re.MULTILINE)
@@ -377,6 +351,6 @@ def test_docs_recovery_playbook_recovers_an_outage_when_pasted_as_it_stands(
         4,
     )
     # AND every missed event reached the endpoint once more, under its own webhook-id
-    wait_for(lambda: len(receiver.deliveries) == refused + 4, what="the recovered deliveries")
-    recovered = [d.headers["webhook-id"] for d in receiver.deliveries[refused:]]
+    wait_for(lambda: len(endpoint.deliveries) == refused + 4, what="the recovered deliveries")
+    recovered = [d.headers["webhook-id"] for d in endpoint.deliveries[refused:]]
     assert sorted(recovered) == sorted(event["id"] for event in failed)

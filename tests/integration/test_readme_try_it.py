@@ -17,19 +17,13 @@ import pytest
 
 from devkit.live_stack import REPO_ROOT, LiveStack
 from devkit.merchant import wait_for
+from tests.lifecycle import REFUNDED_PAYMENT_EVENTS
 
 pytestmark = pytest.mark.integration
 
 README = REPO_ROOT / "README.md"
 SCRIPT_DEADLINE_SECONDS = 150
-EVENTS = {
-    "payment.created",
-    "payment.pending",
-    "payment.success",
-    "order.paid",
-    "refund.created",
-    "refund.processed",
-}
+EVENTS = set(REFUNDED_PAYMENT_EVENTS)
 # What differs from run to run: the ids the gateway makes and the times it stamps.
 RESOURCE_ID = re.compile(r"\b(order|pay|rfnd)_[A-Za-z0-9]{16}\b")
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z")

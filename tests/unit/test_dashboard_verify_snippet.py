@@ -22,13 +22,18 @@ UNRELATED_SECRET = "whsec_c29tZWJvZHkgZWxzZXMgc2VjcmV0"
 BODY = '{"event":"payment.success","timestamp":1700000000,"data":{"payment":{"note":"₹"}}}'.encode()
 
 
-@pytest.fixture(scope="module")
-def snippet() -> ModuleType:
+def load_snippet() -> ModuleType:
+    """The snippet loaded exactly as a merchant would copy it: as a file of its own, not as a package module."""
     spec = importlib.util.spec_from_file_location("verify_webhook", SNIPPET)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def snippet() -> ModuleType:
+    return load_snippet()
 
 
 def signed_headers(secrets: list[str], msg_id: str = "msg_1", at: int | None = None) -> dict[str, str]:

@@ -5,17 +5,9 @@ from __future__ import annotations
 
 from gateway.domain import webhooks
 
+from tests.lifecycle import REFUNDED_PAYMENT_EVENTS
 from tests.unit.conftest import settle
 from tests.unit.test_pipeline import with_webhooks
-
-LIFECYCLE = [
-    "payment.created",
-    "payment.pending",
-    "payment.success",
-    "order.paid",
-    "refund.created",
-    "refund.processed",
-]
 
 
 def events_of_payment(api, payment_id):
@@ -36,7 +28,7 @@ def test_a_payments_events_come_in_order_with_its_refunds_and_the_order_it_paid(
     events = events_of_payment(api, payment["id"])
 
     # THEN they come oldest first, in the lifecycle's order, each with the data it was sent with
-    assert [event["type"] for event in events] == LIFECYCLE
+    assert [event["type"] for event in events] == REFUNDED_PAYMENT_EVENTS
     stamps = [event["created_at"] for event in events]
     assert stamps == sorted(stamps)
     assert [event["data"]["payment"]["version"] for event in events[:3]] == [1, 1, 2]
@@ -60,7 +52,7 @@ def test_each_event_carries_its_deliveries_and_their_attempts(api, pipeline, rec
 
     events = events_of_payment(api, payment["id"])
 
-    assert [event["type"] for event in events] == LIFECYCLE[:4]
+    assert [event["type"] for event in events] == REFUNDED_PAYMENT_EVENTS[:4]
     for event in events:
         [delivery] = event["deliveries"]
         assert (delivery["url"], delivery["status"], event["delivery_status"]) == (
@@ -87,9 +79,9 @@ def test_the_order_paid_event_is_listed_only_under_the_payment_that_paid_the_ord
     pipeline.settle()
 
     # THEN order.paid belongs to the first; the second shows its own success and the refund it got
-    assert [event["type"] for event in events_of_payment(api, first["id"])] == LIFECYCLE[:4]
+    assert [event["type"] for event in events_of_payment(api, first["id"])] == REFUNDED_PAYMENT_EVENTS[:4]
     late = [event["type"] for event in events_of_payment(api, second["id"])]
-    assert late == [*LIFECYCLE[:3], "refund.created", "refund.processed"]
+    assert late == [*REFUNDED_PAYMENT_EVENTS[:3], "refund.created", "refund.processed"]
 
 
 def test_another_merchants_payment_has_no_events_for_them(api, other_api, pipeline):

@@ -63,3 +63,39 @@ export function showListPage(name, { rows, page, offset, live }) {
   part('next-button').disabled = !page.hasNext;
   part('live').hidden = !live;
 }
+
+/**
+ * Where an offset-paged list stands (transactions, webhook logs): its offset, kept in the address bar so that
+ * reloading or going back returns to the same page, moved by the Previous and Next buttons of the list's
+ * table-footer partial (`<name>-prev-button`, `<name>-next-button`).
+ */
+export class OffsetPager {
+  /** `show()` loads the page at `offset`. */
+  constructor(name, limit, show) {
+    this.name = name;
+    this.limit = limit;
+    this.show = show;
+    this.readUrl();
+  }
+
+  /** Reads the offset from the address bar (on load, and after Back or Forward). */
+  readUrl() {
+    this.offset = offsetFromSearch(window.location.search, this.limit);
+  }
+
+  /** Shows the page at `offset` and keeps it in the address bar. */
+  goTo(offset) {
+    this.offset = offset;
+    pushOffsetToUrl(offset);
+    this.show().catch(() => {});
+  }
+
+  /** Moves the list a page back or forward when the table-footer's Previous or Next button is pressed. */
+  wireButtons() {
+    const button = (which) => document.querySelector(`[data-test-id="${this.name}-${which}-button"]`);
+    button('prev').addEventListener('click', () =>
+      this.goTo(describePage({ offset: this.offset, limit: this.limit, itemCount: 0 }).prevOffset),
+    );
+    button('next').addEventListener('click', () => this.goTo(this.offset + this.limit));
+  }
+}

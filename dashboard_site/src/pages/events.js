@@ -12,6 +12,7 @@ import {
 } from '../lib/events.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
+import { actionsCell, detailsButton } from '../lib/table.js';
 
 const PAGE_SIZE = 20;
 const RECOVERY_POLL_MS = 2000;
@@ -36,20 +37,7 @@ function renderEvent(event) {
       el('time', { datetime: event.created_at }, formatDateTime(event.created_at)),
     ),
     el('td', { 'data-label': 'Delivery' }, deliveryBadge(event.delivery_status, 'event-delivery-status')),
-    el(
-      'td',
-      { className: 'row-actions', 'data-label': '' },
-      el(
-        'button',
-        {
-          className: 'btn btn-ghost btn-sm',
-          type: 'button',
-          testId: 'view-event-button',
-          onclick: () => openDetail(event.id),
-        },
-        'Details',
-      ),
-    ),
+    actionsCell(detailsButton('view-event-button', () => openDetail(event.id))),
   );
 }
 

@@ -4,7 +4,7 @@ import { attemptResult, deliveryDetailUrl, retryNote } from '../lib/deliveries.j
 import { byTestId, el, showToast, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
 import { deliveryBadge } from '../lib/delivery-views.js';
 import { eventDetailUrl } from '../lib/events.js';
-import { describePage, offsetFromSearch, probeLimit, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
+import { OffsetPager, describePage, probeLimit, showListPage } from '../lib/pagination.js';
 import {
   PAYMENT_STATES,
   filtersFromSearch,
@@ -20,6 +20,7 @@ import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { deliveryRows, paymentTimeline } from '../lib/timeline.js';
+import { actionsCell } from '../lib/table.js';
 
 const PAGE_SIZE = 20;
 const POLL_INTERVAL_MS = 2000;
@@ -28,7 +29,7 @@ const FILTER_WINDOW = 500;
 const PAYMENT_ID = /^pay_[A-Za-z0-9]{16}$/;
 
 const session = startDashboardPage();
-let offset = offsetFromSearch(window.location.search, PAGE_SIZE);
+const pager = new OffsetPager('transactions', PAGE_SIZE, loadPayments);
 let filters = filtersFromSearch(window.location.search);
 const poller = createPoller(() => refreshView(), POLL_INTERVAL_MS);
 const paymentPath = (id, suffix = '') => `/api/v1/payments/${encodeURIComponent(id)}${suffix}`;
@@ -177,7 +178,7 @@ function renderRow(row) {
       { testId: 'created-at', 'data-label': 'Created' },
       el('time', { datetime: payment.created_at }, formatDateTime(payment.created_at)),
     ),
-    el('td', { className: 'row-actions', 'data-label': '' }, actionsFor(payment, state)),
+    actionsCell(actionsFor(payment, state)),
   );
 }
 
@@ -201,6 +202,7 @@ async function filteredRows() {
 
 /** Loads the current page; resolves to true while some payment on it is still pending. */
 async function loadPayments() {
+  const { offset } = pager;
   let rows;
   let page;
   try {
@@ -228,12 +230,6 @@ async function loadPayments() {
   return anyPending;
 }
 
-function goToOffset(nextOffset) {
-  offset = nextOffset;
-  pushOffsetToUrl(offset);
-  loadPayments().catch(() => {});
-}
-
 // ---- filters and export
 const filterForm = byTestId('transactions-filters');
 
@@ -246,7 +242,7 @@ function showFiltersInForm() {
 
 function applyFilters(next) {
   filters = next;
-  offset = 0;
+  pager.offset = 0;
   const url = new URL(window.location.href);
   url.search = '';
   for (const [name, value] of Object.entries(filters)) if (value) url.searchParams.set(name, value);
@@ -352,9 +348,7 @@ function renderDeliveryRow({ event, delivery }, retryNotes) {
         : 'No webhook URL then',
     ),
     el('td', { 'data-label': 'Event created' }, formatDateTime(event.created_at)),
-    el(
-      'td',
-      { className: 'row-actions', 'data-label': '' },
+    actionsCell(
       delivery
         ? el(
             'a',
@@ -546,10 +540,7 @@ byTestId('refund-form').addEventListener('submit', async (event) => {
 });
 
 if (session) {
-  byTestId('transactions-prev-button').addEventListener('click', () =>
-    goToOffset(describePage({ offset, limit: PAGE_SIZE, itemCount: 0 }).prevOffset),
-  );
-  byTestId('transactions-next-button').addEventListener('click', () => goToOffset(offset + PAGE_SIZE));
+  pager.wireButtons();
   const refreshButton = byTestId('refresh-transactions-button');
   refreshButton.addEventListener('click', () =>
     withBusyButton(refreshButton, 'Refreshing…', () => refreshView().catch(() => {})),
@@ -577,7 +568,7 @@ if (session) {
     refreshView().catch(() => {});
   });
   window.addEventListener('popstate', () => {
-    offset = offsetFromSearch(window.location.search, PAGE_SIZE);
+    pager.readUrl();
     filters = filtersFromSearch(window.location.search);
     showFiltersInForm();
     refreshView().catch(() => {});

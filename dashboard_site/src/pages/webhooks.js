@@ -9,18 +9,19 @@ import {
 } from '../lib/deliveries.js';
 import { eventDetailUrl, eventsLinkForDelivery } from '../lib/events.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, wireCopyButton, withBusyButton } from '../lib/dom.js';
-import { describePage, offsetFromSearch, pushOffsetToUrl, showListPage } from '../lib/pagination.js';
+import { OffsetPager, describePage, showListPage } from '../lib/pagination.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatCountdown, formatDateTime } from '../lib/time.js';
 import { validateWebhookUrl } from '../lib/webhook-url.js';
+import { actionsCell, detailsButton } from '../lib/table.js';
 
 const PAGE_SIZE = 10;
 const POLL_INTERVAL_MS = 3000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const session = startDashboardPage();
-let offset = offsetFromSearch(window.location.search, PAGE_SIZE);
+const pager = new OffsetPager('webhook-logs', PAGE_SIZE, loadLogs);
 let savedUrl = '';
 let pendingSave = Promise.resolve();
 const poller = createPoller(() => loadLogs(), POLL_INTERVAL_MS);
@@ -116,7 +117,7 @@ async function sendTestWebhook(button) {
       setConfigStatus(error.message, 'bad');
     }
   });
-  if (offset !== 0) goToOffset(0);
+  if (pager.offset !== 0) pager.goTo(0);
   else await loadLogs().catch(() => {});
 }
 
@@ -180,19 +181,8 @@ function renderLog(log) {
       },
       pending ? formatCountdown(log.next_retry_at) : '-',
     ),
-    el(
-      'td',
-      { className: 'row-actions', 'data-label': '' },
-      el(
-        'button',
-        {
-          className: 'btn btn-ghost btn-sm',
-          type: 'button',
-          testId: 'view-webhook-button',
-          onclick: () => openDetail(log.id),
-        },
-        'Details',
-      ),
+    actionsCell(
+      detailsButton('view-webhook-button', () => openDetail(log.id)),
       el(
         'button',
         {
@@ -217,6 +207,7 @@ function renderLog(log) {
 
 /** Loads the current page of logs; resolves to true while a delivery on it is pending. */
 async function loadLogs() {
+  const { offset } = pager;
   let result;
   try {
     result = await session.api.get(`/api/v1/webhooks?limit=${PAGE_SIZE}&offset=${offset}`);
@@ -235,12 +226,6 @@ async function loadLogs() {
   if (detail.open && logs.some((log) => log.id === detailId)) showDetail(detailId);
   if (anyPending) poller.ensure();
   return anyPending;
-}
-
-function goToOffset(nextOffset) {
-  offset = nextOffset;
-  pushOffsetToUrl(offset);
-  loadLogs().catch(() => {});
 }
 
 // ---- detail view (also opened by /dashboard/webhooks?delivery=<id>)
@@ -330,16 +315,13 @@ if (session) {
   wireCopyButton(byTestId('copy-webhook-secret'), () => secretOutput.textContent);
   wireCopyButton(byTestId('copy-webhook-payload'), () => byTestId('webhook-detail-payload').textContent);
 
-  byTestId('webhook-logs-prev-button').addEventListener('click', () =>
-    goToOffset(describePage({ offset, limit: PAGE_SIZE, itemCount: 0 }).prevOffset),
-  );
-  byTestId('webhook-logs-next-button').addEventListener('click', () => goToOffset(offset + PAGE_SIZE));
+  pager.wireButtons();
   const refreshButton = byTestId('refresh-webhook-logs-button');
   refreshButton.addEventListener('click', () =>
     withBusyButton(refreshButton, 'Refreshing…', () => loadLogs().catch(() => {})),
   );
   window.addEventListener('popstate', () => {
-    offset = offsetFromSearch(window.location.search, PAGE_SIZE);
+    pager.readUrl();
     loadLogs().catch(() => {});
   });
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from gateway.data import events as event_store
 from gateway.data import webhook_logs as log_store
-from gateway.domain.events import Event, EventDeliveryStatus, expiry_of, validate_event_query
+from gateway.domain.events import Event, EventDeliveryStatus, EventQuery, expiry_of
 from gateway.domain.lifecycle import DeliveryStatus
 from gateway.domain.resources import Merchant, WebhookLog
 from gateway.errors import BadRequestError, NotFoundError
@@ -89,16 +89,8 @@ def follow_delivery(log: WebhookLog, before: WebhookLog) -> None:
         event_store.set_delivery_status(log.event_id, EventDeliveryStatus(log.status.value))
 
 
-def list_events(
-    credentials: Credentials,
-    limit: str | None,
-    starting_after: str | None,
-    types: list[str],
-    created_from: str | None,
-    created_to: str | None,
-    delivery_status: str | None,
-) -> dict[str, Any]:
-    query = validate_event_query(limit, starting_after, types, created_from, created_to, delivery_status)
+def list_events(credentials: Credentials, query: EventQuery) -> dict[str, Any]:
+    """The merchant's events that match a query `validate_event_query` made of the request's parameters."""
     merchant = authenticated_merchant(credentials)
     after = None
     if query.starting_after is not None:
