@@ -22,7 +22,7 @@ from playwright.sync_api import FrameLocator, Page, Request, expect
 
 from devkit.live_stack import REPO_ROOT, LiveStack
 from tests.e2e import backend_capabilities
-from tests.e2e.conftest import artifact_folder
+from tests.e2e.conftest import VIEWPORTS, artifact_folder
 
 pytestmark = pytest.mark.e2e
 
