@@ -52,7 +52,7 @@ test-deployed: venv sam-build ## Deploy into LocalStack, smoke-test the API Gate
 	localstack/with_localstack.sh deploy/test_deployed.sh $(LOCAL_STACK_NAME) $(SAM)
 
 test-unit: venv ## In-process tests: no sockets, no servers (moto's in-process mock)
-	$(PY) -m pytest tests/unit
+	$(PY) -m pytest tests/unit -n auto  # one worker per core: the unit tests are CPU-bound and independent
 
 test-integration: venv frontend ## The local stack over HTTP (starts its own on free ports)
 	$(PY) -m pytest tests/integration
