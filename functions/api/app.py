@@ -253,7 +253,7 @@ def list_payments() -> Any:
 
 @route("/api/v1/payments/stats", methods=["GET"])
 def payment_stats() -> Any:
-    return payments.payment_stats(credentials())
+    return payments.payment_stats(credentials(), query("currency"), query("days"))
 
 
 @route("/api/v1/payments/public", methods=["POST"])

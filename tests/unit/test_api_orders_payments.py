@@ -108,10 +108,19 @@ def test_create_order_returns_the_order(api):
     assert body["merchant_id"] == api.merchant["id"] and body["created_at"].endswith("Z")
 
 
-@pytest.mark.parametrize("amount", [None, 99, "50000", 500.5, False])
-def test_create_order_rejects_bad_amounts(api, amount):
+@pytest.mark.parametrize("amount", [None, 99, 0, -5])
+def test_create_order_rejects_missing_or_small_amounts(api, amount):
     status, body, _ = api.call("POST", "/api/v1/orders", {"amount": amount} if amount is not None else {})
     assert status == 400 and error_of(body) == ("BAD_REQUEST_ERROR", "amount must be at least 100")
+
+
+@pytest.mark.parametrize("amount", ["50000", 50000.0, 500.5, False, True, [50000], {"value": 1}])
+def test_create_order_rejects_non_integer_amounts_naming_the_unit(api, amount):
+    status, body, _ = api.call("POST", "/api/v1/orders", {"amount": amount})
+    assert status == 400 and error_of(body) == (
+        "BAD_REQUEST_ERROR",
+        "amount must be an integer in the currency's smallest unit",
+    )
 
 
 @pytest.mark.parametrize(
@@ -292,14 +301,25 @@ def test_list_rejects_bad_pagination(api, query):
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"
 
 
+STATS_FIGURES = ("total_transactions", "total_amount", "success_rate")
+
+
 def test_stats_count_successful_amounts(api):
     status, body, _ = api.call("GET", "/api/v1/payments/stats")
-    assert body == {"total_transactions": 0, "total_amount": 0, "success_rate": 0}
+    assert {name: body[name] for name in STATS_FIGURES} == {
+        "total_transactions": 0,
+        "total_amount": 0,
+        "success_rate": 0,
+    }
     first = api.create_upi_payment(api.create_order(10000)["id"])
     api.create_upi_payment(api.create_order(20000)["id"])
     settle(first["id"])
     status, body, _ = api.call("GET", "/api/v1/payments/stats")
-    assert status == 200 and body == {"total_transactions": 2, "total_amount": 10000, "success_rate": 50}
+    assert status == 200 and {name: body[name] for name in STATS_FIGURES} == {
+        "total_transactions": 2,
+        "total_amount": 10000,
+        "success_rate": 50,
+    }
 
 
 # ---------------------------------------------------------------- capture
@@ -330,10 +350,21 @@ def test_concurrent_captures_all_answer_captured_and_count_one_change(api, succe
     assert api.call("GET", f"/api/v1/payments/{successful_payment['id']}")[1]["version"] == 3
 
 
-@pytest.mark.parametrize("body", [None, {}, {"amount": "50000"}])
-def test_capture_needs_the_amount(api, successful_payment, body):
+@pytest.mark.parametrize("body", [None, {}])
+def test_capture_without_an_amount_takes_what_is_authorized(api, successful_payment, body):
     status, answer, _ = api.call("POST", f"/api/v1/payments/{successful_payment['id']}/capture", body)
-    assert status == 400 and answer["error"]["code"] == "BAD_REQUEST_ERROR"
+    assert status == 200 and answer["captured"] is True and answer["amount_captured"] == 50000
+
+
+@pytest.mark.parametrize("amount", ["50000", 50000.0, True])
+def test_capture_refuses_a_non_integer_amount(api, successful_payment, amount):
+    status, answer, _ = api.call(
+        "POST", f"/api/v1/payments/{successful_payment['id']}/capture", {"amount": amount}
+    )
+    assert status == 400 and error_of(answer) == (
+        "BAD_REQUEST_ERROR",
+        "amount must be an integer in the currency's smallest unit",
+    )
 
 
 def test_capture_rejects_a_different_amount(api, successful_payment):
@@ -341,6 +372,7 @@ def test_capture_rejects_a_different_amount(api, successful_payment):
         "POST", f"/api/v1/payments/{successful_payment['id']}/capture", {"amount": 100}
     )
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"
+    assert body["error"]["description"].startswith("Capture amount must equal")
 
 
 def test_capture_unknown_payment_is_404(api):

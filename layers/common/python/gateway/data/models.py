@@ -88,6 +88,7 @@ class OrderModel(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
+    payment_capture = BooleanAttribute(default=False)
 
 
 class ByMerchantCreated(GlobalSecondaryIndex[_M]):
@@ -131,6 +132,7 @@ class PaymentModel(Model):
     error_code = UnicodeAttribute(null=True)
     error_description = UnicodeAttribute(null=True)
     refunded_amount = NumberAttribute(default=0)
+    captured_amount = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
@@ -307,6 +309,27 @@ class SystemRecordModel(Model):
     failed = NumberAttribute(default=0)
 
 
+class TotalsModel(Model):
+    """A merchant's running totals, each counter split over shards (`gateway.data.totals`): per currency
+    (`cur#<currency>#<shard>`), per currency and day (`day#<currency>#<date>#<shard>`, expiring), and the
+    webhook-log count (`logs#<shard>`). Every counter is added by the write that changes what it counts."""
+
+    class Meta(_BaseMeta):
+        suffix = "totals"
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    counter = UnicodeAttribute(range_key=True)
+    payments = NumberAttribute(default=0)
+    succeeded = NumberAttribute(default=0)
+    success_amount = NumberAttribute(default=0)
+    captured_amount = NumberAttribute(default=0)
+    refunded_amount = NumberAttribute(default=0)
+    net_amount = NumberAttribute(default=0)
+    webhook_logs = NumberAttribute(default=0)
+    # Epoch seconds; the table's TTL attribute (day counters only).
+    expires_at = NumberAttribute(null=True)
+
+
 class LoginFailureCounterModel(Model):
     """Failed logins of one subject (account or source address) in one window; in the system table, whose
     TTL attribute `expires_at` removes it when the window is over."""
@@ -330,6 +353,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     IdempotencyRecordModel,
     SystemRecordModel,
     LoginFailureCounterModel,
+    TotalsModel,
 )
 
 _bound_prefix: str | None = None

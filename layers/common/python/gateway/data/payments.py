@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from gateway.data import dynamo
+from gateway.data import dynamo, totals
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
 from gateway.data.unfinished import pending_created_before, shard_of
+from gateway.domain import money
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
 from gateway.domain.resources import Order, Payment, Refund
@@ -41,6 +43,7 @@ def insert_payment(
 
     def write(transaction: TransactWrite) -> None:
         dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
+        _add_to_totals(transaction, payment, money.on_created())
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
@@ -71,6 +74,16 @@ def _settlement(settled: Payment) -> list[Action]:
 _STILL_PENDING = PaymentModel.status == PaymentStatus.PENDING.value
 
 
+def _add_to_totals(transaction: TransactWrite, payment: Payment, change: money.TotalsChange) -> None:
+    totals.add_change(
+        transaction, payment.merchant_id, payment.currency, payment.created_at, payment.id, change
+    )
+
+
+def _capture(captured: Payment) -> list[Action]:
+    return [PaymentModel.captured.set(True), PaymentModel.captured_amount.set(captured.captured_amount)]
+
+
 def settle_payment(settled: Payment) -> None:
     """Record the bank's outcome, once: ConflictError when the payment is no longer pending."""
     dynamo.update_if(PaymentModel(settled.id), _settlement(settled), _STILL_PENDING)
@@ -78,14 +91,17 @@ def settle_payment(settled: Payment) -> None:
 
 def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
     """Record a success and mark the order paid, in one transaction: ConflictError when the payment is no
-    longer pending or the order was paid meanwhile (by another of its payments)."""
+    longer pending or the order was paid meanwhile (by another of its payments). A `settled` payment that
+    is captured (its order's `payment_capture`) is captured by the same write."""
 
     def write(transaction: TransactWrite) -> None:
-        transaction.update(
-            PaymentModel(settled.id),
-            actions=[*_settlement(settled), PaymentModel.pays_order.set(True)],
-            condition=_STILL_PENDING,
-        )
+        change = money.on_success(settled)
+        actions = [*_settlement(settled), PaymentModel.pays_order.set(True)]
+        if settled.captured:
+            change += money.on_capture(replace(settled, captured=False))
+            actions += _capture(settled)
+        transaction.update(PaymentModel(settled.id), actions=actions, condition=_STILL_PENDING)
+        _add_to_totals(transaction, settled, change)
         transaction.update(
             OrderModel(paid.id),
             actions=_order_change(paid),
@@ -106,18 +122,21 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
             condition=_STILL_PENDING,
         )
+        uncaptured = replace(settled, captured=False, refunded_amount=0)
+        _add_to_totals(
+            transaction, settled, money.on_success(settled) + money.on_refund(uncaptured, refund.amount)
+        )
         dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
 
     dynamo.transact(write, None)
 
 
 def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyRecord | None) -> None:
-    """Record the capture that moved `payment` to `captured`. A payment captured already is left as it is
-    (no new version) and only the idempotency record is written. ConflictError when the payment is not
-    successful, or its `captured` flag changed since it was read (a concurrent capture)."""
-    as_read = (PaymentModel.status == PaymentStatus.SUCCESS.value) & (
-        PaymentModel.captured == payment.captured
-    )
+    """Record the capture that moved `payment` to `captured`, adding what it took to the merchant's totals.
+    A payment captured already is left as it is (no new version) and only the idempotency record is written.
+    ConflictError when the payment is not successful or changed since it was read (its version moved: a
+    concurrent capture, or a refund that lowered what can be captured)."""
+    as_read = (PaymentModel.status == PaymentStatus.SUCCESS.value) & (PaymentModel.version == payment.version)
 
     def write(transaction: TransactWrite) -> None:
         if captured.version == payment.version:
@@ -126,11 +145,12 @@ def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyR
         transaction.update(
             PaymentModel(payment.id),
             actions=[
-                PaymentModel.captured.set(True),
+                *_capture(captured),
                 PaymentModel.updated_at.set(captured.updated_at),
                 PaymentModel.version.add(1),
             ],
             condition=as_read,
         )
+        _add_to_totals(transaction, payment, money.on_capture(payment))
 
     dynamo.transact(write, idempotency)

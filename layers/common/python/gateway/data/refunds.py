@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pynamodb.transactions import TransactWrite
 
-from gateway.data import dynamo
+from gateway.data import dynamo, totals
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
 from gateway.data.unfinished import pending_created_before, shard_of
+from gateway.domain import money
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
 from gateway.domain.resources import Payment, Refund
@@ -29,9 +30,10 @@ def list_refunds_for_payment(payment_id: str) -> list[Refund]:
 
 
 def add_refund_within_total(refund: Refund, payment: Payment, idempotency: IdempotencyRecord | None) -> None:
-    """Insert the refund and add it to the payment's refunded total, on condition that the total stays
-    within the payment's amount (checked inside the transaction, so concurrent refunds cannot overshoot).
-    ConflictError otherwise."""
+    """Insert the refund and add it to the payment's refunded total and the merchant's totals, on condition
+    that the total stays within the amount (so concurrent refunds cannot overshoot) and the payment's
+    capture is as read (its net moves only once captured; a capture racing the refund checks the version
+    this write moves, so either it sees the refund or this write fails). ConflictError otherwise."""
 
     def write(transaction: TransactWrite) -> None:
         dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
@@ -39,7 +41,16 @@ def add_refund_within_total(refund: Refund, payment: Payment, idempotency: Idemp
             PaymentModel(payment.id),
             actions=[PaymentModel.refunded_amount.add(refund.amount), PaymentModel.version.add(1)],
             condition=(PaymentModel.status == PaymentStatus.SUCCESS.value)
+            & (PaymentModel.captured == payment.captured)
             & (PaymentModel.refunded_amount <= payment.amount - refund.amount),
+        )
+        totals.add_change(
+            transaction,
+            payment.merchant_id,
+            payment.currency,
+            payment.created_at,
+            payment.id,
+            money.on_refund(payment, refund.amount),
         )
 
     dynamo.transact(write, idempotency)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
 
-from gateway.data import dynamo
+from gateway.data import dynamo, totals
 from gateway.data.models import WebhookLogModel, bind_tables
 from gateway.data.unfinished import older_than, shard_of
 from gateway.domain.clock import now_iso
@@ -27,7 +28,8 @@ def get_webhook_log(log_id: str) -> WebhookLog | None:
 
 def insert_webhook_log_if_absent(log: WebhookLog, started_by_stream: bool) -> bool:
     """True when the log was created; False when its (deterministic) id was recorded before. With
-    `started_by_stream` the table's stream sends its first attempt; otherwise the caller sends it."""
+    `started_by_stream` the table's stream sends its first attempt; otherwise the caller sends it. The
+    merchant's log count is added in the same transaction, so it counts each log once."""
     item = WebhookLogModel(
         **dynamo.plain_attributes(log),
         started_by=STARTED_BY_STREAM if started_by_stream else STARTED_BY_WRITER,
@@ -35,7 +37,16 @@ def insert_webhook_log_if_absent(log: WebhookLog, started_by_stream: bool) -> bo
         due_at=log.created_at,
         delivery_state=delivery_state(log.merchant_id, QUEUED),
     )
-    return dynamo.put_if_absent(item)
+
+    def write(transaction: TransactWrite) -> None:
+        transaction.save(item, condition=WebhookLogModel.id.does_not_exist())
+        totals.count_webhook_log(transaction, log.merchant_id, log.id)
+
+    try:
+        dynamo.transact(write, None)
+    except ConflictError:
+        return False
+    return True
 
 
 def delivery_state(merchant_id: str, state: str) -> str:
@@ -99,8 +110,8 @@ def page_webhook_logs(merchant_id: str, limit: int, offset: int) -> list[Webhook
 
 
 def count_webhook_logs(merchant_id: str) -> int:
-    bind_tables()
-    return WebhookLogModel.by_merchant.count(merchant_id)
+    """The merchant's number of logs, from its counters (a few items, not a count over every log)."""
+    return totals.webhook_log_count(merchant_id)
 
 
 def get_webhook_logs(log_ids: frozenset[str]) -> list[WebhookLog]:

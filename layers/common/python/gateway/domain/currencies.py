@@ -1,4 +1,4 @@
-"""ISO 4217 currency codes a payment can be made in.
+"""ISO 4217 currency codes a payment can be made in, and the minor unit (decimals) of each.
 
 The active list (funds, precious metals, test and "no currency" codes left out), kept here rather than
 taken from a package: pycountry would add megabytes of locale data and import time to every function for
@@ -20,5 +20,18 @@ ISO_4217_CODES = frozenset(
 )
 
 
+# ISO 4217 minor units (the number of decimals of the smallest unit) where it is not 2.
+ZERO_DECIMAL_CODES = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split())  # noqa: SIM905
+THREE_DECIMAL_CODES = frozenset("BHD IQD JOD KWD LYD OMR TND".split())  # noqa: SIM905
+DEFAULT_MINOR_UNITS = 2
+
+
 def is_iso_4217(code: str) -> bool:
     return code in ISO_4217_CODES
+
+
+def minor_units(code: str) -> int:
+    """Decimals of the currency's smallest unit: JPY 0 (50000 is 50,000 yen), INR 2, KWD 3."""
+    if code in ZERO_DECIMAL_CODES:
+        return 0
+    return 3 if code in THREE_DECIMAL_CODES else DEFAULT_MINOR_UNITS

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gateway.domain import money
 from gateway.domain.lifecycle import DeliveryStatus, OrderStatus, PaymentStatus, RefundStatus, transition
 from gateway.domain.processing import BankOutcome
 from gateway.domain.validation import OrderRequest
@@ -71,6 +72,8 @@ class Order:
     receipt: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     version: int = 1
+    # Capture the payment that succeeds in the write that settles it (the order's `payment_capture`).
+    payment_capture: bool = False
 
     @classmethod
     def create(cls, order_id: str, merchant_id: str, request: OrderRequest, at: str) -> Order:
@@ -82,6 +85,7 @@ class Order:
             currency=request.currency,
             receipt=request.receipt,
             notes=request.notes,
+            payment_capture=request.payment_capture,
             status=OrderStatus.CREATED,
             created_at=at,
             updated_at=at,
@@ -126,6 +130,8 @@ class Payment:
     error_code: str | None = None
     error_description: str | None = None
     refunded_amount: int = 0
+    # What the capture took (`amount - refunded_amount` at that moment); 0 until captured.
+    captured_amount: int = 0
     version: int = 1
     # True on the one payment whose success paid its order (the outbox sends `order.paid` from it).
     pays_order: bool = False
@@ -151,8 +157,13 @@ class Payment:
     def refunded_in_full(self) -> Payment:
         return replace(self, refunded_amount=self.amount)
 
+    def with_capture(self) -> Payment:
+        """Captured for what is still authorized (`domain.money.capturable`), as part of another change
+        (a settlement that captures in the same write)."""
+        return replace(self, captured=True, captured_amount=money.capturable(self))
+
     def captured_now(self, at: str) -> Payment:
-        return replace(self, captured=True, updated_at=at, version=self.version + 1)
+        return replace(self.with_capture(), updated_at=at, version=self.version + 1)
 
     def new_refund(
         self, refund_id: str, amount: int, reason: str | None, at: str, request_id: str | None

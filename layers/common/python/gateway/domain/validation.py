@@ -37,6 +37,21 @@ def is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+NOT_AN_INTEGER_AMOUNT = "amount must be an integer in the currency's smallest unit"
+UPI_ONLY_INR = "UPI is only available for INR"
+
+
+def integer_amount(body: dict[str, Any], missing: str) -> int:
+    """The body's `amount`: `missing` when there is none; an integer of minor units, never `50000.0`,
+    `"50000"` or `true`, each of which would hide a unit mistake in the caller's code."""
+    amount = body.get("amount")
+    if amount is None:
+        raise BadRequestError(missing, field="amount")
+    if not is_integer(amount):
+        raise BadRequestError(NOT_AN_INTEGER_AMOUNT, field="amount")
+    return int(amount)
+
+
 def require_object(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequestError("Request body must be a JSON object")
@@ -49,12 +64,14 @@ class OrderRequest:
     currency: str
     receipt: str | None
     notes: dict[str, Any]
+    # Capture the payment that succeeds in the same write that settles it.
+    payment_capture: bool = False
 
 
 def validate_order(body: Any) -> OrderRequest:
     body = require_object(body)
-    amount = body.get("amount")
-    if not is_integer(amount) or amount < MIN_ORDER_AMOUNT:
+    amount = integer_amount(body, "amount must be at least 100")
+    if amount < MIN_ORDER_AMOUNT:
         raise BadRequestError("amount must be at least 100", field="amount")
     if amount > MAX_AMOUNT:
         raise BadRequestError("amount is too large", field="amount")
@@ -66,7 +83,18 @@ def validate_order(body: Any) -> OrderRequest:
     receipt = body.get("receipt")
     if receipt is not None and (not isinstance(receipt, str) or len(receipt) > MAX_RECEIPT_LENGTH):
         raise BadRequestError("receipt must be a string of at most 255 characters", field="receipt")
-    return OrderRequest(amount=amount, currency=currency, receipt=receipt, notes=validate_notes(body))
+    payment_capture = body.get("payment_capture", False)
+    if payment_capture is None:
+        payment_capture = False
+    if not isinstance(payment_capture, bool):
+        raise BadRequestError("payment_capture must be true or false", field="payment_capture")
+    return OrderRequest(
+        amount=amount,
+        currency=currency,
+        receipt=receipt,
+        notes=validate_notes(body),
+        payment_capture=payment_capture,
+    )
 
 
 def validate_notes(body: dict[str, Any]) -> dict[str, str]:
@@ -185,10 +213,14 @@ def parse_order_reference(body: Any) -> tuple[dict[str, Any], str]:
     return body, order_id
 
 
-def validate_payment_method(body: dict[str, Any], order_id: str, today: date) -> PaymentRequest:
-    """Checks after the order is known: method, then UPI or card details."""
+def validate_payment_method(
+    body: dict[str, Any], order_id: str, today: date, *, currency: str
+) -> PaymentRequest:
+    """Checks after the order is known: method, then UPI (INR orders only) or card details."""
     method = body.get("method")
     if method == "upi":
+        if currency != "INR":
+            raise BadRequestError(UPI_ONLY_INR, field="method")
         vpa = body.get("vpa")
         if not isinstance(vpa, str) or len(vpa) > MAX_VPA_LENGTH or not VPA_PATTERN.match(vpa):
             raise InvalidVpaError()
@@ -224,8 +256,8 @@ def validate_payment_method(body: dict[str, Any], order_id: str, today: date) ->
 
 def validate_refund(body: Any) -> tuple[int, str | None]:
     body = require_object(body)
-    amount = body.get("amount")
-    if not is_integer(amount) or amount <= 0:
+    amount = integer_amount(body, "amount must be a positive integer")
+    if amount <= 0:
         raise BadRequestError("amount must be a positive integer", field="amount")
     reason = body.get("reason")
     if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_RECEIPT_LENGTH):
@@ -233,13 +265,16 @@ def validate_refund(body: Any) -> tuple[int, str | None]:
     return amount, reason
 
 
-def validate_capture(body: Any) -> int:
-    """Capture names the amount to capture; only a full capture exists, so it must equal the payment's."""
-    body = require_object(body)
-    amount = body.get("amount")
-    if not is_integer(amount) or amount <= 0:
+def validate_capture(body: Any) -> int | None:
+    """The amount a capture names, if any (a capture takes what is still authorized; a named amount must
+    equal that, which the service checks against the payment)."""
+    body = {} if body is None else require_object(body)
+    if body.get("amount") is None:
+        return None
+    amount = integer_amount(body, "amount must be a positive integer")
+    if amount <= 0:
         raise BadRequestError("amount must be a positive integer", field="amount")
-    return int(amount)
+    return amount
 
 
 def validate_webhook_url(body: Any, allow_private: bool) -> str:
@@ -282,6 +317,24 @@ def is_ip_literal(host: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+MAX_CHART_DAYS = 90
+
+
+def validate_stats_currency(raw: str | None) -> str | None:
+    """The currency a stats query names (None: the merchant's main one)."""
+    if raw is None or raw == "":
+        return None
+    if not is_iso_4217(raw):
+        raise BadRequestError("currency must be an ISO 4217 currency code", field="currency")
+    return raw
+
+
+def validate_days(raw: str) -> int:
+    if len(raw) > 2 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_CHART_DAYS:
+        raise BadRequestError(f"days must be an integer between 1 and {MAX_CHART_DAYS}", field="days")
+    return int(raw)
 
 
 def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:

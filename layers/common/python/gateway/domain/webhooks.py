@@ -16,6 +16,7 @@ PAYMENT_CREATED = "payment.created"
 PAYMENT_PENDING = "payment.pending"
 PAYMENT_SUCCESS = "payment.success"
 PAYMENT_FAILED = "payment.failed"
+PAYMENT_CAPTURED = "payment.captured"
 REFUND_CREATED = "refund.created"
 REFUND_PROCESSED = "refund.processed"
 ORDER_PAID = "order.paid"
@@ -25,6 +26,7 @@ EVENT_TYPES = (
     PAYMENT_PENDING,
     PAYMENT_SUCCESS,
     PAYMENT_FAILED,
+    PAYMENT_CAPTURED,
     REFUND_CREATED,
     REFUND_PROCESSED,
     ORDER_PAID,

@@ -63,11 +63,17 @@ def _on_payment(payment: Payment, before: Payment | None) -> None:
         )
         created = [(payment.id, webhooks.PAYMENT_CREATED, data), (payment.id, webhooks.PAYMENT_PENDING, data)]
         _record_events(payment.merchant_id, payment.created_at, created)
-    elif before.status is PaymentStatus.PENDING and payment.status in SETTLED_PAYMENT_EVENTS:
-        settled = [(payment.id, SETTLED_PAYMENT_EVENTS[payment.status], data)]
-        if payment.pays_order:
-            settled += _order_paid(payment)
-        _record_events(payment.merchant_id, payment.updated_at, settled)
+        return
+    changes: list[Occurrence] = []
+    if before.status is PaymentStatus.PENDING and payment.status in SETTLED_PAYMENT_EVENTS:
+        changes.append((payment.id, SETTLED_PAYMENT_EVENTS[payment.status], data))
+    if payment.captured and not before.captured:
+        # Every capture, by the endpoint or by the order's `payment_capture` in the settling write.
+        changes.append((payment.id, webhooks.PAYMENT_CAPTURED, data))
+    if payment.pays_order and not before.pays_order:
+        changes += _order_paid(payment)
+    if changes:
+        _record_events(payment.merchant_id, payment.updated_at, changes)
 
 
 def _order_paid(payment: Payment) -> list[Occurrence]:

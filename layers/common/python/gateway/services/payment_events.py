@@ -28,6 +28,7 @@ PAYMENT_EVENT_TYPES = (
     webhooks.PAYMENT_PENDING,
     webhooks.PAYMENT_SUCCESS,
     webhooks.PAYMENT_FAILED,
+    webhooks.PAYMENT_CAPTURED,
 )
 REFUND_EVENT_TYPES = (webhooks.REFUND_CREATED, webhooks.REFUND_PROCESSED)
 # Events of one change share a timestamp; among themselves they read in the order the lifecycle runs.

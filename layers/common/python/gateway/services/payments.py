@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
+from gateway.data import totals as totals_store
 from gateway.data.merchants import find_merchant_by_api_key
+from gateway.domain import money
 from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
@@ -20,8 +23,10 @@ from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
     validate_capture,
+    validate_days,
     validate_pagination,
     validate_payment_method,
+    validate_stats_currency,
 )
 from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenError
 from gateway.services import business_metrics
@@ -36,7 +41,13 @@ from gateway.services.auth import (
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import ORDER_NOT_FOUND
 from gateway.services.results import ApiResult
-from gateway.services.views import created_payment_view, payment_view, public_payment_view
+from gateway.services.views import (
+    created_payment_view,
+    daily_view,
+    payment_view,
+    public_payment_view,
+    stats_view,
+)
 from gateway.telemetry.logs import current_request_id
 
 CREATE_ENDPOINT = "POST /api/v1/payments"
@@ -45,8 +56,9 @@ PAYMENT_NOT_FOUND = "Payment not found"
 NOT_CAPTURABLE = "Payment not in capturable state"
 # created -> attempted -> paid: an insert can find the order moved on at most twice.
 ORDER_CHANGES = 2
-# Capturing twice is allowed and changes nothing; a concurrent first capture can change `captured` once.
-CAPTURE_ATTEMPTS = 2
+# Capturing twice is allowed and changes nothing. A capture's write fails when the payment moved since it
+# was read (a concurrent capture, or refunds); each try reads it again.
+CAPTURE_ATTEMPTS = 4
 
 
 def _order_id_in(body: Any) -> str | None:
@@ -106,7 +118,9 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     body, order_id = parse_order_reference(body)
     order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
-    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    payment = _new_payment(
+        order, validate_payment_method(body, order_id, utc_now().date(), currency=order.currency)
+    )
     return request.commit(
         ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
     )
@@ -117,7 +131,9 @@ def create_public_payment(body: Any) -> ApiResult:
     body, order_id = parse_order_reference(body)
     order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
     order.ensure_payable()
-    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    payment = _new_payment(
+        order, validate_payment_method(body, order_id, utc_now().date(), currency=order.currency)
+    )
     _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))
 
@@ -148,21 +164,24 @@ def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: s
     return page
 
 
-def payment_stats(credentials: Credentials) -> dict[str, Any]:
+def payment_stats(
+    credentials: Credentials, currency_raw: str | None = None, days_raw: str | None = None
+) -> dict[str, Any]:
+    """The merchant's figures from its running totals: one Query over its counter shards, whatever its
+    history. Counts cover every currency; amounts are in one (`currency`, default the main one). With
+    `days`, also payments, successes and volume per day (UTC) over the last `days` days, from the day
+    counters (one more Query)."""
     merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
-    total = successful = 0
-    total_amount = 0
-    for payment in payment_store.payments_newest_first(merchant.id):
-        total += 1
-        if payment.status is PaymentStatus.SUCCESS:
-            successful += 1
-            total_amount += payment.amount
-    rate = round(successful * 100 / total, 2) if total else 0
-    return {
-        "total_transactions": total,
-        "total_amount": total_amount,
-        "success_rate": int(rate) if rate == int(rate) else rate,
-    }
+    currency = validate_stats_currency(currency_raw)
+    days = validate_days(days_raw) if days_raw is not None else None
+    by_currency = totals_store.totals_by_currency(merchant.id)
+    stats = stats_view(by_currency, currency)
+    if days is not None:
+        last = utc_now().date()
+        first = last - timedelta(days=days - 1)
+        by_day = totals_store.daily_totals(merchant.id, stats["currency"], first, last)
+        stats["daily"] = daily_view(first, days, by_day)
+    return stats
 
 
 @dataclass(frozen=True)
@@ -192,10 +211,13 @@ class PaymentCommand:
 
 
 def _capture(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResult:
+    """Capture what is still authorized (`amount - amount_refunded`); a named amount must equal it. The
+    write checks the payment's version, so a refund that lands first makes it fail and read again: the
+    capture never takes money that was refunded."""
     amount = validate_capture(body)
-    if amount != payment.amount:
-        raise BadRequestError("Capture amount must equal the payment amount", field="amount")
     for _ in range(CAPTURE_ATTEMPTS):
+        if not payment.captured:
+            _check_capturable(payment, amount)
         captured = payment if payment.captured else payment.captured_now(now_iso())
         try:
             return request.commit(
@@ -206,8 +228,20 @@ def _capture(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResu
             current = payment_store.get_payment(payment.id)
             if current is None or current.status is not PaymentStatus.SUCCESS:
                 break
-            payment = current  # captured concurrently: answer as a repeated capture
+            payment = current  # captured or refunded concurrently: decide again on what it is now
     raise BadRequestError(NOT_CAPTURABLE)
+
+
+def _check_capturable(payment: Payment, amount: int | None) -> None:
+    left = money.capturable(payment)
+    if left <= 0:
+        raise BadRequestError(NOT_CAPTURABLE)
+    if amount is not None and amount != left:
+        raise BadRequestError(
+            f"Capture amount must equal the amount not refunded: {left} "
+            f"({payment.amount} authorized - {payment.refunded_amount} refunded)",
+            field="amount",
+        )
 
 
 capture_payment = PaymentCommand(CAPTURE_ENDPOINT, NOT_CAPTURABLE, _capture)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from gateway.data import payments as payment_store
 from gateway.data import refunds as refund_store
 from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
+from gateway.domain import money
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
-from gateway.domain.resources import Payment
+from gateway.domain.resources import Payment, Refund
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError
 from gateway.services import business_metrics
@@ -26,18 +28,33 @@ EXCEEDS = "Refund amount exceeds available amount"
 NOT_REFUNDABLE = "Payment not in refundable state"
 
 
+# A refund's write fails when the payment's total or capture moved since it was read; a capture can move
+# it once, so one more try with the payment read again settles it.
+REFUND_ATTEMPTS = 2
+
+
 def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResult:
     amount, reason = validate_refund(body)
-    if payment.refunded_amount + amount > payment.amount:
-        raise BadRequestError(EXCEEDS, field="amount")
     refund = payment.new_refund(new_refund_id(), amount, reason, now_iso(), current_request_id())
-    try:
-        result = request.commit(
-            ApiResult(201, created_refund_view(refund)),
-            lambda record: refund_store.add_refund_within_total(refund, payment, record),
-        )
-    except ConflictError:
-        raise BadRequestError(EXCEEDS, field="amount") from None
+    for _ in range(REFUND_ATTEMPTS):
+        if amount > money.left_to_refund(payment):
+            break
+        try:
+            result = request.commit(
+                ApiResult(201, created_refund_view(refund)),
+                partial(refund_store.add_refund_within_total, refund, payment),
+            )
+        except ConflictError:
+            current = payment_store.get_payment(payment.id)
+            if current is None or current.captured == payment.captured:
+                break  # the total moved: other refunds took what was left
+            payment = current
+            continue
+        return _counted(result, refund)
+    raise BadRequestError(EXCEEDS, field="amount")
+
+
+def _counted(result: ApiResult, refund: Refund) -> ApiResult:
     if not result.replayed:
         business_metrics.refund_created(refund)
     return result

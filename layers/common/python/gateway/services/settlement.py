@@ -86,9 +86,13 @@ def _settle_success(payment: Payment, settled: Payment) -> None:
     if order is None:
         raise PermanentDeliveryError(f"payment {payment.id} has no order")
     if order.status is not OrderStatus.PAID:
+        paying = settled.paying_order()
+        if order.payment_capture:
+            # Captured by the write that settles it: no receiver ever sees this success uncaptured.
+            paying = paying.with_capture()
         try:
             payment_store.settle_payment_paying_order(
-                settled.paying_order(), order.moved_to(OrderStatus.PAID, settled.updated_at)
+                paying, order.moved_to(OrderStatus.PAID, settled.updated_at)
             )
             return
         except ConflictError:

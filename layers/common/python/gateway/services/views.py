@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
+from gateway.domain import money
 from gateway.domain.events import DeliveryAttempt, Event, Recovery
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
@@ -18,6 +20,7 @@ def order_view(order: Order) -> dict[str, Any]:
         "notes": order.notes,
         "status": order.status,
         "amount_paid": order.amount_paid,
+        "payment_capture": order.payment_capture,
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,
@@ -70,13 +73,26 @@ def created_payment_view(payment: Payment) -> dict[str, Any]:
     }
 
 
+def payment_money_view(payment: Payment) -> dict[str, Any]:
+    """The payment's money as `domain.money` defines it: the same figures on every surface."""
+    return {
+        "captured": payment.captured,
+        "amount_refunded": money.refunded(payment),
+        "refund_status": money.refund_status(payment),
+        "amount_captured": money.captured(payment),
+        "amount_capturable": money.capturable(payment),
+        "amount_net": money.net(payment),
+        # The name before `amount_refunded`; kept for integrations that read it.
+        "refunded_amount": money.refunded(payment),
+    }
+
+
 def payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
         "status": payment.status,
-        "captured": payment.captured,
-        "refunded_amount": payment.refunded_amount,
+        **payment_money_view(payment),
         **_payment_outcome(payment),
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
@@ -91,6 +107,61 @@ def public_payment_view(payment: Payment) -> dict[str, Any]:
         **_payment_outcome(payment),
         "created_at": payment.created_at,
     }
+
+
+def main_currency(by_currency: dict[str, money.MoneyTotals]) -> str:
+    """The currency the merchant takes most payments in (INR, the default, when it has none)."""
+    if not by_currency:
+        return "INR"
+    return max(by_currency.values(), key=lambda totals: (totals.payments, totals.currency == "INR")).currency
+
+
+def _money_totals_view(totals: money.MoneyTotals) -> dict[str, Any]:
+    return {
+        "total_amount": totals.success_amount,
+        "captured_amount": totals.captured_amount,
+        "refunded_amount": totals.refunded_amount,
+        "net_amount": totals.net,
+    }
+
+
+def stats_view(by_currency: dict[str, money.MoneyTotals], currency: str | None) -> dict[str, Any]:
+    """Counts over every currency; amounts in `currency` (default: the main one), and per currency."""
+    chosen = currency or main_currency(by_currency)
+    payments = sum(totals.payments for totals in by_currency.values())
+    succeeded = sum(totals.succeeded for totals in by_currency.values())
+    return {
+        "total_transactions": payments,
+        **_money_totals_view(by_currency.get(chosen, money.MoneyTotals(chosen))),
+        "success_rate": money.success_rate(succeeded, payments),
+        "currency": chosen,
+        "by_currency": {
+            code: {
+                "total_transactions": totals.payments,
+                **_money_totals_view(totals),
+                "success_rate": money.success_rate(totals.succeeded, totals.payments),
+            }
+            for code, totals in sorted(by_currency.items())
+        },
+    }
+
+
+def daily_view(first: date, days: int, by_day: dict[str, money.MoneyTotals]) -> list[dict[str, Any]]:
+    """One row per day from `first`, days without payments included (a chart needs every day)."""
+    rows = []
+    for offset in range(days):
+        day = (first + timedelta(days=offset)).isoformat()
+        totals = by_day.get(day, money.MoneyTotals(""))
+        rows.append(
+            {
+                "date": day,
+                "payments": totals.payments,
+                "succeeded": totals.succeeded,
+                "volume": totals.success_amount,
+                "success_rate": money.success_rate(totals.succeeded, totals.payments),
+            }
+        )
+    return rows
 
 
 def refund_view(refund: Refund) -> dict[str, Any]:
