@@ -113,6 +113,17 @@ def test_trigger_refund_processed_refunds_a_paid_payment_in_full(
     assert client.payments.get(refund.payment_id).status == "success"
 
 
+@pytest.mark.usefixtures("as_merchant")
+def test_trigger_payment_captured_captures_what_is_authorized(
+    client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trigger", "payment.captured", "--amount", "129900"]) == 0
+    out = capsys.readouterr().out
+    payment = client.payments.get(ids(out, "pay")[0])
+    assert (payment.captured, payment.amount_captured, payment.amount_net) == (True, 129900, 129900)
+    assert "captured ₹1,299.00" in out
+
+
 @pytest.fixture(scope="module")
 def declining_stack() -> Iterator[LiveStack]:
     """A runtime whose bank declines payments (TEST_PAYMENT_SUCCESS=false), as `failure@upi` makes it do

@@ -36,6 +36,7 @@ from gateway_client.models import (
     WebhookLogPage,
     WebhookRetry,
 )
+from gateway_client.money import format_amount, minor_units
 from gateway_client.webhook import Webhook
 
 __all__ = [
@@ -68,5 +69,7 @@ __all__ = [
     "WebhookLogPage",
     "WebhookRetry",
     "__version__",
+    "format_amount",
     "iso",
+    "minor_units",
 ]

@@ -22,6 +22,7 @@ import requests
 from gateway_client.client import DEFAULT_BASE_URL, Client
 from gateway_client.errors import ApiError, ConnectionError
 from gateway_client.models import Event
+from gateway_client.money import format_amount
 from gateway_client.webhook import Webhook
 
 T = TypeVar("T")
@@ -30,7 +31,13 @@ T = TypeVar("T")
 # when none are given, so `make run` then `gateway trigger payment.success` just works.
 LOCAL_TEST_CREDENTIALS = ("key_test_abc123", "secret_test_xyz789")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-TRIGGERABLE_EVENTS = ("payment.success", "payment.failed", "refund.processed", "order.paid")
+TRIGGERABLE_EVENTS = (
+    "payment.success",
+    "payment.failed",
+    "payment.captured",
+    "refund.processed",
+    "order.paid",
+)
 # SPEC §5.4: in test mode these addresses decide the bank's answer.
 SUCCEEDING_VPA = "success@upi"
 FAILING_VPA = "failure@upi"
@@ -91,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     trigger.add_argument(
         "event", choices=TRIGGERABLE_EVENTS, metavar="EVENT", help=", ".join(TRIGGERABLE_EVENTS)
     )
-    trigger.add_argument("--amount", type=int, default=50000, help="order amount in paise (default 50000)")
+    trigger.add_argument(
+        "--amount", type=int, default=50000, help="order amount in paise (default 50000, INR 500.00)"
+    )
     trigger.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the outcome")
     trigger.set_defaults(handler=run_trigger)
 
@@ -301,7 +310,7 @@ def run_trigger(arguments: argparse.Namespace) -> int:
     event, timeout = arguments.event, arguments.timeout
     vpa = FAILING_VPA if event == "payment.failed" else SUCCEEDING_VPA
     order = client.orders.create(arguments.amount, notes={"source": "gateway trigger"})
-    print(f"order    {order.id}  ({order.amount} paise)")
+    print(f"order    {order.id}  ({format_amount(order.amount, order.currency)})")
     payment = client.payments.create_upi(order.id, vpa)
     print(f"payment  {payment.id}  (UPI {vpa})")
     payment = wait(
@@ -319,11 +328,14 @@ def run_trigger(arguments: argparse.Namespace) -> int:
     )
     if event == "refund.processed":
         refund = client.refunds.create(payment.id, payment.amount, reason="gateway trigger")
-        print(f"refund   {refund.id}  ({refund.amount} paise)")
+        print(f"refund   {refund.id}  ({format_amount(refund.amount, payment.currency)})")
         refund = wait(
             lambda: client.refunds.get(refund.id), lambda r: r.status == "processed", timeout, "the refund"
         )
         print(f"refund   {refund.id}  {refund.status}")
+    elif event == "payment.captured":
+        payment = client.payments.capture(payment.id)
+        print(f"payment  {payment.id}  captured {format_amount(payment.amount_captured, payment.currency)}")
     elif event == "order.paid":
         order = wait(lambda: client.orders.get(order.id), lambda o: o.status == "paid", timeout, "the order")
         print(f"order    {order.id}  {order.status}")

@@ -6,6 +6,7 @@ import builtins
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
+from urllib.parse import urlencode
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -116,10 +117,20 @@ class Orders(_Resource):
         receipt: str | None = None,
         notes: Mapping[str, str] | None = None,
         *,
+        payment_capture: bool | None = None,
         idempotency_key: str | None = None,
     ) -> Order:
-        """A new order; `amount` in paise (minor units), at least 100."""
-        body = _without_none({"amount": amount, "currency": currency, "receipt": receipt, "notes": notes})
+        """A new order; `amount` in the currency's minor unit (paise for INR, yen for JPY), at least 100.
+        With `payment_capture=True` its payment is captured in the write that settles it."""
+        body = _without_none(
+            {
+                "amount": amount,
+                "currency": currency,
+                "receipt": receipt,
+                "notes": notes,
+                "payment_capture": payment_capture,
+            }
+        )
         return Order.from_dict(self._post("/api/v1/orders", body, idempotency_key))
 
     def get(self, order_id: str) -> Order:
@@ -192,11 +203,17 @@ class Payments(_Resource):
                 return
             offset += len(page)
 
-    def stats(self) -> PaymentStats:
-        return PaymentStats.from_dict(self._get("/api/v1/payments/stats"))
+    def stats(self, currency: str | None = None, days: int | None = None) -> PaymentStats:
+        """Totals (amounts in `currency`, default the merchant's main one); with `days`, per-day rows."""
+        query = _without_none({"currency": currency, "days": days})
+        suffix = "?" + urlencode(query) if query else ""
+        return PaymentStats.from_dict(self._get(f"/api/v1/payments/stats{suffix}"))
 
-    def capture(self, payment_id: str, amount: int, *, idempotency_key: str | None = None) -> Payment:
-        body = {"amount": amount}
+    def capture(
+        self, payment_id: str, amount: int | None = None, *, idempotency_key: str | None = None
+    ) -> Payment:
+        """Capture what is still authorized (`amount - amount_refunded`); `amount`, if given, must equal it."""
+        body = _without_none({"amount": amount})
         return Payment.from_dict(self._post(f"/api/v1/payments/{payment_id}/capture", body, idempotency_key))
 
     def wait_until_final(self, payment_id: str, timeout: float = 60.0, interval: float = 0.5) -> Payment:

@@ -54,6 +54,7 @@ class Order(ApiObject):
     receipt: str | None = None
     notes: dict[str, Any] | None = None
     status: str = ""
+    payment_capture: bool | None = None
     version: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
@@ -61,6 +62,14 @@ class Order(ApiObject):
 
 @dataclass(frozen=True)
 class Payment(ApiObject):
+    """A payment; amounts are integers in the currency's minor unit (`gateway_client.format_amount`).
+
+    `captured` says whether it was captured; `amount_captured` what the capture took (`amount -
+    amount_refunded` at that moment); `amount_capturable` what a capture would take now; `amount_net`
+    what the merchant keeps (`amount - amount_refunded` once captured, never negative); `refund_status`
+    is None, `"partial"` or `"full"`.
+    """
+
     id: str = ""
     order_id: str = ""
     amount: int = 0
@@ -71,6 +80,11 @@ class Payment(ApiObject):
     card_network: str | None = None
     card_last4: str | None = None
     captured: bool | None = None
+    amount_refunded: int = 0
+    refund_status: str | None = None
+    amount_captured: int = 0
+    amount_capturable: int = 0
+    amount_net: int = 0
     error_code: str | None = None
     error_description: str | None = None
     version: int | None = None
@@ -80,9 +94,18 @@ class Payment(ApiObject):
 
 @dataclass(frozen=True)
 class PaymentStats(ApiObject):
+    """Counts over every currency; amounts in `currency` (each currency's in `by_currency`); `daily` when
+    asked for with `days`."""
+
     total_transactions: int = 0
     total_amount: int = 0
+    captured_amount: int = 0
+    refunded_amount: int = 0
+    net_amount: int = 0
     success_rate: float = 0
+    currency: str = "INR"
+    by_currency: dict[str, Any] = field(default_factory=dict)
+    daily: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)
