@@ -6,7 +6,6 @@ import builtins
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
-from urllib.parse import urlencode
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -14,6 +13,7 @@ from typing import (
     TypeVar,
     Union,
 )
+from urllib.parse import urlencode
 
 from gateway_client.models import (
     Event,
@@ -212,7 +212,7 @@ class Payments(_Resource):
     def capture(
         self, payment_id: str, amount: int | None = None, *, idempotency_key: str | None = None
     ) -> Payment:
-        """Capture what is still authorized (`amount - amount_refunded`); `amount`, if given, must equal it."""
+        """Capture what is still authorized (`amount - amount_refunded`); an `amount` must equal it."""
         body = _without_none({"amount": amount})
         return Payment.from_dict(self._post(f"/api/v1/payments/{payment_id}/capture", body, idempotency_key))
 
