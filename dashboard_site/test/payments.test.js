@@ -69,7 +69,35 @@ describe('paymentsCsv', () => {
     ]);
     const [header, line] = csv.trim().split('\r\n');
     assert.equal(header.split(',')[0], 'payment_id');
-    assert.equal(line, 'pay_a,order_a,1000,INR,upi,a@b,success,authorized,false,0,paid,T');
+    assert.equal(line, 'pay_a,order_a,INR,2,1000,0,0,0,,upi,a@b,success,authorized,false,paid,T');
+  });
+
+  it('writes the API money figures and each currency minor unit', () => {
+    const yen = {
+      id: 'pay_y',
+      order_id: 'order_y',
+      amount: 50000,
+      currency: 'JPY',
+      method: 'card',
+      status: 'success',
+      captured: true,
+      amount_captured: 40000,
+      amount_refunded: 15000,
+      amount_net: 35000,
+      refund_status: 'partial',
+      created_at: 'T',
+    };
+    const line = paymentsCsv([{ payment: yen, refunds: null, orderStatus: 'paid' }])
+      .trim()
+      .split('\r\n')[1];
+    assert.equal(
+      line,
+      'pay_y,order_y,JPY,0,50000,40000,15000,35000,partial,card,,success,partially_refunded,true,paid,T',
+    );
+    const kwd = paymentsCsv([{ payment: { ...yen, currency: 'KWD' } }])
+      .trim()
+      .split('\r\n')[1];
+    assert.match(kwd, /^pay_y,order_y,KWD,3,50000,/);
   });
 
   it('quotes commas and defuses spreadsheet formulas', () => {

@@ -761,7 +761,9 @@ def test_transactions_filter_search_date_range_and_export_the_filtered_list(
     with page.expect_download() as download_info:
         page.get_by_test_id("export-csv-button").click()
     csv_lines = Path(download_info.value.path()).read_text(encoding="utf-8").splitlines()
-    assert csv_lines[0].startswith("payment_id,order_id,amount_paise")
+    assert csv_lines[0].startswith(
+        "payment_id,order_id,currency,minor_unit,amount,amount_captured,amount_refunded"
+    )
     assert len(csv_lines) == 2 and csv_lines[1].startswith(ledger.partially_refunded["id"] + ",")
     assert ",partially_refunded," in csv_lines[1] and ",30000," in csv_lines[1]
 

@@ -144,6 +144,13 @@ def test_refund_then_capture_then_refund_moves_every_figure(api, successful_paym
     )
 
 
+def test_stats_say_what_uncaptured_payments_still_have_authorized(api, successful_payment):
+    assert (
+        api.call("POST", f"/api/v1/payments/{successful_payment['id']}/refunds", {"amount": 2000})[0] == 201
+    )
+    assert stats_of(api)["capturable_amount"] == 48000
+
+
 def test_a_payment_refunded_in_full_before_capture_cannot_be_captured(api, successful_payment):
     payment_id = successful_payment["id"]
     assert api.call("POST", f"/api/v1/payments/{payment_id}/refunds", {"amount": 50000})[0] == 201

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../money.js';
+import {
+  formatAmount,
+  minorToInput,
+  minorUnits,
+  paiseToRupeeInput,
+  parseAmountInput,
+  parseRupeesToPaise,
+} from '../money.js';
 
 describe('formatAmount', () => {
   it('formats paise as rupees with two decimals', () => {
@@ -74,5 +81,44 @@ describe('paiseToRupeeInput', () => {
     for (const paise of [1, 99, 100, 1999, 50000, 123456789]) {
       assert.equal(parseRupeesToPaise(paiseToRupeeInput(paise)).paise, paise);
     }
+  });
+});
+
+describe('currencies with their ISO 4217 minor unit', () => {
+  it('formats JPY with no decimals, KWD with three and INR with two', () => {
+    assert.equal(formatAmount(50000, 'JPY'), '¥50,000');
+    assert.equal(formatAmount(1500, 'KWD'), 'KWD 1.500');
+    assert.equal(formatAmount(1, 'KWD'), 'KWD 0.001');
+    assert.equal(formatAmount(129900, 'INR'), '₹1,299.00');
+    assert.equal(formatAmount(123456789, 'INR'), '₹12,34,567.89');
+    assert.equal(formatAmount(123456789, 'USD'), '$1,234,567.89');
+  });
+
+  it('knows each minor unit', () => {
+    assert.deepEqual(
+      ['INR', 'USD', 'JPY', 'KWD', 'BHD', 'krw'].map((code) => minorUnits(code)),
+      [2, 2, 0, 3, 3, 0],
+    );
+  });
+
+  it('parses typed amounts in the currency’s unit', () => {
+    assert.deepEqual(parseAmountInput('50,000', 'JPY'), { ok: true, minor: 50000 });
+    assert.equal(parseAmountInput('500.5', 'JPY').ok, false);
+    assert.deepEqual(parseAmountInput('1.5', 'KWD'), { ok: true, minor: 1500 });
+    assert.deepEqual(parseAmountInput('KWD 0.001', 'KWD'), { ok: true, minor: 1 });
+    assert.equal(parseAmountInput('0.0001', 'KWD').ok, false);
+    assert.deepEqual(parseAmountInput('¥ 1,299', 'JPY'), { ok: true, minor: 1299 });
+  });
+
+  it('round-trips input values in every unit', () => {
+    for (const [minor, currency] of [
+      [50000, 'JPY'],
+      [1500, 'KWD'],
+      [1, 'KWD'],
+      [129900, 'INR'],
+    ]) {
+      assert.equal(parseAmountInput(minorToInput(minor, currency), currency).minor, minor);
+    }
+    assert.equal(minorToInput(50000, 'JPY'), '50000');
   });
 });

@@ -1,6 +1,9 @@
 // What a merchant reads from a payment and its refunds: its lifecycle state, the filters of the
 // transactions page, and the CSV export. Pure functions, so node's test runner checks them.
 
+import { minorUnits } from '../../../web_shared/money.js';
+import { paymentMoney } from './money-block.js';
+
 /** The reason the gateway gives the refund it makes for a late success on a paid order (SPEC §5.1). */
 export const AUTO_REFUND_REASON = 'Order already paid';
 
@@ -20,11 +23,11 @@ export function refundedAmount(refunds) {
 
 /**
  * A successful payment is "authorized" until captured; refunds then make it "partially refunded" or
- * "refunded". Without its refunds (null) a payment is judged on `status` and `captured` alone.
+ * "refunded". The API's `amount_refunded` decides; a payment view without it is judged on its refunds.
  */
 export function paymentState(payment, refunds = null) {
   if (payment.status !== 'success') return payment.status === 'pending' ? 'pending' : 'failed';
-  const refunded = refundedAmount(refunds);
+  const refunded = payment.amount_refunded ?? refundedAmount(refunds);
   if (refunded > 0) return refunded >= payment.amount ? 'refunded' : 'partially_refunded';
   return payment.captured ? 'captured' : 'authorized';
 }
@@ -78,17 +81,23 @@ function csvField(value) {
   return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+// Amounts are integers in the currency's smallest unit, `minor_unit` its decimals (INR 2, JPY 0, KWD 3);
+// the money columns are the API's own figures (the gateway defines them once), never recomputed here.
 export const CSV_COLUMNS = [
   'payment_id',
   'order_id',
-  'amount_paise',
   'currency',
+  'minor_unit',
+  'amount',
+  'amount_captured',
+  'amount_refunded',
+  'amount_net',
+  'refund_status',
   'method',
   'method_detail',
   'status',
   'state',
   'captured',
-  'refunded_paise',
   'order_status',
   'created_at',
 ];
@@ -97,18 +106,23 @@ export const CSV_COLUMNS = [
 export function paymentsCsv(rows) {
   const lines = [CSV_COLUMNS.join(',')];
   for (const { payment, refunds, orderStatus } of rows) {
+    const figures = paymentMoney(payment);
     lines.push(
       [
         payment.id,
         payment.order_id,
-        payment.amount,
         payment.currency,
+        minorUnits(payment.currency),
+        payment.amount,
+        figures.captured,
+        figures.refunded,
+        figures.net,
+        figures.refundStatus ?? '',
         payment.method,
         methodDetail(payment),
         payment.status,
         paymentState(payment, refunds),
         Boolean(payment.captured),
-        refundedAmount(refunds),
         orderStatus ?? '',
         payment.created_at,
       ]

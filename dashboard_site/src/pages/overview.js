@@ -1,58 +1,58 @@
 import { formatAmount } from '../../../web_shared/money.js';
+import { renderDailyChart } from '../lib/daily-chart.js';
 import { pipelineHealth } from '../lib/deliveries.js';
 import { byTestId, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { formatSuccessRate } from '../lib/money.js';
-import { refundedAmount } from '../lib/payments.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
 
+const CHART_DAYS = 30;
+
+/** The stats, the money breakdown and the 30-day chart: one call, read by the gateway from its running
+ * totals (no scan), every figure the gateway's own (net is never negative there, nor here). */
 async function loadStats() {
   const container = byTestId('stats-container');
   container.setAttribute('aria-busy', 'true');
   try {
-    const stats = await session.api.get('/api/v1/payments/stats');
+    const stats = await session.api.get(`/api/v1/payments/stats?days=${CHART_DAYS}`);
+    const currency = stats.currency ?? 'INR';
+    const money = (amount) => formatAmount(amount ?? 0, currency);
     byTestId('total-transactions').textContent = Number(stats.total_transactions ?? 0).toLocaleString('en-IN');
-    byTestId('total-amount').textContent = formatAmount(stats.total_amount ?? 0);
+    byTestId('total-amount').textContent = money(stats.total_amount);
     byTestId('success-rate').textContent = formatSuccessRate(stats);
+    byTestId('authorized-amount').textContent = money(stats.capturable_amount);
+    byTestId('captured-amount').textContent = money(stats.captured_amount);
+    byTestId('refunded-amount').textContent = money(stats.refunded_amount);
+    byTestId('net-amount').textContent = money(Math.max(0, stats.net_amount ?? 0));
+    const others = Object.keys(stats.by_currency ?? {}).filter((code) => code !== currency);
+    byTestId('stats-currency-note').hidden = others.length === 0;
+    byTestId('stats-currency-note').textContent = `Amounts in ${currency}; you also take ${others.join(', ')}.`;
+    showDailyChart(stats.daily ?? [], currency);
     showError('stats-error', null);
   } catch (error) {
     showError('stats-error', error);
   } finally {
     container.setAttribute('aria-busy', 'false');
+    byTestId('money-breakdown').setAttribute('aria-busy', 'false');
+    byTestId('daily-chart').setAttribute('aria-busy', 'false');
   }
 }
 
-// The breakdown reads the latest payments and their refunds; the stats endpoint has no split.
-const BREAKDOWN_WINDOW = 100;
+function showDailyChart(daily, currency) {
+  const { element, model } = renderDailyChart(daily, currency);
+  byTestId('daily-chart-plot').replaceChildren(element);
+  byTestId('daily-chart-peak').textContent = `Peak day ${model.peakLabel}`;
+  byTestId('daily-chart-first').textContent = formatDay(model.firstDate);
+  byTestId('daily-chart-last').textContent = formatDay(model.lastDate);
+  byTestId('daily-chart-summary').textContent = `${model.summary}.`;
+}
 
-async function loadBreakdown() {
-  const container = byTestId('money-breakdown');
-  container.setAttribute('aria-busy', 'true');
-  try {
-    const payments = await session.api.get(`/api/v1/payments?limit=${BREAKDOWN_WINDOW}`);
-    const succeeded = payments.filter((payment) => payment.status === 'success');
-    const refundLists = await Promise.all(
-      succeeded.map((payment) => session.api.get(`/api/v1/payments/${encodeURIComponent(payment.id)}/refunds`)),
-    );
-    const sum = (list) => list.reduce((total, amount) => total + amount, 0);
-    const authorized = sum(succeeded.filter((payment) => !payment.captured).map((payment) => payment.amount));
-    const captured = sum(succeeded.filter((payment) => payment.captured).map((payment) => payment.amount));
-    const refunded = sum(refundLists.map(refundedAmount));
-    byTestId('authorized-amount').textContent = formatAmount(authorized);
-    byTestId('captured-amount').textContent = formatAmount(captured);
-    byTestId('refunded-amount').textContent = formatAmount(refunded);
-    byTestId('net-amount').textContent = formatAmount(captured - refunded);
-    byTestId('net-amount-hint').textContent =
-      payments.length >= BREAKDOWN_WINDOW
-        ? `Captured minus refunded, latest ${BREAKDOWN_WINDOW} payments`
-        : 'Captured minus refunded';
-  } catch (error) {
-    showError('stats-error', error);
-  } finally {
-    container.setAttribute('aria-busy', 'false');
-  }
+const DAY_FORMAT = new Intl.DateTimeFormat('en-IN', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+function formatDay(isoDate) {
+  return isoDate ? DAY_FORMAT.format(new Date(`${isoDate}T00:00:00Z`)) : '';
 }
 
 // The pipeline panel follows deliveries while some are on their way (test-mode retries are seconds apart).
@@ -115,7 +115,7 @@ if (session) {
 
   const refreshButton = byTestId('refresh-stats-button');
   wireSecretReveal();
-  const refreshAll = () => Promise.all([loadStats(), loadBreakdown(), loadPipeline()]);
+  const refreshAll = () => Promise.all([loadStats(), loadPipeline()]);
   refreshButton.addEventListener('click', () => withBusyButton(refreshButton, 'Refreshing…', refreshAll));
   // Coming back to the tab after taking a payment elsewhere shows fresh numbers.
   document.addEventListener('visibilitychange', () => {

@@ -1,8 +1,9 @@
 import { newIdempotencyKey } from '../../../web_shared/api.js';
-import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../../../web_shared/money.js';
+import { formatAmount, minorToInput, parseAmountInput } from '../../../web_shared/money.js';
 import { attemptResult, deliveryDetailUrl, retryNote } from '../lib/deliveries.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
 import { deliveryBadge } from '../lib/delivery-views.js';
+import { captureQuestion, paymentMoney, renderMoneyFigures, renderMoneyMovements } from '../lib/money-block.js';
 import { eventDetailUrl } from '../lib/events.js';
 import { OffsetPager, describePage, probeLimit, showListPage } from '../lib/pagination.js';
 import {
@@ -14,7 +15,6 @@ import {
   methodDetail,
   paymentState,
   paymentsCsv,
-  refundedAmount,
 } from '../lib/payments.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
@@ -111,7 +111,7 @@ function actionsFor(payment, state) {
           className: 'btn btn-secondary btn-sm',
           type: 'button',
           testId: 'capture-button',
-          onclick: (event) => capturePayment(payment, event.currentTarget),
+          onclick: () => capturePayment(payment),
         },
         'Capture',
       ),
@@ -371,6 +371,9 @@ function renderDeliveryRow({ event, delivery }, retryNotes) {
 
 async function showActivity(payment, paymentRefunds) {
   const events = await loadPaymentEvents(payment.id);
+  byTestId('payment-money-movements').replaceChildren(
+    ...renderMoneyMovements(events ?? [], payment.currency, formatDateTime),
+  );
   byTestId('payment-timeline').replaceChildren(
     ...paymentTimeline(payment, paymentRefunds, events ?? []).map(renderTimelineEntry),
   );
@@ -405,7 +408,7 @@ async function loadDetail(paymentId) {
   const { payment, orderStatus } = row;
   const paymentRefunds = row.refunds ?? [];
   const state = paymentState(payment, paymentRefunds);
-  const refunded = refundedAmount(paymentRefunds);
+  const figures = paymentMoney(payment);
   const money = (amount) => formatAmount(amount, payment.currency);
   byTestId('payment-detail-summary').replaceChildren(
     summaryItem('Amount', money(payment.amount), 'payment-detail-amount'),
@@ -415,9 +418,9 @@ async function loadDetail(paymentId) {
       `${payment.method}${methodDetail(payment) ? ` · ${methodDetail(payment)}` : ''}`,
       'payment-detail-method',
     ),
-    summaryItem('Captured', payment.captured ? money(payment.amount) : money(0), 'payment-detail-captured'),
-    summaryItem('Refunded', money(refunded), 'payment-detail-refunded'),
-    summaryItem('Net', money(payment.status === 'success' ? payment.amount - refunded : 0), 'payment-detail-net'),
+    summaryItem('Captured', money(figures.captured), 'payment-detail-captured'),
+    summaryItem('Refunded', money(figures.refunded), 'payment-detail-refunded'),
+    summaryItem('Net', money(figures.net), 'payment-detail-net'),
     summaryItem('Order', el('span', { className: 'mono' }, payment.order_id), 'payment-detail-order-id'),
     summaryItem('Order status', statusBadge(orderStatus, 'payment-detail-order-status')),
     summaryItem('Version', payment.version ?? '-', 'payment-detail-version'),
@@ -439,6 +442,7 @@ async function loadDetail(paymentId) {
       ),
     ),
   );
+  byTestId('payment-money-figures').replaceChildren(...renderMoneyFigures(payment));
   byTestId('payment-refunds-empty').hidden = paymentRefunds.length > 0;
   byTestId('payment-detail-actions').replaceChildren(...actionsFor(payment, state));
   const deliveriesMoving = await showActivity(payment, paymentRefunds);
@@ -458,21 +462,43 @@ async function refreshView() {
   return moving;
 }
 
-async function capturePayment(payment, button) {
-  await withBusyButton(button, 'Capturing…', async () => {
+// ---- capture dialog: says what the capture takes before it does
+const captureDialog = byTestId('capture-dialog');
+let captureTarget = null;
+
+function capturePayment(payment) {
+  captureTarget = payment;
+  byTestId('capture-question').textContent = captureQuestion(payment);
+  showError('capture-error', null);
+  captureDialog.showModal();
+  byTestId('capture-confirm-button').focus();
+}
+
+byTestId('capture-cancel-button').addEventListener('click', () => captureDialog.close());
+
+byTestId('capture-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const payment = captureTarget;
+  // The amount shown is the amount sent: if a refund landed meanwhile the API refuses, and says why.
+  const amount = paymentMoney(payment).leftToCapture;
+  await withBusyButton(byTestId('capture-confirm-button'), 'Capturing…', async () => {
     try {
-      await session.api.post(
+      const captured = await session.api.post(
         paymentPath(payment.id, '/capture'),
-        { amount: payment.amount },
+        { amount },
         { idempotencyKey: newIdempotencyKey() },
       );
-      showToast(`Captured ${formatAmount(payment.amount, payment.currency)} on ${payment.id}`, 'good');
+      captureDialog.close();
+      showToast(
+        `Captured ${formatAmount(captured.amount_captured ?? amount, payment.currency)} on ${payment.id}`,
+        'good',
+      );
     } catch (error) {
-      showToast(`Capture refused: ${error.message}`, 'bad');
+      showError('capture-error', error);
     }
   });
   await refreshView().catch(() => {});
-}
+});
 
 // ---- refund dialog
 const dialog = byTestId('refund-dialog');
@@ -484,6 +510,7 @@ async function openRefundDialog(payment) {
   refundTarget = payment;
   byTestId('refund-payment-id').textContent = payment.id;
   byTestId('refund-paid').textContent = formatAmount(payment.amount, payment.currency);
+  byTestId('refund-currency').textContent = payment.currency;
   byTestId('refund-refunded').textContent = '…';
   byTestId('refund-available').textContent = '…';
   amountInput.value = '';
@@ -494,14 +521,14 @@ async function openRefundDialog(payment) {
 
   // Shown as a guide only: the API stays the judge of what may be refunded.
   try {
-    const refunded = refundedAmount(await refunds.load(payment, { fresh: true }));
-    const available = Math.max(0, payment.amount - refunded);
+    const current = await session.api.get(paymentPath(payment.id));
+    const { refunded, leftToRefund: available } = paymentMoney(current);
     if (refundTarget !== payment) return;
     byTestId('refund-refunded').textContent = formatAmount(refunded, payment.currency);
     byTestId('refund-available').textContent = formatAmount(available, payment.currency);
     // Suggest the full remaining amount unless the merchant has already typed one.
     if (amountInput.value === '' && available > 0) {
-      amountInput.value = paiseToRupeeInput(available);
+      amountInput.value = minorToInput(available, payment.currency);
       amountInput.select();
     }
   } catch {
@@ -515,13 +542,13 @@ byTestId('refund-cancel-button').addEventListener('click', () => dialog.close())
 byTestId('refund-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const payment = refundTarget;
-  const parsed = parseRupeesToPaise(amountInput.value);
+  const parsed = parseAmountInput(amountInput.value, payment.currency);
   if (!parsed.ok) {
     showError('refund-error', new Error(parsed.error));
     amountInput.focus();
     return;
   }
-  const body = { amount: parsed.paise };
+  const body = { amount: parsed.minor };
   const reason = reasonInput.value.trim();
   if (reason) body.reason = reason;
   await withBusyButton(byTestId('refund-submit-button'), 'Refunding…', async () => {

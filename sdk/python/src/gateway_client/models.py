@@ -84,6 +84,7 @@ class Payment(ApiObject):
     refund_status: str | None = None
     amount_captured: int = 0
     amount_capturable: int = 0
+    amount_refundable: int = 0
     amount_net: int = 0
     error_code: str | None = None
     error_description: str | None = None

@@ -144,6 +144,12 @@ class MoneyTotals:
         """Each captured payment's net is at least 0, so their sum is; the floor guards the display anyway."""
         return max(0, self.net_amount)
 
+    @property
+    def capturable(self) -> int:
+        """What the uncaptured successes still have authorized: every success's `amount - refunded`, less
+        the captured payments' share of that, which is their net."""
+        return max(0, self.success_amount - self.refunded_amount - self.net_amount)
+
 
 def success_rate(succeeded: int, payments: int) -> int | float:
     """Percent of payments that succeeded, to 2 decimals; 0 when there are none; a whole number as an int."""

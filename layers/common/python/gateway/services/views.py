@@ -81,6 +81,7 @@ def payment_money_view(payment: Payment) -> dict[str, Any]:
         "refund_status": money.refund_status(payment),
         "amount_captured": money.captured(payment),
         "amount_capturable": money.capturable(payment),
+        "amount_refundable": money.left_to_refund(payment),
         "amount_net": money.net(payment),
         # The name before `amount_refunded`; kept for integrations that read it.
         "refunded_amount": money.refunded(payment),
@@ -122,6 +123,7 @@ def _money_totals_view(totals: money.MoneyTotals) -> dict[str, Any]:
         "captured_amount": totals.captured_amount,
         "refunded_amount": totals.refunded_amount,
         "net_amount": totals.net,
+        "capturable_amount": totals.capturable,
     }
 
 
