@@ -368,6 +368,12 @@ def test_capture_and_partial_refund_from_the_row(
     row = row_for(page, payment["id"])
 
     row.get_by_test_id("capture-button").click()
+    confirm = page.get_by_test_id("capture-dialog")
+    expect(confirm.get_by_test_id("capture-question")).to_contain_text(
+        f"Capture ₹500.00 on {payment['id']}? That is the whole amount authorized."
+    )
+    confirm.get_by_test_id("capture-confirm-button").click()
+    expect(confirm).to_be_hidden()
     expect(row.get_by_test_id("captured-label")).to_be_visible()
     assert api.call("GET", f"/api/v1/payments/{payment['id']}")["captured"] is True
 
@@ -703,11 +709,12 @@ def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_autho
     secret = page.get_by_test_id("api-secret")
     masking = "el => getComputedStyle(el).webkitTextSecurity"
     assert secret.evaluate(masking) == "disc", "the secret shows before the merchant asks"
-    # authorized 500 + partially refunded 800 (neither captured); captured 1,500 + 200; refunds 300 + 200
-    expect(page.get_by_test_id("authorized-amount")).to_have_text("₹1,300.00")
+    # left to capture: 500 + (800 - 300 refunded before capture); captured 1,500 + 200; refunds 300 + 200;
+    # net = captured payments less their refunds: 1,500 + (200 - 200). Never captured minus every refund.
+    expect(page.get_by_test_id("authorized-amount")).to_have_text("₹1,000.00")
     expect(page.get_by_test_id("captured-amount")).to_have_text("₹1,700.00")
     expect(page.get_by_test_id("refunded-amount")).to_have_text("₹500.00")
-    expect(page.get_by_test_id("net-amount")).to_have_text("₹1,200.00")
+    expect(page.get_by_test_id("net-amount")).to_have_text("₹1,500.00")
     page.screenshot(path=screenshots / f"overview-breakdown-{viewport}.png", full_page=True)
 
     page.get_by_test_id("reveal-api-secret").click()

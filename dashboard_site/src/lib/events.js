@@ -6,6 +6,7 @@ export const EVENT_TYPES = Object.freeze([
   'payment.pending',
   'payment.success',
   'payment.failed',
+  'payment.captured',
   'order.paid',
   'refund.created',
   'refund.processed',

@@ -78,14 +78,16 @@ const ENDPOINT_GROUPS = [
       { method: 'GET', path: '/api/v1/payments?limit=20&offset=0', summary: 'List your payments, newest first.' },
       {
         method: 'GET',
-        path: '/api/v1/payments/stats',
-        summary: 'Totals: transactions, amount collected (paise), success rate.',
+        path: '/api/v1/payments/stats?days=30',
+        summary:
+          'Totals: transactions, success rate, amounts collected, captured, refunded and net (in the currency ' +
+          'you take most; each currency in by_currency); with days, volume and success rate per day.',
       },
       {
         method: 'POST',
         path: `/api/v1/payments/${PAYMENT_ID}/capture`,
         idempotent: true,
-        summary: 'Capture a successful payment.',
+        summary: 'Capture a successful payment: takes amount - amount_refunded. An amount, if sent, must equal that.',
         body: { amount: 50000 },
       },
       {
