@@ -758,3 +758,33 @@ def test_the_demo_shop_names_itself_in_the_modal(
         expect(frame.locator('[data-test-id="merchant-name"]')).to_have_text("Chai & Co.")
     finally:
         context.close()
+
+
+def test_a_jpy_order_shows_yen_without_decimals_and_is_paid_by_card(
+    page: Page, shop: Shop, shots: Path, viewport: str
+) -> None:
+    # GIVEN an order of 50000 in JPY, a currency with no minor unit (50000 is 50,000 yen)
+    response = requests.post(
+        f"{shop.stack.api_url}/api/v1/orders",
+        json={"amount": 50000, "currency": "JPY"},
+        headers={"X-Api-Key": shop.merchant["api_key"], "X-Api-Secret": shop.merchant["api_secret"]},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    page.goto(f"{shop.stack.checkout_url}/checkout?order_id={response.json()['id']}")
+
+    # THEN the hosted checkout shows ¥50,000, offers no UPI (INR only), and takes the card
+    expect(page.locator('[data-test-id="order-amount"]')).to_have_text("¥50,000")
+    expect(page.locator('[data-test-id="method-upi"]')).to_be_hidden()
+    page.locator('[data-test-id="method-card"]').click()
+    card_form = page.locator('[data-test-id="card-form"]')
+    expect(card_form.locator('[data-test-id="pay-button"]')).to_have_text("Pay ¥50,000")
+    page.screenshot(path=shots / f"page-jpy-order-{viewport}.png", full_page=True)
+    card_form.locator('[data-test-id="card-number-input"]').fill("4111111111111111")
+    card_form.locator('[data-test-id="expiry-input"]').fill("12/30")
+    card_form.locator('[data-test-id="cvv-input"]').fill("123")
+    card_form.locator('[data-test-id="cardholder-name-input"]').fill("Aiko Sato")
+    card_form.locator('[data-test-id="pay-button"]').click()
+    expect(page.locator('[data-test-id="success-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
+    payment = shop.payment(page.locator('[data-test-id="payment-id"]').inner_text())
+    assert (payment["amount"], payment["currency"], payment["status"]) == (50000, "JPY", "success")

@@ -149,6 +149,8 @@ async function loadOrder() {
   view.container.dataset.testId = 'checkout-container';
   document.title = `Pay ${amount}`;
   for (const button of document.querySelectorAll('[data-test-id="pay-button"]')) button.textContent = `Pay ${amount}`;
+  // UPI moves rupees only: an order in another currency is paid by card (the API refuses UPI for it).
+  byTestId('method-upi').hidden = order.currency !== 'INR';
   if (order.status === 'paid') {
     showAlreadyPaid('It was paid earlier, so there is nothing more to pay.');
     return;
@@ -309,7 +311,7 @@ function retryPayment() {
   session.payment = null;
   showState('choose', 'Choose a payment method to try again.');
   if (session.method) chooseMethod(session.method);
-  else view.methodButtons[0].focus();
+  else view.methodButtons.find((button) => !button.hidden).focus();
 }
 
 function delay(ms) {
