@@ -64,6 +64,8 @@ export function renderDailyChart(daily, currency) {
     'aria-label': `Volume and success rate per day. ${model.summary}.`,
     'data-test-id': 'daily-chart-svg',
     class: 'daily-chart-svg',
+    // Stretched to the card's width at a fixed height; strokes and dots keep their size (non-scaling).
+    preserveAspectRatio: 'none',
   });
   const baseline = CHART.height - CHART.bottom;
   root.append(svg('line', { x1: 0, x2: CHART.width, y1: baseline, y2: baseline, class: 'chart-axis' }));
@@ -88,9 +90,9 @@ export function renderDailyChart(daily, currency) {
       }),
     );
   }
-  for (const point of model.points) {
-    root.append(svg('circle', { cx: point.x, cy: point.y, r: 3.5, class: 'chart-rate-dot' }));
-  }
+  // A zero-length segment with a round cap is a dot that stays round when the chart is stretched.
+  for (const point of model.points)
+    root.append(svg('path', { d: `M${point.x} ${point.y}h0`, class: 'chart-rate-dot' }));
   // Labels are the page's own text (not SVG text, which would shrink with the chart on a phone).
   return { element: root, model };
 }
