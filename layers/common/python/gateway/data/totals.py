@@ -26,7 +26,7 @@ DAY_RETENTION = timedelta(days=40)
 _CURRENCY, _DAY, _LOGS = "cur#", "day#", "logs#"
 
 
-def _shard(subject_id: str) -> int:
+def shard_of(subject_id: str) -> int:
     return zlib.crc32(subject_id.encode()) % SHARDS
 
 
@@ -48,7 +48,7 @@ def add_change(
     additions = change.additions()
     if not additions:
         return
-    shard = _shard(subject_id)
+    shard = shard_of(subject_id)
     transaction.update(
         TotalsModel(merchant_id, f"{_CURRENCY}{currency}#{shard}"),
         actions=[getattr(TotalsModel, name).add(value) for name, value in additions.items()],
@@ -67,7 +67,7 @@ def add_change(
 
 def count_webhook_log(transaction: TransactWrite, merchant_id: str, log_id: str) -> None:
     transaction.update(
-        TotalsModel(merchant_id, f"{_LOGS}{_shard(log_id)}"), actions=[TotalsModel.webhook_logs.add(1)]
+        TotalsModel(merchant_id, f"{_LOGS}{shard_of(log_id)}"), actions=[TotalsModel.webhook_logs.add(1)]
     )
 
 
