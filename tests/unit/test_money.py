@@ -286,3 +286,16 @@ def test_the_webhook_log_total_counts_each_log_once(api, pipeline, receiver):
     pipeline.settle()
     status, body, _ = api.call("GET", "/api/v1/webhooks?limit=2")
     assert status == 200 and body["total"] == 4 and len(body["data"]) == 2
+
+
+def test_the_front_ends_minor_units_match_the_gateways():
+    """web_shared/money.js formats every amount the dashboard and checkout show; its table is the domain's."""
+    import re
+    from pathlib import Path
+
+    from gateway.domain.currencies import THREE_DECIMAL_CODES, ZERO_DECIMAL_CODES
+
+    source = (Path(__file__).resolve().parents[2] / "web_shared" / "money.js").read_text(encoding="utf-8")
+    tables = dict(re.findall(r"const (ZERO_DECIMALS|THREE_DECIMALS) = new Set\('([A-Z ]+)'", source))
+    assert set(tables["ZERO_DECIMALS"].split()) == ZERO_DECIMAL_CODES
+    assert set(tables["THREE_DECIMALS"].split()) == THREE_DECIMAL_CODES
