@@ -124,3 +124,35 @@ describe('deliveryRows', () => {
     );
   });
 });
+
+describe('the capture in the timeline', () => {
+  const base = {
+    id: 'pay_c',
+    order_id: 'order_c',
+    amount: 129900,
+    currency: 'INR',
+    method: 'upi',
+    status: 'success',
+    captured: true,
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:09Z',
+  };
+  const event = (type, at, payment) => ({ id: `evt_${type}`, type, created_at: at, data: { payment } });
+
+  it('shows what the capture took, not the whole amount, after a refund before it', () => {
+    const payment = { ...base, amount_captured: 119900, version: 4 };
+    const refund = { id: 'rfnd_1', amount: 10000, status: 'processed', created_at: '2026-01-01T00:00:05Z' };
+    const entry = paymentTimeline(payment, [refund], []).find((item) => item.step === 'captured');
+    assert.equal(entry.text, 'Captured ₹1,199.00');
+  });
+
+  it('gives a capture made by payment_capture the settlement’s moment and version', () => {
+    const payment = { ...base, amount_captured: 129900, version: 2 };
+    const events = [
+      event('payment.success', '2026-01-01T00:00:02Z', { ...payment }),
+      event('payment.captured', '2026-01-01T00:00:02Z', { ...payment }),
+    ];
+    const entry = paymentTimeline(payment, [], events).find((item) => item.step === 'captured');
+    assert.deepEqual([entry.at, entry.versions], ['2026-01-01T00:00:02Z', [{ of: 'payment', version: 2 }]]);
+  });
+});

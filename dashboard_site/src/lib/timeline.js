@@ -23,11 +23,11 @@ function version(of, value) {
  * own refund of a late success is part of the settlement. null where the count does not come out at the
  * payment's current version (a change this page cannot see), rather than a guess.
  */
-function laterPaymentVersions(payment, refunds, settledVersion) {
+function laterPaymentVersions(payment, refunds, settledVersion, capturedInSettlement) {
   const changes = refunds
     .filter((refund) => refund.reason !== AUTO_REFUND_REASON)
     .map((refund) => ({ key: refund.id, at: refund.created_at }));
-  if (payment.captured) changes.push({ key: 'capture', at: payment.updated_at });
+  if (payment.captured && !capturedInSettlement) changes.push({ key: 'capture', at: payment.updated_at });
   changes.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const consistent = settledVersion + changes.length === payment.version;
   return new Map(changes.map((change, index) => [change.key, consistent ? settledVersion + index + 1 : null]));
@@ -67,13 +67,16 @@ export function paymentTimeline(payment, refunds = [], events = []) {
   });
   if (!succeeded) return entries;
 
-  const later = laterPaymentVersions(payment, refunds, settledVersion);
+  // An order's `payment_capture` captures in the settling write: same moment, same version.
+  const captured = eventData(events, 'payment.captured', 'payment', payment.id);
+  const capturedInSettlement = captured !== null && captured.resource.version === settledVersion;
+  const later = laterPaymentVersions(payment, refunds, settledVersion, capturedInSettlement);
   if (payment.captured) {
     entries.push({
-      at: payment.updated_at,
+      at: captured?.at ?? payment.updated_at,
       step: 'captured',
-      text: `Captured ${money(payment.amount)}`,
-      versions: [version('payment', later.get('capture'))],
+      text: `Captured ${money(payment.amount_captured || payment.amount)}`,
+      versions: [version('payment', capturedInSettlement ? settledVersion : later.get('capture'))],
     });
   }
   for (const refund of refunds) {
