@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-# The events of a payment that succeeds, paying its order, and is then refunded, in the order they happen
-# (a capture sends none).
+# The events of a payment that succeeds, paying its order, and is then refunded, in the order they happen.
 REFUNDED_PAYMENT_EVENTS = [
     "payment.created",
     "payment.pending",
@@ -11,4 +10,10 @@ REFUNDED_PAYMENT_EVENTS = [
     "order.paid",
     "refund.created",
     "refund.processed",
+]
+# The same payment captured before its refund: every capture sends `payment.captured`.
+CAPTURED_REFUNDED_PAYMENT_EVENTS = [
+    *REFUNDED_PAYMENT_EVENTS[:4],
+    "payment.captured",
+    *REFUNDED_PAYMENT_EVENTS[4:],
 ]

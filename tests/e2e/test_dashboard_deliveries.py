@@ -31,7 +31,7 @@ from tests.e2e.test_dashboard import (
     screenshots,
     wait_for,
 )
-from tests.lifecycle import REFUNDED_PAYMENT_EVENTS
+from tests.lifecycle import CAPTURED_REFUNDED_PAYMENT_EVENTS
 
 pytestmark = pytest.mark.e2e
 # Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
@@ -69,11 +69,11 @@ def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_deli
     events = wait_for(
         lambda: (
             (found := api.call("GET", f"/api/v1/payments/{payment['id']}/events")["data"])
-            and len(found) == 6
+            and len(found) == 7
             and all(event["delivery_status"] == "success" for event in found)
             and found
         ),
-        what="six delivered events",
+        what="seven delivered events",
     )
 
     # WHEN the merchant opens the payment's page
@@ -100,12 +100,12 @@ def test_payment_page_shows_each_change_with_its_versions_and_every_webhook_deli
 
     # AND every event's delivery, in the order they happened, with its status and latest result
     rows = page.get_by_test_id("payment-delivery-row")
-    expect(rows).to_have_count(6)
+    expect(rows).to_have_count(7)
     assert rows.get_by_test_id("payment-delivery-event").all_inner_texts() == [e["type"] for e in events]
-    assert [event["type"] for event in events] == REFUNDED_PAYMENT_EVENTS
-    expect(rows.get_by_test_id("payment-delivery-status")).to_have_text(["Delivered"] * 6)
-    expect(rows.get_by_test_id("payment-delivery-result")).to_have_text(["HTTP 200"] * 6)
-    expect(rows.get_by_test_id("payment-delivery-attempts")).to_have_text(["1"] * 6)
+    assert [event["type"] for event in events] == CAPTURED_REFUNDED_PAYMENT_EVENTS
+    expect(rows.get_by_test_id("payment-delivery-status")).to_have_text(["Delivered"] * 7)
+    expect(rows.get_by_test_id("payment-delivery-result")).to_have_text(["HTTP 200"] * 7)
+    expect(rows.get_by_test_id("payment-delivery-attempts")).to_have_text(["1"] * 7)
     page.screenshot(path=screenshots / f"payment-detail-deliveries-{viewport}.png", full_page=True)
 
     # WHEN they follow a delivery THEN the Webhooks page opens on it, every attempt listed

@@ -75,6 +75,10 @@ def test_totals_changes_follow_the_same_rules():
         refunded_amount=500, net_amount=-500
     )
     assert money.MoneyTotals("INR", net_amount=-3).net == 0
+    captured_at_settlement = a_payment().with_capture()
+    assert money.on_success(captured_at_settlement) == money.TotalsChange(
+        succeeded=1, success_amount=129900, captured_amount=129900, net_amount=129900
+    )
 
 
 @pytest.mark.parametrize(("code", "decimals"), [("INR", 2), ("USD", 2), ("JPY", 0), ("KWD", 3), ("BHD", 3)])

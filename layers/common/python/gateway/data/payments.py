@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
@@ -95,13 +94,11 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
     is captured (its order's `payment_capture`) is captured by the same write."""
 
     def write(transaction: TransactWrite) -> None:
-        change = money.on_success(settled)
         actions = [*_settlement(settled), PaymentModel.pays_order.set(True)]
         if settled.captured:
-            change += money.on_capture(replace(settled, captured=False))
             actions += _capture(settled)
         transaction.update(PaymentModel(settled.id), actions=actions, condition=_STILL_PENDING)
-        _add_to_totals(transaction, settled, change)
+        _add_to_totals(transaction, settled, money.on_success(settled))
         transaction.update(
             OrderModel(paid.id),
             actions=_order_change(paid),
@@ -122,9 +119,8 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
             condition=_STILL_PENDING,
         )
-        uncaptured = replace(settled, captured=False, refunded_amount=0)
         _add_to_totals(
-            transaction, settled, money.on_success(settled) + money.on_refund(uncaptured, refund.amount)
+            transaction, settled, money.on_success(settled) + money.on_refund(settled, refund.amount)
         )
         dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
 

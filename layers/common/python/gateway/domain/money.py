@@ -112,8 +112,13 @@ def on_created() -> TotalsChange:
     return TotalsChange(payments=1)
 
 
-def on_success(payment: PaymentMoneyState) -> TotalsChange:
-    return TotalsChange(succeeded=1, success_amount=payment.amount)
+def on_success(settled: PaymentMoneyState) -> TotalsChange:
+    """A payment settled as a success; when the same write captured it (its order's `payment_capture`),
+    what the capture took too."""
+    change = TotalsChange(succeeded=1, success_amount=settled.amount)
+    if settled.captured:
+        change += TotalsChange(captured_amount=captured(settled), net_amount=net(settled))
+    return change
 
 
 def on_capture(before: PaymentMoneyState) -> TotalsChange:

@@ -173,7 +173,7 @@ def payment_stats(
     counters (one more Query)."""
     merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
     currency = validate_stats_currency(currency_raw)
-    days = validate_days(days_raw) if days_raw is not None else None
+    days = validate_days(days_raw) if days_raw else None
     by_currency = totals_store.totals_by_currency(merchant.id)
     stats = stats_view(by_currency, currency)
     if days is not None:
