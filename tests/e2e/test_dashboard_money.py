@@ -128,3 +128,17 @@ def test_a_refund_of_a_jpy_payment_is_typed_in_yen(
     dialog.get_by_test_id("refund-submit-button").click()
     expect(dialog).to_be_hidden()
     assert api.call("GET", f"/api/v1/payments/{created['id']}")["amount_refunded"] == 1200
+
+
+def test_the_docs_explain_authorize_capture_refund_and_payment_capture(
+    live_stack: LiveStack, page: Page, merchant: dict[str, str], screenshots: Path, viewport: str
+) -> None:
+    log_in(page, live_stack, merchant, "/dashboard/docs")
+    section = page.get_by_test_id("section-money")
+    expect(section.get_by_test_id("money-lifecycle-table").locator("tbody tr")).to_have_count(4)
+    expect(section).to_contain_text("amount - amount_refunded")
+    expect(section).to_contain_text('"payment_capture": true')
+    expect(page.get_by_test_id("webhook-event-list")).to_contain_text("payment.captured")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the docs scroll sideways by {overflow}px"
+    section.screenshot(path=screenshots / f"docs-money-{viewport}.png")
