@@ -178,3 +178,29 @@ def test_a_capture_racing_refunds_never_captures_refunded_money(merchant: Mercha
     assert stats["net_amount"] == 5 * 29000 and stats["refunded_amount"] == 5 * 21000
     assert stats["captured_amount"] == sum(50000 - refunded for refunded in outcomes)
     print(f"\nrace: refunded before the capture landed, per payment: {outcomes}")
+
+
+def test_payment_capture_sends_a_captured_success_then_payment_captured(merchant: Merchant) -> None:
+    # GIVEN an order that asks for its payment to be captured when it succeeds
+    receiver = merchant.use_receiver()
+    order = merchant.ok("POST", "/api/v1/orders", {"amount": 50000, "payment_capture": True}, expect=201)
+    assert order["payment_capture"] is True
+
+    # WHEN it is paid
+    payment_id = merchant.create_upi_payment(order["id"]).body["id"]
+    assert merchant.wait_for_payment_status(payment_id)["status"] == "success"
+
+    # THEN the receiver's payment.success already says captured, and payment.captured follows, once
+    wait_for(lambda: receiver.events("payment.captured"), 30, "the payment.captured webhook")
+    [success] = receiver.events("payment.success")
+    assert (
+        success["payload"]["data"]["payment"]["captured"],
+        success["payload"]["data"]["payment"]["version"],
+    ) == (
+        True,
+        2,
+    )
+    [captured] = receiver.events("payment.captured")
+    assert captured["payload"]["data"]["payment"]["amount_captured"] == 50000
+    stats = merchant.ok("GET", "/api/v1/payments/stats")
+    assert (stats["captured_amount"], stats["net_amount"], stats["capturable_amount"]) == (50000, 50000, 0)
