@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from devkit.live_stack import LiveStack
 from tests.e2e import backend_capabilities
-from tests.e2e.conftest import artifact_folder
+from tests.e2e.conftest import artifact_folder, failing_on_page_errors
 from tests.unit.test_dashboard_verify_snippet import SNIPPET, load_snippet
 
 pytestmark = pytest.mark.e2e
@@ -675,17 +675,17 @@ def test_every_page_fits_a_360px_phone(
     api.settled_payment()
     context = browser.new_context(viewport=PHONE_VIEWPORT)
     try:
-        page = context.new_page()
-        page.goto(live_stack.dashboard_url + "/login")
-        page.screenshot(path=screenshots / "phone-login.png")
-        log_in(page, live_stack, merchant)
-        for path in PAGES:
-            page.goto(live_stack.dashboard_url + path)
-            page.wait_for_load_state("networkidle")
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
-            name = path.strip("/").replace("/", "-")
-            page.screenshot(path=screenshots / f"phone-{name}.png", full_page=True)
+        with failing_on_page_errors(context.new_page()) as page:
+            page.goto(live_stack.dashboard_url + "/login")
+            page.screenshot(path=screenshots / "phone-login.png")
+            log_in(page, live_stack, merchant)
+            for path in PAGES:
+                page.goto(live_stack.dashboard_url + path)
+                page.wait_for_load_state("networkidle")
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+                name = path.strip("/").replace("/", "-")
+                page.screenshot(path=screenshots / f"phone-{name}.png", full_page=True)
     finally:
         context.close()
 

@@ -5,6 +5,7 @@ import { gatewayConfig } from '../../../web_shared/config.js';
 import { byTestId } from './dom.js';
 import { LOGIN_PATH, resolveAccess } from './routes.js';
 import { clearSession, readSession } from './session.js';
+import { reportFailure } from './failure.js';
 
 function endSession(reason) {
   clearSession();
@@ -47,7 +48,9 @@ function showModePill(api) {
     .then(() => {
       byTestId('mode-pill').hidden = false;
     })
-    .catch(() => {});
+    .catch((error) => {
+      if (error.status !== 404) reportFailure(error); // 404: no test helpers, so not test mode
+    });
 }
 
 /** Shows or clears an inline error line. */

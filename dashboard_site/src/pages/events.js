@@ -13,6 +13,7 @@ import {
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { actionsCell, detailsButton } from '../lib/table.js';
+import { reportAndUse } from '../lib/failure.js';
 
 const PAGE_SIZE = 20;
 const RECOVERY_POLL_MS = 2000;
@@ -299,7 +300,7 @@ if (session) {
   webhookUrl = session.api
     .get('/api/v1/webhooks/config')
     .then((config) => config?.webhook_url ?? '')
-    .catch(() => '');
+    .catch(reportAndUse(''));
   loadEvents();
   if (filters.event) openDetail(filters.event);
 }
