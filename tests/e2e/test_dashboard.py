@@ -422,6 +422,28 @@ def test_capture_and_partial_refund_from_the_row(
     page.screenshot(path=screenshots / "transactions.png", full_page=True)
 
 
+def test_a_refresh_that_fails_says_so_and_a_later_one_clears_it(
+    dashboard: Dashboard, api: MerchantApi
+) -> None:
+    # GIVEN the transactions page, loaded
+    api.settled_payment()
+    page = dashboard.open("/dashboard/transactions")
+    expect(page.get_by_test_id("transaction-row")).to_have_count(1, timeout=UI_TIMEOUT_MS)
+
+    # WHEN the API cannot be reached for a refresh
+    page.route("**/api/v1/payments?*", lambda route: route.abort())
+    page.get_by_test_id("refresh-transactions-button").click()
+
+    # THEN the page says it could not be brought up to date, instead of showing stale rows as current
+    expect(page.get_by_test_id("page-error")).to_contain_text("could not be brought up to date")
+    expect(page.get_by_test_id("page-error")).to_contain_text("Could not reach the gateway API")
+
+    # AND once the API answers again, a refresh clears it
+    page.unroute("**/api/v1/payments?*")
+    page.get_by_test_id("refresh-transactions-button").click()
+    expect(page.get_by_test_id("page-error")).to_be_hidden()
+
+
 def test_transactions_paginate(
     live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi
 ) -> None:
