@@ -79,6 +79,22 @@ export function resendPlan(event) {
   return { kind: 'recover', since: event.created_at, until: event.created_at };
 }
 
+/**
+ * What an event is about, for its row: {text, paymentId} where text names the resource and its amount
+ * (`pay_… · ₹500.00`, `rfnd_… of pay_… · ₹200.00`) and paymentId is the payment to open, or null.
+ */
+export function eventSubject(event, formatAmount) {
+  const { payment, refund, order } = event?.data ?? {};
+  if (refund?.id) {
+    const amount = refund.amount === undefined ? '' : ` · ${formatAmount(refund.amount, payment?.currency)}`;
+    return { text: `${refund.id} of ${refund.payment_id}${amount}`, paymentId: refund.payment_id ?? null };
+  }
+  if (payment?.id)
+    return { text: `${payment.id} · ${formatAmount(payment.amount, payment.currency)}`, paymentId: payment.id };
+  if (order?.id) return { text: `${order.id} · ${formatAmount(order.amount, order.currency)}`, paymentId: null };
+  return { text: event?.type === 'webhook.test' ? 'Test event' : '-', paymentId: null };
+}
+
 /** The Events page with one event's detail open. */
 export function eventDetailUrl(eventId) {
   return `/dashboard/events?event=${encodeURIComponent(eventId)}`;

@@ -5,6 +5,7 @@ import {
   DELIVERY_STATUSES,
   EVENT_TYPES,
   eventFiltersFromSearch,
+  eventSubject,
   eventsQuery,
   isoToLocalInput,
   localInputToIso,
@@ -14,6 +15,8 @@ import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { actionsCell, detailsButton } from '../lib/table.js';
 import { reportAndUse } from '../lib/failure.js';
+import { paymentDetailUrl } from '../lib/payments.js';
+import { formatAmount } from '../../../web_shared/money.js';
 
 const PAGE_SIZE = 20;
 const RECOVERY_POLL_MS = 2000;
@@ -26,12 +29,19 @@ let newerCursors = [];
 let webhookUrl = Promise.resolve('');
 
 // ---- list
+function subjectCell(event) {
+  const subject = eventSubject(event, formatAmount);
+  if (!subject.paymentId) return subject.text;
+  return el('a', { href: paymentDetailUrl(subject.paymentId), className: 'mono' }, subject.text);
+}
+
 function renderEvent(event) {
   return el(
     'tr',
     { testId: 'event-row', dataset: { eventId: event.id, type: event.type } },
     el('td', { className: 'mono', testId: 'event-id', 'data-label': 'Event' }, event.id),
     el('td', { className: 'mono', testId: 'event-type', 'data-label': 'Type' }, event.type),
+    el('td', { testId: 'event-subject', 'data-label': 'About' }, subjectCell(event)),
     el(
       'td',
       { testId: 'event-created-at', 'data-label': 'Created' },

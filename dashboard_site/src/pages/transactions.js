@@ -12,6 +12,7 @@ import {
   isAutoRefunded,
   matchesSearch,
   methodDetail,
+  paymentDetailUrl,
   paymentState,
   paymentsCsv,
   refundedAmount,
@@ -272,9 +273,7 @@ async function exportCsv(button) {
 }
 
 // ---- payment detail (?payment=pay_...)
-function detailUrl(paymentId) {
-  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
-}
+const detailUrl = paymentDetailUrl;
 
 function openDetailFromLink(event, paymentId) {
   if (event.metaKey || event.ctrlKey || event.shiftKey) return; // a new tab loads it by itself
