@@ -12,6 +12,7 @@ from gateway.data.webhook_logs import get_webhook_log
 from gateway.domain import webhooks
 from gateway.domain.clock import parse_iso
 from gateway.domain.ids import EVENT_PREFIX, has_prefix_format
+from gateway.domain.messages import DeliveryBatch, RecoveryPage
 from gateway.services import delivery, recovery
 from gateway.transport import merchant_http
 
@@ -245,7 +246,7 @@ def test_repeated_pages_and_concurrent_recoveries_send_each_event_once(api, pipe
 
     # WHEN a page message is handled twice (SQS redelivery) and both recoveries run at once
     for _ in range(2):
-        recovery.resend_page({"recovery_id": first["id"], "cursor": None})
+        recovery.resend_page(RecoveryPage.parse({"recovery_id": first["id"], "cursor": None}))
     pipeline.run_until(
         lambda: all(recovery_of(api, job["id"])["status"] == "completed" for job in (first, second))
     )
@@ -321,7 +322,7 @@ def test_a_receiver_asking_for_later_gets_its_next_attempt_no_sooner(
         delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append(state)
     )
 
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
 
     [state] = started
     assert wait - 1 <= state["wait_seconds"] <= wait and state["attempt"] == 2
