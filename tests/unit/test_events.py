@@ -1,4 +1,4 @@
-"""SPEC §5.2: events recorded for 30 days, read back by the events API, recovered by time range, and a
+"""Events (openapi.yaml `/api/v1/events`): events recorded for 30 days, read back by the events API, recovered by time range, and a
 receiver's `Retry-After` honoured."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def test_every_event_is_recorded_without_a_url_and_kept_30_days(api, pipeline):
     stored = get_event(listed["data"][0]["id"])
     retention = stored.expires_at - parse_iso(stored.created_at).timestamp()
     assert abs(retention - 30 * 86400) < 2
-    assert api.call("GET", "/api/v1/webhooks")[1]["data"] == []  # SPEC §3: no URL, no log
+    assert api.call("GET", "/api/v1/webhooks")[1]["data"] == []  # docs/behaviour.md: no URL, no log
 
 
 def test_the_event_id_is_the_webhook_id_of_every_delivery(api, pipeline, receiver):
