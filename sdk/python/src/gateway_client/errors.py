@@ -1,4 +1,4 @@
-"""One exception per error code of the gateway (SPEC §1), each carrying code, description, status and
+"""One exception per error code of the gateway (openapi.yaml `ErrorCode`), each carrying code, description, status and
 the request id. Callers catch the base `ApiError`, or one subclass for the case they handle."""
 
 from __future__ import annotations

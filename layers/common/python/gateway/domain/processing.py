@@ -39,7 +39,7 @@ class BankOutcome:
 APPROVED = BankOutcome()
 DECLINED = BankOutcome(PAYMENT_FAILED)
 
-# SPEC §5.4: in test mode these inputs decide the outcome, whatever TEST_PAYMENT_SUCCESS says. A payment
+# docs/behaviour.md, "Test mode": in test mode these inputs decide the outcome, whatever TEST_PAYMENT_SUCCESS says. A payment
 # keeps only the outcome's name (`test_outcome`), decided at creation, so the worker never sees a card number.
 TEST_OUTCOMES = {
     "success": APPROVED,

@@ -110,7 +110,7 @@ def _on_webhook_log(log: WebhookLog, before: WebhookLog | None) -> None:
 
 
 def _record_events(merchant_id: str, occurred_at: str, occurrences: list[Occurrence]) -> None:
-    """Every event is recorded (SPEC §5.2); it gets a delivery only when a URL is configured (SPEC §3).
+    """Every event is recorded; it gets a delivery only when a URL is configured (docs/behaviour.md).
     The first attempts of the deliveries one change makes travel together, in the order of its events."""
     merchant = get_merchant(merchant_id)
     timestamp = int(parse_iso(occurred_at).timestamp())

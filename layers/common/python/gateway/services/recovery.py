@@ -1,4 +1,4 @@
-"""Recovery by time range (SPEC §5.2): every event in [since, until] whose delivery failed or never
+"""Recovery by time range (`POST /api/v1/webhooks/recover` in openapi.yaml): every event in [since, until] whose delivery failed or never
 happened is sent again to the merchant's current URL.
 
 `POST /webhooks/recover` counts the events, records the recovery and puts its first page on the webhooks
