@@ -82,8 +82,8 @@ def _allowed_origin() -> dict[str, str]:
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A Chalice route whose errors become the error envelope of openapi.yaml (and never leak internals), every answer
-    carrying its `Request-Id`, and one log line per request."""
+    """A Chalice route whose errors become openapi.yaml's error envelope (and never leak internals), every
+    answer carrying its `Request-Id`, and one log line per request."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)

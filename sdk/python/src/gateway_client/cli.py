@@ -26,8 +26,8 @@ from gateway_client.webhook import Webhook
 
 T = TypeVar("T")
 
-# The local stack's seeded test merchant (docs/behaviour.md, "Test mode"): the credentials used against a loopback deployment
-# when none are given, so `make run` then `gateway trigger payment.success` just works.
+# The local stack's seeded test merchant (docs/behaviour.md, "Test mode"): the credentials used against a
+# loopback deployment when none are given, so `make run` then `gateway trigger payment.success` just works.
 LOCAL_TEST_CREDENTIALS = ("key_test_abc123", "secret_test_xyz789")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TRIGGERABLE_EVENTS = ("payment.success", "payment.failed", "refund.processed", "order.paid")

@@ -1,5 +1,5 @@
-"""Recovery by time range (`POST /api/v1/webhooks/recover` in openapi.yaml): every event in [since, until] whose delivery failed or never
-happened is sent again to the merchant's current URL.
+"""Recovery by time range (`POST /api/v1/webhooks/recover` in openapi.yaml): every event in [since, until]
+whose delivery failed or never happened is sent again to the merchant's current URL.
 
 `POST /webhooks/recover` counts the events, records the recovery and puts its first page on the webhooks
 queue. Each page message resends one index page of events (a Query, never a scan) and queues the next
