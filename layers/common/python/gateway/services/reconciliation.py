@@ -53,17 +53,14 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
     payments = payment_store.pending_payments_created_before(jobs_late_before, SWEEP_LIMIT_PER_SHARD)
     for payment in payments:
         with request_scope(payment.request_id):
-            queues.send(
-                settings.payments_queue_url,
-                PaymentJob(payment.id, request_id=payment.request_id).to_message(),
-            )
+            payment_job = PaymentJob(payment.id, request_id=payment.request_id)
+            queues.send(settings.payments_queue_url, payment_job.to_message())
             logger.info("payment job put back", extra={"payment_id": payment.id})
     refunds = refund_store.pending_refunds_created_before(jobs_late_before, SWEEP_LIMIT_PER_SHARD)
     for refund in refunds:
         with request_scope(refund.request_id):
-            queues.send(
-                settings.refunds_queue_url, RefundJob(refund.id, request_id=refund.request_id).to_message()
-            )
+            refund_job = RefundJob(refund.id, request_id=refund.request_id)
+            queues.send(settings.refunds_queue_url, refund_job.to_message())
             logger.info("refund job put back", extra={"refund_id": refund.id})
     overdue = log_store.pending_logs_due_before(iso(now - grace), SWEEP_LIMIT_PER_SHARD)
     resent = [log for log in overdue if _resend_attempt(log)]
