@@ -1,4 +1,5 @@
-"""Probes of backend behaviour that the pages use but that lands separately (README "Orders are paid once", docs/behaviour.md "Test mode").
+"""Probes of backend behaviour that the pages use but that lands separately (README "Orders are paid
+once", docs/behaviour.md "Test mode").
 
 A browser test that needs one is skipped, naming the probe, until the live stack shows the behaviour;
 then it runs with no change. Each probe runs once per stack and asks the API, never a flag.
@@ -81,7 +82,8 @@ def late_successes_are_refunded(stack: LiveStack) -> bool:
 
 @functools.cache
 def deterministic_test_inputs(stack: LiveStack) -> bool:
-    """In test mode `failure@upi` fails with `PAYMENT_DECLINED` / `Payment declined by the bank` (docs/behaviour.md, "Test mode")."""
+    """In test mode `failure@upi` fails with `PAYMENT_DECLINED` / `Payment declined by the bank`
+    (docs/behaviour.md, "Test mode")."""
     probe = _Probe(stack)
     payment = probe.settled(probe.pay(probe.order(), vpa="failure@upi")[1]["id"])
     return (payment["status"], payment.get("error_code")) == ("failed", "PAYMENT_DECLINED")

@@ -1,4 +1,4 @@
-"""The merchant dashboard in a real browser, against the live local stack (docs/browser-contract.md, "Dashboard").
+"""The merchant dashboard in a real browser, against the live local stack (docs/browser-contract.md).
 
 GIVEN a fresh merchant seeded into a live stack in test mode (payments settle after ~1 s, webhook
 retries wait 5-20 s), WHEN the merchant uses the pages, THEN they show and change real data.
@@ -922,7 +922,7 @@ def test_docs_list_the_test_inputs(live_stack: LiveStack, page: Page, merchant: 
     expect(section.get_by_test_id("test-input")).to_have_count(4)
 
 
-# ---------------------------------------------------------------------------- events (openapi.yaml /api/v1/events)
+# ---------------------------------------------------------------------------- events (/api/v1/events)
 
 STUB_EVENTS = [
     {

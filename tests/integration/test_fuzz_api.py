@@ -279,7 +279,8 @@ def test_fuzzed_credentials_are_refused(live_stack: LiveStack, fuzz_merchant: di
 
 
 def test_unknown_methods_are_bad_requests_with_the_error_envelope(live_stack: LiveStack) -> None:
-    # GIVEN every documented path, and methods no route serves (docs/behaviour.md: 400 BAD_REQUEST_ERROR, never 5xx)
+    # GIVEN every documented path, and methods no route serves (docs/behaviour.md: 400 BAD_REQUEST_ERROR,
+    # never 5xx)
     document = openapi_document()
     ids = {"order_id": "order_0000000000000000", "payment_id": "pay_0000000000000000"}
     ids |= {"refund_id": "rfnd_0000000000000000", "webhook_id": "00000000-0000-4000-8000-000000000000"}

@@ -1,5 +1,5 @@
-"""An in-memory stand-in for the events and recovery API (openapi.yaml /api/v1/events), on loopback, so the CLI's
-`listen`, `events` and `recover` are exercised before (and independently of) the real API."""
+"""An in-memory stand-in for the events and recovery API (openapi.yaml /api/v1/events), on loopback, so
+the CLI's `listen`, `events` and `recover` are exercised before (and independently of) the real API."""
 
 from __future__ import annotations
 

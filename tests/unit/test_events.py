@@ -1,5 +1,5 @@
-"""Events (openapi.yaml `/api/v1/events`): events recorded for 30 days, read back by the events API, recovered by time range, and a
-receiver's `Retry-After` honoured."""
+"""Events (openapi.yaml `/api/v1/events`): events recorded for 30 days, read back by the events API,
+recovered by time range, and a receiver's `Retry-After` honoured."""
 
 from __future__ import annotations
 
