@@ -11,7 +11,7 @@ import { formatAmount } from '../../web_shared/money.js';
 
 const EVENT_ID = 'evt_AAAAAAAAAAAAAAA1';
 
-describe('events filters and query (SPEC §5.2)', () => {
+describe('events filters and query (openapi.yaml /api/v1/events)', () => {
   it('reads known filters from the address bar and drops anything the API would refuse', () => {
     const filters = eventFiltersFromSearch(
       `?type=payment.success&type=bogus&type=order.paid&delivery_status=none&from=2026-11-27T09:00:00Z` +

@@ -1,7 +1,7 @@
 """The shopper's checkout in a real browser: checkout.js on a merchant page, the hosted page, the demo shop.
 
 GIVEN a live local stack (test mode: payments settle after ~1 s), WHEN a shopper pays through the UI,
-THEN the merchant's callbacks, the modal and the page states behave as SPEC §4 says.
+THEN the merchant's callbacks, the modal and the page states behave as docs/browser-contract.md says.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The merchant dashboard in a real browser, against the live local stack (SPEC §4 "Dashboard").
+"""The merchant dashboard in a real browser, against the live local stack (docs/browser-contract.md).
 
 GIVEN a fresh merchant seeded into a live stack in test mode (payments settle after ~1 s, webhook
 retries wait 5-20 s), WHEN the merchant uses the pages, THEN they show and change real data.
@@ -141,7 +141,7 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="module", autouse=True)
 def test_ids_use_the_spec_attribute(playwright_instance: Playwright) -> None:
-    """SPEC §4 names elements by `data-test-id`, not Playwright's default `data-testid`."""
+    """docs/browser-contract.md names elements by `data-test-id`, not Playwright's default `data-testid`."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 
@@ -970,7 +970,7 @@ def test_docs_list_the_test_inputs(live_stack: LiveStack, page: Page, merchant: 
     expect(section.get_by_test_id("test-input")).to_have_count(4)
 
 
-# ---------------------------------------------------------------------------- events (SPEC §5.2)
+# ---------------------------------------------------------------------------- events (/api/v1/events)
 
 STUB_EVENTS = [
     {

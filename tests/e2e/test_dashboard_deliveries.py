@@ -43,7 +43,7 @@ RECOVERY_SECONDS = 150
 
 @pytest.fixture(scope="module", autouse=True)
 def spec_test_ids(playwright_instance: Playwright) -> None:
-    """SPEC §4 names elements by `data-test-id`."""
+    """docs/browser-contract.md names elements by `data-test-id`."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 

@@ -24,7 +24,7 @@ OPENAPI_PATH = REPO_ROOT / "openapi.yaml"
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 MERCHANT_SECURITY = [{"ApiKey": [], "ApiSecret": []}]
-# SPEC §2, plus the health check and the contract itself.
+# The merchant-free routes (docs/behaviour.md), plus the health check and the contract itself.
 PUBLIC_OPERATIONS = {
     ("GET", "/health"),
     ("GET", "/api/v1/openapi.json"),
@@ -35,7 +35,7 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/payments/{payment_id}/public"),
     ("POST", "/api/v1/auth/login"),
 }
-# SPEC §3 "Idempotency".
+# docs/behaviour.md, "Idempotency".
 IDEMPOTENT_OPERATIONS = {
     ("POST", "/api/v1/orders"),
     ("POST", "/api/v1/payments"),

@@ -1,4 +1,4 @@
-// The events API of SPEC §5.2 as the Events page uses it: filters kept in the address bar, the list
+// The events API (openapi.yaml /api/v1/events) as the Events page uses it: filters kept in the address bar, the list
 // query with its cursor, and what "Resend" does for one event. Pure functions, checked by node's test runner.
 
 export const EVENT_TYPES = Object.freeze([

@@ -41,7 +41,7 @@ export function startDashboardPage() {
 }
 
 // The pill follows the stack, not the key's prefix: a stack serves its test helpers exactly when its
-// TestMode is on (the local stack serves them always, SPEC §2, so there TEST_MODE=false still shows it).
+// TestMode is on (the local stack serves them always (docs/behaviour.md, "Test mode"), so there TEST_MODE=false still shows it).
 function showModePill(api) {
   api
     .get('/api/v1/test/merchant')

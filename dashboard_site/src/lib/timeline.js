@@ -19,7 +19,7 @@ function version(of, value) {
 
 /**
  * The payment's own version after each change that gives it one: created (1), settled (2), then its
- * capture and each refund the merchant asked for, in the order they happened (SPEC §5.1). The gateway's
+ * capture and each refund the merchant asked for, in the order they happened (README, "Orders are paid once"). The gateway's
  * own refund of a late success is part of the settlement. null where the count does not come out at the
  * payment's current version (a change this page cannot see), rather than a guess.
  */

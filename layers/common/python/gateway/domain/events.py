@@ -1,5 +1,6 @@
-"""Events as merchants read them back (SPEC §5.2): the record of every webhook event for 30 days, the
-delivery attempts made for it, recoveries by time range, and the rules for the queries over them."""
+"""Events as merchants read them back (`/api/v1/events` in openapi.yaml): the record of every webhook
+event for 30 days, the delivery attempts made for it, recoveries by time range, and the rules for the
+queries over them."""
 
 from __future__ import annotations
 
