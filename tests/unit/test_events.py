@@ -94,6 +94,33 @@ def test_the_event_id_is_the_webhook_id_of_every_delivery(api, pipeline, receive
     assert log["event_id"] == event["id"]
 
 
+def test_each_attempt_says_where_it_was_sent_when_the_url_changed_between_attempts(api, pipeline, receiver):
+    from devkit.pipeline import Receiver
+
+    # GIVEN an event delivered to the merchant's first URL
+    use_url(api, receiver)
+    api.create_upi_payment()
+    pipeline.run_until(lambda: len(receiver.deliveries) == 4)
+    pipeline.settle()
+    event = next(event for event in events_of(api)["data"] if event["type"] == "payment.success")
+    [delivery] = api.call("GET", f"/api/v1/events/{event['id']}")[1]["deliveries"]
+
+    # WHEN the merchant moves to a new URL and sends the event again
+    moved = Receiver()
+    try:
+        use_url(api, moved)
+        api.call("POST", f"/api/v1/webhooks/{delivery['webhook_id']}/retry")
+        pipeline.run_until(lambda: len(moved.deliveries) == 1)
+        pipeline.settle()
+        [delivery] = api.call("GET", f"/api/v1/events/{event['id']}")[1]["deliveries"]
+    finally:
+        moved.close()
+
+    # THEN each attempt names the URL it went to, and the delivery the latest
+    assert [attempt["url"] for attempt in delivery["attempts"]] == [receiver.url, moved.url]
+    assert delivery["url"] == moved.url
+
+
 def test_a_redelivered_stream_record_records_no_second_event(api, pipeline):
     api.create_upi_payment()
     pipeline.dispatch_pending_twice("PaymentsTable")

@@ -34,7 +34,16 @@ export function attemptsTable(attempts, prefix) {
       el(
         'thead',
         {},
-        el('tr', {}, column('#'), column('Time'), column('Result'), column('Duration', 'num'), column('Response body')),
+        el(
+          'tr',
+          {},
+          column('#'),
+          column('Time'),
+          column('Result'),
+          column('Duration', 'num'),
+          column('Sent to'),
+          column('Response body'),
+        ),
       ),
       el(
         'tbody',
@@ -58,6 +67,11 @@ export function attemptsTable(attempts, prefix) {
               'td',
               { className: 'num', 'data-label': 'Duration', testId: `${prefix}-attempt-duration` },
               Number.isFinite(attempt.duration_ms) ? `${attempt.duration_ms} ms` : '-',
+            ),
+            el(
+              'td',
+              { className: 'mono wrap-anywhere', 'data-label': 'Sent to', testId: `${prefix}-attempt-url` },
+              attempt.url || '-',
             ),
             el('td', { className: 'mono wrap-anywhere', 'data-label': 'Response body' }, attempt.response_body || '-'),
           ),

@@ -145,6 +145,7 @@ class DeliveryAttempt(ApiObject):
     duration_ms: int | None = None
     response_body: str | None = None
     headers: dict[str, str] | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def _record_attempt(log: WebhookLog, result: AttemptResult) -> WebhookLog | None
     response_body = webhooks.truncate_response(result.body)
     recorded = log.after_attempt(result.status_code, response_body, iso(now), finished, next_retry_at)
     history = DeliveryAttempt(
-        iso(now), result.status_code, result.duration_ms, response_body, result.headers or {}
+        iso(now), result.status_code, result.duration_ms, response_body, result.headers or {}, result.url
     )
     logger.info(
         "webhook attempt",
