@@ -81,6 +81,11 @@ describe('what an event is about', () => {
     assert.deepEqual(eventSubject(event, formatAmount), { text: 'rfnd_a of pay_a · ₹200.00', paymentId: 'pay_a' });
   });
 
+  it('leaves the amount out when the event does not carry one', () => {
+    const event = { type: 'order.paid', data: { order: { id: 'order_a', status: 'paid' } } };
+    assert.deepEqual(eventSubject(event, formatAmount), { text: 'order_a', paymentId: null });
+  });
+
   it('says a test event is one', () => {
     assert.deepEqual(eventSubject({ type: 'webhook.test', data: {} }, formatAmount), {
       text: 'Test event',

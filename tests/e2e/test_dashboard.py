@@ -1041,6 +1041,9 @@ class StubbedEventsApi:
         if path == "events" and self.events_status != 200:
             error = {"error": {"code": "NOT_FOUND_ERROR", "description": "Not found"}}
             route.fulfill(status=self.events_status, json=error)
+        elif path == "events" and "delivery_status" in params:
+            matching = [e for e in STUB_EVENTS if e["delivery_status"] == params["delivery_status"]]
+            route.fulfill(json={"data": matching, "has_more": False})
         elif path == "events":
             if params.get("starting_after") == STUB_EVENTS[1]["id"]:
                 route.fulfill(json={"data": STUB_EVENTS[2:], "has_more": False})
@@ -1189,12 +1192,20 @@ def test_recover_since_confirms_the_range_and_follows_the_recovery_to_completion
     expect(dialog.get_by_test_id("recover-target-url")).to_have_text("https://shop.example/webhooks")
     expect(dialog.get_by_test_id("recover-explanation")).to_contain_text("failed or never happened")
     dialog.get_by_test_id("recover-since-input").fill("2026-11-27T09:00:00")
+    # the dialog says how many events the range holds before the merchant confirms
+    expect(dialog.get_by_test_id("recover-preview")).to_have_text(
+        "This will send 2 events again (1 failed, 1 never sent)."
+    )
     page.screenshot(path=screenshots / f"events-recover-{viewport}.png")
     dialog.get_by_test_id("recover-confirm-button").click()
     expect(dialog.get_by_test_id("recover-status")).to_contain_text("sending 3 events")
     expect(dialog.get_by_test_id("recover-status")).to_contain_text(
         "done: 3 of 3 events sent", timeout=UI_TIMEOUT_MS
     )
+    # the same range once more would send nothing new: the button waits for another range
+    expect(dialog.get_by_test_id("recover-confirm-button")).to_be_disabled()
+    dialog.get_by_test_id("recover-since-input").fill("2026-11-27T10:00:00")
+    expect(dialog.get_by_test_id("recover-confirm-button")).to_be_enabled()
     ((_, body),) = stubbed_events.calls("POST", "webhooks/recover")
     assert list(body) == ["since"] and re.fullmatch(r"2026-11-2[67]T\d\d:00:00\.000Z", body["since"])
     assert stubbed_events.calls("GET", f"webhooks/recover/{STUB_RECOVERY['id']}")

@@ -85,13 +85,14 @@ export function resendPlan(event) {
  */
 export function eventSubject(event, formatAmount) {
   const { payment, refund, order } = event?.data ?? {};
+  const amountOf = (resource, currency) =>
+    Number.isInteger(resource.amount) ? ` · ${formatAmount(resource.amount, currency)}` : '';
   if (refund?.id) {
-    const amount = refund.amount === undefined ? '' : ` · ${formatAmount(refund.amount, payment?.currency)}`;
-    return { text: `${refund.id} of ${refund.payment_id}${amount}`, paymentId: refund.payment_id ?? null };
+    const text = `${refund.id} of ${refund.payment_id}${amountOf(refund, payment?.currency)}`;
+    return { text, paymentId: refund.payment_id ?? null };
   }
-  if (payment?.id)
-    return { text: `${payment.id} · ${formatAmount(payment.amount, payment.currency)}`, paymentId: payment.id };
-  if (order?.id) return { text: `${order.id} · ${formatAmount(order.amount, order.currency)}`, paymentId: null };
+  if (payment?.id) return { text: `${payment.id}${amountOf(payment, payment.currency)}`, paymentId: payment.id };
+  if (order?.id) return { text: `${order.id}${amountOf(order, order.currency)}`, paymentId: null };
   return { text: event?.type === 'webhook.test' ? 'Test event' : '-', paymentId: null };
 }
 
