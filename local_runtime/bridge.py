@@ -19,7 +19,9 @@ outside this process. `LOCAL_AWS_BRIDGE=off` turns the bridge off.
 
 from __future__ import annotations
 
+import base64
 import importlib
+import json
 import os
 import threading
 from typing import Any
@@ -38,6 +40,27 @@ RESPONSE_CLASSES = {
     "dynamodbstreams": "moto.dynamodbstreams.responses:DynamoDBStreamsHandler",
     "sqs": "moto.sqs.responses:SQSResponse",
     "stepfunctions": "moto.stepfunctions.responses:StepFunctionResponse",
+}
+# DynamoDB's item operations answer items: nested {type: value} maps that moto's shape-driven serializer
+# walks member by member, trying several spellings of each of an attribute value's ten members (3/4 of
+# a GetItem's time in moto). Their answers hold only strings, numbers, lists, maps and bytes, so these are
+# written with json.dumps (bytes as base64, as the serializer writes blobs); botocore still parses them
+# against the shapes, and the parity test holds them to the serializer's output.
+PLAIN_JSON_ANSWERS = {
+    "dynamodb": frozenset(
+        {
+            "GetItem",
+            "PutItem",
+            "UpdateItem",
+            "DeleteItem",
+            "Query",
+            "Scan",
+            "BatchGetItem",
+            "BatchWriteItem",
+            "TransactGetItems",
+            "TransactWriteItems",
+        }
+    ),
 }
 _AWS_HOST_SUFFIX = ".amazonaws.com"
 _parsers = ResponseParserFactory()
@@ -70,12 +93,39 @@ class _Request:
         self.content_type = self.headers.get("Content-Type")
 
 
+def _json_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not plain JSON")
+
+
 def _response_class(service: str) -> type | None:
     found = _classes.get(service)
     if found is None and service in RESPONSE_CLASSES:
         module, _, name = RESPONSE_CLASSES[service].partition(":")
-        found = _classes[service] = getattr(importlib.import_module(module), name)
+        found = _classes[service] = _with_plain_json_answers(getattr(importlib.import_module(module), name))
     return found
+
+
+def _with_plain_json_answers(response_class: type) -> type:
+    plain = PLAIN_JSON_ANSWERS.get(response_class().service_name, frozenset())
+    if not plain:
+        return response_class
+
+    class PlainJsonAnswers(response_class):
+        def serialized(self, action_result: Any) -> Any:
+            result = action_result.result
+            if isinstance(result, dict) and self._get_action() in plain:
+                try:
+                    body = json.dumps(result, default=_json_value)
+                except TypeError:  # a datetime or a model object: moto's serializer knows what to do
+                    return super().serialized(action_result)
+                headers = {**self.response_headers, "Content-Type": "application/x-amz-json-1.0"}
+                return 200, headers, body
+            return super().serialized(action_result)
+
+    PlainJsonAnswers.__name__ = PlainJsonAnswers.__qualname__ = f"PlainJson{response_class.__name__}"
+    return PlainJsonAnswers
 
 
 def _mock_is_on() -> bool:

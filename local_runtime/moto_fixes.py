@@ -159,6 +159,19 @@ def _announced(add: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def _remembered_method_names() -> None:
+    """moto's `BaseResponse.call_action` lists the handler class's methods with `inspect.getmembers` on
+    every request, to check the action is one of them: as long as GetItem itself. A class's methods do
+    not change while it serves, so the list is made once per class."""
+    import moto.core.responses
+
+    listed = moto.core.responses.method_names_from_class
+    if not getattr(listed, _MARK, False):
+        remembered = functools.cache(listed)
+        setattr(remembered, _MARK, True)
+        moto.core.responses.method_names_from_class = remembered
+
+
 def patch_moto() -> None:
     """Applies the fixes to the in-process moto (idempotent)."""
     from moto.awslambda.models import LambdaBackend
@@ -180,3 +193,4 @@ def patch_moto() -> None:
         setattr(_checked_then_applied_transaction, _MARK, True)
         DynamoDBBackend.transact_write_items = _checked_then_applied_transaction  # type: ignore[method-assign]
     patch_sqs()
+    _remembered_method_names()
