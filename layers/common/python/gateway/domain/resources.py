@@ -26,6 +26,9 @@ class ApiKeyOwner:
     id: str
     api_secret: str
     is_active: bool = True
+    # Of a key pair: when it was last used; of a session: the generation it was opened in.
+    last_used_at: str | None = None
+    session_generation: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Merchant:
     previous_secret_expires_at: int | None = None
     password_hash: str | None = None
     is_active: bool = True
+    api_keys: set[str] | None = None
+    session_generation: int = 0
 
 
 @dataclass(frozen=True)
