@@ -63,8 +63,8 @@ def _key_pair_view(pair: ApiKeyPair, current: bool) -> dict[str, Any]:
 
 def roll_key_pair(credentials: Credentials, body: Any) -> ApiResult:
     """A new current pair; the previous one keeps working for `expire_previous_in_hours` (0 = now)."""
-    hours = overlap_hours(require_object(body))
     merchant = authenticated_merchant(credentials)
+    hours = overlap_hours(require_object(body))
     api_key, api_secret = new_api_key_pair()
     now = clock.epoch_now()
     new = ApiKeyPair(merchant.id, api_key, api_secret, clock.now_iso())
@@ -78,12 +78,12 @@ def roll_key_pair(credentials: Credentials, body: Any) -> ApiResult:
 
 def change_password(credentials: Credentials, body: Any) -> dict[str, Any]:
     """A new dashboard password; every other session ends (the caller's own stays open)."""
+    merchant = authenticated_merchant(credentials)
     body = require_object(body)
     current = body.get("current_password")
     if not isinstance(current, str) or len(current) > 1024:
         raise BadRequestError("current_password is required", field="current_password")
     password = new_password(body.get("new_password"), "new_password")
-    merchant = authenticated_merchant(credentials)
     account = LoginAccount(
         merchant.id,
         merchant.name,

@@ -74,9 +74,10 @@ def _open_session(merchant_id: str, now: float) -> dict[str, Any]:
 
 
 def logout(credentials: Credentials) -> dict[str, Any]:
-    """Ends the session the request carries (a key pair has none to end); ending an ended one is fine."""
+    """Ends the session the request carries; ending an ended one is fine. Only a session can log out: a key
+    pair is refused like any wrong credentials."""
     if credentials.session_token is None:
-        raise BadRequestError("logout ends a dashboard session: send Authorization: Bearer <token>")
+        raise AuthenticationError()
     credential_store.end_session(token_hash(credentials.session_token), int(clock.epoch_now()))
     return {"logged_out": True}
 
