@@ -27,7 +27,15 @@ let pendingSave = Promise.resolve();
 const poller = createPoller(() => loadLogs(), POLL_INTERVAL_MS);
 
 const urlInput = byTestId('webhook-url-input');
-const secretOutput = byTestId('webhook-secret');
+// The secret's element takes its test id only once it holds the secret, in the same task: whoever waits
+// for [data-test-id="webhook-secret"] reads the secret, never a placeholder.
+const secretOutput = document.getElementById('webhook-secret');
+
+function showSecret(secret) {
+  secretOutput.textContent = secret;
+  secretOutput.removeAttribute('aria-busy');
+  secretOutput.dataset.testId = 'webhook-secret';
+}
 const configStatus = byTestId('webhook-config-status');
 
 function setConfigStatus(message, tone = '') {
@@ -45,7 +53,7 @@ function showConfig(config, { keepTypedUrl = false } = {}) {
     urlInput.value = savedUrl;
     urlEdited = false;
   }
-  secretOutput.textContent = config.webhook_secret ?? '—';
+  showSecret(config.webhook_secret);
 }
 
 async function loadConfig() {
@@ -90,7 +98,7 @@ async function regenerateSecret() {
   await withBusyButton(byTestId('regenerate-secret-button'), 'Regenerating…', async () => {
     try {
       const { webhook_secret: secret } = await session.api.post('/api/v1/webhooks/regenerate-secret');
-      secretOutput.textContent = secret;
+      showSecret(secret);
       const overlapEnds = formatDateTime(new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString());
       setConfigStatus(
         `New secret generated. X-Webhook-Signature uses only the new secret from the next delivery; ` +
