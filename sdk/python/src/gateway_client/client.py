@@ -240,7 +240,7 @@ class AccountResource(_Resource):
     def get(self) -> Account:
         return Account.from_dict(self._get("/api/v1/account"))
 
-    def keys(self) -> list[KeyPair]:
+    def list_keys(self) -> list[KeyPair]:
         """The pairs that still work, newest first, secrets masked."""
         return [KeyPair.from_dict(pair) for pair in self._get("/api/v1/account/keys")["data"]]
 
