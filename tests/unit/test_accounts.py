@@ -381,3 +381,35 @@ def test_parallel_guesses_never_pass_the_limit_and_the_refused_never_reach_the_h
         thread.join()
     assert len(hashed) <= 5
     assert statuses.count(429) >= 25 and statuses.count(429) + statuses.count(401) + statuses.count(200) == 30
+
+
+def test_a_deactivated_merchants_keys_and_session_are_refused_on_every_merchant_route(client, shop):
+    """Every operation of openapi.yaml that takes credentials, called with the deactivated merchant's key
+    pair and with its session: 401 everywhere (but logging an ended session out again, which is no error)."""
+    from pathlib import Path
+
+    import yaml
+
+    from functions.admin.app import handler
+
+    document = yaml.safe_load((Path(__file__).parents[2] / "openapi.yaml").read_text())
+    token = log_in(client, shop.merchant["email"])[1]["token"]
+    handler({"action": "deactivate", "merchant_id": shop.merchant["id"]}, None)
+    refused = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or not operation.get("security"):
+                continue
+            concrete = path.format_map(_AnyId())
+            for caller in (shop, session(client, token)):
+                if path == "/api/v1/auth/logout" and caller is not shop:
+                    continue
+                status, _, _ = caller.call(method.upper(), concrete, {})
+                if status != 401:
+                    refused.append(f"{method.upper()} {path}: {status}")
+    assert refused == []
+
+
+class _AnyId(dict):
+    def __missing__(self, key: str) -> str:
+        return "00000000-0000-4000-8000-000000000000" if key == "webhook_id" else f"{key}_0000000000000000"
