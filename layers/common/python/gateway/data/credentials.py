@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
@@ -107,7 +108,6 @@ def roll_key_pair(new: ApiKeyPair, previous_api_key: str, previous_expires_at: i
         )
         transaction.update(
             CredentialModel(_key_id(previous_api_key)),
-            # Only ever shortened: a pair already expiring sooner keeps its own expiry.
             actions=[CredentialModel.expires_at.set(previous_expires_at)],
             condition=CredentialModel.id.exists(),
         )
@@ -173,7 +173,8 @@ def open_session(session: Session) -> None:
     dynamo.transact(build, None)
 
 
-def _in_generation(generation: int):  # type: ignore[no-untyped-def]
+def _in_generation(generation: int) -> Condition:
+    # Merchants stored before sessions existed have no generation: theirs is 0.
     if generation == 0:
         return MerchantModel.session_generation.does_not_exist() | (MerchantModel.session_generation == 0)
     return MerchantModel.session_generation == generation

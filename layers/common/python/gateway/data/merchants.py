@@ -1,4 +1,5 @@
-"""The merchants table: lookups by id, API key and email; webhook configuration changes."""
+"""The merchants table: lookups by id and email, creation with a first key pair, the active flag and
+webhook configuration changes. (Authentication reads key pairs from `gateway.data.credentials`.)"""
 
 from __future__ import annotations
 
@@ -8,15 +9,10 @@ from gateway.data import dynamo
 from gateway.data.credentials import add_first_key_pair
 from gateway.data.models import CredentialModel, MerchantModel, bind_tables
 from gateway.domain.accounts import ApiKeyPair
-from gateway.domain.resources import ApiKeyOwner, LoginAccount, Merchant
+from gateway.domain.resources import LoginAccount, Merchant
 from gateway.errors import ConflictError
 
 EMAIL_PREFIX = "email#"
-
-
-def find_merchant_by_api_key(api_key: str) -> ApiKeyOwner | None:
-    """From the `by_api_key` index, which holds only what authentication needs."""
-    return dynamo.find_by_index(MerchantModel.by_api_key, api_key, ApiKeyOwner)
 
 
 def find_merchant_by_email(email: str) -> LoginAccount | None:

@@ -20,15 +20,14 @@ ORDER_ALREADY_PAID = "Order already paid"
 
 @dataclass(frozen=True)
 class ApiKeyOwner:
-    """What authenticating an API key needs, and all the `by_api_key` index holds: no webhook secret
-    or password hash is copied into it."""
+    """Who a request's credentials would authenticate as, and what checking them needs: from a key pair's
+    record (its secret, whether it is usable now) or from a session's merchant."""
 
     id: str
     api_secret: str
     is_active: bool = True
-    # Of a key pair: when it was last used; of a session: the generation it was opened in.
+    # Of a key pair: when it was last used (recorded at most once a minute).
     last_used_at: str | None = None
-    session_generation: int | None = None
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,6 @@ def _session_owner(token: str, now: float) -> ApiKeyOwner | None:
         api_secret=merchant.api_secret,
         # A password change or deactivation raises the generation: every session opened before ends.
         is_active=merchant.is_active and merchant.session_generation == session.generation,
-        session_generation=session.generation,
     )
 
 
