@@ -33,8 +33,9 @@ PhysicalIds = Mapping[str, Mapping[str, str]]
 
 def with_local_defaults(environ: Mapping[str, str]) -> dict[str, str]:
     """`make run` is test mode (the template's 1000 ms TestProcessingDelay) with the short retry
-    intervals unless the environment or .env says otherwise (SPEC §5.4); `TEST_MODE=false` alone
-    brings back the production retry intervals. Deployed stacks keep the template's defaults."""
+    intervals unless the environment or .env says otherwise (docs/behaviour.md, "Test mode");
+    `TEST_MODE=false` alone brings back the production retry intervals. Deployed stacks keep the
+    template's defaults."""
     test_mode = environ.get("TEST_MODE", "true")
     return {"TEST_MODE": test_mode, "WEBHOOK_RETRY_INTERVALS_TEST": test_mode, **environ}
 

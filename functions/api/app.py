@@ -83,8 +83,8 @@ def _allowed_origin() -> dict[str, str]:
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A Chalice route whose errors become the SPEC's error envelope (and never leak internals), every answer
-    carrying its `Request-Id`, and one log line per request."""
+    """A Chalice route whose errors become openapi.yaml's error envelope (and never leak internals), every
+    answer carrying its `Request-Id`, and one log line per request."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -128,7 +128,7 @@ def _request_id() -> str:
 
 
 def _with_request_id(body: dict[str, Any]) -> dict[str, Any]:
-    """SPEC §5.1: every error body carries the request id (the health shape has no `error` to carry it)."""
+    """Every error body carries the request id (the health shape has no `error` to carry it)."""
     error = body.get("error")
     if isinstance(error, dict):
         return {**body, "error": {**error, "request_id": current_request_id()}}

@@ -26,7 +26,7 @@ HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "tra
 MERCHANT_SECURITY = [{"ApiKey": [], "ApiSecret": []}, {"Session": []}]
 # Logout ends a dashboard session, so only a session can call it.
 SESSION_OPERATIONS = {("POST", "/api/v1/auth/logout")}
-# SPEC §2, plus the health check and the contract itself.
+# The merchant-free routes (docs/behaviour.md), plus the health check and the contract itself.
 PUBLIC_OPERATIONS = {
     ("GET", "/health"),
     ("GET", "/api/v1/openapi.json"),
@@ -38,7 +38,7 @@ PUBLIC_OPERATIONS = {
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/set-password"),
 }
-# SPEC §3 "Idempotency".
+# docs/behaviour.md, "Idempotency".
 IDEMPOTENT_OPERATIONS = {
     ("POST", "/api/v1/orders"),
     ("POST", "/api/v1/payments"),

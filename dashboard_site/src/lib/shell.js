@@ -5,6 +5,7 @@ import { gatewayConfig } from '../../../web_shared/config.js';
 import { byTestId } from './dom.js';
 import { LOGIN_PATH, resolveAccess } from './routes.js';
 import { clearSession, readSession } from './session.js';
+import { reportFailure } from './failure.js';
 
 function endSession(reason) {
   clearSession();
@@ -47,14 +48,16 @@ export function startDashboardPage() {
 }
 
 // The pill follows the stack, not the key's prefix: a stack serves its test helpers exactly when its
-// TestMode is on (the local stack serves them always, SPEC §2, so there TEST_MODE=false still shows it).
+// TestMode is on (the local stack serves them always (docs/behaviour.md, "Test mode"), so there TEST_MODE=false still shows it).
 function showModePill(api) {
   api
     .get('/api/v1/test/merchant')
     .then(() => {
       byTestId('mode-pill').hidden = false;
     })
-    .catch(() => {});
+    .catch((error) => {
+      if (error.status !== 404) reportFailure(error); // 404: no test helpers, so not test mode
+    });
 }
 
 /** Shows or clears an inline error line. */

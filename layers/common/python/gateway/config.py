@@ -74,7 +74,7 @@ def _required(environ: dict[str, str], name: str) -> str:
 
 
 def _flag(environ: dict[str, str], name: str) -> bool:
-    # SPEC: flags are true only for the exact string "true".
+    # docs/behaviour.md, "Test mode": flags are true only for the exact string "true".
     return environ.get(name) == "true"
 
 
@@ -113,7 +113,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         processing=ProcessingRules(
             test_mode=test_mode,
             test_delay_ms=_int(environ, TEST_PROCESSING_DELAY, 1000),
-            # SPEC: TEST_PAYMENT_SUCCESS is true unless exactly "false".
+            # docs/behaviour.md: TEST_PAYMENT_SUCCESS is true unless exactly "false".
             test_payment_success=environ.get(TEST_PAYMENT_SUCCESS) != "false",
             delay_min_ms=_int(environ, PROCESSING_DELAY_MIN, 5000),
             delay_max_ms=_int(environ, PROCESSING_DELAY_MAX, 10000),

@@ -27,12 +27,12 @@ from gateway_client.webhook import Webhook
 
 T = TypeVar("T")
 
-# The local stack's seeded test merchant (SPEC §2): the credentials used against a loopback deployment
-# when none are given, so `make run` then `gateway trigger payment.success` just works.
+# The local stack's seeded test merchant (docs/behaviour.md, "Test mode"): the credentials used against a
+# loopback deployment when none are given, so `make run` then `gateway trigger payment.success` just works.
 LOCAL_TEST_CREDENTIALS = ("key_test_abc123", "secret_test_xyz789")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TRIGGERABLE_EVENTS = ("payment.success", "payment.failed", "refund.processed", "order.paid")
-# SPEC §5.4: in test mode these addresses decide the bank's answer.
+# docs/behaviour.md, "Test mode": in test mode these addresses decide the bank's answer.
 SUCCEEDING_VPA = "success@upi"
 FAILING_VPA = "failure@upi"
 ROUTE_NOT_FOUND = "Route not found"
@@ -313,7 +313,7 @@ def run_trigger(arguments: argparse.Namespace) -> int:
     if payment.status != expected:
         raise CommandError(
             f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
-            f"the test address {vpa} decide the outcome (SPEC §5.4 test mode)"
+            f"the test address {vpa} decide the outcome (test mode)"
         )
     print(
         f"payment  {payment.id}  {payment.status}"

@@ -230,8 +230,8 @@ class WebhookLogModel(Model):
     # "writer" (the worker that wrote the log, with the same invocation). The stream mapping's FilterCriteria
     # in template.yaml reads it, so the dispatcher is not invoked for rounds that started themselves.
     started_by = UnicodeAttribute(null=True)
-    # Index keys kept by gateway.data.webhook_logs: when the next attempt is due (kept after a final failure,
-    # as the time it failed), the sweep's shard while pending, and the merchant's delivery state.
+    # The sparse indexes' keys, derived from the log's state with every write of it: what each holds and
+    # why is explained where they are computed, `gateway.data.webhook_logs.IndexKeys`.
     due_at = UnicodeAttribute(null=True)
     unfinished = UnicodeAttribute(null=True)
     delivery_state = UnicodeAttribute(null=True)

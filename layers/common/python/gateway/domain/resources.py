@@ -133,7 +133,8 @@ class Payment:
     version: int = 1
     # True on the one payment whose success paid its order (the outbox sends `order.paid` from it).
     pays_order: bool = False
-    # Test mode only: the SPEC §5.4 test input the payment was made with (`card_declined`, ...), by name.
+    # Test mode only: the test input the payment was made with (`card_declined`, ...; docs/behaviour.md), by
+    # name.
     test_outcome: str | None = None
     # The API request that created it: its jobs, events and deliveries log it too.
     request_id: str | None = None

@@ -37,8 +37,7 @@ def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResul
         )
     except ConflictError:
         raise BadRequestError(EXCEEDS, field="amount") from None
-    if not result.replayed:
-        business_metrics.refund_created(refund)
+    business_metrics.refund_created(refund)  # a replay was answered before this refund was made
     return result
 
 
