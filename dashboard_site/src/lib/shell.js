@@ -36,11 +36,13 @@ export function startDashboardPage() {
     onUnauthorized: () => endSession('expired'),
   });
   // The session ends on the server too, so a copy of the token is worth nothing after logging out; the
-  // tab logs out even when the API cannot be reached.
+  // tab logs out even when the API cannot be reached (a 401: the session had ended already).
   byTestId('logout-button').addEventListener('click', () => {
     api
       .post('/api/v1/auth/logout')
-      .catch(() => {})
+      .catch((error) => {
+        if (error.status !== 401) reportFailure(error);
+      })
       .finally(() => endSession('logged-out'));
   });
   showModePill(api);

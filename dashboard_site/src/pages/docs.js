@@ -1,5 +1,6 @@
 import { byTestId, el, wireCopyButton } from '../lib/dom.js';
 import { DEDUPE_SNIPPET, exampleOutage, recoveryScript } from '../lib/playbook.js';
+import { reportAndUse } from '../lib/failure.js';
 import { startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
@@ -292,9 +293,9 @@ function addCopyButtons() {
 }
 
 // The examples carry the merchant's own key pair, asked for with the session (the browser keeps no secret);
-// placeholders if it cannot be read.
+// placeholders (and the page says why) if it cannot be read.
 async function renderDocs({ api, config }) {
-  const account = await api.get('/api/v1/account').catch(() => null);
+  const account = await api.get('/api/v1/account').catch(reportAndUse(null));
   const ctx = {
     apiUrl: config.apiUrl,
     checkoutUrl: config.checkoutUrl,
