@@ -31,6 +31,8 @@ MODEL_SCHEMAS: dict[type[models.ApiObject], tuple[str, ...]] = {
     models.Event: ("Event", "EventDetail"),
     models.EventPage: ("EventList",),
     models.Recovery: ("Recovery",),
+    models.Account: ("Account",),
+    models.KeyPair: ("KeyPair",),
 }
 # Fixed by the API, but a sentence for people rather than a value to branch on.
 NOT_LITERAL = {(models.WebhookRetry, "message")}

@@ -29,12 +29,21 @@ export function startDashboardPage() {
 
   byTestId('merchant-name').textContent = merchant.name || merchant.email;
   byTestId('merchant-name').title = merchant.email;
-  byTestId('logout-button').addEventListener('click', () => endSession('logged-out'));
 
   const api = createApiClient({
     baseUrl: config.apiUrl,
-    credentials: merchant,
+    credentials: { token: merchant.token },
     onUnauthorized: () => endSession('expired'),
+  });
+  // The session ends on the server too, so a copy of the token is worth nothing after logging out; the
+  // tab logs out even when the API cannot be reached (a 401: the session had ended already).
+  byTestId('logout-button').addEventListener('click', () => {
+    api
+      .post('/api/v1/auth/logout')
+      .catch((error) => {
+        if (error.status !== 401) reportFailure(error);
+      })
+      .finally(() => endSession('logged-out'));
   });
   showModePill(api);
   return { merchant, api, config };

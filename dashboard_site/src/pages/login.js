@@ -7,7 +7,8 @@ import { reportFailure } from '../lib/failure.js';
 
 const NOTICES = {
   'logged-out': 'You have been logged out.',
-  expired: 'Your credentials changed or expired. Please log in again.',
+  expired: 'Your session ended. Please log in again.',
+  'password-set': 'Your password is set. Log in with it.',
 };
 
 const config = gatewayConfig();
@@ -48,8 +49,7 @@ form.addEventListener('submit', async (event) => {
   }
   await withBusyButton(byTestId('login-button'), 'Logging in…', async () => {
     try {
-      const { merchant } = await api.post('/api/v1/auth/login', { email, password });
-      writeSession(merchant);
+      writeSession(await api.post('/api/v1/auth/login', { email, password }));
       window.location.replace(safeNextPath(params.get('next')));
     } catch (error) {
       errorLine.textContent = error.status === 401 ? 'Incorrect email or password.' : error.message || 'Login failed.';

@@ -31,10 +31,12 @@ CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
 RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
+DASHBOARD_URL = "DASHBOARD_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_CORS_ALLOW_ORIGIN = "*"
+DEFAULT_DASHBOARD_URL = "http://localhost:3000"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Settings:
     # How late (beyond its planned delay) work must be before the reconciliation sweep puts it back.
     reconcile_grace_seconds: int
     aws_region: str
+    # Where password links point (`<dashboard>/set-password?token=...`).
+    dashboard_url: str = DEFAULT_DASHBOARD_URL
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -125,6 +129,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         ),
         reconcile_grace_seconds=_int(environ, RECONCILE_GRACE_SECONDS, 120),
         aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
+        dashboard_url=environ.get(DASHBOARD_URL) or DEFAULT_DASHBOARD_URL,
     )
 
 

@@ -22,10 +22,12 @@ from gateway_client.errors import (
     SignatureVerificationError,
 )
 from gateway_client.models import (
+    Account,
     Delivery,
     DeliveryAttempt,
     Event,
     EventPage,
+    KeyPair,
     Order,
     Payment,
     PaymentStats,
@@ -39,6 +41,7 @@ from gateway_client.models import (
 from gateway_client.webhook import Webhook
 
 __all__ = [
+    "Account",
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
@@ -53,6 +56,7 @@ __all__ = [
     "IdempotencyError",
     "InvalidCardError",
     "InvalidVpaError",
+    "KeyPair",
     "NotFoundError",
     "Order",
     "Payment",

@@ -131,6 +131,30 @@ class Refund(ApiObject):
 
 
 @dataclass(frozen=True)
+class Account(ApiObject):
+    """The merchant and its current API key pair."""
+
+    id: str = ""
+    name: str = ""
+    email: str = ""
+    api_key: str = ""
+    api_secret: str = ""
+
+
+@dataclass(frozen=True)
+class KeyPair(ApiObject):
+    """An API key pair. Listed, `api_secret` is masked (prefix and last four characters); in the answer
+    to a roll it is the whole secret, shown that once. `expires_at` is None for the current pair."""
+
+    api_key: str = ""
+    api_secret: str = ""
+    current: bool = False
+    created_at: str | None = None
+    expires_at: str | None = None
+    last_used_at: str | None = None
+
+
+@dataclass(frozen=True)
 class WebhookConfig(ApiObject):
     webhook_url: str = ""
     webhook_secret: str = ""
