@@ -10,6 +10,7 @@ from gateway.data.dynamo import read_concurrently
 from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
+from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.resources import Payment
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError
@@ -36,7 +37,14 @@ def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResul
             ApiResult(201, created_refund_view(refund)),
             lambda record: refund_store.add_refund_within_total(refund, payment, record),
         )
-    except ConflictError:
+    except ConflictError as conflict:
+        # Only the payment's condition can fail (the refund's id is new): a concurrent refund took what
+        # was left, or the payment is no longer refundable.
+        current = conflict.current_as(Payment)
+        if current is None:
+            raise
+        if current.status is not PaymentStatus.SUCCESS:
+            raise BadRequestError(NOT_REFUNDABLE) from None
         raise BadRequestError(EXCEEDS, field="amount") from None
     if not result.replayed:
         business_metrics.refund_created(refund)
