@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -131,7 +131,13 @@ def _timestamp(raw: str, name: str) -> datetime:
         raise BadRequestError(f"{name} must be an ISO-8601 timestamp", field=name) from None
     if moment.tzinfo is None:
         raise BadRequestError(f"{name} must carry a time zone (e.g. Z)", field=name)
-    return moment
+    try:
+        # Its UTC form is what is stored and compared; an offset can push it past year 1 or 9999.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadRequestError(
+            f"{name} is out of range: in UTC it must fall between 0001-01-01 and 9999-12-31", field=name
+        ) from None
 
 
 def _limit(raw: str | None) -> int:
