@@ -60,11 +60,15 @@ def post_to_merchant(
     deadline_seconds: float,
     body_limit: int,
     allow_private: bool,
+    refused_private_ports: frozenset[int] = frozenset(),
 ) -> HttpAttempt:
+    """`refused_private_ports`: ports never connected to on a private address, even where private
+    addresses are allowed (the local runtime's control port)."""
     started = time.monotonic()
     deadline = started + deadline_seconds
+    target = _Target(allow_private, refused_private_ports)
     try:
-        status, text, retry_after = _post(url, body, headers, deadline, body_limit, allow_private)
+        status, text, retry_after = _post(url, body, headers, deadline, body_limit, target)
     except _Refused as refusal:
         return HttpAttempt(None, str(refusal), _elapsed_ms(started), error=str(refusal))
     except (OSError, http.client.HTTPException) as error:
@@ -104,8 +108,16 @@ def _remaining(deadline: float) -> float:
     return left
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where an attempt may connect."""
+
+    allow_private: bool
+    refused_private_ports: frozenset[int]
+
+
 def _post(
-    url: str, body: bytes, headers: dict[str, str], deadline: float, body_limit: int, allow_private: bool
+    url: str, body: bytes, headers: dict[str, str], deadline: float, body_limit: int, target: _Target
 ) -> tuple[int, str, str | None]:
     parts = urlsplit(url)
     host = parts.hostname
@@ -115,7 +127,7 @@ def _post(
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise _Refused("Webhook URL has an invalid port") from None
-    address = _resolve_checked(host, port, deadline, allow_private)
+    address = _resolve_checked(host, port, deadline, target)
     connection = _PinnedConnection(host, port, address, _remaining(deadline), parts.scheme == "https")
     watchdog = threading.Timer(_remaining(deadline), connection.abort)
     watchdog.daemon = True
@@ -139,7 +151,7 @@ def _post(
         connection.close()
 
 
-def _resolve_checked(host: str, port: int, deadline: float, allow_private: bool) -> str:
+def _resolve_checked(host: str, port: int, deadline: float, target: _Target) -> str:
     """One address to connect to, resolved once; refused unless every address is global."""
     try:
         infos = _lookup(host, port, deadline)
@@ -150,8 +162,12 @@ def _resolve_checked(host: str, port: int, deadline: float, allow_private: bool)
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise _Refused("Webhook host could not be resolved")
-    if not allow_private and not all(is_global_address(address) for address in addresses):
+    if all(is_global_address(address) for address in addresses):
+        return addresses[0]
+    if not target.allow_private:
         raise _Refused("Webhook URL resolves to a private or reserved address")
+    if port in target.refused_private_ports:
+        raise _Refused("Webhook URL points to a port the gateway keeps for itself")
     return addresses[0]
 
 
