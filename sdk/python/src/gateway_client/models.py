@@ -176,7 +176,8 @@ class EventPage(ApiObject):
 
 @dataclass(frozen=True)
 class Recovery(ApiObject):
-    """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far."""
+    """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far; it sends at most
+    `max_events` of them (the oldest), and another recovery the rest."""
 
     id: str = ""
     status: str = ""
@@ -184,6 +185,7 @@ class Recovery(ApiObject):
     until: str = ""
     events: int = 0
     sent: int = 0
+    max_events: int = 0
 
     @property
     def completed(self) -> bool:

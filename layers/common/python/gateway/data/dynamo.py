@@ -160,10 +160,14 @@ def save_new(transaction: Transaction, model: type[Model], resource: Any, **stor
 
 def put_if_absent(item: Model) -> bool:
     """True when the item was written; False when one with its key already exists."""
+    return put_if(item, type(item)._hash_key_attribute().does_not_exist())
+
+
+def put_if(item: Model, condition: Condition) -> bool:
+    """Write the whole item if `condition` holds: True when written, False when it did not hold."""
     bind_tables()
-    key = type(item)._hash_key_attribute()
     try:
-        retrying_conflicts(lambda: item.save(condition=key.does_not_exist()))
+        retrying_conflicts(lambda: item.save(condition=condition))
     except PutError as error:
         if _is_condition_failure(error):
             return False
