@@ -35,7 +35,8 @@ RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 DEFAULT_REGION = "us-east-1"
-DEFAULT_CORS_ALLOW_ORIGIN = "*"
+# Unset: the stack's own origins, from the API stage (functions/api/app.py); "*" only on the local stack.
+DEFAULT_CORS_ALLOW_ORIGIN = ""
 
 
 @dataclass(frozen=True)
