@@ -123,8 +123,9 @@ def _get_health_from(origin: str, stage_variables: dict[str, str] | None) -> dic
 
 
 @pytest.fixture
-def deployed_defaults(aws, monkeypatch):
-    """The function's environment as deployed with the template's defaults: no CORS_ALLOW_ORIGIN."""
+def deployed_defaults(client, monkeypatch):
+    """The function's environment as deployed with the template's defaults: no CORS_ALLOW_ORIGIN (the app
+    is imported first, by `client`, under the local stack's value, as later tests expect)."""
     monkeypatch.setenv("CORS_ALLOW_ORIGIN", "")
 
 
