@@ -49,6 +49,7 @@ def start_recovery(credentials: Credentials, body: Any) -> ApiResult:
     since, until = validate_recovery_range(require_object(body), now)
     if not merchant.webhook_url:
         raise BadRequestError("Webhook URL is not configured", field="webhook_url")
+    previous_id = _ensure_a_start_is_allowed(merchant.id, now)
     recovery = Recovery(
         id=new_recovery_id(),
         merchant_id=merchant.id,
@@ -58,30 +59,31 @@ def start_recovery(credentials: Credentials, body: Any) -> ApiResult:
         created_at=iso(now),
         expires_at=int((now + RETENTION).timestamp()),
     )
-    _record_in_the_merchants_slot(recovery, now)
+    # Stored before it takes the slot, so a concurrent start that reads the slot finds what it names.
+    recoveries.insert_recovery(recovery)
+    if not recoveries.take_running_slot(merchant.id, recovery.id, previous_id, recovery.expires_at):
+        raise _already_running(recoveries.running_recovery_id(merchant.id))
     _queue_page(recovery.id, None)
     logger.info("recovery started", extra={"recovery_id": recovery.id, "events": recovery.events})
     return ApiResult(202, recovery_view(recovery))
 
 
-def _record_in_the_merchants_slot(recovery: Recovery, now: datetime) -> None:
-    """Store the recovery and make it the merchant's running one. One recovery at a time per merchant, and
-    at most RECOVERY_STARTS_PER_HOUR started an hour: a recovery multiplies deliveries, so starting them
-    is what is limited. The recovery is stored before it takes the slot, so a concurrent start that reads
-    the slot always finds the recovery it names."""
-    previous_id = recoveries.running_recovery_id(recovery.merchant_id)
+def _ensure_a_start_is_allowed(merchant_id: str, now: datetime) -> str | None:
+    """One recovery at a time per merchant, and at most RECOVERY_STARTS_PER_HOUR started an hour (a
+    recovery multiplies deliveries, so starting them is what is limited); checked before the events are
+    counted, which reads the whole range. Returns the slot's previous recovery id, for the conditional
+    write that takes it."""
+    previous_id = recoveries.running_recovery_id(merchant_id)
     previous = recoveries.get_recovery(previous_id) if previous_id else None
     if previous is not None and previous.holds_the_slot(now):
         raise _already_running(previous.id)
     hour = int(now.timestamp()) // 3600
-    if not recoveries.count_start(recovery.merchant_id, hour, RECOVERY_STARTS_PER_HOUR):
+    if not recoveries.count_start(merchant_id, hour, RECOVERY_STARTS_PER_HOUR):
         raise RateLimitError(
             f"At most {RECOVERY_STARTS_PER_HOUR} recoveries can be started an hour",
             (hour + 1) * 3600 - int(now.timestamp()),
         )
-    recoveries.insert_recovery(recovery)
-    if not recoveries.take_running_slot(recovery.merchant_id, recovery.id, previous_id, recovery.expires_at):
-        raise _already_running(recoveries.running_recovery_id(recovery.merchant_id))
+    return previous_id
 
 
 def _already_running(recovery_id: str | None) -> BadRequestError:
