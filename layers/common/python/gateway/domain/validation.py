@@ -271,14 +271,13 @@ def validate_webhook_url(
         raise BadRequestError("webhook_url must not contain a user name or password", field="webhook_url")
     if port == 0:
         raise BadRequestError("webhook_url has an invalid host or port", field="webhook_url")
-    private_literal = parts.hostname == "localhost" or (
-        is_ip_literal(parts.hostname) and not is_global_address(parts.hostname)
-    )
+    private_literal = is_ip_literal(parts.hostname) and not is_global_address(parts.hostname)
     if private_literal and not allow_private:
         raise BadRequestError(
             "webhook_url must not point to a private or reserved address", field="webhook_url"
         )
-    if private_literal and (port or DEFAULT_PORTS[parts.scheme]) in refused_private_ports:
+    private_host = private_literal or parts.hostname == "localhost"
+    if private_host and (port or DEFAULT_PORTS[parts.scheme]) in refused_private_ports:
         raise BadRequestError(
             "webhook_url must not point to a port the gateway keeps for itself", field="webhook_url"
         )
