@@ -51,7 +51,7 @@ app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
 
 CORS = CORSConfig(
-    allow_origin=cors_allow_origin().split(",")[0],
+    allow_origin=cors_allow_origin().split(",")[0],  # replaced per response (`_allowed_origin`)
     allow_headers=["X-Api-Key", "X-Api-Secret", "Authorization", "Idempotency-Key", "Content-Type"],
     expose_headers=["Idempotent-Replayed", "Request-Id"],
     max_age=600,
@@ -68,18 +68,35 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     )
 
 
+# The stage variable template.yaml fills with this stack's dashboard and checkout origins: the function
+# cannot name the CloudFront distributions itself (they name the API, which names the function).
+STACK_ORIGINS_STAGE_VARIABLE = "stackOrigins"
+
+
+def _allowed_origins() -> list[str]:
+    """`CORS_ALLOW_ORIGIN` when set (an override, or `*` on the local stack), else the stack's own origins
+    from the stage variable, else none."""
+    configured = cors_allow_origin()
+    request = app.current_request
+    if not configured and request is not None:
+        configured = (request.stage_vars or {}).get(STACK_ORIGINS_STAGE_VARIABLE, "")
+    return [origin.strip() for origin in configured.split(",") if origin.strip()]
+
+
 def _allowed_origin() -> dict[str, str]:
-    """Chalice's CORS configuration names one origin, and a deployed stack has two (its dashboard and its
-    checkout): the request's Origin is named back when it is one of them. Chalice adds its own header only
-    where a response has none."""
-    allowed = [origin.strip() for origin in cors_allow_origin().split(",") if origin.strip()]
-    if len(allowed) < 2:
+    """The request's Origin is named back when it is allowed; otherwise the header names an origin that
+    is not the page's, so the browser keeps the answer from it. Chalice adds its own header (CORS above)
+    only where a response has none, and that names the first configured origin alone."""
+    allowed = _allowed_origins()
+    if allowed == ["*"]:
         return {}
     request = app.current_request
     origin = request.headers.get("origin") if request is not None else None
     if origin in allowed:
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-    return {"Access-Control-Allow-Origin": allowed[0], "Vary": "Origin"}
+    # With nothing allowed, the API's own origin: one no page but the API's can be.
+    fallback = allowed[0] if allowed else f"https://{request.headers.get('host', '') if request else ''}"
+    return {"Access-Control-Allow-Origin": fallback, "Vary": "Origin"}
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

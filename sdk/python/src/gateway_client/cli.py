@@ -423,6 +423,8 @@ def run_recover(arguments: argparse.Namespace) -> int:
     client = client_from(arguments)
     recovery = client.webhooks.recover(since=arguments.since, until=arguments.until)
     print(f"recovery {recovery.id}: {recovery.events} event(s) from {recovery.since} to {recovery.until}")
+    if 0 < recovery.max_events < recovery.events:
+        print(f"  a recovery sends at most {recovery.max_events} (the oldest): run it again for the rest")
     last_line = ""
 
     def show(current: Any) -> None:

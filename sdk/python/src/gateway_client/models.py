@@ -244,7 +244,8 @@ class EventPage(ApiObject):
 
 @dataclass(frozen=True)
 class Recovery(ApiObject):
-    """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far."""
+    """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far; it sends at most
+    `max_events` of them (the oldest), and another recovery the rest."""
 
     id: str = ""
     status: RecoveryStatus | None = None
@@ -252,6 +253,7 @@ class Recovery(ApiObject):
     until: str = ""
     events: int = 0
     sent: int = 0
+    max_events: int = 0
 
     @property
     def completed(self) -> bool:

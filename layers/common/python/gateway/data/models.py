@@ -347,6 +347,28 @@ class CredentialModel(Model):
     generation = NumberAttribute(null=True)
     # Password links: set when the link is used, so it works once.
     used = BooleanAttribute(null=True)
+class RunningRecoveryModel(Model):
+    """The recovery a merchant started last, one item per merchant (`recovery-running#<merchant id>`): a
+    conditional write on it lets one recovery at a time start. In the system table."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    recovery_id = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class RecoveryStartsModel(Model):
+    """Recoveries a merchant started in one hour (`recovery-starts#<merchant id>#<hour>`); in the system
+    table, whose TTL removes it when the hour is over."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    starts = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
 
 
 ALL_MODELS: tuple[type[Model], ...] = (
@@ -361,6 +383,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SystemRecordModel,
     LoginFailureCounterModel,
     CredentialModel,
+    RunningRecoveryModel,
+    RecoveryStartsModel,
 )
 
 _bound_prefix: str | None = None

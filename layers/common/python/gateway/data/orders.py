@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pynamodb.transactions import TransactWrite
-
 from gateway.data import dynamo
 from gateway.data.models import OrderModel
 from gateway.domain.idempotency import IdempotencyRecord
@@ -26,7 +24,7 @@ def insert_order(order: Order, idempotency: IdempotencyRecord | None) -> None:
             raise ConflictError("an order with this id exists")
         return
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         dynamo.save_new(transaction, OrderModel, order)
 
     dynamo.transact(write, idempotency)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
@@ -39,7 +38,7 @@ def insert_payment(
     order changed meanwhile."""
     unchanged = OrderModel.status == order.status.value
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
@@ -80,7 +79,7 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
     """Record a success and mark the order paid, in one transaction: ConflictError when the payment is no
     longer pending or the order was paid meanwhile (by another of its payments)."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         transaction.update(
             PaymentModel(settled.id),
             actions=[*_settlement(settled), PaymentModel.pays_order.set(True)],
@@ -100,7 +99,7 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
     one transaction: the payment's pending condition makes the pair happen once. ConflictError when the
     payment is no longer pending."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         transaction.update(
             PaymentModel(settled.id),
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
@@ -119,7 +118,7 @@ def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyR
         PaymentModel.captured == payment.captured
     )
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         if captured.version == payment.version:
             transaction.condition_check(PaymentModel, payment.id, condition=as_read)
             return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pynamodb.transactions import TransactWrite
-
 from gateway.data import dynamo
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
 from gateway.data.unfinished import pending_created_before, shard_of
@@ -33,7 +31,7 @@ def add_refund_within_total(refund: Refund, payment: Payment, idempotency: Idemp
     within the payment's amount (checked inside the transaction, so concurrent refunds cannot overshoot).
     ConflictError otherwise."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
         transaction.update(
             PaymentModel(payment.id),

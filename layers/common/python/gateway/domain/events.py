@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -96,9 +96,20 @@ class DeliveryAttempt:
         )
 
 
+# A recovery resends each event with the full retry schedule behind it, to a URL the merchant chooses: so
+# one recovery sends at most this many events (the oldest of its range; a later one picks up the rest),
+# a merchant runs one at a time, and starts at most RECOVERY_STARTS_PER_HOUR of them.
+MAX_EVENTS_PER_RECOVERY = 500
+RECOVERY_STARTS_PER_HOUR = 10
+# A recovery whose deliveries have not all made their first attempt after this long (a worker lost them)
+# stops holding the merchant's one slot.
+RECOVERY_HOLDS_SLOT_FOR = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Recovery:
-    """A resend of every recoverable event in [since, until], paged through by the webhooks worker."""
+    """A resend of every recoverable event in [since, until] (at most MAX_EVENTS_PER_RECOVERY of them),
+    paged through by the webhooks worker."""
 
     id: str
     merchant_id: str
@@ -119,6 +130,18 @@ class Recovery:
     def completed(self) -> bool:
         return self.paging_done and self.sent >= self.queued
 
+    def holds_the_slot(self, now: datetime) -> bool:
+        """True while it keeps the merchant from starting another recovery."""
+        return not self.completed and parse_iso(self.created_at) > now - RECOVERY_HOLDS_SLOT_FOR
+
+    @property
+    def max_events(self) -> int:
+        return MAX_EVENTS_PER_RECOVERY
+
+    def room_left(self) -> int:
+        """How many more deliveries it may make."""
+        return max(0, self.max_events - self.queued)
+
 
 @dataclass(frozen=True)
 class EventQuery:
@@ -137,7 +160,13 @@ def _timestamp(raw: str, name: str) -> datetime:
         raise BadRequestError(f"{name} must be an ISO-8601 timestamp", field=name) from None
     if moment.tzinfo is None:
         raise BadRequestError(f"{name} must carry a time zone (e.g. Z)", field=name)
-    return moment
+    try:
+        # Its UTC form is what is stored and compared; an offset can push it past year 1 or 9999.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadRequestError(
+            f"{name} is out of range: in UTC it must fall between 0001-01-01 and 9999-12-31", field=name
+        ) from None
 
 
 def _limit(raw: str | None) -> int:

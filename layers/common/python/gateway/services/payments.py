@@ -88,8 +88,10 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
             return
         except IdempotencyKeyTakenError:
             raise
-        except ConflictError:
-            current = order_store.get_order(order.id)
+        except ConflictError as conflict:
+            # The order moved on (another payment made it `attempted`, or paid it): try again on the order
+            # as the failed condition found it, which `with_payment_attempt` refuses once it is paid.
+            current = conflict.current_as(Order)
             if current is None or attempt == ORDER_CHANGES:
                 raise
             order = current
@@ -206,8 +208,8 @@ def _capture(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResu
                 ApiResult(200, payment_view(captured)),
                 partial(payment_store.mark_captured, payment, captured),
             )
-        except ConflictError:
-            current = payment_store.get_payment(payment.id)
+        except ConflictError as conflict:
+            current = conflict.current_as(Payment)
             if current is None or current.status is not PaymentStatus.SUCCESS:
                 break
             payment = current  # captured concurrently: answer as a repeated capture

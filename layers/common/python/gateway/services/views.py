@@ -177,6 +177,8 @@ def recovery_view(recovery: Recovery) -> dict[str, Any]:
         "until": recovery.until,
         "events": recovery.events,
         "sent": recovery.sent,
+        # The most events one recovery sends (the oldest in range): `events` beyond it need another.
+        "max_events": recovery.max_events,
     }
 
 
