@@ -114,8 +114,9 @@ class Stack:
         for name, value in os.environ.items():
             if name.startswith(FUNCTION_OVERRIDE_PREFIX) and len(name) > len(FUNCTION_OVERRIDE_PREFIX):
                 self.environment[name[len(FUNCTION_OVERRIDE_PREFIX) :]] = value
-        # The product's webhooks may reach loopback here (the sample receiver), but never the control port.
-        self.environment["WEBHOOK_REFUSED_PRIVATE_PORTS"] = str(self.ports.control)
+        # The product's webhooks may reach loopback here (the sample receiver), but never the ports that
+        # steer the stack itself: the control port and the Lambda Invoke port (the admin function).
+        self.environment["WEBHOOK_REFUSED_PRIVATE_PORTS"] = f"{self.ports.control},{self.ports.lambda_invoke}"
         os.environ.update(self.environment)
 
     @staticmethod

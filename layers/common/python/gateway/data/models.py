@@ -347,6 +347,8 @@ class CredentialModel(Model):
     generation = NumberAttribute(null=True)
     # Password links: set when the link is used, so it works once.
     used = BooleanAttribute(null=True)
+
+
 class RunningRecoveryModel(Model):
     """The recovery a merchant started last, one item per merchant (`recovery-running#<merchant id>`): a
     conditional write on it lets one recovery at a time start. In the system table."""

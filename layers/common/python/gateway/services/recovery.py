@@ -32,7 +32,7 @@ from gateway.domain.events import (
 from gateway.domain.ids import RECOVERY_PREFIX, has_prefix_format, new_recovery_id, resend_log_id
 from gateway.domain.messages import RecoveryPage
 from gateway.domain.validation import require_object
-from gateway.errors import BadRequestError, NotFoundError, PermanentDeliveryError, RateLimitError
+from gateway.errors import BadRequestError, NotFoundError, RateLimitError
 from gateway.services.auth import Credentials
 from gateway.services.delivery import queue_first_attempts
 from gateway.services.events import new_delivery
