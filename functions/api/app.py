@@ -14,6 +14,11 @@ from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
 from gateway.domain.events import validate_event_query
 from gateway.domain.json_input import parse_request_json
+from gateway.domain.listing import (
+    validate_order_list_query,
+    validate_payment_search,
+    validate_refund_list_query,
+)
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
     GatewayError,
@@ -23,6 +28,7 @@ from gateway.errors import (
 from gateway.services import (
     events,
     jobs,
+    lists,
     login,
     merchants,
     orders,
@@ -228,6 +234,13 @@ def create_order() -> Any:
     return orders.create_order(credentials(), json_body(), idempotency_key())
 
 
+@route("/api/v1/orders", methods=["GET"])
+def list_orders() -> Any:
+    return lists.list_orders(
+        credentials(), validate_order_list_query(query("limit"), query("starting_after"), query("status"))
+    )
+
+
 @route("/api/v1/orders/{order_id}", methods=["GET"])
 def get_order(order_id: str) -> Any:
     return orders.get_order(credentials(), order_id)
@@ -248,7 +261,8 @@ def create_payment() -> Any:
 
 @route("/api/v1/payments", methods=["GET"])
 def list_payments() -> Any:
-    return payments.list_payments(credentials(), query("limit"), query("offset"))
+    search = validate_payment_search(query("email"), query("contact"), query("card_last4"))
+    return payments.list_payments(credentials(), query("limit"), query("offset"), search)
 
 
 @route("/api/v1/payments/stats", methods=["GET"])
@@ -292,6 +306,14 @@ def create_refund(payment_id: str) -> Any:
 @route("/api/v1/payments/{payment_id}/refunds", methods=["GET"])
 def list_refunds(payment_id: str) -> Any:
     return refunds.list_refunds(credentials(), payment_id)
+
+
+@route("/api/v1/refunds", methods=["GET"])
+def list_all_refunds() -> Any:
+    return lists.list_refunds(
+        credentials(),
+        validate_refund_list_query(query("limit"), query("starting_after"), query("payment_id")),
+    )
 
 
 @route("/api/v1/refunds/{refund_id}", methods=["GET"])
@@ -366,6 +388,7 @@ def list_events() -> Any:
             query("from"),
             query("to"),
             query("delivery_status"),
+            query("payment_id"),
         ),
     )
 
