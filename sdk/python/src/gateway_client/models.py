@@ -7,7 +7,7 @@ was released) is kept in `extra`, and `to_dict()` gives back exactly what was re
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, ClassVar, TypeVar
 
@@ -60,6 +60,21 @@ class Order(ApiObject):
 
 
 @dataclass(frozen=True)
+class OrderPage(ApiObject):
+    """One page of `client.orders.list`, newest first; iterating it gives its orders."""
+
+    data: list[Order] = field(default_factory=list)
+    has_more: bool = False
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Order)}
+
+    def __iter__(self) -> Iterator[Order]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
 class Payment(ApiObject):
     id: str = ""
     order_id: str = ""
@@ -70,6 +85,8 @@ class Payment(ApiObject):
     vpa: str | None = None
     card_network: str | None = None
     card_last4: str | None = None
+    email: str | None = None
+    contact: str | None = None
     captured: bool | None = None
     error_code: str | None = None
     error_description: str | None = None
@@ -95,6 +112,21 @@ class Refund(ApiObject):
     version: int | None = None
     created_at: str | None = None
     processed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class RefundPage(ApiObject):
+    """One page of `client.refunds.list`, newest first; iterating it gives its refunds."""
+
+    data: list[Refund] = field(default_factory=list)
+    has_more: bool = False
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Refund)}
+
+    def __iter__(self) -> Iterator[Refund]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
 
 
 @dataclass(frozen=True)
