@@ -246,6 +246,11 @@ def get_order(order_id: str) -> Any:
     return orders.get_order(credentials(), order_id)
 
 
+@route("/api/v1/orders/{order_id}/payments", methods=["GET"])
+def list_order_payments(order_id: str) -> Any:
+    return lists.list_order_payments(credentials(), order_id)
+
+
 @route("/api/v1/orders/{order_id}/public", methods=["GET"])
 def get_public_order(order_id: str) -> Any:
     return orders.get_public_order(order_id)

@@ -117,6 +117,23 @@ def test_lists_need_credentials(client):
         assert response.status_code == 401
 
 
+def test_an_orders_payments_are_listed_newest_first_and_only_to_its_merchant(api, other_api):
+    order = api.create_order()
+    failed = api.create_upi_payment(order["id"], vpa="failure@upi")
+    settle(failed["id"])
+    paid = api.create_upi_payment(order["id"])
+    api.create_upi_payment()  # another order's
+
+    status, body, _ = api.call("GET", f"/api/v1/orders/{order['id']}/payments")
+    assert status == 200
+    assert [(payment["id"], payment["status"]) for payment in body] == [
+        (paid["id"], "pending"),
+        (failed["id"], "failed"),
+    ]
+    status, body, _ = other_api.call("GET", f"/api/v1/orders/{order['id']}/payments")
+    assert status == 404 and body["error"]["description"] == "Order not found"
+
+
 # ---------------------------------------------------------------- refunds
 
 
@@ -172,9 +189,7 @@ def test_events_filter_by_payment_its_refunds_and_the_order_it_paid(api, pipelin
     other = api.create_upi_payment()
     pipeline.run_until(lambda: len(listed(api, "/api/v1/events")["data"]) == 8)
     made = refund(api, payment["id"])
-    pipeline.run_until(
-        lambda: len(listed(api, f"/api/v1/events?payment_id={payment['id']}")["data"]) == 6
-    )
+    pipeline.run_until(lambda: len(listed(api, f"/api/v1/events?payment_id={payment['id']}")["data"]) == 6)
 
     # WHEN its events are listed
     page = listed(api, f"/api/v1/events?payment_id={payment['id']}")
@@ -282,7 +297,13 @@ def test_payments_are_found_by_email_contact_or_the_cards_last_four(api, other_a
 
 @pytest.mark.parametrize(
     "query",
-    ["card_last4=123", "card_last4=12345", "contact=12", "email=a@b.c&contact=9123456789", "email=" + "x" * 300],
+    [
+        "card_last4=123",
+        "card_last4=12345",
+        "contact=12",
+        "email=a@b.c&contact=9123456789",
+        "email=" + "x" * 300,
+    ],
 )
 def test_a_bad_search_is_400(api, query):
     status, body, _ = api.call("GET", f"/api/v1/payments?{query}")

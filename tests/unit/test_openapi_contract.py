@@ -405,6 +405,9 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", payment_events, path=f"/api/v1/payments/{missing_payment}/events", headers=auth)
     api.call("GET", "/api/v1/refunds/{refund_id}", path="/api/v1/refunds/rfnd_0000000000000000", headers=auth)
     api.call("GET", "/api/v1/orders", path="/api/v1/orders?limit=2&status=paid", headers=auth)
+    order_payments = "/api/v1/orders/{order_id}/payments"
+    api.call("GET", order_payments, path=f"/api/v1/orders/{upi['order_id']}/payments", headers=auth)
+    api.call("GET", order_payments, path=f"/api/v1/orders/{missing_order}/payments", headers=auth)
     api.call("GET", "/api/v1/orders", path="/api/v1/orders?limit=0", headers=auth)
     api.call("GET", "/api/v1/refunds", path=f"/api/v1/refunds?payment_id={upi['id']}", headers=auth)
     api.call("GET", "/api/v1/refunds", path="/api/v1/refunds?starting_after=x", headers=auth)

@@ -137,6 +137,10 @@ class Orders(_Resource):
         params = _without_none({"status": status, "limit": limit, "starting_after": starting_after})
         return OrderPage.from_dict(self._get("/api/v1/orders", params))
 
+    def payments(self, order_id: str) -> builtins.list[Payment]:
+        """The payments made on the order, newest first."""
+        return [Payment.from_dict(item) for item in self._get(f"/api/v1/orders/{order_id}/payments")]
+
     def iterate(self, *, status: str | None = None, page_size: int = 100) -> Iterator[Order]:
         """Every order (in `status`), newest first, following `has_more` page after page."""
         return _follow(lambda after: self.list(status=status, limit=page_size, starting_after=after))
@@ -364,11 +368,16 @@ class Events(_Resource):
         from_: Timestamp | None = None,
         to: Timestamp | None = None,
         delivery_status: str | None = None,
+        payment_id: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
     ) -> EventPage:
-        """One page, newest first; `starting_after` an event id gives the page after it."""
-        params = _event_filters(type, from_, to, delivery_status)
+        """One page, newest first; `starting_after` an event id gives the page after it. `payment_id`: only
+        that payment's events (its own, its refunds' and the `order.paid` it caused)."""
+        params = {
+            **_event_filters(type, from_, to, delivery_status),
+            **_without_none({"payment_id": payment_id}),
+        }
         return self._page({**params, **_without_none({"limit": limit, "starting_after": starting_after})})
 
     def iterate(

@@ -131,7 +131,8 @@ class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
 
 
 class PaymentSearch(GlobalSecondaryIndex["PaymentModel"]):
-    """A sparse, keys-only search index of the payments table, keyed `<merchant id>#<value>`."""
+    """A keys-only index of the payments table by creation time: the search indexes (sparse, keyed
+    `<merchant id>#<value>`) and `by_order`."""
 
     created_at = UnicodeAttribute(range_key=True)
 
@@ -158,6 +159,16 @@ class PaymentsByCardLast4(PaymentSearch):
         projection = KeysOnlyProjection()
 
     search_card_last4 = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByOrder(PaymentSearch):
+    """An order's payments (keys only)."""
+
+    class Meta:
+        index_name = "by_order"
+        projection = KeysOnlyProjection()
+
+    order_id = UnicodeAttribute(hash_key=True)
 
 
 class PaymentModel(Model):
@@ -199,6 +210,7 @@ class PaymentModel(Model):
     by_email = PaymentsByEmail()
     by_contact = PaymentsByContact()
     by_card_last4 = PaymentsByCardLast4()
+    by_order = PaymentsByOrder()
 
 
 class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):

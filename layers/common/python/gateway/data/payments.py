@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
@@ -50,17 +51,28 @@ _SEARCH_INDEXES = {
 }
 
 
-def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[Payment]:
-    """The merchant's newest `count` payments whose field has the value: one Query on the field's
-    keys-only index, then one BatchGetItem for the items."""
+def _newest_by_keys(index: GlobalSecondaryIndex[PaymentModel], partition: str, count: int) -> list[Payment]:
+    """The newest `count` payments of a keys-only index's partition: one Query, then one BatchGetItem."""
     bind_tables()
-    partition = f"{merchant_id}#{search.value}"
     if not dynamo.can_be_a_key(partition):
         return []
-    index = _SEARCH_INDEXES[search.field]
     ids = [item.id for item in index.query(partition, scan_index_forward=False, limit=count)]
     items = {item.id: item for item in PaymentModel.batch_get(ids)} if ids else {}
     return [dynamo.resource_from(items[i], Payment) for i in ids if i in items]
+
+
+def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[Payment]:
+    """The merchant's newest `count` payments whose field has the value."""
+    return _newest_by_keys(_SEARCH_INDEXES[search.field], f"{merchant_id}#{search.value}", count)
+
+
+# Far more than any order takes: every attempt is a payment, and a paid order takes no more.
+MAX_PAYMENTS_PER_ORDER = 100
+
+
+def payments_of_order(order_id: str) -> list[Payment]:
+    """The order's payments, newest first."""
+    return _newest_by_keys(PaymentModel.by_order, order_id, MAX_PAYMENTS_PER_ORDER)
 
 
 def insert_payment(

@@ -1,6 +1,6 @@
-"""The merchant's lists of orders and refunds: `{"data": [...], "has_more": bool}`, newest first, paged
-with `starting_after`. Each page is one Query on an index (see gateway.data.pages), read together with the
-merchant's key and the cursor's item."""
+"""The merchant's lists of orders and refunds (`{"data": [...], "has_more": bool}`, newest first, paged
+with `starting_after`), and an order's payments. Each read is one Query on an index (see
+gateway.data.pages), made together with the merchant's key lookup and the cursor's item."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.listing import OrderListQuery, RefundListQuery
 from gateway.domain.resources import ApiKeyOwner
 from gateway.errors import BadRequestError
-from gateway.services.auth import Credentials, Owned, authenticate
-from gateway.services.views import order_view, refund_view
+from gateway.services.auth import Credentials, Owned, authenticate, owned
+from gateway.services.orders import ORDER_NOT_FOUND
+from gateway.services.views import order_view, payment_view, refund_view
 
 Extra = TypeVar("Extra")
 
@@ -62,3 +63,14 @@ def list_refunds(credentials: Credentials, query: RefundListQuery) -> dict[str, 
         return {"data": [], "has_more": False}
     page, has_more = refund_store.refunds_page(merchant.id, query.payment_id, after, query.limit)
     return {"data": [refund_view(refund) for refund in page], "has_more": has_more}
+
+
+def list_order_payments(credentials: Credentials, order_id: str) -> list[dict[str, Any]]:
+    """The order's payments, newest first; 404 for an order that is not this merchant's."""
+    owner, order, payments = read_concurrently(
+        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: order_store.get_order(order_id),
+        lambda: payment_store.payments_of_order(order_id),
+    )
+    owned(authenticate(owner, credentials), order, ORDER_NOT_FOUND)
+    return [payment_view(payment) for payment in payments]
