@@ -27,6 +27,13 @@ export function customerLabel(payment) {
   return parts.length ? parts.join(' · ') : '-';
 }
 
+/** The customer as a table cell shows them: email and phone on lines of their own. */
+export function customerCell(payment) {
+  const parts = [payment?.email, payment?.contact].filter(Boolean);
+  if (!parts.length) return ['-'];
+  return parts.flatMap((part, index) => (index ? [el('br'), part] : [part]));
+}
+
 /** The customer block of the payment page: email and phone, each with its own test id. */
 export function customerItems(payment) {
   const item = (label, value, testId) =>

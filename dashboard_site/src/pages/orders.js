@@ -1,7 +1,7 @@
 // The Orders page: every order, newest first (filtered by status), and each order's payments.
 import { formatAmount } from '../../../web_shared/money.js';
 import { CursorPager } from '../lib/cursor-pager.js';
-import { customerLabel } from '../lib/customer.js';
+import { customerCell } from '../lib/customer.js';
 import { byTestId, el, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
 import { methodDetail } from '../lib/payments.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
@@ -49,9 +49,8 @@ function renderPayment(payment) {
       el('a', { href: paymentUrl(payment.id), testId: 'order-payment-link' }, payment.id),
     ),
     el('td', { testId: 'order-payment-method', 'data-label': 'Method' }, method),
-    el('td', { testId: 'order-payment-customer', 'data-label': 'Customer' }, customerLabel(payment)),
+    el('td', { testId: 'order-payment-customer', 'data-label': 'Customer' }, ...customerCell(payment)),
     el('td', { 'data-label': 'Status' }, statusBadge(payment.status, 'order-payment-status')),
-    el('td', { 'data-label': 'Created' }, formatDateTime(payment.created_at)),
   );
 }
 
