@@ -14,11 +14,8 @@ from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
 from gateway.domain.events import validate_event_query
 from gateway.domain.json_input import parse_request_json
-from gateway.domain.listing import (
-    validate_order_list_query,
-    validate_payment_search,
-    validate_refund_list_query,
-)
+from gateway.domain.listing import validate_order_list_query, validate_refund_list_query
+from gateway.domain.shopper import validate_payment_search
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
     GatewayError,

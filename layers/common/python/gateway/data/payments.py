@@ -14,8 +14,8 @@ from gateway.data.orders import merchant_status_key
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
-from gateway.domain.listing import PaymentSearch, PaymentSearchField, normalize_email
 from gateway.domain.resources import Order, Payment, Refund
+from gateway.domain.shopper import PaymentSearch, PaymentSearchField, normalize_email
 
 
 def get_payment(payment_id: str) -> Payment | None:

@@ -15,8 +15,8 @@ from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
-from gateway.domain.listing import PaymentSearch, ShopperDetails, validate_shopper_details
 from gateway.domain.resources import ApiKeyOwner, Order, Payment
+from gateway.domain.shopper import PaymentSearch, ShopperDetails, validate_shopper_details
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
