@@ -164,3 +164,27 @@ def test_trigger_refund_created_refunds_without_waiting_for_processing(
     out = capsys.readouterr().out
     refund = as_merchant.refunds.get(re.findall(r"\brfnd_[A-Za-z0-9]{16}\b", out)[0])
     assert refund.amount == 2500 and "Triggered refund.created." in out
+
+
+@pytest.mark.integration
+def test_events_list_filters_by_payment(as_merchant: Client, capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN two settled payments
+    made = []
+    for _ in range(2):
+        order = as_merchant.orders.create(amount=10000)
+        payment = as_merchant.payments.create_upi(order.id, "success@upi")
+        made.append(as_merchant.payments.wait_until_final(payment.id, timeout=30, interval=0.2))
+    wait_for(
+        lambda: len(as_merchant.events.list(payment_id=made[0].id).data) == 4, 30, "the payment's four events"
+    )
+
+    # WHEN one payment's events are listed
+    assert main(["events", "list", "--payment-id", made[0].id]) == 0
+
+    # THEN its four events are printed, and none of the other payment's
+    out = capsys.readouterr().out
+    assert len(re.findall(r"^evt_", out, flags=re.MULTILINE)) == 4
+    for event_type in ("payment.created", "payment.pending", "payment.success", "order.paid"):
+        assert event_type in out
+    other = {event.id for event in as_merchant.events.list(payment_id=made[1].id).data}
+    assert other and not other & set(re.findall(r"evt_[A-Za-z0-9]{16}", out))

@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--from", dest="from_", metavar="ISO", help="created at or after")
     listing.add_argument("--to", metavar="ISO", help="created at or before")
     listing.add_argument("--delivery-status", choices=("pending", "success", "failed", "none"))
+    listing.add_argument(
+        "--payment-id",
+        metavar="PAYMENT_ID",
+        help="only this payment's events (its refunds' and order.paid too)",
+    )
     listing.add_argument("--limit", type=int, default=20, help="1-100 (default 20)")
     listing.add_argument("--starting-after", metavar="EVENT_ID", help="the page after this event")
     listing.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -487,6 +492,7 @@ def run_events_list(arguments: argparse.Namespace) -> int:
         from_=arguments.from_,
         to=arguments.to,
         delivery_status=arguments.delivery_status,
+        payment_id=arguments.payment_id,
         limit=arguments.limit,
         starting_after=arguments.starting_after,
     )
