@@ -188,3 +188,25 @@ def test_events_list_filters_by_payment(as_merchant: Client, capsys: pytest.Capt
         assert event_type in out
     other = {event.id for event in as_merchant.events.list(payment_id=made[1].id).data}
     assert other and not other & set(re.findall(r"evt_[A-Za-z0-9]{16}", out))
+
+
+@pytest.mark.integration
+def test_trigger_webhook_test_sends_one_to_the_configured_url(
+    as_merchant: Client, receiver: CapturingReceiver, capsys: pytest.CaptureFixture[str]
+) -> None:
+    as_merchant.webhooks.update_config(receiver.url)
+    assert main(["trigger", "webhook.test"]) == 0
+    assert "Triggered webhook.test." in capsys.readouterr().out
+    wait_for(lambda: receiver.deliveries(), 30, "the test webhook")
+    assert json.loads(receiver.deliveries()[0].body)["event"] == "webhook.test"
+
+
+@pytest.mark.integration
+def test_trigger_payment_created_does_not_wait_for_the_bank(
+    as_merchant: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trigger", "payment.created"]) == 0
+    out = capsys.readouterr().out
+    payment_id = re.findall(r"\bpay_[A-Za-z0-9]{16}\b", out)[0]
+    assert as_merchant.payments.get(payment_id).vpa == "success@upi"
+    assert out.count(payment_id) == 1  # created, and not followed to its outcome

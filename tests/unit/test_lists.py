@@ -71,6 +71,12 @@ def test_orders_filter_by_status_as_their_payments_move_them(api):
     assert listed(api, "/api/v1/orders?status=paid")["data"][0]["amount_paid"] == paid["amount"]
 
 
+def test_an_order_created_with_an_idempotency_key_is_listed_by_its_status(api):
+    status, order, _ = api.call("POST", "/api/v1/orders", {"amount": 777}, headers={"Idempotency-Key": "k-1"})
+    assert status == 201
+    assert ids(listed(api, "/api/v1/orders?status=created")) == [order["id"]]
+
+
 def test_a_page_after_an_order_that_has_since_changed_status_continues_behind_it(api):
     # GIVEN three unpaid orders, read one a page
     made = [api.create_order()["id"] for _ in range(3)]
