@@ -192,3 +192,24 @@ def test_refunds_page_lists_every_refund_and_one_payments(
     page.get_by_test_id("refunds-payment-filter").fill("not-a-payment")
     page.get_by_test_id("apply-refund-filters-button").click()
     expect(page.get_by_test_id("refunds-filter-error")).to_be_visible()
+
+
+def test_docs_toolkit_shows_install_a_first_call_and_each_command_with_the_merchants_key(
+    dashboard: Dashboard,
+    merchant: dict[str, str],
+    screenshots: Path,
+    viewport: str,
+    console_errors: list[str],
+) -> None:
+    page = dashboard.open("/dashboard/docs")
+    section = page.get_by_test_id("section-toolkit")
+    expect(section).to_be_visible()
+    expect(page.get_by_test_id("code-snippet-toolkit-install")).to_contain_text("pip install ./sdk/python")
+    expect(page.get_by_test_id("code-snippet-toolkit-first-call")).to_contain_text(merchant["api_key"])
+    expect(page.get_by_test_id("code-snippet-toolkit-listen")).to_contain_text("gateway listen --forward-to")
+    expect(page.get_by_test_id("code-snippet-toolkit-trigger")).to_contain_text(
+        "gateway trigger payment.captured"
+    )
+    expect(page.get_by_test_id("code-snippet-toolkit-events")).to_contain_text("gateway events list")
+    expect(page.get_by_test_id("code-snippet-toolkit-recover")).to_contain_text("gateway recover --since")
+    section.screenshot(path=screenshots / f"docs-toolkit-{viewport}.png")
