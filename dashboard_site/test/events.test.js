@@ -15,6 +15,7 @@ describe('events filters and query (SPEC §5.2)', () => {
       from: '2026-11-27T09:00:00.000Z',
       to: '',
       deliveryStatus: 'none',
+      paymentId: '',
       startingAfter: EVENT_ID,
       event: '',
     });
@@ -40,6 +41,13 @@ describe('events filters and query (SPEC §5.2)', () => {
     assert.equal(params.has('to'), false);
     assert.equal(params.get('delivery_status'), 'failed');
     assert.equal(eventsQuery({}), '');
+  });
+
+  it("keeps one payment's filter, and only a payment id", () => {
+    const paymentId = 'pay_AAAAAAAAAAAAAAA1';
+    assert.equal(eventFiltersFromSearch(`?payment_id=${paymentId}`).paymentId, paymentId);
+    assert.equal(eventFiltersFromSearch('?payment_id=order_x').paymentId, '');
+    assert.equal(new URLSearchParams(eventsQuery({ paymentId }, 20)).get('payment_id'), paymentId);
   });
 });
 

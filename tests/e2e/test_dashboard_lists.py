@@ -213,3 +213,33 @@ def test_docs_toolkit_shows_install_a_first_call_and_each_command_with_the_merch
     expect(page.get_by_test_id("code-snippet-toolkit-events")).to_contain_text("gateway events list")
     expect(page.get_by_test_id("code-snippet-toolkit-recover")).to_contain_text("gateway recover --since")
     section.screenshot(path=screenshots / f"docs-toolkit-{viewport}.png")
+
+
+def test_events_page_filters_by_payment(
+    dashboard: Dashboard,
+    api: MerchantApi,
+    screenshots: Path,
+    viewport: str,
+    console_errors: list[str],
+) -> None:
+    # GIVEN two paid payments and their events
+    first, second = pay(api, 11100)["payment"], pay(api, 22200)["payment"]
+    wait_for(
+        lambda: len(api.call("GET", f"/api/v1/events?payment_id={first['id']}")["data"]) == 4,
+        what="the first payment's events",
+    )
+
+    # WHEN the merchant filters the Events page by the first payment
+    page = dashboard.open("/dashboard/events")
+    expect(page.get_by_test_id("event-row")).to_have_count(8, timeout=UI_TIMEOUT_MS)
+    page.get_by_test_id("events-payment-filter").fill(first["id"])
+    page.get_by_test_id("apply-event-filters-button").click()
+
+    # THEN only its events are listed, newest first in the order they happened, and the filter survives a reload
+    expected = ["order.paid", "payment.success", "payment.pending", "payment.created"]
+    expect(page.get_by_test_id("event-type")).to_have_text(expected, timeout=UI_TIMEOUT_MS)
+    page.screenshot(path=screenshots / f"events-by-payment-{viewport}.png", full_page=True)
+    page.reload()
+    expect(page.get_by_test_id("event-type")).to_have_text(expected, timeout=UI_TIMEOUT_MS)
+    expect(page.get_by_test_id("events-payment-filter")).to_have_value(first["id"])
+    assert second["id"] not in page.get_by_test_id("events-body").inner_text()
