@@ -88,7 +88,7 @@ def test_orders_page_lists_filters_and_shows_each_orders_payments(
 
     # AND the status filter keeps the paid one, also after a reload
     page.get_by_test_id("orders-status-filter").select_option("paid")
-    page.get_by_test_id("apply-order-filters-button").click()
+    page.get_by_test_id("apply-orders-filters-button").click()
     expect(page.get_by_test_id("order-id")).to_have_text([paid["order"]["id"]])
     page.reload()
     expect(page.get_by_test_id("order-id")).to_have_text([paid["order"]["id"]], timeout=UI_TIMEOUT_MS)
@@ -187,10 +187,10 @@ def test_refunds_page_lists_every_refund_and_one_payments(
     page.screenshot(path=screenshots / f"refunds-{viewport}.png", full_page=True)
 
     page.get_by_test_id("refunds-payment-filter").fill(first["id"])
-    page.get_by_test_id("apply-refund-filters-button").click()
+    page.get_by_test_id("apply-refunds-filters-button").click()
     expect(page.get_by_test_id("refund-id")).to_have_text([one["id"]])
     page.get_by_test_id("refunds-payment-filter").fill("not-a-payment")
-    page.get_by_test_id("apply-refund-filters-button").click()
+    page.get_by_test_id("apply-refunds-filters-button").click()
     expect(page.get_by_test_id("refunds-filter-error")).to_be_visible()
 
 

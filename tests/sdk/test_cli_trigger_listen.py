@@ -17,10 +17,13 @@ from gateway_client.cli import TRIGGERS, build_parser, main
 
 from devkit.live_stack import LiveStack
 from devkit.merchant import wait_for
-from tests.sdk.events_double import API_KEY, API_SECRET, EventsApiDouble, now_iso
+from tests.sdk.events_double import EventsApiDouble, now_iso
 from tests.sdk.loopback import CapturingReceiver
 from tests.sdk.support import Listening, gateway_environment
+from tests.sdk.test_cli_events_double import double, double_environment
 
+# The in-memory events API of the listen tests (pytest finds the fixture by its name).
+__all__ = ["double"]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DELIVERY_WORDS = REPO_ROOT / "dashboard_site" / "src" / "lib" / "deliveries.js"
 
@@ -46,29 +49,6 @@ def test_an_event_the_gateway_does_not_send_is_refused_naming_the_ones_it_does(
     assert exited.value.code == 2
     error = capsys.readouterr().err
     assert "invalid choice" in error and "payment.captured" in error and "refund.created" in error
-
-
-@pytest.fixture
-def double() -> Iterator[EventsApiDouble]:
-    stand_in = EventsApiDouble()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[CapturingReceiver]:
-    capturing = CapturingReceiver()
-    yield capturing
-    capturing.close()
-
-
-def double_environment(double: EventsApiDouble, config_home: Path) -> dict[str, str]:
-    return {
-        "GATEWAY_BASE_URL": double.url,
-        "GATEWAY_API_KEY": API_KEY,
-        "GATEWAY_API_SECRET": API_SECRET,
-        "XDG_CONFIG_HOME": str(config_home),
-    }
 
 
 @pytest.mark.integration

@@ -1,7 +1,7 @@
 // Cursor paging of the API's `{data, has_more}` lists (orders, refunds): "Older" asks for the page after
 // the last item shown (`starting_after`), "Newer" walks back the way "Older" came. The cursor and the
 // page's filters live in the address bar, so reloading or going back returns to the same page.
-import { byTestId } from './dom.js';
+import { byTestId, withBusyButton } from './dom.js';
 
 /** The query string of one page: the filters that have a value, the cursor and the page size. */
 export function cursorQuery(filters, startingAfter, limit) {
@@ -96,4 +96,45 @@ export class CursorPager {
     older.dataset.cursor = items.at(-1)?.id ?? '';
     this.part('prev-button').disabled = !this.startingAfter;
   }
+}
+
+/**
+ * Starts a cursor-paged list page: its filter form (`<name>-filters`) applies what `readForm()` returns
+ * (or shows why not: it throws an Error with the words to show), Clear (`clear-<name>-filters-button`)
+ * empties it, Refresh (`refresh-<name>-button`) reloads the page, Back and Forward follow the address bar.
+ */
+export function startCursorList(pager, { readForm, fillForm, formError = null }) {
+  const { name } = pager;
+  const form = byTestId(`${name}-filters`);
+  const showFormError = (error) => {
+    if (!formError) return;
+    byTestId(formError).textContent = error ? error.message : '';
+    byTestId(formError).hidden = !error;
+  };
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    let filters;
+    try {
+      filters = readForm(form);
+    } catch (error) {
+      showFormError(error);
+      return;
+    }
+    showFormError(null);
+    pager.filterBy(filters);
+  });
+  byTestId(`clear-${name}-filters-button`).addEventListener('click', () => {
+    form.reset();
+    showFormError(null);
+    pager.filterBy(readForm(form));
+  });
+  const refresh = byTestId(`refresh-${name}-button`);
+  refresh.addEventListener('click', () => withBusyButton(refresh, 'Refreshing…', () => pager.show()));
+  window.addEventListener('popstate', () => {
+    pager.readUrl();
+    fillForm(form, pager.filters);
+    pager.show();
+  });
+  fillForm(form, pager.filters);
+  return pager.show();
 }

@@ -1,21 +1,17 @@
 // The Orders page: every order, newest first (filtered by status), and each order's payments.
 import { formatAmount } from '../../../web_shared/money.js';
-import { CursorPager } from '../lib/cursor-pager.js';
+import { CursorPager, startCursorList } from '../lib/cursor-pager.js';
 import { customerCell } from '../lib/customer.js';
-import { byTestId, el, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
+import { byTestId, el, statusBadge, summaryItem } from '../lib/dom.js';
 import { methodDetail } from '../lib/payments.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
-import { actionsCell, detailsButton } from '../lib/table.js';
+import { actionsCell, detailsButton, paymentLink } from '../lib/table.js';
 import { formatDateTime } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
 
 const session = startDashboardPage();
 const detail = byTestId('order-detail');
-
-function paymentUrl(paymentId) {
-  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
-}
 
 function renderOrder(order) {
   return el(
@@ -43,11 +39,7 @@ function renderPayment(payment) {
   return el(
     'tr',
     { testId: 'order-payment-row', dataset: { paymentId: payment.id } },
-    el(
-      'td',
-      { className: 'mono', 'data-label': 'Payment' },
-      el('a', { href: paymentUrl(payment.id), testId: 'order-payment-link' }, payment.id),
-    ),
+    el('td', { className: 'mono', 'data-label': 'Payment' }, paymentLink(payment.id, 'order-payment-link')),
     el('td', { testId: 'order-payment-method', 'data-label': 'Method' }, method),
     el('td', { testId: 'order-payment-customer', 'data-label': 'Customer' }, ...customerCell(payment)),
     el('td', { 'data-label': 'Status' }, statusBadge(payment.status, 'order-payment-status')),
@@ -83,26 +75,11 @@ if (session) {
     load: (query) => session.api.get(`/api/v1/orders?${query}`),
     render: renderOrder,
   });
-  const form = byTestId('orders-filters');
-  const fillForm = () => {
-    form.elements.status.value = pager.filters.status;
-  };
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    pager.filterBy({ status: form.elements.status.value });
-  });
-  byTestId('clear-order-filters-button').addEventListener('click', () => {
-    form.reset();
-    pager.filterBy({ status: '' });
-  });
-  const refresh = byTestId('refresh-orders-button');
-  refresh.addEventListener('click', () => withBusyButton(refresh, 'Refreshing…', () => pager.show()));
   byTestId('order-detail-close-button').addEventListener('click', () => detail.close());
-  window.addEventListener('popstate', () => {
-    pager.readUrl();
-    fillForm();
-    pager.show();
+  startCursorList(pager, {
+    readForm: (form) => ({ status: form.elements.status.value }),
+    fillForm: (form, filters) => {
+      form.elements.status.value = filters.status;
+    },
   });
-  fillForm();
-  pager.show();
 }

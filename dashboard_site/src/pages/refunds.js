@@ -1,8 +1,9 @@
 // The Refunds page: every refund, newest first, or one payment's.
 import { formatAmount } from '../../../web_shared/money.js';
-import { CursorPager } from '../lib/cursor-pager.js';
-import { byTestId, el, statusBadge, withBusyButton } from '../lib/dom.js';
-import { showError, startDashboardPage } from '../lib/shell.js';
+import { CursorPager, startCursorList } from '../lib/cursor-pager.js';
+import { el, statusBadge } from '../lib/dom.js';
+import { startDashboardPage } from '../lib/shell.js';
+import { paymentLink } from '../lib/table.js';
 import { formatDateTime } from '../lib/time.js';
 
 const PAGE_SIZE = 20;
@@ -36,18 +37,7 @@ function renderRefund(refund) {
     'tr',
     { testId: 'refund-row', dataset: { refundId: refund.id } },
     el('td', { className: 'mono', testId: 'refund-id', 'data-label': 'Refund' }, refund.id),
-    el(
-      'td',
-      { className: 'mono', 'data-label': 'Payment' },
-      el(
-        'a',
-        {
-          href: `/dashboard/transactions?payment=${encodeURIComponent(refund.payment_id)}`,
-          testId: 'refund-payment-link',
-        },
-        refund.payment_id,
-      ),
-    ),
+    el('td', { className: 'mono', 'data-label': 'Payment' }, paymentLink(refund.payment_id, 'refund-payment-link')),
     el(
       'td',
       { className: 'num', testId: 'refund-amount', 'data-label': 'Amount' },
@@ -70,32 +60,17 @@ if (session) {
     load: loadRefunds,
     render: renderRefund,
   });
-  const form = byTestId('refunds-filters');
-  const fillForm = () => {
-    form.elements.payment_id.value = pager.filters.payment_id;
-  };
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const paymentId = form.elements.payment_id.value.trim();
-    if (paymentId && !PAYMENT_ID.test(paymentId)) {
-      showError('refunds-filter-error', new Error('A payment id is pay_ followed by 16 letters or digits.'));
-      return;
-    }
-    showError('refunds-filter-error', null);
-    pager.filterBy({ payment_id: paymentId });
+  startCursorList(pager, {
+    readForm: (form) => {
+      const paymentId = form.elements.payment_id.value.trim();
+      if (paymentId && !PAYMENT_ID.test(paymentId)) {
+        throw new Error('A payment id is pay_ followed by 16 letters or digits.');
+      }
+      return { payment_id: paymentId };
+    },
+    fillForm: (form, filters) => {
+      form.elements.payment_id.value = filters.payment_id;
+    },
+    formError: 'refunds-filter-error',
   });
-  byTestId('clear-refund-filters-button').addEventListener('click', () => {
-    form.reset();
-    showError('refunds-filter-error', null);
-    pager.filterBy({ payment_id: '' });
-  });
-  const refresh = byTestId('refresh-refunds-button');
-  refresh.addEventListener('click', () => withBusyButton(refresh, 'Refreshing…', () => pager.show()));
-  window.addEventListener('popstate', () => {
-    pager.readUrl();
-    fillForm();
-    pager.show();
-  });
-  fillForm();
-  pager.show();
 }

@@ -355,6 +355,9 @@ class Trigger:
     def __init__(self, client: Client, amount: int, timeout: float) -> None:
         self.client, self.amount, self.timeout = client, amount, timeout
 
+    def until(self, fetch: Callable[[], T], done: Callable[[T], bool], what: str) -> T:
+        return wait(fetch, done, self.timeout, what)
+
     def order(self) -> Order:
         order = self.client.orders.create(self.amount, notes={"source": "gateway trigger"})
         print(f"order    {order.id}  ({order.amount} paise)")
@@ -368,11 +371,8 @@ class Trigger:
     def settled(self, vpa: str = SUCCEEDING_VPA, order_id: str | None = None) -> Payment:
         """A payment the bank has answered as the test address says."""
         created = self.payment(vpa, order_id)
-        payment = wait(
-            lambda: self.client.payments.get(created.id),
-            lambda p: p.status != "pending",
-            self.timeout,
-            "the bank",
+        payment = self.until(
+            lambda: self.client.payments.get(created.id), lambda p: p.status != "pending", "the bank"
         )
         expected = "failed" if vpa == FAILING_VPA else "success"
         if payment.status != expected:
@@ -393,11 +393,8 @@ class Trigger:
 
     def paid_order(self) -> None:
         payment = self.settled()
-        order = wait(
-            lambda: self.client.orders.get(payment.order_id),
-            lambda o: o.status == "paid",
-            self.timeout,
-            "the order",
+        order = self.until(
+            lambda: self.client.orders.get(payment.order_id), lambda o: o.status == "paid", "the order"
         )
         print(f"order    {order.id}  {order.status}")
 
@@ -410,10 +407,9 @@ class Trigger:
         )
         print(f"link     {link['id']}  ({link['url']})")
         self.settled(order_id=link["order_id"])
-        paid = wait(
+        paid = self.until(
             lambda: self.client.request("GET", f"/api/v1/payment_links/{link['id']}"),
             lambda current: current.get("status") == "paid",
-            self.timeout,
             "the payment link",
         )
         print(f"link     {paid['id']}  {paid['status']}")
@@ -423,11 +419,8 @@ class Trigger:
         refund = self.client.refunds.create(payment.id, payment.amount, reason="gateway trigger")
         print(f"refund   {refund.id}  ({refund.amount} paise)")
         if processed:
-            refund = wait(
-                lambda: self.client.refunds.get(refund.id),
-                lambda r: r.status == "processed",
-                self.timeout,
-                "the refund",
+            refund = self.until(
+                lambda: self.client.refunds.get(refund.id), lambda r: r.status == "processed", "the refund"
             )
             print(f"refund   {refund.id}  {refund.status}")
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, Generic, TypeVar
 
 T = TypeVar("T", bound="ApiObject")
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -59,19 +60,25 @@ class Order(ApiObject):
     updated_at: str | None = None
 
 
-@dataclass(frozen=True)
-class OrderPage(ApiObject):
-    """One page of `client.orders.list`, newest first; iterating it gives its orders."""
+class _Listed(Generic[Item]):
+    """A `{data, has_more}` page: iterating it gives its items."""
 
-    data: list[Order] = field(default_factory=list)
-    has_more: bool = False
-    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Order)}
+    data: list[Item]
 
-    def __iter__(self) -> Iterator[Order]:
+    def __iter__(self) -> Iterator[Item]:
         return iter(self.data)
 
     def __len__(self) -> int:
         return len(self.data)
+
+
+@dataclass(frozen=True)
+class OrderPage(ApiObject, _Listed[Order]):
+    """One page of `client.orders.list`, newest first."""
+
+    data: list[Order] = field(default_factory=list)
+    has_more: bool = False
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Order)}
 
 
 @dataclass(frozen=True)
@@ -115,18 +122,12 @@ class Refund(ApiObject):
 
 
 @dataclass(frozen=True)
-class RefundPage(ApiObject):
-    """One page of `client.refunds.list`, newest first; iterating it gives its refunds."""
+class RefundPage(ApiObject, _Listed[Refund]):
+    """One page of `client.refunds.list`, newest first."""
 
     data: list[Refund] = field(default_factory=list)
     has_more: bool = False
     _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Refund)}
-
-    def __iter__(self) -> Iterator[Refund]:
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        return len(self.data)
 
 
 @dataclass(frozen=True)
