@@ -14,6 +14,8 @@ from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
 from gateway.domain.events import validate_event_query
 from gateway.domain.json_input import parse_request_json
+from gateway.domain.listing import validate_order_list_query, validate_refund_list_query
+from gateway.domain.shopper import validate_payment_search
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
     GatewayError,
@@ -24,6 +26,7 @@ from gateway.services import (
     account,
     events,
     jobs,
+    lists,
     login,
     merchants,
     orders,
@@ -281,9 +284,21 @@ def create_order() -> Any:
     return orders.create_order(credentials(), json_body(), idempotency_key())
 
 
+@route("/api/v1/orders", methods=["GET"])
+def list_orders() -> Any:
+    return lists.list_orders(
+        credentials(), validate_order_list_query(query("limit"), query("starting_after"), query("status"))
+    )
+
+
 @route("/api/v1/orders/{order_id}", methods=["GET"])
 def get_order(order_id: str) -> Any:
     return orders.get_order(credentials(), order_id)
+
+
+@route("/api/v1/orders/{order_id}/payments", methods=["GET"])
+def list_order_payments(order_id: str) -> Any:
+    return lists.list_order_payments(credentials(), order_id)
 
 
 @route("/api/v1/orders/{order_id}/public", methods=["GET"])
@@ -301,7 +316,8 @@ def create_payment() -> Any:
 
 @route("/api/v1/payments", methods=["GET"])
 def list_payments() -> Any:
-    return payments.list_payments(credentials(), query("limit"), query("offset"))
+    search = validate_payment_search(query("email"), query("contact"), query("card_last4"))
+    return payments.list_payments(credentials(), query("limit"), query("offset"), search)
 
 
 @route("/api/v1/payments/stats", methods=["GET"])
@@ -345,6 +361,14 @@ def create_refund(payment_id: str) -> Any:
 @route("/api/v1/payments/{payment_id}/refunds", methods=["GET"])
 def list_refunds(payment_id: str) -> Any:
     return refunds.list_refunds(credentials(), payment_id)
+
+
+@route("/api/v1/refunds", methods=["GET"])
+def list_all_refunds() -> Any:
+    return lists.list_refunds(
+        credentials(),
+        validate_refund_list_query(query("limit"), query("starting_after"), query("payment_id")),
+    )
 
 
 @route("/api/v1/refunds/{refund_id}", methods=["GET"])
@@ -419,6 +443,7 @@ def list_events() -> Any:
             query("from"),
             query("to"),
             query("delivery_status"),
+            query("payment_id"),
         ),
     )
 

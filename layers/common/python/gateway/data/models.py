@@ -80,6 +80,29 @@ class MerchantModel(Model):
     by_email = MerchantByEmail()
 
 
+class ByMerchantCreated(GlobalSecondaryIndex[_M]):
+    """`by_merchant` of the orders, payments, refunds and webhook-logs tables: a merchant's items by creation
+    time."""
+
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OrdersByMerchantStatus(GlobalSecondaryIndex["OrderModel"]):
+    """`<merchant id>#<status>`: a merchant's orders in one status, by creation time."""
+
+    class Meta:
+        index_name = "by_merchant_status"
+        projection = AllProjection()
+
+    merchant_status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class OrderModel(Model):
     class Meta(_BaseMeta):
         suffix = "orders"
@@ -94,17 +117,11 @@ class OrderModel(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
+    # Index key kept by gateway.data.orders with every status change: `<merchant id>#<status>`.
+    merchant_status = UnicodeAttribute(null=True)
 
-
-class ByMerchantCreated(GlobalSecondaryIndex[_M]):
-    """`by_merchant` of the payments and webhook-logs tables: a merchant's items by creation time."""
-
-    class Meta:
-        index_name = "by_merchant"
-        projection = AllProjection()
-
-    merchant_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+    by_merchant: ByMerchantCreated[OrderModel] = ByMerchantCreated()
+    by_merchant_status = OrdersByMerchantStatus()
 
 
 class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
@@ -117,6 +134,47 @@ class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
 
     unfinished = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentSearch(GlobalSecondaryIndex["PaymentModel"]):
+    """A keys-only index of the payments table by creation time: the search indexes (sparse, keyed
+    `<merchant id>#<value>`) and `by_order`."""
+
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentsByEmail(PaymentSearch):
+    class Meta:
+        index_name = "by_email"
+        projection = KeysOnlyProjection()
+
+    search_email = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByContact(PaymentSearch):
+    class Meta:
+        index_name = "by_contact"
+        projection = KeysOnlyProjection()
+
+    search_contact = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByCardLast4(PaymentSearch):
+    class Meta:
+        index_name = "by_card_last4"
+        projection = KeysOnlyProjection()
+
+    search_card_last4 = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByOrder(PaymentSearch):
+    """An order's payments (keys only)."""
+
+    class Meta:
+        index_name = "by_order"
+        projection = KeysOnlyProjection()
+
+    order_id = UnicodeAttribute(hash_key=True)
 
 
 class PaymentModel(Model):
@@ -143,11 +201,22 @@ class PaymentModel(Model):
     pays_order = BooleanAttribute(default=False)
     test_outcome = UnicodeAttribute(null=True)
     request_id = UnicodeAttribute(null=True)
+    # The shopper's, as given (optional).
+    email = UnicodeAttribute(null=True)
+    contact = UnicodeAttribute(null=True)
     # The sweep's shard while the payment is pending; removed when it settles.
     unfinished = UnicodeAttribute(null=True)
+    # Search index keys (`<merchant id>#<value>`), written once by gateway.data.payments at creation.
+    search_email = UnicodeAttribute(null=True)
+    search_contact = UnicodeAttribute(null=True)
+    search_card_last4 = UnicodeAttribute(null=True)
 
     by_merchant: ByMerchantCreated[PaymentModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[PaymentModel] = UnfinishedByCreated()
+    by_email = PaymentsByEmail()
+    by_contact = PaymentsByContact()
+    by_card_last4 = PaymentsByCardLast4()
+    by_order = PaymentsByOrder()
 
 
 class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
@@ -177,6 +246,7 @@ class RefundModel(Model):
     unfinished = UnicodeAttribute(null=True)
 
     by_payment = RefundsByPayment()
+    by_merchant: ByMerchantCreated[RefundModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[RefundModel] = UnfinishedByCreated()
 
 

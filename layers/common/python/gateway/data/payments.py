@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import GlobalSecondaryIndex
 
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
+from gateway.data.orders import merchant_status_key
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
 from gateway.domain.resources import Order, Payment, Refund
+from gateway.domain.shopper import PaymentSearch, PaymentSearchField, normalize_email
 
 
 def get_payment(payment_id: str) -> Payment | None:
@@ -30,6 +33,47 @@ def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Pa
     return (dynamo.resource_from(item, Payment) for item in items)
 
 
+def _search_keys(payment: Payment) -> dict[str, str]:
+    """The payment's keys in the search indexes: `<merchant id>#<value>` for each value it has."""
+    values = {
+        "search_email": normalize_email(payment.email) if payment.email else None,
+        "search_contact": payment.contact,
+        "search_card_last4": payment.card_last4,
+    }
+    return {name: f"{payment.merchant_id}#{value}" for name, value in values.items() if value}
+
+
+_SEARCH_INDEXES = {
+    PaymentSearchField.EMAIL: PaymentModel.by_email,
+    PaymentSearchField.CONTACT: PaymentModel.by_contact,
+    PaymentSearchField.CARD_LAST4: PaymentModel.by_card_last4,
+}
+
+
+def _newest_by_keys(index: GlobalSecondaryIndex[PaymentModel], partition: str, count: int) -> list[Payment]:
+    """The newest `count` payments of a keys-only index's partition: one Query, then one BatchGetItem."""
+    bind_tables()
+    if not dynamo.can_be_a_key(partition):
+        return []
+    ids = [item.id for item in index.query(partition, scan_index_forward=False, limit=count)]
+    items = {item.id: item for item in PaymentModel.batch_get(ids)} if ids else {}
+    return [dynamo.resource_from(items[i], Payment) for i in ids if i in items]
+
+
+def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[Payment]:
+    """The merchant's newest `count` payments whose field has the value."""
+    return _newest_by_keys(_SEARCH_INDEXES[search.field], f"{merchant_id}#{search.value}", count)
+
+
+# Far more than any order takes: every attempt is a payment, and a paid order takes no more.
+MAX_PAYMENTS_PER_ORDER = 100
+
+
+def payments_of_order(order_id: str) -> list[Payment]:
+    """The order's payments, newest first."""
+    return _newest_by_keys(PaymentModel.by_order, order_id, MAX_PAYMENTS_PER_ORDER)
+
+
 def insert_payment(
     payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
 ) -> None:
@@ -39,7 +83,9 @@ def insert_payment(
     unchanged = OrderModel.status == order.status.value
 
     def write(transaction: dynamo.Transaction) -> None:
-        dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
+        dynamo.save_new(
+            transaction, PaymentModel, payment, unfinished=shard_of(payment.id), **_search_keys(payment)
+        )
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
@@ -51,6 +97,7 @@ def insert_payment(
 def _order_change(order: Order) -> list[Action]:
     return [
         OrderModel.status.set(order.status.value),
+        OrderModel.merchant_status.set(merchant_status_key(order)),
         OrderModel.updated_at.set(order.updated_at),
         OrderModel.version.add(1),
     ]

@@ -1,9 +1,12 @@
-"""The refunds table, and each payment's running refunded total."""
+"""The refunds table, its indexes (by payment, by merchant), and each payment's running refunded total."""
 
 from __future__ import annotations
 
+from pynamodb.indexes import GlobalSecondaryIndex
+
 from gateway.data import dynamo
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
+from gateway.data.pages import PagePosition, newest_first
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
@@ -24,6 +27,21 @@ def list_refunds_for_payment(payment_id: str) -> list[Refund]:
         return []
     items = RefundModel.by_payment.query(payment_id, scan_index_forward=False)
     return [dynamo.resource_from(item, Refund) for item in items]
+
+
+def refunds_page(
+    merchant_id: str, payment_id: str | None, after: Refund | None, limit: int
+) -> tuple[list[Refund], bool]:
+    """A page of the merchant's refunds (of one payment, when given: the caller has checked that it is
+    the merchant's), newest first, and whether more follow."""
+    index: GlobalSecondaryIndex[RefundModel]
+    if payment_id is None:
+        index, partition = RefundModel.by_merchant, merchant_id
+    else:
+        index, partition = RefundModel.by_payment, payment_id
+    position = PagePosition(after.id, after.created_at) if after is not None else None
+    items, has_more = newest_first(index, partition, position, limit)
+    return [dynamo.resource_from(item, Refund) for item in items], has_more
 
 
 def add_refund_within_total(refund: Refund, payment: Payment, idempotency: IdempotencyRecord | None) -> None:

@@ -12,12 +12,11 @@ from typing import Any
 
 from gateway.domain.clock import iso, parse_iso
 from gateway.domain.ids import EVENT_PREFIX, has_prefix_format
+from gateway.domain.listing import parse_limit, validate_event_payment_filter
 from gateway.domain.webhooks import EVENT_TYPES
 from gateway.errors import BadRequestError
 
 RETENTION = timedelta(days=30)
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 
 
 class EventDeliveryStatus(StrEnum):
@@ -151,6 +150,18 @@ class EventQuery:
     created_from: str | None
     created_to: str | None
     delivery_status: EventDeliveryStatus | None
+    # The payment whose events (its own, its refunds' and the `order.paid` it caused) are listed.
+    payment_id: str | None = None
+
+    def matches(self, event: Event) -> bool:
+        """Whether the event passes the type, time and delivery filters (the cursor and page aside)."""
+        if self.types and event.type not in self.types:
+            return False
+        if self.created_from is not None and event.created_at < self.created_from:
+            return False
+        if self.created_to is not None and event.created_at > self.created_to:
+            return False
+        return self.delivery_status is None or event.delivery_status is self.delivery_status
 
 
 def _timestamp(raw: str, name: str) -> datetime:
@@ -169,14 +180,6 @@ def _timestamp(raw: str, name: str) -> datetime:
         ) from None
 
 
-def _limit(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    if len(raw) > 9 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise BadRequestError(f"limit must be an integer between 1 and {MAX_LIMIT}", field="limit")
-    return int(raw)
-
-
 def validate_event_query(
     limit: str | None,
     starting_after: str | None,
@@ -184,6 +187,7 @@ def validate_event_query(
     created_from: str | None,
     created_to: str | None,
     delivery_status: str | None,
+    payment_id: str | None = None,
 ) -> EventQuery:
     if starting_after and not has_prefix_format(starting_after, EVENT_PREFIX):
         raise BadRequestError("starting_after must be an event id", field="starting_after")
@@ -201,12 +205,13 @@ def validate_event_query(
     if lower is not None and upper is not None and lower > upper:
         raise BadRequestError("from must not be after to", field="from")
     return EventQuery(
-        limit=_limit(limit),
+        limit=parse_limit(limit),
         starting_after=starting_after or None,
         types=tuple(dict.fromkeys(types)),
         created_from=iso(lower) if lower else None,
         created_to=iso(upper) if upper else None,
         delivery_status=status,
+        payment_id=validate_event_payment_filter(payment_id),
     )
 
 

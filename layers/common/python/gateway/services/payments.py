@@ -15,6 +15,7 @@ from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.resources import ApiKeyOwner, Order, Payment
+from gateway.domain.shopper import PaymentSearch, ShopperDetails, validate_shopper_details
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -56,7 +57,7 @@ def _order_id_in(body: Any) -> str | None:
     return None
 
 
-def _new_payment(order: Order, request: PaymentRequest) -> Payment:
+def _new_payment(order: Order, request: PaymentRequest, shopper: ShopperDetails) -> Payment:
     now = now_iso()
     return Payment(
         id=new_payment_id(),
@@ -73,6 +74,8 @@ def _new_payment(order: Order, request: PaymentRequest) -> Payment:
         card_last4=request.card.last4 if request.card else None,
         test_outcome=request.test_outcome if get_settings().test_mode else None,
         request_id=current_request_id(),
+        email=shopper.email,
+        contact=shopper.contact,
     )
 
 
@@ -109,7 +112,9 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     body, order_id = parse_order_reference(body)
     order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
-    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    payment = _new_payment(
+        order, validate_payment_method(body, order_id, utc_now().date()), validate_shopper_details(body)
+    )
     return request.commit(
         ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
     )
@@ -121,7 +126,9 @@ def create_public_payment(body: Any) -> ApiResult:
     order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
     active_merchant(order.merchant_id, ORDER_NOT_FOUND)
     order.ensure_payable()
-    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    payment = _new_payment(
+        order, validate_payment_method(body, order_id, utc_now().date()), validate_shopper_details(body)
+    )
     _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))
 
@@ -142,9 +149,19 @@ def get_public_payment(payment_id: str) -> dict[str, Any]:
     return public_payment_view(payment)
 
 
-def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
+def list_payments(
+    credentials: Credentials,
+    limit_raw: str | None,
+    offset_raw: str | None,
+    search: PaymentSearch | None = None,
+) -> list[Any]:
+    """The merchant's payments newest first; with a search, those whose email, contact or card's last four
+    digits match (read from that field's index, never by going through every payment)."""
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
     merchant = authenticate(find_owner(credentials), credentials)
+    if search is not None:
+        found_payments = payment_store.payments_found(merchant.id, search, offset + limit)
+        return [payment_view(payment) for payment in found_payments[offset:]]
     page: list[Any] = []
     for position, payment in enumerate(payment_store.payments_newest_first(merchant.id, offset + limit)):
         if position >= offset + limit:

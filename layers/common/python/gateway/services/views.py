@@ -65,15 +65,21 @@ def created_payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
+        **_shopper(payment),
         "status": payment.status,
         "created_at": payment.created_at,
     }
+
+
+def _shopper(payment: Payment) -> dict[str, Any]:
+    return {"email": payment.email, "contact": payment.contact}
 
 
 def payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
+        **_shopper(payment),
         "status": payment.status,
         "captured": payment.captured,
         "refunded_amount": payment.refunded_amount,
