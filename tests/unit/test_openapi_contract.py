@@ -23,8 +23,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_PATH = REPO_ROOT / "openapi.yaml"
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-MERCHANT_SECURITY = [{"ApiKey": [], "ApiSecret": []}]
-# SPEC §2, plus the health check and the contract itself.
+MERCHANT_SECURITY = [{"ApiKey": [], "ApiSecret": []}, {"Session": []}]
+# Logout ends a dashboard session, so only a session can call it.
+SESSION_OPERATIONS = {("POST", "/api/v1/auth/logout")}
+# The merchant-free routes (docs/behaviour.md), plus the health check and the contract itself.
 PUBLIC_OPERATIONS = {
     ("GET", "/health"),
     ("GET", "/api/v1/openapi.json"),
@@ -34,8 +36,9 @@ PUBLIC_OPERATIONS = {
     ("POST", "/api/v1/payments/public"),
     ("GET", "/api/v1/payments/{payment_id}/public"),
     ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/set-password"),
 }
-# SPEC §3 "Idempotency".
+# docs/behaviour.md, "Idempotency".
 IDEMPOTENT_OPERATIONS = {
     ("POST", "/api/v1/orders"),
     ("POST", "/api/v1/payments"),
@@ -151,6 +154,8 @@ def test_every_operation_has_a_unique_operation_id(document: dict[str, Any]) -> 
 def test_merchant_operations_require_key_and_secret_together(document: dict[str, Any]) -> None:
     for method, path, operation in operations_of(document):
         expected = [] if (method, path) in PUBLIC_OPERATIONS else MERCHANT_SECURITY
+        if (method, path) in SESSION_OPERATIONS:
+            expected = [{"Session": []}]
         assert operation.get("security") == expected, f"{method} {path}"
         if expected:
             assert "401" in operation["responses"], f"{method} {path} must document 401"
@@ -361,7 +366,13 @@ def test_api_answers_conform_to_the_document(
         headers=auth,
     )
     for payment in (
-        {"order_id": order["id"], "method": "card", "card": card},
+        {
+            "order_id": order["id"],
+            "method": "card",
+            "card": card,
+            "email": "a@example.com",
+            "contact": "+9198765432",
+        },
         {"order_id": order["id"], "method": "upi", "vpa": "bad"},
         {"order_id": missing_order, "method": "upi", "vpa": "u@x"},
     ):
@@ -398,6 +409,15 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", payment_events, path=f"{payment_path}/events", headers=auth)
     api.call("GET", payment_events, path=f"/api/v1/payments/{missing_payment}/events", headers=auth)
     api.call("GET", "/api/v1/refunds/{refund_id}", path="/api/v1/refunds/rfnd_0000000000000000", headers=auth)
+    api.call("GET", "/api/v1/orders", path="/api/v1/orders?limit=2&status=paid", headers=auth)
+    order_payments = "/api/v1/orders/{order_id}/payments"
+    api.call("GET", order_payments, path=f"/api/v1/orders/{upi['order_id']}/payments", headers=auth)
+    api.call("GET", order_payments, path=f"/api/v1/orders/{missing_order}/payments", headers=auth)
+    api.call("GET", "/api/v1/orders", path="/api/v1/orders?limit=0", headers=auth)
+    api.call("GET", "/api/v1/refunds", path=f"/api/v1/refunds?payment_id={upi['id']}", headers=auth)
+    api.call("GET", "/api/v1/refunds", path="/api/v1/refunds?starting_after=x", headers=auth)
+    api.call("GET", "/api/v1/payments", path="/api/v1/payments?card_last4=1111", headers=auth)
+    api.call("GET", "/api/v1/events", path=f"/api/v1/events?payment_id={upi['id']}", headers=auth)
 
     api.call("GET", "/api/v1/webhooks/config", headers=auth)
     api.call("POST", "/api/v1/webhooks/test", headers=auth)
@@ -442,12 +462,15 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", recovery_template, path=f"/api/v1/webhooks/recover/{recovery['id']}", headers=auth)
     api.call("GET", recovery_template, path="/api/v1/webhooks/recover/rcv_0000000000000000", headers=auth)
     api.call("GET", "/api/v1/openapi.json")
+    call_account_routes(api, client, wrong)
 
     # THEN every documented route answered at least once, and every answer matched the document
     answered = {(method, template) for method, template, _ in api.seen}
     assert answered == {(method, path) for method, path, _ in operations_of(document)}
     expected_statuses = {
         ("POST", "/api/v1/auth/login", "401"),
+        ("POST", "/api/v1/account/keys/roll", "201"),
+        ("POST", "/api/v1/auth/set-password", "400"),
         ("POST", "/api/v1/orders", "401"),
         ("POST", "/api/v1/orders", "422"),
         ("POST", "/api/v1/payments", "400"),
@@ -459,3 +482,35 @@ def test_api_answers_conform_to_the_document(
         ("PUT", "/api/v1/webhooks/config", "400"),
     }
     assert expected_statuses <= api.seen
+
+
+def call_account_routes(api: ContractRecorder, client: Any, wrong: dict[str, str]) -> None:
+    """The account routes, as a merchant of its own: rolling the demo pair would end other tests' keys."""
+    from gateway.services.login import new_password_link
+
+    from tests.unit.conftest import merchant_api
+
+    password = "the contract password"
+    own = merchant_api(client, password=password)
+    json_headers = {"Content-Type": "application/json"}
+    login = {"email": own.merchant["email"], "password": password}
+    _, signed_in = api.call("POST", "/api/v1/auth/login", body=login, headers=json_headers)
+    bearer = {"Authorization": f"Bearer {signed_in['token']}", **json_headers}
+    for template in ("/api/v1/account", "/api/v1/account/keys"):
+        api.call("GET", template, headers=bearer)
+        api.call("GET", template, headers=wrong)
+    roll = "/api/v1/account/keys/roll"
+    api.call("POST", roll, body={"expire_previous_in_hours": 200}, headers=bearer)
+    api.call("POST", roll, body={"expire_previous_in_hours": 1}, headers=bearer)
+    api.call("POST", roll, body={}, headers=wrong)
+    change = "/api/v1/account/password"
+    api.call("POST", change, body={"current_password": password, "new_password": "short"}, headers=bearer)
+    api.call("POST", change, body={"current_password": password, "new_password": "x" * 12}, headers=bearer)
+    api.call("POST", change, body={}, headers=wrong)
+    api.call("POST", "/api/v1/auth/logout", headers=bearer)
+    api.call("POST", "/api/v1/auth/logout", headers=own.headers)
+    api.call("POST", "/api/v1/auth/logout", headers=json_headers)
+    token = new_password_link(own.merchant["id"], "http://localhost:3000").split("token=")[1]
+    set_password = "/api/v1/auth/set-password"
+    api.call("POST", set_password, body={"token": token, "password": "y" * 12}, headers=json_headers)
+    api.call("POST", set_password, body={"token": token, "password": "y" * 12}, headers=json_headers)

@@ -1,4 +1,4 @@
-// The events API of SPEC §5.2 as the Events page uses it: filters kept in the address bar, the list
+// The events API (openapi.yaml /api/v1/events) as the Events page uses it: filters kept in the address bar, the list
 // query with its cursor, and what "Resend" does for one event. Pure functions, checked by node's test runner.
 
 export const EVENT_TYPES = Object.freeze([
@@ -21,6 +21,7 @@ export const DELIVERY_STATUSES = Object.freeze({
 });
 
 export const EVENT_ID_PATTERN = /^evt_[A-Za-z0-9]{16}$/;
+export const PAYMENT_ID_PATTERN = /^pay_[A-Za-z0-9]{16}$/;
 
 function isoOrEmpty(value) {
   const date = new Date(value ?? '');
@@ -33,18 +34,23 @@ export function eventFiltersFromSearch(search) {
   const status = params.get('delivery_status') ?? '';
   const cursor = params.get('starting_after') ?? '';
   const event = params.get('event') ?? '';
+  const paymentId = (params.get('payment_id') ?? '').trim();
   return {
     types: params.getAll('type').filter((type) => EVENT_TYPES.includes(type)),
     from: isoOrEmpty(params.get('from')),
     to: isoOrEmpty(params.get('to')),
     deliveryStatus: status in DELIVERY_STATUSES ? status : '',
+    paymentId: PAYMENT_ID_PATTERN.test(paymentId) ? paymentId : '',
     startingAfter: EVENT_ID_PATTERN.test(cursor) ? cursor : '',
     event: EVENT_ID_PATTERN.test(event) ? event : '',
   };
 }
 
 /** The query string of GET /api/v1/events (and of the page's own address) for these filters. */
-export function eventsQuery({ types = [], from = '', to = '', deliveryStatus = '', startingAfter = '' }, limit) {
+export function eventsQuery(
+  { types = [], from = '', to = '', deliveryStatus = '', paymentId = '', startingAfter = '' },
+  limit,
+) {
   const params = new URLSearchParams();
   if (limit) params.set('limit', String(limit));
   if (startingAfter) params.set('starting_after', startingAfter);
@@ -52,6 +58,7 @@ export function eventsQuery({ types = [], from = '', to = '', deliveryStatus = '
   if (from) params.set('from', from);
   if (to) params.set('to', to);
   if (deliveryStatus) params.set('delivery_status', deliveryStatus);
+  if (paymentId) params.set('payment_id', paymentId);
   return params.toString();
 }
 
@@ -78,6 +85,23 @@ export function resendPlan(event) {
   const newest = deliveries.at(-1);
   if (newest?.webhook_id) return { kind: 'retry', webhookId: newest.webhook_id };
   return { kind: 'recover', since: event.created_at, until: event.created_at };
+}
+
+/**
+ * What an event is about, for its row: {text, paymentId} where text names the resource and its amount
+ * (`pay_… · ₹500.00`, `rfnd_… of pay_… · ₹200.00`) and paymentId is the payment to open, or null.
+ */
+export function eventSubject(event, formatAmount) {
+  const { payment, refund, order } = event?.data ?? {};
+  const amountOf = (resource, currency) =>
+    Number.isInteger(resource.amount) ? ` · ${formatAmount(resource.amount, currency)}` : '';
+  if (refund?.id) {
+    const text = `${refund.id} of ${refund.payment_id}${amountOf(refund, payment?.currency)}`;
+    return { text, paymentId: refund.payment_id ?? null };
+  }
+  if (payment?.id) return { text: `${payment.id}${amountOf(payment, payment.currency)}`, paymentId: payment.id };
+  if (order?.id) return { text: `${order.id}${amountOf(order, order.currency)}`, paymentId: null };
+  return { text: event?.type === 'webhook.test' ? 'Test event' : '-', paymentId: null };
 }
 
 /** The Events page with one event's detail open. */

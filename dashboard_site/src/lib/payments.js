@@ -4,8 +4,13 @@
 import { minorUnits } from '../../../web_shared/money.js';
 import { paymentMoney } from './money-block.js';
 
-/** The reason the gateway gives the refund it makes for a late success on a paid order (SPEC §5.1). */
+/** The reason the gateway gives the refund it makes for a late success on a paid order (README, "Orders are paid once"). */
 export const AUTO_REFUND_REASON = 'Order already paid';
+
+/** The Transactions page open on one payment. */
+export function paymentDetailUrl(paymentId) {
+  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
+}
 
 export const PAYMENT_STATES = Object.freeze({
   pending: 'Pending',

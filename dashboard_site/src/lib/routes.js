@@ -10,6 +10,13 @@ export const HOME_PATH = '/dashboard';
  */
 export const PAGES = Object.freeze([
   { path: '/login', file: 'login.html', title: 'Log in', layout: 'bare', entry: 'login' },
+  {
+    path: '/set-password',
+    file: 'set-password.html',
+    title: 'Set your password',
+    layout: 'bare',
+    entry: 'set-password',
+  },
   { path: '/dashboard', file: 'dashboard.html', title: 'Overview', layout: 'app', entry: 'overview', nav: 'Overview' },
   {
     path: '/dashboard/transactions',
@@ -18,6 +25,15 @@ export const PAGES = Object.freeze([
     layout: 'app',
     entry: 'transactions',
     nav: 'Transactions',
+  },
+  { path: '/dashboard/orders', file: 'orders.html', title: 'Orders', layout: 'app', entry: 'orders', nav: 'Orders' },
+  {
+    path: '/dashboard/refunds',
+    file: 'refunds.html',
+    title: 'Refunds',
+    layout: 'app',
+    entry: 'refunds',
+    nav: 'Refunds',
   },
   {
     path: '/dashboard/webhooks',

@@ -1,13 +1,15 @@
 import { byTestId, el, wireCopyButton } from '../lib/dom.js';
 import { DEDUPE_SNIPPET, exampleOutage, recoveryScript } from '../lib/playbook.js';
+import { reportAndUse } from '../lib/failure.js';
 import { startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
 
 /** A curl command, one flag per line, credentials only where the endpoint needs them. */
-function curl({ method, path, auth = true, body, idempotent = false }, ctx) {
+function curl({ method, path, auth = true, bearer = false, body, idempotent = false }, ctx) {
   const lines = [`curl -X ${method} ${ctx.apiUrl}${path}`];
   if (auth) lines.push(`  -H "X-Api-Key: ${ctx.apiKey}"`, `  -H "X-Api-Secret: ${ctx.apiSecret}"`);
+  if (bearer) lines.push('  -H "Authorization: Bearer $SESSION_TOKEN"');
   // true: a fresh key per run; a string: a fixed key, to show what a retry resends.
   if (idempotent) lines.push(`  -H "Idempotency-Key: ${idempotent === true ? '$(uuidgen)' : idempotent}"`);
   if (body !== undefined) {
@@ -39,6 +41,13 @@ const ENDPOINT_GROUPS = [
       { method: 'GET', path: `/api/v1/orders/${ORDER_ID}`, summary: 'Fetch one of your orders.' },
       {
         method: 'GET',
+        path: '/api/v1/orders?limit=20&status=paid',
+        summary:
+          'List your orders, newest first (status: created, attempted, paid); page with starting_after=<last id>.',
+      },
+      { method: 'GET', path: `/api/v1/orders/${ORDER_ID}/payments`, summary: 'The payments made on an order.' },
+      {
+        method: 'GET',
         path: `/api/v1/orders/${ORDER_ID}/public`,
         auth: false,
         summary: 'Public order summary used by the checkout.',
@@ -53,8 +62,15 @@ const ENDPOINT_GROUPS = [
         path: '/api/v1/payments',
         idempotent: true,
         label: 'UPI',
-        summary: 'Create a UPI payment for an order; it starts as pending.',
-        body: { order_id: ORDER_ID, method: 'upi', vpa: 'user@paytm' },
+        summary:
+          "Create a UPI payment for an order; it starts as pending. email and contact (the customer's) are optional.",
+        body: {
+          order_id: ORDER_ID,
+          method: 'upi',
+          vpa: 'user@paytm',
+          email: 'asha@example.com',
+          contact: '+919876543210',
+        },
       },
       {
         method: 'POST',
@@ -76,6 +92,12 @@ const ENDPOINT_GROUPS = [
       },
       { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}`, summary: 'Fetch a payment and its status.' },
       { method: 'GET', path: '/api/v1/payments?limit=20&offset=0', summary: 'List your payments, newest first.' },
+      {
+        method: 'GET',
+        path: '/api/v1/payments?email=asha%40example.com',
+        label: 'search',
+        summary: "Find payments by the customer's email, contact (phone) or the card's last four (card_last4=1111).",
+      },
       {
         method: 'GET',
         path: '/api/v1/payments/stats?days=30',
@@ -116,6 +138,11 @@ const ENDPOINT_GROUPS = [
         body: { amount: 10000, reason: 'Customer requested refund' },
       },
       { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}/refunds`, summary: 'List the refunds of a payment.' },
+      {
+        method: 'GET',
+        path: `/api/v1/refunds?limit=20&payment_id=${PAYMENT_ID}`,
+        summary: "List your refunds, newest first (all, or one payment's); page with starting_after=<last id>.",
+      },
       { method: 'GET', path: `/api/v1/refunds/${REFUND_ID}`, summary: 'Fetch a refund.' },
     ],
   },
@@ -159,6 +186,12 @@ const ENDPOINT_GROUPS = [
       },
       {
         method: 'GET',
+        path: `/api/v1/events?payment_id=${PAYMENT_ID}`,
+        label: 'one payment',
+        summary: "A payment's events, its refunds' and the order.paid it caused, newest first.",
+      },
+      {
+        method: 'GET',
         path: `/api/v1/events/${EVENT_ID}`,
         summary: 'One event with every delivery and every attempt.',
       },
@@ -187,8 +220,40 @@ const ENDPOINT_GROUPS = [
         method: 'POST',
         path: '/api/v1/auth/login',
         auth: false,
-        summary: 'Dashboard login: returns your merchant profile and API credentials.',
+        summary: 'Dashboard login: a session token (12 hours) for Authorization: Bearer, and who you are.',
         body: { email: 'you@business.com', password: '••••••••' },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/auth/logout',
+        auth: false,
+        bearer: true,
+        summary: 'End the dashboard session the request carries.',
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/auth/set-password',
+        auth: false,
+        summary: 'Set your dashboard password with the token of a one-time link (24 hours).',
+        body: { token: 'pwt_…', password: '••••••••••' },
+      },
+      { method: 'GET', path: '/api/v1/account', summary: 'Your account and current key pair.' },
+      {
+        method: 'GET',
+        path: '/api/v1/account/keys',
+        summary: 'Your key pairs that still work, with created, expires and last used (secrets masked).',
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/account/keys/roll',
+        summary: 'A new key pair; the previous one keeps working for 0-168 hours.',
+        body: { expire_previous_in_hours: 24 },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/account/password',
+        summary: 'Change your dashboard password (at least 10 characters); your other sessions end.',
+        body: { current_password: '••••••••••', new_password: '••••••••••' },
       },
       { method: 'GET', path: '/health', auth: false, summary: 'Service and database health.' },
       { method: 'GET', path: '/api/v1/openapi.json', auth: false, summary: 'The OpenAPI 3 document of this API.' },
@@ -207,6 +272,29 @@ const ENDPOINT_GROUPS = [
     ],
   },
 ];
+
+/** The toolkit's examples, pointed at this deployment with the merchant's own key. */
+function showToolkit(ctx) {
+  const environment = `export GATEWAY_BASE_URL=${ctx.apiUrl}
+export GATEWAY_API_KEY=${ctx.apiKey}
+export GATEWAY_API_SECRET=<your API secret>`;
+  byTestId('code-snippet-toolkit-first-call').textContent = `from gateway_client import Client
+
+client = Client("${ctx.apiKey}", "<your API secret>", base_url="${ctx.apiUrl}")
+order = client.orders.create(amount=50000, receipt="order-1")  # ₹500.00, in paise
+payment = client.payments.create(order.id, "upi", vpa="success@upi", email="asha@example.com")
+print(client.payments.wait_until_final(payment.id).status)     # success
+for order in client.orders.list(status="paid", limit=5):        # a page: .data and .has_more
+    print(order.id, order.amount)`;
+  byTestId('code-snippet-toolkit-listen').textContent = `${environment}
+gateway listen --forward-to http://localhost:5000/webhook`;
+  byTestId('code-snippet-toolkit-trigger').textContent = `gateway trigger payment.captured
+gateway trigger refund.processed --amount 10000`;
+  byTestId('code-snippet-toolkit-events').textContent = `gateway events list --type payment.success --limit 5
+gateway events get evt_...      # the event, its deliveries and every attempt
+gateway events resend evt_...   # delivers it again`;
+  byTestId('code-snippet-toolkit-recover').textContent = 'gateway recover --since 2026-01-15T02:00:00Z';
+}
 
 function sdkSnippet(ctx) {
   return `<button id="pay-button">Pay ₹500.00</button>
@@ -241,7 +329,8 @@ function renderEndpoint(endpoint, ctx) {
       el('span', { className: `method method-${endpoint.method.toLowerCase()}` }, endpoint.method),
       el('code', { className: 'endpoint-path' }, endpoint.path.split('?')[0]),
       endpoint.label ? el('span', { className: 'tag' }, endpoint.label) : null,
-      endpoint.auth === false ? el('span', { className: 'tag tag-muted' }, 'public') : null,
+      endpoint.auth === false && !endpoint.bearer ? el('span', { className: 'tag tag-muted' }, 'public') : null,
+      endpoint.bearer ? el('span', { className: 'tag tag-muted' }, 'session') : null,
     ),
     el('p', { className: 'muted' }, endpoint.summary),
     el('pre', { className: 'code' }, el('code', { testId: 'code-snippet-endpoint' }, curl(endpoint, ctx))),
@@ -259,18 +348,21 @@ function addCopyButtons() {
   }
 }
 
-if (session) {
-  const { merchant, config } = session;
+// The examples carry the merchant's own key pair, asked for with the session (the browser keeps no secret);
+// placeholders (and the page says why) if it cannot be read.
+async function renderDocs({ api, config }) {
+  const account = await api.get('/api/v1/account').catch(reportAndUse(null));
   const ctx = {
     apiUrl: config.apiUrl,
     checkoutUrl: config.checkoutUrl,
-    apiKey: merchant.api_key,
-    apiSecret: merchant.api_secret,
+    apiKey: account?.api_key ?? '$GATEWAY_API_KEY',
+    apiSecret: account?.api_secret ?? '$GATEWAY_API_SECRET',
   };
   byTestId('docs-api-url').textContent = ctx.apiUrl;
   const openapi = byTestId('openapi-link');
   openapi.href = `${ctx.apiUrl}/api/v1/openapi.json`;
   openapi.textContent = 'OpenAPI document';
+  showToolkit(ctx);
   byTestId('code-snippet-auth').textContent = curl({ method: 'GET', path: '/api/v1/payments/stats' }, ctx);
   byTestId('code-snippet-create-order').textContent = curl(ENDPOINT_GROUPS[0].endpoints[0], ctx);
   byTestId('code-snippet-sdk').textContent = sdkSnippet(ctx);
@@ -297,3 +389,5 @@ if (session) {
   );
   addCopyButtons();
 }
+
+if (session) renderDocs(session);

@@ -1,5 +1,6 @@
 import { newIdempotencyKey } from '../../../web_shared/api.js';
 import { formatAmount, minorToInput, parseAmountInput } from '../../../web_shared/money.js';
+import { customerFilter, customerItems } from '../lib/customer.js';
 import { attemptResult, deliveryDetailUrl, retryNote } from '../lib/deliveries.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
 import { deliveryBadge } from '../lib/delivery-views.js';
@@ -13,6 +14,7 @@ import {
   isAutoRefunded,
   matchesSearch,
   methodDetail,
+  paymentDetailUrl,
   paymentState,
   paymentsCsv,
 } from '../lib/payments.js';
@@ -21,6 +23,7 @@ import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { deliveryRows, paymentTimeline } from '../lib/timeline.js';
 import { actionsCell } from '../lib/table.js';
+import { reportAndUse, reported } from '../lib/failure.js';
 
 const PAGE_SIZE = 20;
 const POLL_INTERVAL_MS = 2000;
@@ -61,14 +64,14 @@ const orderStatuses = createCache(
     session.api
       .get(`/api/v1/orders/${encodeURIComponent(payment.order_id)}`)
       .then((order) => order.status ?? '-')
-      .catch(() => '-'),
+      .catch(reportAndUse('-')),
   stateKey,
 );
 
 /** A payment with what the page shows about it: its refunds and its order's status. */
 async function enrich(payment) {
   const [paymentRefunds, orderStatus] = await Promise.all([
-    refunds.load(payment).catch(() => null),
+    refunds.load(payment).catch(reportAndUse(null)),
     orderStatuses.load(payment),
   ]);
   return { payment, refunds: paymentRefunds, orderStatus };
@@ -193,9 +196,18 @@ async function recentPayments() {
   return all;
 }
 
+/** The payments a search for an email, phone number or card's last four digits finds (the API's index). */
+async function customerPayments({ name, value }) {
+  const found = await session.api.get(`/api/v1/payments?limit=100&${name}=${encodeURIComponent(value)}`);
+  return found.filter((payment) => matchesSearch(payment, { ...filters, q: '' }));
+}
+
 /** Every payment the filters match, enriched, newest first. */
 async function filteredRows() {
-  const candidates = (await recentPayments()).filter((payment) => matchesSearch(payment, filters));
+  const byCustomer = customerFilter(filters.q);
+  const candidates = byCustomer
+    ? await customerPayments(byCustomer)
+    : (await recentPayments()).filter((payment) => matchesSearch(payment, filters));
   const rows = await Promise.all(candidates.map(enrich));
   return filters.state ? rows.filter((row) => paymentState(row.payment, row.refunds) === filters.state) : rows;
 }
@@ -247,7 +259,7 @@ function applyFilters(next) {
   url.search = '';
   for (const [name, value] of Object.entries(filters)) if (value) url.searchParams.set(name, value);
   window.history.pushState({}, '', url);
-  loadPayments().catch(() => {});
+  reported(loadPayments());
 }
 
 async function exportCsv(button) {
@@ -271,9 +283,7 @@ async function exportCsv(button) {
 }
 
 // ---- payment detail (?payment=pay_...)
-function detailUrl(paymentId) {
-  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
-}
+const detailUrl = paymentDetailUrl;
 
 function openDetailFromLink(event, paymentId) {
   if (event.metaKey || event.ctrlKey || event.shiftKey) return; // a new tab loads it by itself
@@ -318,7 +328,7 @@ async function retryNotesOf(rows) {
       session.api
         .get(`/api/v1/webhooks/${encodeURIComponent(delivery.webhook_id)}`)
         .then(retryNote)
-        .catch(() => null),
+        .catch(reportAndUse(null)),
     ),
   );
   return new Map(waiting.map(({ delivery }, index) => [delivery.webhook_id, notes[index]]));
@@ -428,6 +438,7 @@ async function loadDetail(paymentId) {
     summaryItem('Created', formatDateTime(payment.created_at)),
     summaryItem('Updated', formatDateTime(payment.updated_at)),
   );
+  byTestId('payment-detail-customer').replaceChildren(...customerItems(payment));
   byTestId('payment-refunds-body').replaceChildren(
     ...paymentRefunds.map((refund) =>
       el(
@@ -497,7 +508,7 @@ byTestId('capture-form').addEventListener('submit', async (event) => {
       showError('capture-error', error);
     }
   });
-  await refreshView().catch(() => {});
+  await reported(refreshView());
 });
 
 // ---- refund dialog
@@ -563,14 +574,14 @@ byTestId('refund-form').addEventListener('submit', async (event) => {
     }
   });
   refunds.forget(payment.id);
-  await refreshView().catch(() => {});
+  await reported(refreshView());
 });
 
 if (session) {
   pager.wireButtons();
   const refreshButton = byTestId('refresh-transactions-button');
   refreshButton.addEventListener('click', () =>
-    withBusyButton(refreshButton, 'Refreshing…', () => refreshView().catch(() => {})),
+    withBusyButton(refreshButton, 'Refreshing…', () => reported(refreshView())),
   );
   filterForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -578,7 +589,7 @@ if (session) {
     // An exact payment id is a lookup: go straight to its page.
     if (PAYMENT_ID.test(next.q)) {
       window.history.pushState({}, '', detailUrl(next.q));
-      refreshView().catch(() => {});
+      reported(refreshView());
       return;
     }
     applyFilters(next);
@@ -592,14 +603,14 @@ if (session) {
   byTestId('back-to-transactions').addEventListener('click', (event) => {
     event.preventDefault();
     window.history.pushState({}, '', '/dashboard/transactions');
-    refreshView().catch(() => {});
+    reported(refreshView());
   });
   window.addEventListener('popstate', () => {
     pager.readUrl();
     filters = filtersFromSearch(window.location.search);
     showFiltersInForm();
-    refreshView().catch(() => {});
+    reported(refreshView());
   });
   showFiltersInForm();
-  refreshView().catch(() => {});
+  reported(refreshView());
 }

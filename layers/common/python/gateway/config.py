@@ -27,14 +27,18 @@ UPI_SUCCESS_RATE = "UPI_SUCCESS_RATE"
 CARD_SUCCESS_RATE = "CARD_SUCCESS_RATE"
 WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
 ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
+WEBHOOK_REFUSED_PRIVATE_PORTS = "WEBHOOK_REFUSED_PRIVATE_PORTS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
 RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
+DASHBOARD_URL = "DASHBOARD_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 DEFAULT_REGION = "us-east-1"
-DEFAULT_CORS_ALLOW_ORIGIN = "*"
+# Unset: the stack's own origins, from the API stage (functions/api/app.py); "*" only on the local stack.
+DEFAULT_CORS_ALLOW_ORIGIN = ""
+DEFAULT_DASHBOARD_URL = "http://localhost:3000"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,9 @@ class Settings:
     processing: ProcessingRules
     webhook_retry_intervals_test: bool
     allow_private_webhook_urls: bool
+    # Ports a webhook may not reach on a private address even where private targets are allowed: the
+    # local runtime's control port (comma-separated; empty on AWS, where private targets are refused).
+    refused_private_webhook_ports: frozenset[int]
     cors_allow_origin: str
     # Seeds the test merchant and serves /api/v1/test/*: always locally, only in test mode on AWS.
     test_endpoints: bool
@@ -57,6 +64,8 @@ class Settings:
     # How late (beyond its planned delay) work must be before the reconciliation sweep puts it back.
     reconcile_grace_seconds: int
     aws_region: str
+    # Where password links point (`<dashboard>/set-password?token=...`).
+    dashboard_url: str = DEFAULT_DASHBOARD_URL
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -70,7 +79,7 @@ def _required(environ: dict[str, str], name: str) -> str:
 
 
 def _flag(environ: dict[str, str], name: str) -> bool:
-    # SPEC: flags are true only for the exact string "true".
+    # docs/behaviour.md, "Test mode": flags are true only for the exact string "true".
     return environ.get(name) == "true"
 
 
@@ -109,7 +118,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         processing=ProcessingRules(
             test_mode=test_mode,
             test_delay_ms=_int(environ, TEST_PROCESSING_DELAY, 1000),
-            # SPEC: TEST_PAYMENT_SUCCESS is true unless exactly "false".
+            # docs/behaviour.md: TEST_PAYMENT_SUCCESS is true unless exactly "false".
             test_payment_success=environ.get(TEST_PAYMENT_SUCCESS) != "false",
             delay_min_ms=_int(environ, PROCESSING_DELAY_MIN, 5000),
             delay_max_ms=_int(environ, PROCESSING_DELAY_MAX, 10000),
@@ -118,6 +127,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         ),
         webhook_retry_intervals_test=_flag(environ, WEBHOOK_RETRY_INTERVALS_TEST),
         allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
+        refused_private_webhook_ports=_ports(environ, WEBHOOK_REFUSED_PRIVATE_PORTS),
         cors_allow_origin=_cors_allow_origin(environ),
         test_endpoints=_flag(environ, TEST_ENDPOINTS),
         worker_event_source_mappings=tuple(
@@ -125,7 +135,15 @@ def settings_from(environ: dict[str, str]) -> Settings:
         ),
         reconcile_grace_seconds=_int(environ, RECONCILE_GRACE_SECONDS, 120),
         aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
+        dashboard_url=environ.get(DASHBOARD_URL) or DEFAULT_DASHBOARD_URL,
     )
+
+
+def _ports(environ: dict[str, str], name: str) -> frozenset[int]:
+    raw = [part.strip() for part in environ.get(name, "").split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) < 65536 for part in raw):
+        raise ConfigurationError(f"environment variable {name} must list ports (1-65535), got {raw!r}")
+    return frozenset(int(part) for part in raw)
 
 
 def _cors_allow_origin(environ: dict[str, str]) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import base64
+import http.client
 import json
 import os
 import secrets
+import socket
+import ssl
 import sys
 import time
 from collections import OrderedDict
@@ -19,31 +22,27 @@ from urllib.parse import urlsplit
 
 import requests
 
+from gateway_client import admin, event_types
 from gateway_client.client import DEFAULT_BASE_URL, Client
 from gateway_client.errors import ApiError, ConnectionError
-from gateway_client.models import Event
+from gateway_client.models import Event, Order, Payment
 from gateway_client.money import format_amount
 from gateway_client.webhook import Webhook
 
 T = TypeVar("T")
 
-# The local stack's seeded test merchant (SPEC §2): the credentials used against a loopback deployment
-# when none are given, so `make run` then `gateway trigger payment.success` just works.
+# The local stack's seeded test merchant (docs/behaviour.md, "Test mode"): the credentials used against a
+# loopback deployment when none are given, so `make run` then `gateway trigger payment.success` just works.
 LOCAL_TEST_CREDENTIALS = ("key_test_abc123", "secret_test_xyz789")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-TRIGGERABLE_EVENTS = (
-    "payment.success",
-    "payment.failed",
-    "payment.captured",
-    "refund.processed",
-    "order.paid",
-)
-# SPEC §5.4: in test mode these addresses decide the bank's answer.
+# docs/behaviour.md, "Test mode": in test mode these addresses decide the bank's answer.
 SUCCEEDING_VPA = "success@upi"
 FAILING_VPA = "failure@upi"
 ROUTE_NOT_FOUND = "Route not found"
 ROUTE_MISSING_HINT = ": this deployment does not serve that endpoint yet (an older gateway version?)"
 SEEN_EVENTS_REMEMBERED = 10_000
+# The gateway waits 5 s for a receiver (docs/behaviour.md); `listen` forwards as it delivers.
+DELIVERY_TIMEOUT_SECONDS = 5
 EVENT_PAGES_PER_POLL = 10
 
 
@@ -69,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = ROUTE_MISSING_HINT if error.description == ROUTE_NOT_FOUND else ""
         print(f"error: {error}{hint}", file=sys.stderr)
         return 1
-    except (CommandError, TimeoutError, OSError) as error:
+    except (CommandError, admin.AdminError, TimeoutError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -96,11 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     trigger = _command(commands, "trigger", "Create the objects that raise an event, and print their ids")
     trigger.add_argument(
-        "event", choices=TRIGGERABLE_EVENTS, metavar="EVENT", help=", ".join(TRIGGERABLE_EVENTS)
+        "event", choices=event_types.EVENT_TYPES, metavar="EVENT", help=", ".join(event_types.EVENT_TYPES)
     )
-    trigger.add_argument(
-        "--amount", type=int, default=50000, help="order amount in paise (default 50000, INR 500.00)"
-    )
+    trigger.add_argument("--amount", type=int, default=50000, help="order amount in paise (default 50000)")
     trigger.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the outcome")
     trigger.set_defaults(handler=run_trigger)
 
@@ -113,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--from", dest="from_", metavar="ISO", help="created at or after")
     listing.add_argument("--to", metavar="ISO", help="created at or before")
     listing.add_argument("--delivery-status", choices=("pending", "success", "failed", "none"))
+    listing.add_argument(
+        "--payment-id",
+        metavar="PAYMENT_ID",
+        help="only this payment's events (its refunds' and order.paid too)",
+    )
     listing.add_argument("--limit", type=int, default=20, help="1-100 (default 20)")
     listing.add_argument("--starting-after", metavar="EVENT_ID", help="the page after this event")
     listing.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -139,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--until", metavar="ISO", help="end of the range (default: now)")
     recover.add_argument("--timeout", type=float, default=600.0, help="seconds to follow the progress")
     recover.set_defaults(handler=run_recover)
+    _add_admin_commands(commands)
     return parser
 
 
@@ -253,7 +256,11 @@ class EventFollower:
             if reached_known or not page.has_more or not page.data:
                 break
             starting_after = page.data[-1].id
-        fresh.reverse()
+        # Oldest first, in the order they happened: events of one change share a timestamp, and the list
+        # orders those by id, so `order.paid` could otherwise go out before the `payment.success` it follows.
+        fresh.sort(
+            key=lambda event: (parse_timestamp(event.created_at), event_types.lifecycle_rank(event.type))
+        )
         for event in fresh:
             self._remember(event.id)
         return fresh
@@ -279,15 +286,53 @@ class Forwarder:
         headers = self.webhook.sign(event.id, int(time.time()), body)
         started = time.monotonic()
         try:
-            response = self.session.post(self.url, data=body, headers=headers, timeout=10)
+            response = self.session.post(
+                self.url, data=body, headers=headers, timeout=DELIVERY_TIMEOUT_SECONDS
+            )
             answer = f"{response.status_code} {response.reason or ''}".strip()
         except requests.RequestException as failure:
-            answer = f"failed: {type(failure).__name__}"
+            answer = event_types.NO_ANSWER.format(reason=no_answer_reason(failure))
         took_ms = (time.monotonic() - started) * 1000
         lag = max(0.0, time.time() - created)
         stamp = datetime.now().strftime("%H:%M:%S")
         timing = f"{took_ms:.0f} ms, {lag:.2f} s after the event"
         return f"{stamp}  {event.type:<18} {event.id}  --> {answer} ({timing})"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps: requests wraps urllib3's errors (in `args` or `reason`), which wrap the
+    socket's."""
+    found: list[BaseException] = []
+    pending = [error]
+    while pending and len(found) < 20:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.append(current)
+        wrapped = [*current.args, getattr(current, "reason", None), current.__cause__, current.__context__]
+        pending.extend(item for item in wrapped if isinstance(item, BaseException))
+    return found
+
+
+def no_answer_reason(error: BaseException) -> str:
+    """A failed forward in the dashboard's words for a delivery that got no answer ("connection refused")."""
+    causes = _causes(error)
+
+    def any_of(*kinds: type[BaseException]) -> bool:
+        return any(isinstance(cause, kinds) for cause in causes)
+
+    names = {type(cause).__name__ for cause in causes}
+    if any_of(socket.gaierror) or "NameResolutionError" in names:
+        return event_types.HOST_NOT_FOUND
+    if any_of(requests.Timeout, TimeoutError, socket.timeout):
+        return event_types.TIMED_OUT
+    if any_of(ssl.SSLError, requests.exceptions.SSLError):
+        return event_types.TLS_FAILED
+    if any_of(ConnectionRefusedError):
+        return event_types.CONNECTION_REFUSED
+    if any_of(ConnectionResetError, http.client.RemoteDisconnected, requests.exceptions.ChunkedEncodingError):
+        return event_types.CONNECTION_DROPPED
+    return event_types.COULD_NOT_CONNECT
 
 
 def parse_timestamp(text: str) -> float:
@@ -305,41 +350,108 @@ def parse_timestamp(text: str) -> float:
 # ------------------------------------------------------------------------------------------ trigger
 
 
-def run_trigger(arguments: argparse.Namespace) -> int:
-    client = client_from(arguments)
-    event, timeout = arguments.event, arguments.timeout
-    vpa = FAILING_VPA if event == "payment.failed" else SUCCEEDING_VPA
-    order = client.orders.create(arguments.amount, notes={"source": "gateway trigger"})
-    print(f"order    {order.id}  ({format_amount(order.amount, order.currency)})")
-    payment = client.payments.create_upi(order.id, vpa)
-    print(f"payment  {payment.id}  (UPI {vpa})")
-    payment = wait(
-        lambda: client.payments.get(payment.id), lambda p: p.status != "pending", timeout, "the bank"
-    )
-    expected = "failed" if event == "payment.failed" else "success"
-    if payment.status != expected:
-        raise CommandError(
-            f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
-            f"the test address {vpa} decide the outcome (SPEC §5.4 test mode)"
+class Trigger:
+    """The objects that raise one event, made through the public API with the test-mode inputs of
+    docs/behaviour.md (`success@upi` succeeds, `failure@upi` is declined), each printed with its id."""
+
+    def __init__(self, client: Client, amount: int, timeout: float) -> None:
+        self.client, self.amount, self.timeout = client, amount, timeout
+
+    def until(self, fetch: Callable[[], T], done: Callable[[T], bool], what: str) -> T:
+        return wait(fetch, done, self.timeout, what)
+
+    def order(self) -> Order:
+        order = self.client.orders.create(self.amount, notes={"source": "gateway trigger"})
+        print(f"order    {order.id}  ({format_amount(order.amount, order.currency)})")
+        return order
+
+    def payment(self, vpa: str = SUCCEEDING_VPA, order_id: str | None = None) -> Payment:
+        payment = self.client.payments.create_upi(order_id or self.order().id, vpa)
+        print(f"payment  {payment.id}  (UPI {vpa})")
+        return payment
+
+    def settled(self, vpa: str = SUCCEEDING_VPA, order_id: str | None = None) -> Payment:
+        """A payment the bank has answered as the test address says."""
+        created = self.payment(vpa, order_id)
+        payment = self.until(
+            lambda: self.client.payments.get(created.id), lambda p: p.status != "pending", "the bank"
         )
-    print(
-        f"payment  {payment.id}  {payment.status}"
-        + (f" ({payment.error_code})" if payment.error_code else "")
-    )
-    if event == "refund.processed":
-        refund = client.refunds.create(payment.id, payment.amount, reason="gateway trigger")
-        print(f"refund   {refund.id}  ({format_amount(refund.amount, payment.currency)})")
-        refund = wait(
-            lambda: client.refunds.get(refund.id), lambda r: r.status == "processed", timeout, "the refund"
+        expected = "failed" if vpa == FAILING_VPA else "success"
+        if payment.status != expected:
+            raise CommandError(
+                f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
+                f"the test address {vpa} decide the outcome (test mode)"
+            )
+        print(
+            f"payment  {payment.id}  {payment.status}"
+            + (f" ({payment.error_code})" if payment.error_code else "")
         )
-        print(f"refund   {refund.id}  {refund.status}")
-    elif event == "payment.captured":
-        payment = client.payments.capture(payment.id)
-        print(f"payment  {payment.id}  captured {format_amount(payment.amount_captured, payment.currency)}")
-    elif event == "order.paid":
-        order = wait(lambda: client.orders.get(order.id), lambda o: o.status == "paid", timeout, "the order")
+        return payment
+
+    def captured(self) -> None:
+        payment = self.settled()
+        captured = self.client.payments.capture(payment.id)
+        print(
+            f"payment  {captured.id}  captured {format_amount(captured.amount_captured, captured.currency)}"
+        )
+
+    def paid_order(self) -> None:
+        payment = self.settled()
+        order = self.until(
+            lambda: self.client.orders.get(payment.order_id), lambda o: o.status == "paid", "the order"
+        )
         print(f"order    {order.id}  {order.status}")
-    print(f"Triggered {event}.")
+
+    def paid_link(self) -> None:
+        link = self.client.request(
+            "POST",
+            "/api/v1/payment_links",
+            body={"amount": self.amount, "description": "gateway trigger"},
+            keyed=True,
+        )
+        print(f"link     {link['id']}  ({link['url']})")
+        self.settled(order_id=link["order_id"])
+        paid = self.until(
+            lambda: self.client.request("GET", f"/api/v1/payment_links/{link['id']}"),
+            lambda current: current.get("status") == "paid",
+            "the payment link",
+        )
+        print(f"link     {paid['id']}  {paid['status']}")
+
+    def refund(self, processed: bool) -> None:
+        payment = self.settled()
+        refund = self.client.refunds.create(payment.id, payment.amount, reason="gateway trigger")
+        print(f"refund   {refund.id}  ({format_amount(refund.amount, payment.currency)})")
+        if processed:
+            refund = self.until(
+                lambda: self.client.refunds.get(refund.id), lambda r: r.status == "processed", "the refund"
+            )
+            print(f"refund   {refund.id}  {refund.status}")
+
+    def test_webhook(self) -> None:
+        log = self.client.webhooks.test()
+        print(f"delivery {log.id}  {log.status}")
+
+
+# How `gateway trigger` raises each event the gateway sends (a test checks that none is missing).
+TRIGGERS: dict[str, Callable[[Trigger], object]] = {
+    event_types.PAYMENT_CREATED: lambda trigger: trigger.payment(),
+    event_types.PAYMENT_PENDING: lambda trigger: trigger.payment(),
+    event_types.PAYMENT_SUCCESS: lambda trigger: trigger.settled(),
+    event_types.PAYMENT_FAILED: lambda trigger: trigger.settled(FAILING_VPA),
+    event_types.PAYMENT_CAPTURED: Trigger.captured,
+    event_types.ORDER_PAID: Trigger.paid_order,
+    event_types.PAYMENT_LINK_PAID: Trigger.paid_link,
+    event_types.REFUND_CREATED: lambda trigger: trigger.refund(processed=False),
+    event_types.REFUND_PROCESSED: lambda trigger: trigger.refund(processed=True),
+    event_types.WEBHOOK_TEST: Trigger.test_webhook,
+}
+
+
+def run_trigger(arguments: argparse.Namespace) -> int:
+    trigger = Trigger(client_from(arguments), arguments.amount, arguments.timeout)
+    TRIGGERS[arguments.event](trigger)
+    print(f"Triggered {arguments.event}.")
     return 0
 
 
@@ -377,6 +489,7 @@ def run_events_list(arguments: argparse.Namespace) -> int:
         from_=arguments.from_,
         to=arguments.to,
         delivery_status=arguments.delivery_status,
+        payment_id=arguments.payment_id,
         limit=arguments.limit,
         starting_after=arguments.starting_after,
     )
@@ -433,6 +546,8 @@ def run_recover(arguments: argparse.Namespace) -> int:
     client = client_from(arguments)
     recovery = client.webhooks.recover(since=arguments.since, until=arguments.until)
     print(f"recovery {recovery.id}: {recovery.events} event(s) from {recovery.since} to {recovery.until}")
+    if 0 < recovery.max_events < recovery.events:
+        print(f"  a recovery sends at most {recovery.max_events} (the oldest): run it again for the rest")
     last_line = ""
 
     def show(current: Any) -> None:
@@ -456,3 +571,86 @@ def run_recover(arguments: argparse.Namespace) -> int:
 def _observed(value: T, observe: Callable[[T], None]) -> T:
     observe(value)
     return value
+
+
+# ------------------------------------------------------------------------------------------ admin
+
+
+def _add_admin_commands(commands: Any) -> None:
+    group = _command(commands, "admin", "Operators: manage merchants through the admin function (AWS IAM)")
+    group.set_defaults(handler=lambda _arguments: _usage(group))
+    groups = group.add_subparsers(title="commands", metavar="COMMAND")
+    merchants = _command(groups, "merchants", "Create, list, show, deactivate and activate merchants")
+    merchants.set_defaults(handler=lambda _arguments: _usage(merchants))
+    actions = merchants.add_subparsers(title="commands", metavar="COMMAND")
+
+    create = _admin_command(actions, "create", "A new merchant: prints its keys once and a password link")
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True)
+    listing = _admin_command(actions, "list", "Merchants, a page at a time")
+    listing.add_argument("--limit", type=int, default=20, help="1-100 (default 20)")
+    listing.add_argument("--starting-after", metavar="MERCHANT_ID", help="the page after this merchant")
+    for name, summary in (
+        ("show", "One merchant (never its secret)"),
+        ("deactivate", "Refuse the merchant everywhere: keys, sessions, logins, its checkout pages"),
+        ("activate", "Let a deactivated merchant's keys work again (its sessions stay ended)"),
+        ("reset-password", "A new one-time password link (24 hours)"),
+    ):
+        command = _admin_command(actions, name, summary)
+        command.add_argument("merchant", metavar="MERCHANT", help="the merchant's id or e-mail address")
+
+
+def _admin_command(actions: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=summary)
+    where = command.add_argument_group("where the admin function is (default: the local stack)")
+    where.add_argument("--stack", help="a deployed stack (or GATEWAY_STACK); AWS_ENDPOINT_URL for LocalStack")
+    where.add_argument("--function", help="the function's name or ARN (or GATEWAY_ADMIN_FUNCTION)")
+    where.add_argument("--endpoint-url", help=f"Lambda's endpoint (local stack: {admin.LOCAL_LAMBDA_URL})")
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    command.set_defaults(handler=run_admin, action=name)
+    return command
+
+
+def run_admin(arguments: argparse.Namespace) -> int:
+    command: dict[str, Any] = {"action": arguments.action}
+    if arguments.action == "create":
+        command.update(name=arguments.name, email=arguments.email)
+    elif arguments.action == "list":
+        command.update(limit=arguments.limit, starting_after=arguments.starting_after)
+    else:
+        key = "email" if "@" in arguments.merchant else "merchant_id"
+        command[key] = arguments.merchant
+    target = admin.find_target(arguments.function, arguments.stack, arguments.endpoint_url)
+    result = admin.invoke(target, command)
+    if arguments.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(describe_admin_result(arguments.action, result))
+    return 0
+
+
+def describe_admin_result(action: str, result: dict[str, Any]) -> str:
+    if action == "create":
+        return "\n".join(
+            [
+                f"Merchant created: {result['id']}",
+                f"  API key     {result['api_key']}",
+                f"  API secret  {result['api_secret']}",
+                "  (the secret is shown only now: hand it over securely)",
+                "Password link (one use, 24 hours):",
+                f"  {result['password_link']}",
+            ]
+        )
+    if action == "reset-password":
+        return f"Password link for {result['id']} (one use, 24 hours):\n  {result['password_link']}"
+    if action == "list":
+        rows = [
+            f"{m['id']}  {'active  ' if m['active'] else 'inactive'}  {m['email']}  {m['name']}"
+            for m in result["data"]
+        ]
+        more = [f"(more: --starting-after {result['next']})"] if result.get("next") else []
+        return "\n".join(rows + more) if rows else "No merchants."
+    lines = [f"{name:<13} {value}" for name, value in result.items()]
+    if action in ("deactivate", "activate"):
+        lines.insert(0, f"Merchant {result['id']} {action}d.")
+    return "\n".join(lines)

@@ -10,19 +10,24 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Protocol,
     TypeVar,
     Union,
 )
 from urllib.parse import urlencode
 
 from gateway_client.models import (
+    Account,
     Event,
     EventPage,
+    KeyPair,
     Order,
+    OrderPage,
     Payment,
     PaymentStats,
     Recovery,
     Refund,
+    RefundPage,
     WebhookConfig,
     WebhookLog,
     WebhookLogPage,
@@ -37,6 +42,7 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "http://localhost:8000"
 Timestamp = Union[str, datetime]
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 class Client:
@@ -70,6 +76,7 @@ class Client:
         self.refunds = Refunds(self)
         self.webhooks = Webhooks(self)
         self.events = Events(self)
+        self.account = AccountResource(self)
 
     def request(
         self,
@@ -136,6 +143,22 @@ class Orders(_Resource):
     def get(self, order_id: str) -> Order:
         return Order.from_dict(self._get(f"/api/v1/orders/{order_id}"))
 
+    def list(
+        self, *, status: str | None = None, limit: int | None = None, starting_after: str | None = None
+    ) -> OrderPage:
+        """One page of orders, newest first (`status`: created, attempted or paid); `has_more` says whether
+        another follows, from `starting_after=page.data[-1].id`."""
+        params = _without_none({"status": status, "limit": limit, "starting_after": starting_after})
+        return OrderPage.from_dict(self._get("/api/v1/orders", params))
+
+    def payments(self, order_id: str) -> builtins.list[Payment]:
+        """The payments made on the order, newest first."""
+        return [Payment.from_dict(item) for item in self._get(f"/api/v1/orders/{order_id}/payments")]
+
+    def iterate(self, *, status: str | None = None, page_size: int = 100) -> Iterator[Order]:
+        """Every order (in `status`), newest first, following `has_more` page after page."""
+        return _follow(lambda after: self.list(status=status, limit=page_size, starting_after=after))
+
     def wait_until(
         self, order_id: str, done: Callable[[Order], bool], timeout: float = 60.0, interval: float = 0.5
     ) -> Order:
@@ -151,10 +174,22 @@ class Payments(_Resource):
         *,
         vpa: str | None = None,
         card: Mapping[str, Any] | None = None,
+        email: str | None = None,
+        contact: str | None = None,
         idempotency_key: str | None = None,
     ) -> Payment:
-        """A payment for an order (`method` "upi" with `vpa`, or "card" with `card`); it starts `pending`."""
-        body = _without_none({"order_id": order_id, "method": method, "vpa": vpa, "card": card})
+        """A payment for an order (`method` "upi" with `vpa`, or "card" with `card`); it starts `pending`.
+        `email` and `contact` are the shopper's (optional; the dashboard searches by them)."""
+        body = _without_none(
+            {
+                "order_id": order_id,
+                "method": method,
+                "vpa": vpa,
+                "card": card,
+                "email": email,
+                "contact": contact,
+            }
+        )
         return Payment.from_dict(self._post("/api/v1/payments", body, idempotency_key))
 
     def create_upi(self, order_id: str, vpa: str, *, idempotency_key: str | None = None) -> Payment:
@@ -183,9 +218,25 @@ class Payments(_Resource):
     def get(self, payment_id: str) -> Payment:
         return Payment.from_dict(self._get(f"/api/v1/payments/{payment_id}"))
 
-    def list(self, limit: int | None = None, offset: int | None = None) -> builtins.list[Payment]:
-        """One page, newest first (the server's default page is up to 100)."""
-        page = self._get("/api/v1/payments", _without_none({"limit": limit, "offset": offset}))
+    def list(
+        self,
+        limit: int | None = None,
+        offset: int | None = None,
+        *,
+        email: str | None = None,
+        contact: str | None = None,
+        card_last4: str | None = None,
+    ) -> builtins.list[Payment]:
+        """One page, newest first (the server's default page is up to 100); with one of `email`, `contact`
+        or `card_last4`, only the payments that match it."""
+        params = {
+            "limit": limit,
+            "offset": offset,
+            "email": email,
+            "contact": contact,
+            "card_last4": card_last4,
+        }
+        page = self._get("/api/v1/payments", _without_none(params))
         return [Payment.from_dict(item) for item in page]
 
     def iterate(self, page_size: int = 100) -> Iterator[Payment]:
@@ -238,14 +289,40 @@ class Refunds(_Resource):
     def get(self, refund_id: str) -> Refund:
         return Refund.from_dict(self._get(f"/api/v1/refunds/{refund_id}"))
 
-    def list(self, payment_id: str) -> builtins.list[Refund]:
-        """Every refund of one payment."""
-        return [Refund.from_dict(item) for item in self._get(f"/api/v1/payments/{payment_id}/refunds")]
+    def list(
+        self, payment_id: str | None = None, *, limit: int | None = None, starting_after: str | None = None
+    ) -> RefundPage:
+        """One page of refunds (of one payment, when given), newest first; `has_more` says whether another
+        follows, from `starting_after=page.data[-1].id`. Iterating the page gives its refunds."""
+        params = _without_none({"payment_id": payment_id, "limit": limit, "starting_after": starting_after})
+        return RefundPage.from_dict(self._get("/api/v1/refunds", params))
+
+    def iterate(self, payment_id: str | None = None, *, page_size: int = 100) -> Iterator[Refund]:
+        """Every refund (of one payment), newest first, following `has_more` page after page."""
+        return _follow(lambda after: self.list(payment_id, limit=page_size, starting_after=after))
 
     def wait_until_processed(self, refund_id: str, timeout: float = 60.0, interval: float = 0.5) -> Refund:
         return _poll(
             lambda: self.get(refund_id), lambda r: r.status == "processed", timeout, interval, refund_id
         )
+
+
+class AccountResource(_Resource):
+    """The merchant's own account: who it is, its API key pairs and rolling them."""
+
+    def get(self) -> Account:
+        return Account.from_dict(self._get("/api/v1/account"))
+
+    def list_keys(self) -> list[KeyPair]:
+        """The pairs that still work, newest first, secrets masked."""
+        return [KeyPair.from_dict(pair) for pair in self._get("/api/v1/account/keys")["data"]]
+
+    def roll_keys(self, expire_previous_in_hours: int = 24) -> KeyPair:
+        """A new pair (its whole secret, shown only here); the previous pair keeps working for
+        `expire_previous_in_hours` (0-168; 0 stops it now). This client keeps using the pair it was
+        made with: make a new `Client` with the new pair."""
+        body = {"expire_previous_in_hours": expire_previous_in_hours}
+        return KeyPair.from_dict(self._post("/api/v1/account/keys/roll", body, keyed=False))
 
 
 class Webhooks(_Resource):
@@ -329,11 +406,16 @@ class Events(_Resource):
         from_: Timestamp | None = None,
         to: Timestamp | None = None,
         delivery_status: str | None = None,
+        payment_id: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
     ) -> EventPage:
-        """One page, newest first; `starting_after` an event id gives the page after it."""
-        params = _event_filters(type, from_, to, delivery_status)
+        """One page, newest first; `starting_after` an event id gives the page after it. `payment_id`: only
+        that payment's events (its own, its refunds' and the `order.paid` it caused)."""
+        params = {
+            **_event_filters(type, from_, to, delivery_status),
+            **_without_none({"payment_id": payment_id}),
+        }
         return self._page({**params, **_without_none({"limit": limit, "starting_after": starting_after})})
 
     def iterate(
@@ -387,6 +469,33 @@ def _event_filters(
             "delivery_status": delivery_status,
         }
     )
+
+
+class _Page(Protocol[T_co]):
+    @property
+    def data(self) -> Sequence[T_co]: ...
+
+    @property
+    def has_more(self) -> bool: ...
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
+
+
+def _follow(fetch: Callable[[str | None], _Page[Item]]) -> Iterator[Item]:
+    """Every item of a `{data, has_more}` list, page after page, each page after the last one's final id."""
+    after: str | None = None
+    while True:
+        page = fetch(after)
+        yield from page.data
+        if not page.has_more or not page.data:
+            return
+        after = page.data[-1].id
 
 
 def _without_none(values: Mapping[str, Any]) -> dict[str, Any]:

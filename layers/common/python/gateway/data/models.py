@@ -69,9 +69,38 @@ class MerchantModel(Model):
     is_active = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # The API keys of every pair the merchant holds (current and rolled, until they expire): what
+    # deactivation must switch off, read in the same update that deactivates.
+    api_keys = UnicodeSetAttribute(null=True)
+    # Sessions carry the generation they were opened in; raising it ends them all (password change,
+    # deactivation) with one write.
+    session_generation = NumberAttribute(default=0)
 
     by_api_key = MerchantByApiKey()
     by_email = MerchantByEmail()
+
+
+class ByMerchantCreated(GlobalSecondaryIndex[_M]):
+    """`by_merchant` of the orders, payments, refunds and webhook-logs tables: a merchant's items by creation
+    time."""
+
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OrdersByMerchantStatus(GlobalSecondaryIndex["OrderModel"]):
+    """`<merchant id>#<status>`: a merchant's orders in one status, by creation time."""
+
+    class Meta:
+        index_name = "by_merchant_status"
+        projection = AllProjection()
+
+    merchant_status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
 
 
 class OrderModel(Model):
@@ -89,17 +118,11 @@ class OrderModel(Model):
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
     payment_capture = BooleanAttribute(default=False)
+    # Index key kept by gateway.data.orders with every status change: `<merchant id>#<status>`.
+    merchant_status = UnicodeAttribute(null=True)
 
-
-class ByMerchantCreated(GlobalSecondaryIndex[_M]):
-    """`by_merchant` of the payments and webhook-logs tables: a merchant's items by creation time."""
-
-    class Meta:
-        index_name = "by_merchant"
-        projection = AllProjection()
-
-    merchant_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+    by_merchant: ByMerchantCreated[OrderModel] = ByMerchantCreated()
+    by_merchant_status = OrdersByMerchantStatus()
 
 
 class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
@@ -112,6 +135,47 @@ class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
 
     unfinished = UnicodeAttribute(hash_key=True)
     created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentSearch(GlobalSecondaryIndex["PaymentModel"]):
+    """A keys-only index of the payments table by creation time: the search indexes (sparse, keyed
+    `<merchant id>#<value>`) and `by_order`."""
+
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentsByEmail(PaymentSearch):
+    class Meta:
+        index_name = "by_email"
+        projection = KeysOnlyProjection()
+
+    search_email = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByContact(PaymentSearch):
+    class Meta:
+        index_name = "by_contact"
+        projection = KeysOnlyProjection()
+
+    search_contact = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByCardLast4(PaymentSearch):
+    class Meta:
+        index_name = "by_card_last4"
+        projection = KeysOnlyProjection()
+
+    search_card_last4 = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByOrder(PaymentSearch):
+    """An order's payments (keys only)."""
+
+    class Meta:
+        index_name = "by_order"
+        projection = KeysOnlyProjection()
+
+    order_id = UnicodeAttribute(hash_key=True)
 
 
 class PaymentModel(Model):
@@ -139,11 +203,22 @@ class PaymentModel(Model):
     pays_order = BooleanAttribute(default=False)
     test_outcome = UnicodeAttribute(null=True)
     request_id = UnicodeAttribute(null=True)
+    # The shopper's, as given (optional).
+    email = UnicodeAttribute(null=True)
+    contact = UnicodeAttribute(null=True)
     # The sweep's shard while the payment is pending; removed when it settles.
     unfinished = UnicodeAttribute(null=True)
+    # Search index keys (`<merchant id>#<value>`), written once by gateway.data.payments at creation.
+    search_email = UnicodeAttribute(null=True)
+    search_contact = UnicodeAttribute(null=True)
+    search_card_last4 = UnicodeAttribute(null=True)
 
     by_merchant: ByMerchantCreated[PaymentModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[PaymentModel] = UnfinishedByCreated()
+    by_email = PaymentsByEmail()
+    by_contact = PaymentsByContact()
+    by_card_last4 = PaymentsByCardLast4()
+    by_order = PaymentsByOrder()
 
 
 class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
@@ -173,6 +248,7 @@ class RefundModel(Model):
     unfinished = UnicodeAttribute(null=True)
 
     by_payment = RefundsByPayment()
+    by_merchant: ByMerchantCreated[RefundModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[RefundModel] = UnfinishedByCreated()
 
 
@@ -226,8 +302,8 @@ class WebhookLogModel(Model):
     # "writer" (the worker that wrote the log, with the same invocation). The stream mapping's FilterCriteria
     # in template.yaml reads it, so the dispatcher is not invoked for rounds that started themselves.
     started_by = UnicodeAttribute(null=True)
-    # Index keys kept by gateway.data.webhook_logs: when the next attempt is due (kept after a final failure,
-    # as the time it failed), the sweep's shard while pending, and the merchant's delivery state.
+    # The sparse indexes' keys, derived from the log's state with every write of it: what each holds and
+    # why is explained where they are computed, `gateway.data.webhook_logs.IndexKeys`.
     due_at = UnicodeAttribute(null=True)
     unfinished = UnicodeAttribute(null=True)
     delivery_state = UnicodeAttribute(null=True)
@@ -342,6 +418,54 @@ class LoginFailureCounterModel(Model):
     expires_at = NumberAttribute()
 
 
+class CredentialModel(Model):
+    """A credential of a merchant: an API key pair (`key#<api key>`), a dashboard session
+    (`session#<sha256 of the token>`) or a one-time password link (`password#<sha256 of the token>`).
+    Tokens are stored only as hashes. `expires_at` (epoch seconds) is the table's TTL attribute; DynamoDB
+    deletes late, so reads check it too."""
+
+    class Meta(_BaseMeta):
+        suffix = "credentials"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)
+    # Key pairs: the secret (the API authenticates against it), whether the merchant is active (copied
+    # here so a request costs one read) and when it was last used (written at most once a minute).
+    api_secret = UnicodeAttribute(null=True)
+    active = BooleanAttribute(null=True)
+    last_used_at = UnicodeAttribute(null=True)
+    # Sessions: the merchant's session generation when it was opened.
+    generation = NumberAttribute(null=True)
+    # Password links: set when the link is used, so it works once.
+    used = BooleanAttribute(null=True)
+
+
+class RunningRecoveryModel(Model):
+    """The recovery a merchant started last, one item per merchant (`recovery-running#<merchant id>`): a
+    conditional write on it lets one recovery at a time start. In the system table."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    recovery_id = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class RecoveryStartsModel(Model):
+    """Recoveries a merchant started in one hour (`recovery-starts#<merchant id>#<hour>`); in the system
+    table, whose TTL removes it when the hour is over."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    starts = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     MerchantModel,
     OrderModel,
@@ -354,6 +478,9 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SystemRecordModel,
     LoginFailureCounterModel,
     TotalsModel,
+    CredentialModel,
+    RunningRecoveryModel,
+    RecoveryStartsModel,
 )
 
 _bound_prefix: str | None = None

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
+from pynamodb.indexes import GlobalSecondaryIndex
 
 from gateway.data import dynamo, totals
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
+from gateway.data.orders import merchant_status_key
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain import money
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
 from gateway.domain.resources import Order, Payment, Refund
+from gateway.domain.shopper import PaymentSearch, PaymentSearchField, normalize_email
 
 
 def get_payment(payment_id: str) -> Payment | None:
@@ -32,6 +34,47 @@ def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Pa
     return (dynamo.resource_from(item, Payment) for item in items)
 
 
+def _search_keys(payment: Payment) -> dict[str, str]:
+    """The payment's keys in the search indexes: `<merchant id>#<value>` for each value it has."""
+    values = {
+        "search_email": normalize_email(payment.email) if payment.email else None,
+        "search_contact": payment.contact,
+        "search_card_last4": payment.card_last4,
+    }
+    return {name: f"{payment.merchant_id}#{value}" for name, value in values.items() if value}
+
+
+_SEARCH_INDEXES = {
+    PaymentSearchField.EMAIL: PaymentModel.by_email,
+    PaymentSearchField.CONTACT: PaymentModel.by_contact,
+    PaymentSearchField.CARD_LAST4: PaymentModel.by_card_last4,
+}
+
+
+def _newest_by_keys(index: GlobalSecondaryIndex[PaymentModel], partition: str, count: int) -> list[Payment]:
+    """The newest `count` payments of a keys-only index's partition: one Query, then one BatchGetItem."""
+    bind_tables()
+    if not dynamo.can_be_a_key(partition):
+        return []
+    ids = [item.id for item in index.query(partition, scan_index_forward=False, limit=count)]
+    items = {item.id: item for item in PaymentModel.batch_get(ids)} if ids else {}
+    return [dynamo.resource_from(items[i], Payment) for i in ids if i in items]
+
+
+def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[Payment]:
+    """The merchant's newest `count` payments whose field has the value."""
+    return _newest_by_keys(_SEARCH_INDEXES[search.field], f"{merchant_id}#{search.value}", count)
+
+
+# Far more than any order takes: every attempt is a payment, and a paid order takes no more.
+MAX_PAYMENTS_PER_ORDER = 100
+
+
+def payments_of_order(order_id: str) -> list[Payment]:
+    """The order's payments, newest first."""
+    return _newest_by_keys(PaymentModel.by_order, order_id, MAX_PAYMENTS_PER_ORDER)
+
+
 def insert_payment(
     payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
 ) -> None:
@@ -40,8 +83,10 @@ def insert_payment(
     order changed meanwhile."""
     unchanged = OrderModel.status == order.status.value
 
-    def write(transaction: TransactWrite) -> None:
-        dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
+    def write(transaction: dynamo.Transaction) -> None:
+        dynamo.save_new(
+            transaction, PaymentModel, payment, unfinished=shard_of(payment.id), **_search_keys(payment)
+        )
         _add_to_totals(transaction, payment, money.on_created())
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
@@ -54,6 +99,7 @@ def insert_payment(
 def _order_change(order: Order) -> list[Action]:
     return [
         OrderModel.status.set(order.status.value),
+        OrderModel.merchant_status.set(merchant_status_key(order)),
         OrderModel.updated_at.set(order.updated_at),
         OrderModel.version.add(1),
     ]
@@ -73,7 +119,7 @@ def _settlement(settled: Payment) -> list[Action]:
 _STILL_PENDING = PaymentModel.status == PaymentStatus.PENDING.value
 
 
-def _add_to_totals(transaction: TransactWrite, payment: Payment, change: money.TotalsChange) -> None:
+def _add_to_totals(transaction: dynamo.Transaction, payment: Payment, change: money.TotalsChange) -> None:
     totals.add_change(
         transaction, payment.merchant_id, payment.currency, payment.created_at, payment.id, change
     )
@@ -93,7 +139,7 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
     longer pending or the order was paid meanwhile (by another of its payments). A `settled` payment that
     is captured (its order's `payment_capture`) is captured by the same write."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         actions = [*_settlement(settled), PaymentModel.pays_order.set(True)]
         if settled.captured:
             actions += _capture(settled)
@@ -113,7 +159,7 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
     one transaction: the payment's pending condition makes the pair happen once. ConflictError when the
     payment is no longer pending."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         transaction.update(
             PaymentModel(settled.id),
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
@@ -134,7 +180,7 @@ def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyR
     concurrent capture, or a refund that lowered what can be captured)."""
     as_read = (PaymentModel.status == PaymentStatus.SUCCESS.value) & (PaymentModel.version == payment.version)
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         if captured.version == payment.version:
             transaction.condition_check(PaymentModel, payment.id, condition=as_read)
             return

@@ -13,8 +13,6 @@ import zlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from pynamodb.transactions import TransactWrite
-
 from gateway.data import dynamo
 from gateway.data.models import TotalsModel, bind_tables
 from gateway.domain.clock import parse_iso
@@ -35,7 +33,7 @@ def _day_expiry(day: str) -> int:
 
 
 def add_change(
-    transaction: TransactWrite,
+    transaction: dynamo.Transaction,
     merchant_id: str,
     currency: str,
     created_at: str,
@@ -65,7 +63,7 @@ def add_change(
         )
 
 
-def count_webhook_log(transaction: TransactWrite, merchant_id: str, log_id: str) -> None:
+def count_webhook_log(transaction: dynamo.Transaction, merchant_id: str, log_id: str) -> None:
     transaction.update(
         TotalsModel(merchant_id, f"{_LOGS}{shard_of(log_id)}"), actions=[TotalsModel.webhook_logs.add(1)]
     )

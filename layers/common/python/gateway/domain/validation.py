@@ -1,4 +1,4 @@
-"""Validation of request bodies, in the order SPEC §3 checks them."""
+"""Validation of request bodies, in the order docs/behaviour.md gives."""
 
 from __future__ import annotations
 
@@ -196,7 +196,7 @@ class PaymentRequest:
     method: str
     vpa: str | None = None
     card: CardDetails | None = None
-    # The SPEC §5.4 test input this request is, if any (applied only in test mode).
+    # The test-mode input (docs/behaviour.md) this request is, if any (applied only in test mode).
     test_outcome: str | None = None
 
 
@@ -277,7 +277,9 @@ def validate_capture(body: Any) -> int | None:
     return amount
 
 
-def validate_webhook_url(body: Any, allow_private: bool) -> str:
+def validate_webhook_url(
+    body: Any, allow_private: bool, refused_private_ports: frozenset[int] = frozenset()
+) -> str:
     """An http(s) URL with a host, a valid port, no userinfo and no control characters; unless private
     targets are allowed (the local stack), an IP literal must be globally routable. Host names are checked
     again, resolved, at every delivery (DNS can change), but what can be refused now is refused now."""
@@ -304,11 +306,20 @@ def validate_webhook_url(body: Any, allow_private: bool) -> str:
         raise BadRequestError("webhook_url must not contain a user name or password", field="webhook_url")
     if port == 0:
         raise BadRequestError("webhook_url has an invalid host or port", field="webhook_url")
-    if not allow_private and is_ip_literal(parts.hostname) and not is_global_address(parts.hostname):
+    private_literal = is_ip_literal(parts.hostname) and not is_global_address(parts.hostname)
+    if private_literal and not allow_private:
         raise BadRequestError(
             "webhook_url must not point to a private or reserved address", field="webhook_url"
         )
+    private_host = private_literal or parts.hostname == "localhost"
+    if private_host and (port or DEFAULT_PORTS[parts.scheme]) in refused_private_ports:
+        raise BadRequestError(
+            "webhook_url must not point to a port the gateway keeps for itself", field="webhook_url"
+        )
     return url
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_ip_literal(host: str) -> bool:
@@ -339,7 +350,7 @@ def validate_days(raw: str) -> int:
 
 def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:
     def parse(raw: str | None, default: int, name: str, minimum: int, maximum: int) -> int:
-        # SPEC §3 writes the parameters as `?limit=&offset=`: sent empty, they mean the default.
+        # openapi.yaml documents the parameters as `?limit=&offset=`: sent empty, they mean the default.
         if raw is None or raw == "":
             return default
         # Length first: int() of thousands of digits is refused by Python itself (and is slow).

@@ -1,4 +1,5 @@
-"""Events (SPEC §5.2): every webhook event recorded for 30 days, with or without a URL, and read back.
+"""Events (`/api/v1/events` in openapi.yaml): every webhook event recorded for 30 days, with or without a
+URL, and read back.
 
 An event is recorded before its first delivery's log, both under ids derived from the occurrence, so a
 redelivered stream record creates neither twice. Each delivery (the first, and every recovery's resend)
@@ -22,6 +23,7 @@ from gateway.domain.resources import Merchant, WebhookLog
 from gateway.errors import BadRequestError, NotFoundError
 from gateway.services.auth import Credentials
 from gateway.services.merchants import authenticated_merchant
+from gateway.services.payment_events import page_payment_events
 from gateway.services.views import event_detail_view, event_view
 from gateway.telemetry.logs import current_request_id
 
@@ -91,6 +93,8 @@ def follow_delivery(log: WebhookLog, before: WebhookLog) -> None:
 
 def list_events(credentials: Credentials, query: EventQuery) -> dict[str, Any]:
     """The merchant's events that match a query `validate_event_query` made of the request's parameters."""
+    if query.payment_id is not None:
+        return page_payment_events(credentials, query.payment_id, query)
     merchant = authenticated_merchant(credentials)
     after = None
     if query.starting_after is not None:

@@ -6,12 +6,18 @@ from typing import Any
 
 from gateway.data import orders as order_store
 from gateway.data.dynamo import read_concurrently
-from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
 from gateway.domain.resources import Order
 from gateway.domain.validation import validate_order
-from gateway.services.auth import Credentials, authenticate, found, read_owned
+from gateway.services.auth import (
+    Credentials,
+    active_merchant,
+    authenticate,
+    find_owner,
+    found,
+    read_owned,
+)
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.results import ApiResult
 from gateway.services.views import created_order_view, order_view, public_order_view
@@ -21,10 +27,8 @@ ORDER_NOT_FOUND = "Order not found"
 
 
 def create_order(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
-    request = IdempotentRequest.of(credentials.api_key, ENDPOINT, idempotency_key, body)
-    merchant, stored = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key), request.lookup
-    )
+    request = IdempotentRequest.of(credentials.scope, ENDPOINT, idempotency_key, body)
+    merchant, stored = read_concurrently(lambda: find_owner(credentials), request.lookup)
     merchant = authenticate(merchant, credentials)
     replay = request.replay(stored)
     if replay is not None:
@@ -40,4 +44,6 @@ def get_order(credentials: Credentials, order_id: str) -> dict[str, Any]:
 
 
 def get_public_order(order_id: str) -> dict[str, Any]:
-    return public_order_view(found(order_store.get_order(order_id), ORDER_NOT_FOUND))
+    order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
+    active_merchant(order.merchant_id, ORDER_NOT_FOUND)
+    return public_order_view(order)

@@ -12,13 +12,13 @@ from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
 from gateway.data import totals as totals_store
-from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain import money
 from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.resources import ApiKeyOwner, Order, Payment
+from gateway.domain.shopper import PaymentSearch, ShopperDetails, validate_shopper_details
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -32,8 +32,10 @@ from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenEr
 from gateway.services import business_metrics
 from gateway.services.auth import (
     Credentials,
+    active_merchant,
     authenticate,
     authenticated_command,
+    find_owner,
     found,
     owned,
     read_owned,
@@ -67,7 +69,7 @@ def _order_id_in(body: Any) -> str | None:
     return None
 
 
-def _new_payment(order: Order, request: PaymentRequest) -> Payment:
+def _new_payment(order: Order, request: PaymentRequest, shopper: ShopperDetails) -> Payment:
     now = now_iso()
     return Payment(
         id=new_payment_id(),
@@ -84,6 +86,8 @@ def _new_payment(order: Order, request: PaymentRequest) -> Payment:
         card_last4=request.card.last4 if request.card else None,
         test_outcome=request.test_outcome if get_settings().test_mode else None,
         request_id=current_request_id(),
+        email=shopper.email,
+        contact=shopper.contact,
     )
 
 
@@ -99,8 +103,10 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
             return
         except IdempotencyKeyTakenError:
             raise
-        except ConflictError:
-            current = order_store.get_order(order.id)
+        except ConflictError as conflict:
+            # The order moved on (another payment made it `attempted`, or paid it): try again on the order
+            # as the failed condition found it, which `with_payment_attempt` refuses once it is paid.
+            current = conflict.current_as(Order)
             if current is None or attempt == ORDER_CHANGES:
                 raise
             order = current
@@ -108,7 +114,7 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
 
 def create_payment(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
     """Two sequential round trips: merchant, order and key read together, then one transaction."""
-    request = IdempotentRequest.of(credentials.api_key, CREATE_ENDPOINT, idempotency_key, body)
+    request = IdempotentRequest.of(credentials.scope, CREATE_ENDPOINT, idempotency_key, body)
     order_id = _order_id_in(body)
     merchant, order, replay = authenticated_command(
         credentials, request, lambda: order_store.get_order(order_id) if order_id else None
@@ -119,7 +125,9 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
     payment = _new_payment(
-        order, validate_payment_method(body, order_id, utc_now().date(), currency=order.currency)
+        order,
+        validate_payment_method(body, order_id, utc_now().date(), currency=order.currency),
+        validate_shopper_details(body),
     )
     return request.commit(
         ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
@@ -130,9 +138,12 @@ def create_public_payment(body: Any) -> ApiResult:
     """The hosted checkout's create: no credentials; the merchant is the order's."""
     body, order_id = parse_order_reference(body)
     order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
+    active_merchant(order.merchant_id, ORDER_NOT_FOUND)
     order.ensure_payable()
     payment = _new_payment(
-        order, validate_payment_method(body, order_id, utc_now().date(), currency=order.currency)
+        order,
+        validate_payment_method(body, order_id, utc_now().date(), currency=order.currency),
+        validate_shopper_details(body),
     )
     _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))
@@ -149,12 +160,24 @@ def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
 
 
 def get_public_payment(payment_id: str) -> dict[str, Any]:
-    return public_payment_view(found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND))
+    payment = found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND)
+    active_merchant(payment.merchant_id, PAYMENT_NOT_FOUND)
+    return public_payment_view(payment)
 
 
-def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
+def list_payments(
+    credentials: Credentials,
+    limit_raw: str | None,
+    offset_raw: str | None,
+    search: PaymentSearch | None = None,
+) -> list[Any]:
+    """The merchant's payments newest first; with a search, those whose email, contact or card's last four
+    digits match (read from that field's index, never by going through every payment)."""
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
-    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_owner(credentials), credentials)
+    if search is not None:
+        found_payments = payment_store.payments_found(merchant.id, search, offset + limit)
+        return [payment_view(payment) for payment in found_payments[offset:]]
     page: list[Any] = []
     for position, payment in enumerate(payment_store.payments_newest_first(merchant.id, offset + limit)):
         if position >= offset + limit:
@@ -171,7 +194,7 @@ def payment_stats(
     history. Counts cover every currency; amounts are in one (`currency`, default the main one). With
     `days`, also payments, successes and volume per day (UTC) over the last `days` days, from the day
     counters (one more Query)."""
-    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_owner(credentials), credentials)
     currency = validate_stats_currency(currency_raw)
     days = validate_days(days_raw) if days_raw else None
     by_currency = totals_store.totals_by_currency(merchant.id)
@@ -198,7 +221,7 @@ class PaymentCommand:
     def __call__(
         self, credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
     ) -> ApiResult:
-        request = IdempotentRequest.of(credentials.api_key, self.endpoint + payment_id, idempotency_key, body)
+        request = IdempotentRequest.of(credentials.scope, self.endpoint + payment_id, idempotency_key, body)
         merchant, payment, replay = authenticated_command(
             credentials, request, lambda: payment_store.get_payment(payment_id)
         )
@@ -224,8 +247,8 @@ def _capture(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResu
                 ApiResult(200, payment_view(captured)),
                 partial(payment_store.mark_captured, payment, captured),
             )
-        except ConflictError:
-            current = payment_store.get_payment(payment.id)
+        except ConflictError as conflict:
+            current = conflict.current_as(Payment)
             if current is None or current.status is not PaymentStatus.SUCCESS:
                 break
             payment = current  # captured or refunded concurrently: decide again on what it is now

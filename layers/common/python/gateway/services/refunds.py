@@ -8,15 +8,15 @@ from typing import Any
 from gateway.data import payments as payment_store
 from gateway.data import refunds as refund_store
 from gateway.data.dynamo import read_concurrently
-from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain import money
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
-from gateway.domain.resources import Payment, Refund
+from gateway.domain.lifecycle import PaymentStatus
+from gateway.domain.resources import Payment
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError
 from gateway.services import business_metrics
-from gateway.services.auth import Credentials, authenticate, read_owned
+from gateway.services.auth import Credentials, authenticate, find_owner, read_owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.payments import PaymentCommand, owned_payment
 from gateway.services.results import ApiResult
@@ -44,19 +44,22 @@ def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResul
                 ApiResult(201, created_refund_view(refund)),
                 partial(refund_store.add_refund_within_total, refund, payment),
             )
-        except ConflictError:
-            current = payment_store.get_payment(payment.id)
-            if current is None or current.captured == payment.captured:
-                break  # the total moved: other refunds took what was left
+        except ConflictError as conflict:
+            # Only the payment's condition can fail (the refund's id is new): a concurrent refund took what
+            # was left, the payment is no longer refundable, or a capture landed (its net moves now: once
+            # more, on the payment as it is).
+            current = conflict.current_as(Payment)
+            if current is None:
+                raise
+            if current.status is not PaymentStatus.SUCCESS:
+                raise BadRequestError(NOT_REFUNDABLE) from None
+            if current.captured == payment.captured:
+                break
             payment = current
             continue
-        return _counted(result, refund)
+        business_metrics.refund_created(refund)  # a replay was answered before this refund was made
+        return result
     raise BadRequestError(EXCEEDS, field="amount")
-
-
-def _counted(result: ApiResult, refund: Refund) -> ApiResult:
-    if not result.replayed:
-        business_metrics.refund_created(refund)
     return result
 
 
@@ -71,7 +74,7 @@ def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:
 
 def list_refunds(credentials: Credentials, payment_id: str) -> list[dict[str, Any]]:
     merchant, payment, refunds = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: find_owner(credentials),
         lambda: payment_store.get_payment(payment_id),
         lambda: refund_store.list_refunds_for_payment(payment_id),
     )

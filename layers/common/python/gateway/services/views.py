@@ -68,6 +68,7 @@ def created_payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
+        **_shopper(payment),
         "status": payment.status,
         "created_at": payment.created_at,
     }
@@ -88,10 +89,15 @@ def payment_money_view(payment: Payment) -> dict[str, Any]:
     }
 
 
+def _shopper(payment: Payment) -> dict[str, Any]:
+    return {"email": payment.email, "contact": payment.contact}
+
+
 def payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
+        **_shopper(payment),
         "status": payment.status,
         **payment_money_view(payment),
         **_payment_outcome(payment),
@@ -219,18 +225,19 @@ def event_view(event: Event) -> dict[str, Any]:
     }
 
 
-def _attempt_view(attempt: DeliveryAttempt) -> dict[str, Any]:
+def _attempt_view(attempt: DeliveryAttempt, log: WebhookLog) -> dict[str, Any]:
     return {
         "attempted_at": attempt.attempted_at,
         "response_code": attempt.response_code,
         "duration_ms": attempt.duration_ms,
         "response_body": attempt.response_body,
         "headers": attempt.headers,
+        "url": attempt.url or log.url,
     }
 
 
 def _attempt_views(log: WebhookLog) -> list[dict[str, Any]]:
-    return [_attempt_view(DeliveryAttempt.from_json(text)) for text in log.attempt_log]
+    return [_attempt_view(DeliveryAttempt.from_json(text), log) for text in log.attempt_log]
 
 
 def delivery_view(log: WebhookLog) -> dict[str, Any]:
@@ -249,6 +256,8 @@ def recovery_view(recovery: Recovery) -> dict[str, Any]:
         "until": recovery.until,
         "events": recovery.events,
         "sent": recovery.sent,
+        # The most events one recovery sends (the oldest in range): `events` beyond it need another.
+        "max_events": recovery.max_events,
     }
 
 
