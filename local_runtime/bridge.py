@@ -148,8 +148,8 @@ def answer(
     if isinstance(body, str):
         body = body.encode("utf-8")
     headers = {str(k): v.decode() if isinstance(v, bytes) else str(v) for k, v in params["headers"].items()}
-    # moto reads the caller's account from the signature's access key and, for SQS, the region from its
-    # credential scope; the request is not signed yet, so both are written as the signature would.
+    # moto reads the caller's account from the signature's access key; the request is not signed yet, so
+    # the header is written as the signature would write it.
     region = getattr(request_signer, "region_name", None) or "us-east-1"
     credentials = getattr(request_signer, "_credentials", None)
     access_key = getattr(credentials, "access_key", None) or "AKIAEXAMPLE"
