@@ -156,6 +156,7 @@ class Stack:
             f"checkout   {self.urls['checkoutUrl']}",
             f"merchant   {self.urls['merchantUrl']}  (webhook receiver: POST /webhook)",
             f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start)",
+            f"lambda     http://127.0.0.1:{self.ports.lambda_invoke}  (Invoke: gateway admin merchants)",
             f"emulator   {self.emulator.endpoint_url}  ({self.emulator.kind})",
             f"workers    {', '.join(sorted(workers)) or 'none yet (handlers not importable)'}",
         ]
