@@ -173,6 +173,24 @@ def install_product_logging(stream: TextIO, show_metrics: bool) -> None:
         metrics_logger.addFilter(is_not_metric)
 
 
+# moto's Step Functions interpreter logs a failed state as "Exception=..., Error=..., Details={...} at
+# '<the whole state, repr'd>'": about 3 KB for a webhook whose retries ran out, which is the workflow doing
+# its job. The console keeps what happened and why, on one line.
+_STATE_DETAIL_LIMIT = 240
+
+
+def shorten_step_functions_failure(record: logging.LogRecord) -> bool:
+    """A logging filter: a moto Step Functions state failure becomes one readable warning line."""
+    if not record.name.startswith("moto.stepfunctions") or record.msg != "%s at '%s'":
+        return True
+    summary = str(record.args[0]) if isinstance(record.args, tuple) and record.args else ""
+    if len(summary) > _STATE_DETAIL_LIMIT:
+        summary = summary[:_STATE_DETAIL_LIMIT] + "…"
+    record.msg, record.args = "state machine step ended: %s", (summary,)
+    record.levelno, record.levelname = logging.WARNING, "WARNING"
+    return True
+
+
 def announce(line: str) -> None:
     """A line without prefix on the real stdout: the list of services when they are ready."""
     with _write_lock:
@@ -187,6 +205,7 @@ def install(level: int = logging.INFO) -> None:
     sys.stderr = stream
     handler = logging.StreamHandler(stream)
     handler.setFormatter(_Formatter())
+    handler.addFilter(shorten_step_functions_failure)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

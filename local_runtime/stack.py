@@ -154,15 +154,27 @@ class Stack:
             "environment": {**self.environment, **aws},
         }
 
+    def mode_description(self) -> str:
+        """Test mode or not, and what that means for payments and retries (the banner's first line)."""
+        if self.environment.get("TEST_MODE") == "true":
+            delay = self.environment.get("TEST_PROCESSING_DELAY") or "1000"
+            retries = (
+                "5/10/15/20 s" if self.environment.get("WEBHOOK_RETRY_INTERVALS_TEST") == "true" else "1m-2h"
+            )
+            return f"TEST MODE: the bank answers after {delay} ms; webhook retries after {retries}"
+        return "LIVE MODE (TEST_MODE=false): the bank takes 5-10 s and may decline; retries after 1m-2h"
+
     def service_lines(self) -> list[str]:
         workers = self.workers.status()["pollers"] if self.workers else {}
         return [
+            f"mode       {self.mode_description()}",
             f"api        {self.urls['apiUrl']}",
             f"dashboard  {self.urls['dashboardUrl']}",
             f"checkout   {self.urls['checkoutUrl']}",
             f"merchant   {self.urls['merchantUrl']}  (webhook receiver: POST /webhook)",
             f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start;"
             f" header {TOKEN_HEADER}: {self.control_token})",
+            f"lambda     http://127.0.0.1:{self.ports.lambda_invoke}  (Invoke: gateway admin merchants)",
             f"emulator   {self.emulator.endpoint_url}  ({self.emulator.kind})",
             f"workers    {', '.join(sorted(workers)) or 'none yet (handlers not importable)'}",
         ]

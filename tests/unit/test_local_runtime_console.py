@@ -9,7 +9,13 @@ from datetime import datetime
 from gateway.telemetry.logs import JsonFormatter, request_scope
 from gateway.telemetry.metrics import emf_document
 
-from local_runtime.console import ReadableFormatter, is_not_metric, readable_line
+from local_runtime.console import (
+    ReadableFormatter,
+    _Formatter,
+    is_not_metric,
+    readable_line,
+    shorten_step_functions_failure,
+)
 
 FORMATTER = ReadableFormatter(JsonFormatter())
 
@@ -85,3 +91,25 @@ def test_metric_records_are_the_ones_the_console_filter_drops() -> None:
     metric = _record("PaymentsCreated", emf=emf_document("PaymentsCreated", 1, "Count", {}, 0))
     assert not is_not_metric(metric)
     assert is_not_metric(_record("payment settled"))
+
+
+def test_a_step_functions_state_failure_reads_as_one_short_line() -> None:
+    # GIVEN moto's Step Functions interpreter logging a failed state, as eval_component does
+    details = 'Exception=FailureEventException, Error=States.TaskFailed, Details={"cause": "%s"}' % (
+        "x" * 500
+    )
+    record = logging.LogRecord(
+        "moto.stepfunctions.parser.asl.component.eval_component",
+        logging.ERROR,
+        __file__,
+        1,
+        "%s at '%s'",
+        (details, "StateTask(" + "y" * 3000 + ")"),
+        None,
+    )
+    # WHEN the console's handler filters and formats it
+    assert shorten_step_functions_failure(record)
+    line = _Formatter().format(record)
+    # THEN it is one warning line that keeps the error and drops the state's dump
+    assert line.startswith("WARNING moto.stepfunctions") and "Error=States.TaskFailed" in line
+    assert "yyy" not in line and len(line) < 400 and "\n" not in line

@@ -57,3 +57,24 @@ def test_a_deployed_stack_keeps_the_template_defaults(document: dict) -> None:
     template = Template(document, environ={})
     assert template.parameters["TestMode"] == "false"
     assert template.parameters["WebhookRetryIntervalsTest"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("environment", "banner"),
+    [
+        (
+            {"TEST_MODE": "true", "TEST_PROCESSING_DELAY": "1000", "WEBHOOK_RETRY_INTERVALS_TEST": "true"},
+            "TEST MODE: the bank answers after 1000 ms; webhook retries after 5/10/15/20 s",
+        ),
+        (
+            {"TEST_MODE": "false", "WEBHOOK_RETRY_INTERVALS_TEST": "false"},
+            "LIVE MODE (TEST_MODE=false): the bank takes 5-10 s and may decline; retries after 1m-2h",
+        ),
+    ],
+)
+def test_the_startup_banner_says_which_mode_the_stack_runs_in(environment: dict, banner: str) -> None:
+    from local_runtime.stack import Stack
+
+    stack = Stack.__new__(Stack)  # the banner reads only the functions' environment
+    stack.environment = environment
+    assert stack.mode_description() == banner

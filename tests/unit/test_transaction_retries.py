@@ -70,6 +70,8 @@ def conflicting(monkeypatch):
         return real_answer(stubber, event_name, request, **kwargs)
 
     monkeypatch.setattr(BotocoreStubber, "__call__", answer)
+    # The fault is injected where moto's stubber answers; the in-process bridge answers before that.
+    monkeypatch.setenv("LOCAL_AWS_BRIDGE", "off")
 
     def inject(operation: str, times: int) -> ConflictingTransactions:
         injected.append(ConflictingTransactions(operation, times))

@@ -26,7 +26,14 @@ from gateway.domain.login_policy import LoginWindow, login_limits
 from gateway.domain.resources import LoginAccount
 from gateway.domain.validation import require_object
 from gateway.errors import AuthenticationError, BadRequestError, ConflictError, RateLimitError
-from gateway.services.auth import Credentials, burn_password_hash, hash_password, password_matches
+from gateway.services.auth import (
+    Credentials,
+    authenticate,
+    burn_password_hash,
+    find_owner,
+    hash_password,
+    password_matches,
+)
 from gateway.services.merchants import TEST_MERCHANT_ID
 
 MAX_EMAIL_LENGTH = 255
@@ -74,10 +81,11 @@ def _open_session(merchant_id: str, now: float) -> dict[str, Any]:
 
 
 def logout(credentials: Credentials) -> dict[str, Any]:
-    """Ends the session the request carries; ending an ended one is fine. Only a session can log out: a key
-    pair is refused like any wrong credentials."""
+    """Ends the session the request carries. Only a live session can log out: a key pair, or a session that
+    has ended already, is refused like any wrong credentials."""
     if credentials.session_token is None:
         raise AuthenticationError()
+    authenticate(find_owner(credentials), credentials)
     credential_store.end_session(token_hash(credentials.session_token), int(clock.epoch_now()))
     return {"logged_out": True}
 
