@@ -33,11 +33,14 @@ WebhookEvent = Literal[
     "payment.pending",
     "payment.success",
     "payment.failed",
+    "payment.captured",
     "refund.created",
     "refund.processed",
     "order.paid",
     "webhook.test",
 ]
+# How much of a payment was refunded: None before any refund, then `partial`, `full` once all of it.
+RefundExtent = Literal["partial", "full"]
 # A delivery: `pending` while attempts remain, `success` once one got a 2xx, `failed` after the last.
 WebhookStatus = Literal["pending", "success", "failed"]
 # An event's deliveries together: `none` until one is made, `success` once any succeeded.
@@ -137,7 +140,7 @@ class Payment(ApiObject):
     contact: str | None = None
     captured: bool | None = None
     amount_refunded: int = 0
-    refund_status: str | None = None
+    refund_status: RefundExtent | None = None
     amount_captured: int = 0
     amount_capturable: int = 0
     amount_refundable: int = 0
@@ -160,6 +163,7 @@ class PaymentStats(ApiObject):
     captured_amount: int = 0
     refunded_amount: int = 0
     net_amount: int = 0
+    capturable_amount: int = 0
     success_rate: float = 0
     currency: str = "INR"
     by_currency: dict[str, Any] = field(default_factory=dict)
