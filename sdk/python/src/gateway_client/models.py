@@ -206,6 +206,7 @@ class KeyPair(ApiObject):
     last_used_at: str | None = None
 
 
+@dataclass(frozen=True)
 class RefundPage(ApiObject, _Listed[Refund]):
     """One page of `client.refunds.list`, newest first."""
 
