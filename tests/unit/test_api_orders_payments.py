@@ -140,6 +140,7 @@ def test_get_order_full_and_public(api):
         "currency": "INR",
         "status": "created",
         "version": 1,
+        "merchant_name": "Shop",
     }
 
 
@@ -260,6 +261,7 @@ def test_public_payment_create_and_get(api):
         "status",
         "error_code",
         "error_description",
+        "signature",
         "version",
         "created_at",
     }

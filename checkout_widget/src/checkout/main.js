@@ -1,11 +1,11 @@
 /**
- * The hosted checkout page: /checkout?order_id=<id>[&embedded=true&parent_origin=<origin>].
+ * The hosted checkout page: /checkout?order_id=<id>[&embedded=true&parent_origin=<origin>]. The payee's name
+ * and any way back come from the gateway (the order's account), never from the page's own URL.
  * Loads the order, takes a UPI or card payment through the public API, polls until the payment is
  * final, and (when embedded by checkout.js) reports the outcome to the merchant page.
  */
 import { formatAmount } from '../../../web_shared/money.js';
 import {
-  MERCHANT_NAME_MAX,
   cardNetwork,
   normalizeCardNumber,
   parseExpiry,
@@ -68,21 +68,7 @@ const params = new URLSearchParams(window.location.search);
 const embedded = params.get('embedded') === 'true' && window.parent !== window;
 const parent = createParentChannel(embedded ? window.parent : null, resolveParentOrigin(params, window.location));
 const api = createCheckoutApi(gatewayConfig().apiUrl);
-const returnUrl = safeReturnUrl(params.get('return_url'));
-// The merchant's name as the merchant's page gave it (checkout.js's `name`, or `&name=` on a payment link).
-const merchantName = (params.get('name') || '').trim().slice(0, MERCHANT_NAME_MAX);
 const session = { order: null, method: null, retry: null, payment: null };
-
-/** Only an absolute http(s) URL may be offered as the way back, never a javascript: or relative one. */
-function safeReturnUrl(value) {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return /^https?:$/.test(url.protocol) ? url.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function showState(name, announcement) {
   view.loading.hidden = name !== 'loading';
@@ -141,6 +127,7 @@ async function loadOrder() {
     return;
   }
   const { order } = session;
+  showMerchantName(order.merchant_name);
   const amount = formatAmount(order.amount, order.currency);
   view.amount.textContent = amount;
   view.orderId.textContent = order.id;
@@ -290,6 +277,8 @@ async function followPayment(payment) {
       currency: current.currency,
       method: current.method,
       status: current.status,
+      // The merchant's server checks it with its API secret before trusting this report.
+      signature: current.signature,
     });
   } else {
     const message = current.error_description || 'Payment processing failed';
@@ -365,12 +354,6 @@ function bindEvents() {
   for (const [method, fields] of Object.entries(FIELDS)) {
     for (const field of Object.keys(fields)) validateFieldLive(method, field);
   }
-  for (const link of document.querySelectorAll('[data-test-id="return-link"]')) {
-    if (returnUrl && !embedded) {
-      link.href = returnUrl;
-      link.hidden = false;
-    }
-  }
   const expiry = byTestId('expiry-input', view.forms.card);
   expiry.addEventListener('input', (event) => {
     // Let deletions through untouched, or backspacing over the "/" would put it straight back.
@@ -405,13 +388,13 @@ function reportHeightToParent() {
   observer.observe(ribbon);
 }
 
-function showMerchantName() {
+/** The payee as the gateway knows it (the account's name), never as a URL or the embedding page says. */
+function showMerchantName(name) {
   const line = byTestId('merchant-name');
-  line.textContent = merchantName; // text, never markup: the name comes from a URL
-  line.hidden = !merchantName;
+  line.textContent = name || '';
+  line.hidden = !name;
 }
 
 bindEvents();
-showMerchantName();
 loadOrder();
 showTestModeRibbon();

@@ -215,10 +215,14 @@ function sdkSnippet(ctx) {
     const checkout = new PaymentGateway({
       key: '${ctx.apiKey}',
       orderId: 'order_NXhj67fGH2jk9mPq', // created on your server (step 1)
-      name: 'Your shop', // optional: shown at the top of the checkout (a payment link takes &name=)
-      onSuccess: (response) => {
-        // response.paymentId: confirm it on your server before fulfilling
-        window.location.href = '/thank-you?payment_id=' + response.paymentId;
+      onSuccess: async ({ paymentId, orderId, signature }) => {
+        // Your server checks the signature with your API secret (step 3) before fulfilling.
+        const response = await fetch('/payment-complete', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ paymentId, orderId, signature }),
+        });
+        if (response.ok) window.location.href = '/thank-you?order_id=' + orderId;
       },
       onFailure: (error) => console.warn('Payment failed', error),
       onClose: () => console.log('Checkout closed'),

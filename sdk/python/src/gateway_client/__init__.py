@@ -5,6 +5,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from gateway_client.checkout import verify_payment_signature
 from gateway_client.client import Client, iso
 from gateway_client.errors import (
     ApiError,
@@ -69,4 +70,5 @@ __all__ = [
     "WebhookRetry",
     "__version__",
     "iso",
+    "verify_payment_signature",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from gateway.data import orders as order_store
 from gateway.data.dynamo import read_concurrently
-from gateway.data.merchants import find_merchant_by_api_key
+from gateway.data.merchants import find_merchant_by_api_key, get_merchant
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
 from gateway.domain.resources import Order
@@ -40,4 +40,6 @@ def get_order(credentials: Credentials, order_id: str) -> dict[str, Any]:
 
 
 def get_public_order(order_id: str) -> dict[str, Any]:
-    return public_order_view(found(order_store.get_order(order_id), ORDER_NOT_FOUND))
+    order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
+    merchant = found(get_merchant(order.merchant_id), ORDER_NOT_FOUND)
+    return public_order_view(order, merchant.name)

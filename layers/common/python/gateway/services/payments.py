@@ -10,11 +10,12 @@ from typing import Any
 from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
-from gateway.data.merchants import find_merchant_by_api_key
+from gateway.data.merchants import find_merchant_by_api_key, get_merchant
 from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
+from gateway.domain.payment_signature import payment_signature
 from gateway.domain.resources import ApiKeyOwner, Order, Payment
 from gateway.domain.validation import (
     PaymentRequest,
@@ -133,7 +134,19 @@ def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
 
 
 def get_public_payment(payment_id: str) -> dict[str, Any]:
-    return public_payment_view(found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND))
+    payment = found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND)
+    return public_payment_view(payment, signed_result(payment))
+
+
+def signed_result(payment: Payment) -> str | None:
+    """The signature a success carries to the merchant's server through the shopper's browser; None for a
+    payment that has not succeeded (nothing to vouch for)."""
+    if payment.status is not PaymentStatus.SUCCESS:
+        return None
+    merchant = get_merchant(payment.merchant_id)
+    if merchant is None:
+        return None
+    return payment_signature(payment.order_id, payment.id, merchant.api_secret)
 
 
 def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:

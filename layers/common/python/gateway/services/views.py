@@ -30,13 +30,15 @@ def created_order_view(order: Order) -> dict[str, Any]:
     return view
 
 
-def public_order_view(order: Order) -> dict[str, Any]:
+def public_order_view(order: Order, merchant_name: str) -> dict[str, Any]:
+    """What the hosted checkout shows: `merchant_name` is the account's, the only payee name it shows."""
     return {
         "id": order.id,
         "amount": order.amount,
         "currency": order.currency,
         "status": order.status,
         "version": order.version,
+        "merchant_name": merchant_name,
     }
 
 
@@ -83,12 +85,14 @@ def payment_view(payment: Payment) -> dict[str, Any]:
     }
 
 
-def public_payment_view(payment: Payment) -> dict[str, Any]:
-    """What a shopper's browser may see: no VPA or card details."""
+def public_payment_view(payment: Payment, signature: str | None = None) -> dict[str, Any]:
+    """What a shopper's browser may see: no VPA or card details. `signature` (a success's only) is what the
+    merchant's server checks the result with (`domain.payment_signature`)."""
     return {
         **_payment_basics(payment),
         "status": payment.status,
         **_payment_outcome(payment),
+        "signature": signature,
         "created_at": payment.created_at,
     }
 
