@@ -28,6 +28,8 @@ CARD_SUCCESS_RATE = "CARD_SUCCESS_RATE"
 WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
 ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
+CHECKOUT_URL = "CHECKOUT_URL"
+DEFAULT_CHECKOUT_URL = "http://localhost:3001"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
 RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
@@ -57,6 +59,8 @@ class Settings:
     # How late (beyond its planned delay) work must be before the reconciliation sweep puts it back.
     reconcile_grace_seconds: int
     aws_region: str
+    # Where the hosted checkout is served: payment link URLs point there.
+    checkout_url: str = DEFAULT_CHECKOUT_URL
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -125,7 +129,19 @@ def settings_from(environ: dict[str, str]) -> Settings:
         ),
         reconcile_grace_seconds=_int(environ, RECONCILE_GRACE_SECONDS, 120),
         aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
+        checkout_url=_checkout_url(environ),
     )
+
+
+def _checkout_url(environ: dict[str, str]) -> str:
+    """CHECKOUT_URL (the local runtime sets it); on AWS the checkout's origin is the second of the stack's
+    CORS origins (`dashboard,checkout`, as `deploy.cors_origins` writes them): the API cannot reference the
+    checkout's distribution in the template without a cycle."""
+    named = environ.get(CHECKOUT_URL)
+    if named:
+        return named.rstrip("/")
+    origins = [origin.strip() for origin in _cors_allow_origin(environ).split(",") if origin.strip()]
+    return origins[1].rstrip("/") if len(origins) > 1 else DEFAULT_CHECKOUT_URL
 
 
 def _cors_allow_origin(environ: dict[str, str]) -> str:

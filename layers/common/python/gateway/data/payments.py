@@ -9,6 +9,7 @@ from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
+from gateway.data.payment_links import check_link_open, mark_link_paid
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
@@ -35,12 +36,14 @@ def insert_payment(
     payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
 ) -> None:
     """Insert the payment and, when it is the order's first, move the order to `attempted`; either way on
-    condition that the order is still in the state read (so never on a paid order). ConflictError when the
-    order changed meanwhile."""
+    condition that the order is still in the state read (so never on a paid order), and that its payment
+    link, if it has one, is still open. ConflictError when the order or the link changed meanwhile."""
     unchanged = OrderModel.status == order.status.value
 
     def write(transaction: TransactWrite) -> None:
         dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
+        if order.payment_link_id is not None:
+            check_link_open(transaction, order.payment_link_id)
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
@@ -77,8 +80,9 @@ def settle_payment(settled: Payment) -> None:
 
 
 def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
-    """Record a success and mark the order paid, in one transaction: ConflictError when the payment is no
-    longer pending or the order was paid meanwhile (by another of its payments)."""
+    """Record a success and mark the order paid (and its payment link, if it has one), in one transaction:
+    ConflictError when the payment is no longer pending or the order was paid meanwhile (by another of its
+    payments)."""
 
     def write(transaction: TransactWrite) -> None:
         transaction.update(
@@ -91,6 +95,8 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
             actions=_order_change(paid),
             condition=OrderModel.status != OrderStatus.PAID.value,
         )
+        if paid.payment_link_id is not None:
+            mark_link_paid(transaction, paid.payment_link_id, settled.updated_at)
 
     dynamo.transact(write, None)
 

@@ -134,7 +134,8 @@ def _timestamp(raw: str, name: str) -> datetime:
     return moment
 
 
-def _limit(raw: str | None) -> int:
+def validate_list_limit(raw: str | None) -> int:
+    """A list's `limit` (SPEC'd for every list: 1-100, default 20)."""
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     if len(raw) > 9 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
@@ -166,7 +167,7 @@ def validate_event_query(
     if lower is not None and upper is not None and lower > upper:
         raise BadRequestError("from must not be after to", field="from")
     return EventQuery(
-        limit=_limit(limit),
+        limit=validate_list_limit(limit),
         starting_after=starting_after or None,
         types=tuple(dict.fromkeys(types)),
         created_from=iso(lower) if lower else None,

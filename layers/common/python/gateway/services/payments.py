@@ -36,6 +36,7 @@ from gateway.services.auth import (
 )
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import ORDER_NOT_FOUND
+from gateway.services.payment_links import ensure_link_open
 from gateway.services.results import ApiResult
 from gateway.services.views import created_payment_view, payment_view, public_payment_view
 from gateway.telemetry.logs import current_request_id
@@ -89,6 +90,7 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
         except IdempotencyKeyTakenError:
             raise
         except ConflictError:
+            ensure_link_open(order)  # a link closed meanwhile is why, and says so (400)
             current = order_store.get_order(order.id)
             if current is None or attempt == ORDER_CHANGES:
                 raise
@@ -107,6 +109,7 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     body, order_id = parse_order_reference(body)
     order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
+    ensure_link_open(order)
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
     return request.commit(
         ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
@@ -118,6 +121,7 @@ def create_public_payment(body: Any) -> ApiResult:
     body, order_id = parse_order_reference(body)
     order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
     order.ensure_payable()
+    ensure_link_open(order)
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
     _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from gateway.domain.events import DeliveryAttempt, Event, Recovery
+from gateway.domain.payment_links import PaymentLink
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
 
@@ -38,6 +40,39 @@ def public_order_view(order: Order, merchant_name: str) -> dict[str, Any]:
         "currency": order.currency,
         "status": order.status,
         "version": order.version,
+        "merchant_name": merchant_name,
+    }
+
+
+def payment_link_view(link: PaymentLink, now: datetime, checkout_url: str) -> dict[str, Any]:
+    """`status` as of `now` (an open link past `expire_by` shows as expired before the sweep records it)."""
+    return {
+        "id": link.id,
+        "order_id": link.order_id,
+        "amount": link.amount,
+        "currency": link.currency,
+        "description": link.description,
+        "receipt": link.receipt,
+        "status": link.status_at(now),
+        "url": f"{checkout_url}/pay/{link.id}",
+        "return_url": link.return_url,
+        "expire_by": link.expire_by,
+        "created_at": link.created_at,
+        "version": link.version,
+    }
+
+
+def public_payment_link_view(link: PaymentLink, now: datetime, merchant_name: str) -> dict[str, Any]:
+    """What the hosted `/pay/<id>` page shows and needs: payee, what for, how much, and the way back."""
+    return {
+        "id": link.id,
+        "order_id": link.order_id,
+        "amount": link.amount,
+        "currency": link.currency,
+        "description": link.description,
+        "status": link.status_at(now),
+        "return_url": link.return_url,
+        "expire_by": link.expire_by,
         "merchant_name": merchant_name,
     }
 
