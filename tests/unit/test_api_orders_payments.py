@@ -141,6 +141,7 @@ def test_get_order_full_and_public(api):
         "status": "created",
         "version": 1,
         "merchant_name": "Shop",
+        "payment": None,
     }
 
 

@@ -119,3 +119,16 @@ def test_docs_snippet_accepts_the_gateway_signature_and_nothing_else(order_id, p
     assert not verify_payment(order_id, payment_id, expected, secret + "x")
     assert not verify_payment(order_id, payment_id + "x", expected, secret)
     assert not verify_payment(order_id, payment_id, None, secret)
+
+
+def test_public_order_names_the_account_and_its_newest_payment(api):
+    # GIVEN an order with a pending payment
+    payment = api.create_upi_payment()
+    order_path = f"/api/v1/orders/{payment['order_id']}/public"
+    status, order, _ = api.call("GET", order_path, headers={"X-Api-Key": ""})
+    # THEN a checkout reopening it sees whose it is and the payment under way
+    assert status == 200 and order["merchant_name"] == "Shop"
+    assert order["payment"] == {"id": payment["id"], "status": "pending"}
+    # AND once the payment settles, its final status
+    settle(payment["id"])
+    assert api.call("GET", order_path)[1]["payment"] == {"id": payment["id"], "status": "success"}

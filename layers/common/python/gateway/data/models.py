@@ -114,6 +114,17 @@ class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
     created_at = UnicodeAttribute(range_key=True)
 
 
+class PaymentsByOrder(GlobalSecondaryIndex["PaymentModel"]):
+    """An order's payments by creation time; holds only what the checkout needs to resume one."""
+
+    class Meta:
+        index_name = "by_order"
+        projection = IncludeProjection(["status"])
+
+    order_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class PaymentModel(Model):
     class Meta(_BaseMeta):
         suffix = "payments"
@@ -143,6 +154,7 @@ class PaymentModel(Model):
 
     by_merchant: ByMerchantCreated[PaymentModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[PaymentModel] = UnfinishedByCreated()
+    by_order = PaymentsByOrder()
 
 
 class PaymentLinksByMerchant(GlobalSecondaryIndex["PaymentLinkModel"]):

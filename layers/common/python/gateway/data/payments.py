@@ -20,6 +20,17 @@ def get_payment(payment_id: str) -> Payment | None:
     return dynamo.get_resource(PaymentModel, payment_id, Payment)
 
 
+def latest_payment_of_order(order_id: str) -> tuple[str, PaymentStatus] | None:
+    """The id and status of the order's newest payment, None when it has none (the `by_order` index,
+    which is eventually consistent: a payment made a moment ago may not be there yet)."""
+    if not dynamo.can_be_a_key(order_id):
+        return None
+    bind_tables()
+    for item in PaymentModel.by_order.query(order_id, scan_index_forward=False, limit=1):
+        return item.id, PaymentStatus(item.status)
+    return None
+
+
 def pending_payments_created_before(before: str, limit: int) -> list[Payment]:
     return pending_created_before(
         PaymentModel.unfinished_index, PaymentModel.created_at, before, limit, Payment

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.events import DeliveryAttempt, Event, Recovery
+from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.payment_links import PaymentLink
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
@@ -32,8 +33,11 @@ def created_order_view(order: Order) -> dict[str, Any]:
     return view
 
 
-def public_order_view(order: Order, merchant_name: str) -> dict[str, Any]:
-    """What the hosted checkout shows: `merchant_name` is the account's, the only payee name it shows."""
+def public_order_view(
+    order: Order, merchant_name: str, latest_payment: tuple[str, PaymentStatus] | None = None
+) -> dict[str, Any]:
+    """What the hosted checkout shows: `merchant_name` is the account's, the only payee name it shows;
+    `payment` the order's newest payment (id and status), so a reopened checkout resumes one under way."""
     return {
         "id": order.id,
         "amount": order.amount,
@@ -41,6 +45,7 @@ def public_order_view(order: Order, merchant_name: str) -> dict[str, Any]:
         "status": order.status,
         "version": order.version,
         "merchant_name": merchant_name,
+        "payment": {"id": latest_payment[0], "status": latest_payment[1]} if latest_payment else None,
     }
 
 
