@@ -202,13 +202,15 @@ async function loadOrder(orderId) {
   }
   const closed = link && closedLinkMessage(link, order.merchant_name);
   if (closed) {
+    view.heading.textContent = 'Nothing to pay';
     showError(closed);
     return;
   }
   if (latest && latest.status === 'pending') {
     // A payment made before (another tab, a closed modal) is still with the bank: follow it, never offer
     // a second one on top of it.
-    view.announcer.textContent = `A payment of ${amount} for this order is already being processed.`;
+    byTestId('processing-detail').textContent =
+      'A payment you started earlier is still being processed. Its result will show here: no need to pay again.';
     await followPayment({ id: latest.id, status: 'pending' });
     return;
   }
