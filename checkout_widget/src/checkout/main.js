@@ -329,6 +329,9 @@ async function followPayment(payment) {
   const deadline = Date.now() + POLL_DEADLINE_MS;
   let current = payment;
   session.payment = payment;
+  // Shown while the bank decides, so a shopper who leaves can still quote it.
+  byTestId('processing-payment-id').textContent = payment.id;
+  byTestId('processing-payment').hidden = false;
   showState('processing');
   while (!FINAL_STATUSES.has(current.status)) {
     if (Date.now() > deadline) {
