@@ -35,6 +35,10 @@ describe('nextStep and closedLinkMessage', () => {
     assert.equal(nextStep({ embedded: false, hasReturn: false }), 'You can close this page.');
     assert.equal(nextStep({ embedded: false, hasReturn: true, merchantName: 'Chai' }), 'Continue to Chai to finish.');
     assert.equal(nextStep({ embedded: true, hasReturn: false }), '');
+    assert.equal(
+      nextStep({ embedded: true, hasReturn: false, canRetry: true }),
+      'Nothing was charged. You can try again.',
+    );
   });
 
   it('says why a closed link takes no payment', () => {

@@ -615,7 +615,7 @@ def test_missing_and_unknown_orders_show_one_clear_state(
 
 
 def test_the_checkout_404_speaks_to_shoppers(page: Page, shop: Shop, shots: Path) -> None:
-    response = page.goto(f"{shop.stack.checkout_url}/pay/now")
+    response = page.goto(f"{shop.stack.checkout_url}/basket/now")
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("We could not find this page")
     expect(page.locator("main")).to_contain_text("you have not been charged")
@@ -630,6 +630,12 @@ def test_a_failed_payment_shows_its_reason_and_id_for_support(
     pay_by_upi(page)
     expect(page.locator('[data-test-id="error-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
     expect(page.locator('[data-test-id="error-message"]')).to_have_text("Payment processing failed")
+    # The order is still payable, so the page says what to do next and offers it
+    error = page.locator('[data-test-id="error-state"]')
+    expect(error.locator('[data-test-id="next-step"]')).to_have_text(
+        "Nothing was charged. You can try again."
+    )
+    expect(page.locator('[data-test-id="retry-button"]')).to_be_visible()
     payment_id = page.locator('[data-test-id="error-payment-id"]').inner_text()
     assert failing_shop.payment(payment_id)["status"] == "failed"
     page.screenshot(path=shots / "page-failed-with-id.png")

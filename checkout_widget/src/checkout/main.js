@@ -94,7 +94,7 @@ function showState(name, announcement) {
 }
 
 /** Under every result: the way back to the merchant when the link has one, else what to do now. */
-function offerNextStep(payment) {
+function offerNextStep(payment, { canRetry = false } = {}) {
   const href = embedded ? null : returnHref(session.link, payment);
   const merchantName = session.order && session.order.merchant_name;
   for (const link of view.returnLinks) {
@@ -105,7 +105,7 @@ function offerNextStep(payment) {
     }
   }
   for (const line of view.nextSteps) {
-    line.textContent = nextStep({ embedded, hasReturn: Boolean(href), merchantName });
+    line.textContent = nextStep({ embedded, hasReturn: Boolean(href), merchantName, canRetry });
     line.hidden = !line.textContent;
   }
 }
@@ -126,7 +126,7 @@ function showError({ title = 'Payment Failed', message, retry = null, paymentId 
   session.retry = retry;
   view.retryButton.hidden = !retry;
   view.cancelButton.hidden = !embedded;
-  offerNextStep(null);
+  offerNextStep(null, { canRetry: Boolean(retry) });
   showState('error', `${title}. ${message}`);
 }
 
@@ -369,11 +369,7 @@ async function followPayment(payment) {
   } else {
     const message = current.error_description || 'Payment processing failed';
     const payable = await stillPayable();
-    showError({
-      message: payable ? `${message}. Nothing was charged; you can try again.` : message,
-      retry: payable ? () => retryPayment() : null,
-      paymentId: current.id,
-    });
+    showError({ message, retry: payable ? () => retryPayment() : null, paymentId: current.id });
     parent.post('payment_failed', {
       error: message,
       errorCode: current.error_code || 'PAYMENT_FAILED',

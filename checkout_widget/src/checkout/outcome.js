@@ -23,8 +23,9 @@ export function returnHref(link, payment) {
   return url.href;
 }
 
-/** The sentence under a result: where to go next. */
-export function nextStep({ embedded, hasReturn, merchantName }) {
+/** The sentence under a result: where to go next (a failure that can be retried says nothing was taken). */
+export function nextStep({ embedded, hasReturn, merchantName, canRetry = false }) {
+  if (canRetry) return 'Nothing was charged. You can try again.';
   if (embedded) return '';
   if (hasReturn) return `Continue to ${merchantName || 'the merchant'} to finish.`;
   return 'You can close this page.';
