@@ -120,6 +120,15 @@ def test_public_view_names_the_account_not_anything_else(api):
     }
 
 
+def test_a_deactivated_merchants_link_is_not_found_by_shoppers(api):
+    from gateway.data.merchants import set_active
+
+    link = create_link(api)
+    set_active(api.merchant["id"], False, "2026-01-01T00:00:00.000Z")
+    status, body, _ = api.call("GET", f"{LINKS}/{link['id']}/public", headers=PUBLIC)
+    assert (status, body["error"]["description"]) == (404, "Payment link not found")
+
+
 def test_cancelled_link_takes_no_payment(api):
     # GIVEN an open link, cancelled
     link = create_link(api)

@@ -15,7 +15,7 @@ from gateway.domain.ids import new_order_id, new_payment_link_id
 from gateway.domain.lifecycle import PaymentLinkStatus
 from gateway.domain.payment_links import LINK_CLOSED, PaymentLink, validate_payment_link
 from gateway.domain.resources import Order
-from gateway.errors import BadRequestError, ConflictError
+from gateway.errors import BadRequestError, ConflictError, NotFoundError
 from gateway.services.auth import Credentials, authenticate, found, read_owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.results import ApiResult
@@ -98,7 +98,10 @@ def cancel_payment_link(credentials: Credentials, link_id: str) -> dict[str, Any
 def get_public_payment_link(link_id: str) -> dict[str, Any]:
     """For the hosted `/pay/<id>` page: the payee is the account's name, never anything from the URL."""
     link = found(link_store.get_payment_link(link_id), LINK_NOT_FOUND)
-    merchant = found(get_merchant(link.merchant_id), LINK_NOT_FOUND)
+    merchant = get_merchant(link.merchant_id)
+    # A deactivated merchant's links are gone for shoppers, like the rest of its public pages.
+    if merchant is None or not merchant.is_active:
+        raise NotFoundError(LINK_NOT_FOUND)
     return public_payment_link_view(link, utc_now(), merchant.name)
 
 
