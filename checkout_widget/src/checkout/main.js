@@ -76,6 +76,8 @@ const embedded = params.get('embedded') === 'true' && window.parent !== window;
 const parent = createParentChannel(embedded ? window.parent : null, resolveParentOrigin(params, window.location));
 const api = createCheckoutApi(gatewayConfig().apiUrl);
 const linkId = (window.location.pathname.match(LINK_PATH) || [])[1] || null;
+// The processing state's line for a payment made on this page (a resumed one says where it came from).
+const PROCESSING_DETAIL = byTestId('processing-detail').textContent;
 const session = { order: null, link: null, method: null, retry: null, payment: null };
 
 function showState(name, announcement) {
@@ -286,6 +288,7 @@ async function submitPayment(method) {
     view.announcer.textContent = 'Please correct the highlighted fields.';
     return;
   }
+  byTestId('processing-detail').textContent = PROCESSING_DETAIL;
   showState('processing', 'Processing payment...');
   let payment;
   try {
