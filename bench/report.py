@@ -87,6 +87,22 @@ def markdown(r: dict[str, Any]) -> str:
         "is about 125-250 ms of polling plus the two handlers and the merchant's answer, and `payment.success` "
         "the same after the bank delay (the job's `DelaySeconds`).",
         "",
+        "## SQS calls with a long queue",
+        "",
+        "| messages queued | SendMessage p50 / p95 / p99 ms | ReceiveMessage p50 / p95 / p99 ms |",
+        "|---|---|---|",
+        *(
+            f"| {row['queued']} | {_pcts(row['send_message_ms'])} | {_pcts(row['receive_message_ms'])} |"
+            for row in r["sqs_queue_depth"]["depths"]
+        ),
+        "",
+        f"p50 with the queue full over empty: SendMessage {r['sqs_queue_depth']['p50_ratio_full_to_empty']['send_message_ms']}x, "
+        f"ReceiveMessage {r['sqs_queue_depth']['p50_ratio_full_to_empty']['receive_message_ms']}x. Measured: "
+        "`bench/queues.py` in a fresh interpreter, moto in process as the local runtime runs it (patched by "
+        "`local_runtime/moto_fixes.py`, calls answered at botocore's `before-call` hook); the queued messages "
+        f"are delayed 900 s so they stay queued, and {r['sqs_queue_depth']['calls']} measured messages are each "
+        "sent, received and deleted.",
+        "",
         "## Cold import (fresh interpreter, median of 5)",
         "",
         "| module | median ms | min | max |",
@@ -196,6 +212,10 @@ def summary(r: dict[str, Any]) -> str:
         f"  burst           {r['burst_settle_s']['seconds']} s for {r['burst_settle_s']['payments']} payments to settle and notify",
         f"  webhooks        payment.success p50 {success['p50']} / p95 {success['p95']} ms after the bank delay; payment.created p50 {w['payment_created']['p50']} ms",
         f"  memory          {m['idle']} MB idle, {m['under_load']} MB under load",
+        "  SQS depth       p50 with 3,000 queued over empty: "
+        + ", ".join(
+            f"{k.split('_ms')[0]} {v}x" for k, v in r["sqs_queue_depth"]["p50_ratio_full_to_empty"].items()
+        ),
         "  cold import     " + ", ".join(f"{k} {v['median_ms']} ms" for k, v in r["cold_import_ms"].items()),
         f"  AWS calls       {sum(r['aws_calls_per_payment']['happy_path']['totals']['calls'].values())} per payment (happy), "
         f"{sum(r['aws_calls_per_payment']['every_webhook_retried_twice']['totals']['calls'].values())} (webhooks retried twice)",

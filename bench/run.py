@@ -48,6 +48,7 @@ def main() -> int:
     samples: dict[str, list[float]] = {}
     results["cold_import_ms"] = cold_imports()
     results.update(checkout_sizes())
+    results["sqs_queue_depth"] = queue_depth()
 
     with running_stack("bench-delay1000", "1000") as stack:
         # Everything here runs with the workers running, as `make run` does.
@@ -126,6 +127,24 @@ def _script_sources(html: str) -> list[str]:
     import re
 
     return re.findall(r"<script[^>]*\ssrc=\"([^\"]+)\"", html)
+
+
+def queue_depth() -> dict[str, Any]:
+    """SendMessage and ReceiveMessage p50 with an empty queue and with 3,000 messages queued
+    (`bench/queues.py`, in a fresh interpreter: it runs its own in-process moto)."""
+    import subprocess
+
+    progress = Progress("SQS calls: empty queue vs 3,000 queued", 1)
+    measured = subprocess.run(
+        [sys.executable, "-m", "bench.queues"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    result: dict[str, Any] = json.loads(measured.stdout)
+    ratio = result["p50_ratio_full_to_empty"]
+    progress.add()
+    progress.finish(
+        f"p50 full/empty: send {ratio['send_message_ms']}x, receive {ratio['receive_message_ms']}x"
+    )
+    return result
 
 
 # ---------------------------------------------------------------------- the pipeline

@@ -105,6 +105,26 @@ class Ledger:
         helper.start()
 
 
+@dataclass
+class SoakFacts:
+    """What the run found, as the report prints it."""
+
+    payments: int
+    payment_statuses: dict[str, int]  # final status -> payments
+    refunds: int
+    refund_pairs: int
+    pairs_with_one_refund: int  # pairs where exactly one of the two concurrent refunds succeeded
+    events_expected: int
+    events_accepted: int
+    dead_letter_queues: dict[str, int]  # queue -> messages left in it
+    on_failure: list[list[str]]  # keys of the stream records each on-failure message describes
+    lost_recovery: tuple[list[float], list[float]]  # lost jobs: seconds to settled, to webhook accepted
+    redelivery: list[float]  # deliveries held by killed workers: seconds to their next delivery
+    visibility_timeout: str  # of the webhooks queue
+    after_poison: tuple[int, int]  # payments after the poison record: payment.created accepted, all
+    sweep: dict[str, int]  # reconciliation sweep: runs, and what it put back
+
+
 def main() -> int:
     began = time.monotonic()
     # A plain SIGTERM would skip the `finally` that stops the local stack (its own process group).
@@ -384,7 +404,7 @@ def poll_until_final(
 
 def verify(
     stack: LiveStack, merchants: list[Merchant], ledger: Ledger, deadline: float
-) -> tuple[list[str], dict[str, Any]]:
+) -> tuple[list[str], SoakFacts]:
     from gateway.domain.ids import webhook_log_id  # pure: derives the log id the gateway gives an event
 
     problems: list[str] = [f"client error: {e}" for e in ledger.client_errors[:10]]
@@ -449,22 +469,22 @@ def verify(
     lost_recovery = recovery_seconds(ledger, merchants, problems)
     redelivery = redelivery_seconds(ledger, merchants, problems)
     after_poison = list(ledger.payments)[ledger.payments_before_poison :]
-    facts = {
-        "payments": len(ledger.payments),
-        "payment_statuses": dict(sorted(_count(payment_status.values()).items())),
-        "refunds": len(ledger.refunds),
-        "refund_pairs": len(ledger.refund_pairs),
-        "pairs_with_one_refund": sum(1 for _, s in ledger.refund_pairs if sorted(s) == [201, 400]),
-        "events_expected": len(expected),
-        "events_accepted": sum(1 for key in expected if key in accepted),
-        "dead_letter_queues": dead_letters,
-        "on_failure": on_failure,
-        "lost_recovery": lost_recovery,
-        "redelivery": redelivery,
-        "visibility_timeout": stack.queue_attributes("webhooks")["VisibilityTimeout"],
-        "after_poison": (sum(("payment.created", p) in accepted for p in after_poison), len(after_poison)),
-        "sweep": sweep_totals(stack),
-    }
+    facts = SoakFacts(
+        payments=len(ledger.payments),
+        payment_statuses=dict(sorted(_count(payment_status.values()).items())),
+        refunds=len(ledger.refunds),
+        refund_pairs=len(ledger.refund_pairs),
+        pairs_with_one_refund=sum(1 for _, s in ledger.refund_pairs if sorted(s) == [201, 400]),
+        events_expected=len(expected),
+        events_accepted=sum(1 for key in expected if key in accepted),
+        dead_letter_queues=dead_letters,
+        on_failure=on_failure,
+        lost_recovery=lost_recovery,
+        redelivery=redelivery,
+        visibility_timeout=stack.queue_attributes("webhooks")["VisibilityTimeout"],
+        after_poison=(sum(("payment.created", p) in accepted for p in after_poison), len(after_poison)),
+        sweep=sweep_totals(stack),
+    )
     return problems, facts
 
 
@@ -559,7 +579,7 @@ def _count(values: Any) -> dict[str, int]:
 
 # ---------------------------------------------------------------------- report
 def print_report(
-    ledger: Ledger, merchants: list[Merchant], problems: list[str], facts: dict[str, Any], seconds: float
+    ledger: Ledger, merchants: list[Merchant], problems: list[str], facts: SoakFacts, seconds: float
 ) -> None:
     deliveries = failed_on_purpose = redelivered = 0
     for merchant in merchants:
@@ -571,42 +591,42 @@ def print_report(
     outages = ", ".join(f"{end - start:.1f}s" for start, end in ledger.worker_restarts)
     print()
     print("soak report")
-    print(f"  payments         {facts['payments']} created, final: {facts['payment_statuses']}")
+    print(f"  payments         {facts.payments} created, final: {facts.payment_statuses}")
     print(
-        f"  refunds          {facts['refunds']} created from {facts['refund_pairs']} concurrent pairs of 60% "
-        f"({facts['pairs_with_one_refund']} pairs: one 201 and one 400)"
+        f"  refunds          {facts.refunds} created from {facts.refund_pairs} concurrent pairs of 60% "
+        f"({facts.pairs_with_one_refund} pairs: one 201 and one 400)"
     )
     print(
-        f"  webhooks         {facts['events_accepted']}/{facts['events_expected']} events accepted; "
+        f"  webhooks         {facts.events_accepted}/{facts.events_expected} events accepted; "
         f"{deliveries} deliveries, {failed_on_purpose} failed on purpose, {redelivered} redeliveries absorbed "
         f"by the dedupe, {ledger.manual_retries} logs retried after 5 failed attempts"
     )
     print(f"  workers          stopped and restarted {len(ledger.worker_restarts)} times (down {outages})")
     skipped = f"{ledger.poison_skipped_after:.0f}s" if ledger.poison_skipped_after is not None else "never"
-    flowed, after = facts["after_poison"]
+    flowed, after = facts.after_poison
     print(
         f"  poison record    {', '.join(ledger.poison_ids)}: skipped to the on-failure queue after {skipped}"
     )
     print(
         f"                   the stream flowed on: payment.created accepted for {flowed}/{after} later payments"
     )
-    settled, notified = facts["lost_recovery"]
+    settled, notified = facts.lost_recovery
     print(
         f"  lost jobs        {len(ledger.lost_jobs)} payment jobs deleted unprocessed; after the deletion the sweep "
         f"had them settled in {_span(settled)}, payment.success accepted in {_span(notified)}"
     )
     print(
         f"  killed workers   {ledger.killed} killed mid-POST ({len(ledger.held)} deliveries held open); delivered "
-        f"again after {_span(facts['redelivery'])} (by the sweep, or after the queue's "
-        f"{facts['visibility_timeout']}s visibility timeout)"
+        f"again after {_span(facts.redelivery)} (by the sweep, or after the queue's "
+        f"{facts.visibility_timeout}s visibility timeout)"
     )
-    sweep = facts["sweep"]
+    sweep = facts.sweep
     print(
         f"  sweep            {sweep['runs']} runs (every {SWEEP_EVERY_SECONDS}s, grace {SWEEP_GRACE_SECONDS}s) put "
         f"back {sweep['payments']} payment jobs, {sweep['refunds']} refund jobs, {sweep['deliveries']} attempts"
     )
-    print(f"  dead letters     {facts['dead_letter_queues']}")
-    print(f"  on-failure queue {facts['on_failure']} (stream records described)")
+    print(f"  dead letters     {facts.dead_letter_queues}")
+    print(f"  on-failure queue {facts.on_failure} (stream records described)")
     print(f"  client errors    {len(ledger.client_errors)}")
     print(f"  took             {seconds:.0f}s")
     if problems:

@@ -57,12 +57,14 @@ class LiveStack:
             "CHECKOUT_PORT": free_port(),
             "MERCHANT_PORT": free_port(),
             "CONTROL_PORT": free_port(),
+            "LAMBDA_PORT": free_port(),
         }
         self.api_url = f"http://localhost:{self.ports['API_PORT']}"
         self.dashboard_url = f"http://localhost:{self.ports['DASHBOARD_PORT']}"
         self.checkout_url = f"http://localhost:{self.ports['CHECKOUT_PORT']}"
         self.merchant_url = f"http://localhost:{self.ports['MERCHANT_PORT']}"
         self.control_url = f"http://127.0.0.1:{self.ports['CONTROL_PORT']}"
+        self.lambda_url = f"http://127.0.0.1:{self.ports['LAMBDA_PORT']}"
         self.aws_endpoint_url = ""
         self.environment: dict[str, str] = {}
         self.stack_name = f"it-{name}-{secrets.token_hex(3)}"

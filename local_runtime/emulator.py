@@ -1,8 +1,10 @@
 """The AWS emulator: moto in this process, or whatever endpoint AWS_ENDPOINT_URL names.
 
-With moto, the runtime's own functions call moto's backends directly (moto's in-process mock, no HTTP:
-about ten times faster per call), while tests, tools and the browser reach the same state through
-moto's server on a loopback port (`endpoint_url`, published on the control port's /status).
+With moto, the runtime's own functions reach moto in process: their calls to DynamoDB, DynamoDB Streams,
+SQS and Step Functions are answered at botocore's `before-call` hook by moto's handlers
+(`local_runtime/bridge.py`), the rest through moto's in-process mock; tests, tools and the browser
+reach the same state through moto's server on a loopback port (`endpoint_url`, published on the control
+port's /status).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from urllib.parse import urlparse
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 
+from local_runtime import bridge
 from local_runtime.moto_fixes import patch_moto
 
 log = logging.getLogger("emulator")
@@ -71,6 +74,7 @@ class Emulator:
         patch_moto()
         self._in_process = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
         self._in_process.start()
+        bridge.install()
         # botocore addresses DynamoDB Streams at <account>.streams-ddb..., a host moto's mock does not know.
         os.environ["AWS_ACCOUNT_ID_ENDPOINT_MODE"] = "disabled"
         self._server = ThreadedMotoServer(

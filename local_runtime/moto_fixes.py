@@ -1,5 +1,5 @@
-"""Fixes to moto: DynamoDB under concurrent requests, event source mappings that are records only, and
-waits that end when something happens (a stream write, a delayed message falling due).
+"""Fixes to moto: DynamoDB under concurrent requests, event source mappings that are records only, stream
+writes that wake the stream pollers, and SQS queues that do not scan (`local_runtime/moto_sqs.py`).
 
 moto runs a transaction by deep-copying the tables it touches and, when a condition fails, putting the
 copies back. That restore (1) discards writes other requests made meanwhile, (2) replaces the table's
@@ -16,6 +16,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from local_runtime.moto_sqs import patch_sqs
+
+# The moto release these patches were written against (they replace its code): requirements/dev.txt pins
+# it, and tests/unit/test_local_runtime_moto_fixes.py fails on any other.
+MOTO_VERSION = "5.2.5"
 _LOCK = threading.RLock()
 _MARK = "patched_by_local_runtime"
 _DYNAMODB_OPERATIONS = (
@@ -154,24 +159,17 @@ def _announced(add: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def _until_due(wait: Callable[..., Any]) -> Callable[..., Any]:
-    """moto's long poll re-checks the queue once a second, so a delayed (or invisible) message was
-    received up to a second after it was due; here the wait ends when the next message is due."""
+def _remembered_method_names() -> None:
+    """moto's `BaseResponse.call_action` lists the handler class's methods with `inspect.getmembers` on
+    every request, to check the action is one of them: as long as GetItem itself. A class's methods do
+    not change while it serves, so the list is made once per class."""
+    import moto.core.responses
 
-    @functools.wraps(wait)
-    def run(self: Any, timeout: float) -> None:
-        from moto.core.utils import unix_time_millis
-
-        with self._messages_lock:
-            now = unix_time_millis()
-            due = [max(m.visible_at, m.delayed_until) for m in self._messages]
-            later = [moment for moment in due if moment >= now]
-            if later:
-                timeout = min(timeout, (min(later) - now) / 1000 + 0.002)
-            self._messages_lock.wait_for(lambda: self.messages, timeout=timeout)
-
-    setattr(run, _MARK, True)
-    return run
+    listed = moto.core.responses.method_names_from_class
+    if not getattr(listed, _MARK, False):
+        remembered = functools.cache(listed)
+        setattr(remembered, _MARK, True)
+        moto.core.responses.method_names_from_class = remembered
 
 
 def patch_moto() -> None:
@@ -180,14 +178,13 @@ def patch_moto() -> None:
     from moto.dynamodb.models import DynamoDBBackend
     from moto.dynamodb.models.table import StreamShard
     from moto.dynamodbstreams.models import DynamoDBStreamsBackend
-    from moto.sqs.models import Queue
 
     patches: list[tuple[type, str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = [
         (DynamoDBBackend, name, _serialized) for name in _DYNAMODB_OPERATIONS
     ]
     patches += [(DynamoDBStreamsBackend, name, _serialized) for name in _STREAMS_OPERATIONS]
     patches.append((LambdaBackend, "create_event_source_mapping", _recorded_only))
-    patches += [(StreamShard, "add", _announced), (Queue, "wait_for_messages", _until_due)]
+    patches.append((StreamShard, "add", _announced))
     for cls, name, wrap in patches:
         operation = getattr(cls, name)
         if not getattr(operation, _MARK, False):
@@ -195,3 +192,5 @@ def patch_moto() -> None:
     if not getattr(DynamoDBBackend.transact_write_items, _MARK, False):
         setattr(_checked_then_applied_transaction, _MARK, True)
         DynamoDBBackend.transact_write_items = _checked_then_applied_transaction  # type: ignore[method-assign]
+    patch_sqs()
+    _remembered_method_names()

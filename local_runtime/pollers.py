@@ -267,11 +267,26 @@ class SqsPoller(Poller):
 
 @dataclass
 class _Shard:
+    """Where a stream poller is in one shard, and how that shard's failing batch is being retried: each
+    shard bisects and backs off on its own, so a poison record in one leaves the others' batches whole."""
+
     iterator: str | None
     buffer: list[dict[str, Any]] = field(default_factory=list)
     checkpoint: str | None = None  # sequence number of the last record handled
     finished: bool = False
     attempts: int = 0  # failed invocations of the batch at the head of the shard
+    limit: int | None = None  # records per invocation while bisecting; None is the mapping's BatchSize
+    failures: int = 0  # consecutive failed invocations, for the backoff
+
+    def moved_past(self, handled: list[dict[str, Any]]) -> None:
+        """Checkpoints after `handled` (the head of the buffer) and starts afresh with the next record."""
+        self.checkpoint = handled[-1]["dynamodb"]["SequenceNumber"]
+        self.buffer = self.buffer[len(handled) :]
+        self.attempts = 0
+
+    def recovered(self) -> None:
+        self.failures = 0
+        self.limit = None
 
 
 def on_failure_record(
@@ -343,8 +358,6 @@ class StreamPoller(Poller):
         # Kept across stop/start, so a restarted poller resumes where it stopped.
         self.shards: dict[str, _Shard] = {}
         self._next_refresh = 0.0
-        self._failures = 0
-        self._limit = self.batch_size
         self._idle = STREAM_IDLE_SECONDS[0]
         # With moto in this process a write to any stream wakes the poller; the idle timer is the fallback.
         self._written = threading.Event()
@@ -392,69 +405,75 @@ class StreamPoller(Poller):
     def _advance(self, shard_id: str, shard: _Shard) -> bool:
         """Handles one batch of the shard; False when the shard had nothing new."""
         if not shard.buffer:
-            if shard.iterator is None:
-                shard.finished = True
-                return False
-            try:
-                page = self.streams.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
-            except ClientError as error:
-                if error.response["Error"]["Code"] not in (
-                    "ExpiredIteratorException",
-                    "TrimmedDataAccessException",
-                ):
-                    raise
-                shard.iterator = (
-                    self._iterator(shard_id, "AFTER_SEQUENCE_NUMBER", shard.checkpoint)
-                    if shard.checkpoint
-                    else self._iterator(shard_id, "TRIM_HORIZON")
-                )
-                return True
-            shard.iterator = page.get("NextShardIterator")
-            records = page.get("Records", [])
-            shard.buffer = [
-                record
-                for record, shaped in zip(
-                    records, stream_event(records, self.stream_arn)["Records"], strict=True
-                )
-                if self.matches(shaped)
-            ]
+            progressed = self._fetch(shard_id, shard)
             if not shard.buffer:
-                if records:
-                    shard.checkpoint = records[-1]["dynamodb"]["SequenceNumber"]
-                return bool(records)
-        batch = shard.buffer[: self._limit]
+                return progressed
+        batch = shard.buffer[: shard.limit or self.batch_size]
+        handled = self._invoke_batch(batch)
+        if handled:
+            shard.moved_past(batch[:handled])
+        if handled == len(batch):
+            shard.recovered()
+        else:
+            self._retry_later(shard_id, shard, batch[handled:])
+        return True
+
+    def _fetch(self, shard_id: str, shard: _Shard) -> bool:
+        """Reads the next page of the shard into its buffer, keeping the records the filters pass; True
+        when the shard moved (records read, or an expired iterator renewed)."""
+        if shard.iterator is None:
+            shard.finished = True
+            return False
+        try:
+            page = self.streams.get_records(ShardIterator=shard.iterator, Limit=self.batch_size)
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in (
+                "ExpiredIteratorException",
+                "TrimmedDataAccessException",
+            ):
+                raise
+            shard.iterator = (
+                self._iterator(shard_id, "AFTER_SEQUENCE_NUMBER", shard.checkpoint)
+                if shard.checkpoint
+                else self._iterator(shard_id, "TRIM_HORIZON")
+            )
+            return True
+        shard.iterator = page.get("NextShardIterator")
+        records = page.get("Records", [])
+        shaped = stream_event(records, self.stream_arn)["Records"]
+        shard.buffer = [record for record, event in zip(records, shaped, strict=True) if self.matches(event)]
+        if records and not shard.buffer:
+            shard.checkpoint = records[-1]["dynamodb"]["SequenceNumber"]  # nothing passed the filters
+        return bool(records)
+
+    def _invoke_batch(self, batch: list[dict[str, Any]]) -> int:
+        """Invokes the handler; returns how many records at the head of the batch succeeded: all of them,
+        those before the first one reported failed, or none when the handler raised."""
         sequence_numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
         try:
             result = self.invoke(stream_event(batch, self.stream_arn))
-            failed = failed_item_ids(result, sequence_numbers) if self.reports_failures else set()
         except Exception:
             self.stats.errors += 1
             log.exception("handler failed on %d record(s); retrying from the first", len(batch))
-            failed = set(sequence_numbers)
-        done = len(batch) if not failed else min(sequence_numbers.index(s) for s in failed)
-        if done:
-            shard.checkpoint = sequence_numbers[done - 1]
-            shard.buffer = shard.buffer[done:]
-            shard.attempts = 0
-        if not failed:
-            self._failures = 0
-            self._limit = self.batch_size
-            return True
+            return 0
+        failed = failed_item_ids(result, sequence_numbers) if self.reports_failures else set()
+        return min(sequence_numbers.index(s) for s in failed) if failed else len(batch)
+
+    def _retry_later(self, shard_id: str, shard: _Shard, failing: list[dict[str, Any]]) -> None:
+        """After a failed invocation: halve the shard's batch (bisecting is not a retry attempt, as in
+        Lambda), or count an attempt and give up when the mapping says so; then back off."""
         self.stats.retried += 1
-        failing = batch[done:]
         if self.bisect and len(failing) > 1:
-            # Halving the batch to isolate the failing record is not a retry attempt, as in Lambda.
-            self._limit = max(1, len(failing) // 2)
+            shard.limit = max(1, len(failing) // 2)
         else:
             shard.attempts += 1
             condition = self._give_up_condition(shard, failing)
             if condition:
                 self._skip(shard_id, shard, failing, condition)
-                return True
-        self._failures += 1
-        backoff = self.retry_backoff_seconds * 2 ** (self._failures - 1)
+                return
+        shard.failures += 1
+        backoff = self.retry_backoff_seconds * 2 ** (shard.failures - 1)
         self._stop.wait(min(STREAM_MAX_BACKOFF_SECONDS, backoff))
-        return True
 
     def _give_up_condition(self, shard: _Shard, failing: list[dict[str, Any]]) -> str | None:
         if 0 <= self.max_retries < shard.attempts:
@@ -481,11 +500,8 @@ class StreamPoller(Poller):
             condition,
             extra={"shard": shard_id, "sequence_numbers": info["DDBStreamBatchInfo"]["startSequenceNumber"]},
         )
-        shard.checkpoint = failing[-1]["dynamodb"]["SequenceNumber"]
-        shard.buffer = shard.buffer[len(failing) :]
-        shard.attempts = 0
-        self._failures = 0
-        self._limit = self.batch_size
+        shard.moved_past(failing)
+        shard.recovered()
 
 
 # ---------------------------------------------------------------------- schedules

@@ -14,6 +14,8 @@ class Ports:
     checkout: int
     merchant: int
     control: int
+    # Lambda's Invoke API for the stack's own functions (local_runtime/lambda_invoke.py).
+    lambda_invoke: int = 8098
 
     @classmethod
     def from_environment(cls) -> Ports:
@@ -26,6 +28,7 @@ class Ports:
             checkout=port("CHECKOUT_PORT", 3001),
             merchant=port("MERCHANT_PORT", 4000),
             control=port("CONTROL_PORT", 8099),
+            lambda_invoke=port("LAMBDA_PORT", 8098),
         )
 
     def by_variable(self) -> dict[str, int]:
@@ -35,6 +38,7 @@ class Ports:
             "CHECKOUT_PORT": self.checkout,
             "MERCHANT_PORT": self.merchant,
             "CONTROL_PORT": self.control,
+            "LAMBDA_PORT": self.lambda_invoke,
         }
         if os.environ.get("MOTO_PORT") and not os.environ.get("AWS_ENDPOINT_URL"):
             named["MOTO_PORT"] = int(os.environ["MOTO_PORT"])

@@ -13,6 +13,7 @@ from local_runtime.api_server import ApiServer, RouteTable
 from local_runtime.control import ControlServer
 from local_runtime.emulator import Emulator
 from local_runtime.functions import load_handler
+from local_runtime.lambda_invoke import LambdaInvokeServer
 from local_runtime.pollers import SCHEDULE_RATE_VARIABLE, Workers
 from local_runtime.ports import Ports, StartupError
 from local_runtime.provision import account_id, provision, register_event_source_mappings
@@ -60,6 +61,7 @@ class Stack:
         # sample merchant calls the API and answers the checkout's origin.
         os.environ.setdefault("GATEWAY_API_URL", self.urls["apiUrl"])
         os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
+        os.environ.setdefault("DASHBOARD_URL", self.urls["dashboardUrl"])  # where password links point
         self._apply_function_environment(template, physical)
         self._seed_test_merchant()
 
@@ -94,6 +96,7 @@ class Stack:
         )
         self.workers.start()
         self._serve("control", ControlServer(self.ports.control, self.workers, self.status))
+        self._serve("lambda", LambdaInvokeServer(self.ports.lambda_invoke, template))
 
     def _apply_function_environment(self, template: Template, physical: Any) -> None:
         # Every function runs in this one process, so they share os.environ; the template gives them

@@ -23,6 +23,9 @@ DEFAULT_STACK_NAME = "gateway-local"
 REGION = "us-east-1"
 # Locally the stack always seeds the test merchant and delivers webhooks to a receiver on localhost.
 LOCAL_ENVIRONMENT = {"TEST_ENDPOINTS": "true", "ALLOW_PRIVATE_WEBHOOK_URLS": "true"}
+# Addresses of things the runtime serves itself (the dashboard's origin, for password links): the stack
+# sets them from its own ports, so the template's CloudFront names are not resolved.
+LOCAL_ADDRESSES = {"DASHBOARD_URL"}
 
 # Physical ids of provisioned resources: {logical_id: {"Ref": ..., "Arn": ..., ...}}.
 PhysicalIds = Mapping[str, Mapping[str, str]]
@@ -30,8 +33,9 @@ PhysicalIds = Mapping[str, Mapping[str, str]]
 
 def with_local_defaults(environ: Mapping[str, str]) -> dict[str, str]:
     """`make run` is test mode (the template's 1000 ms TestProcessingDelay) with the short retry
-    intervals unless the environment or .env says otherwise (SPEC §5.4); `TEST_MODE=false` alone
-    brings back the production retry intervals. Deployed stacks keep the template's defaults."""
+    intervals unless the environment or .env says otherwise (docs/behaviour.md, "Test mode");
+    `TEST_MODE=false` alone brings back the production retry intervals. Deployed stacks keep the
+    template's defaults."""
     test_mode = environ.get("TEST_MODE", "true")
     return {"TEST_MODE": test_mode, "WEBHOOK_RETRY_INTERVALS_TEST": test_mode, **environ}
 
@@ -138,7 +142,7 @@ class Template:
             name: str(self.resolve(value, physical))
             for name, value in spec.environment.items()
             # Forced locally, so never resolved: they may name things that exist only on AWS.
-            if name not in LOCAL_ENVIRONMENT
+            if name not in LOCAL_ENVIRONMENT and name not in LOCAL_ADDRESSES
         }
         return {**variables, **LOCAL_ENVIRONMENT}
 

@@ -91,8 +91,9 @@ class ReceiverState:
         return 200, "OK"
 
     def _verify(self, body: bytes, headers: dict[str, str]) -> tuple[int, str]:
-        """Both signatures must hold: the hex one (SPEC §4), and what the merchant SDK checks (the Standard
-        Webhooks headers, with their 5-minute replay window, when the gateway sends them)."""
+        """Both signatures must hold: the hex one (docs/behaviour.md, "Webhooks"), and what the merchant SDK
+        checks (the Standard Webhooks headers, with their 5-minute replay window, when the gateway sends
+        them)."""
         expected = hex_signature(self.secret, body)
         if not hmac.compare_digest(expected, headers.get("x-webhook-signature", "")):
             return 401, "Invalid signature"

@@ -22,7 +22,8 @@ async function readJson(response) {
 }
 
 /**
- * @param {{baseUrl: string, credentials?: {api_key: string, api_secret: string} | null,
+ * `credentials`: a dashboard session (`{token}`, sent as `Authorization: Bearer`) or a key pair.
+ * @param {{baseUrl: string, credentials?: {token: string} | {api_key: string, api_secret: string} | null,
  *          onUnauthorized?: (error: ApiError) => void, unreachableMessage?: string,
  *          fetchImpl?: typeof fetch}} options
  */
@@ -36,7 +37,9 @@ export function createApiClient({
   async function request(method, path, { body, idempotencyKey } = {}) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (credentials) {
+    if (credentials?.token) {
+      headers.Authorization = `Bearer ${credentials.token}`;
+    } else if (credentials) {
       headers['X-Api-Key'] = credentials.api_key;
       headers['X-Api-Secret'] = credentials.api_secret;
     }
@@ -62,7 +65,7 @@ export function createApiClient({
       error.description ?? `Unexpected answer from the server (HTTP ${response.status})`,
       error.request_id ?? response.headers?.get?.('Request-Id') ?? null,
     );
-    // Stored credentials that stop working (secret rotated elsewhere) end the session.
+    // Stored credentials that stop working (logged out elsewhere, password changed, expired) end the session.
     if (response.status === 401 && credentials && onUnauthorized) onUnauthorized(apiError);
     throw apiError;
   }

@@ -96,7 +96,7 @@ describe('PaymentGateway modal', () => {
     return { gateway, calls };
   }
 
-  it('builds the modal of the SPEC with the checkout iframe', () => {
+  it('builds the documented modal (docs/browser-contract.md) with the checkout iframe', () => {
     openGateway();
     const modal = document.querySelector('#payment-gateway-modal[data-test-id="payment-modal"]');
     assert.ok(modal);

@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { eventFiltersFromSearch, eventsLinkForDelivery, eventsQuery, resendPlan } from '../src/lib/events.js';
+import {
+  eventFiltersFromSearch,
+  eventSubject,
+  eventsLinkForDelivery,
+  eventsQuery,
+  resendPlan,
+} from '../src/lib/events.js';
+import { formatAmount } from '../../web_shared/money.js';
 
 const EVENT_ID = 'evt_AAAAAAAAAAAAAAA1';
 
-describe('events filters and query (SPEC §5.2)', () => {
+describe('events filters and query (openapi.yaml /api/v1/events)', () => {
   it('reads known filters from the address bar and drops anything the API would refuse', () => {
     const filters = eventFiltersFromSearch(
       `?type=payment.success&type=bogus&type=order.paid&delivery_status=none&from=2026-11-27T09:00:00Z` +
@@ -60,5 +67,29 @@ describe('link from a webhook delivery', () => {
     const href = eventsLinkForDelivery({ event: 'payment.success', created_at: '2026-11-27T10:00:01.000Z' });
     assert.equal(href, '/dashboard/events?type=payment.success&to=2026-11-27T10%3A00%3A01.000Z');
     assert.equal(eventsLinkForDelivery({}), '/dashboard/events');
+  });
+});
+
+describe('what an event is about', () => {
+  it('names the payment and its amount, and links to it', () => {
+    const event = { type: 'payment.success', data: { payment: { id: 'pay_a', amount: 50000, currency: 'INR' } } };
+    assert.deepEqual(eventSubject(event, formatAmount), { text: 'pay_a · ₹500.00', paymentId: 'pay_a' });
+  });
+
+  it('names a refund with its payment and amount', () => {
+    const event = { type: 'refund.created', data: { refund: { id: 'rfnd_a', payment_id: 'pay_a', amount: 20000 } } };
+    assert.deepEqual(eventSubject(event, formatAmount), { text: 'rfnd_a of pay_a · ₹200.00', paymentId: 'pay_a' });
+  });
+
+  it('leaves the amount out when the event does not carry one', () => {
+    const event = { type: 'order.paid', data: { order: { id: 'order_a', status: 'paid' } } };
+    assert.deepEqual(eventSubject(event, formatAmount), { text: 'order_a', paymentId: null });
+  });
+
+  it('says a test event is one', () => {
+    assert.deepEqual(eventSubject({ type: 'webhook.test', data: {} }, formatAmount), {
+      text: 'Test event',
+      paymentId: null,
+    });
   });
 });

@@ -104,6 +104,18 @@ describe('paymentTimeline', () => {
     assert.equal(failed.text, 'Payment failed: PAYMENT_DECLINED (Payment declined by the bank)');
     assert.equal(failed.at, '2026-01-15T10:00:01Z');
   });
+
+  it('gives a failed payment only the versions its changes had (no order was paid)', () => {
+    const payment = { ...base, status: 'failed', version: 2, updated_at: '2026-01-15T10:00:01Z' };
+    const events = [
+      event('payment.created', base.created_at, { payment: { id: 'pay_a', version: 1 } }),
+      event('payment.failed', '2026-01-15T10:00:01Z', { payment: { id: 'pay_a', version: 2 } }),
+    ];
+    assert.deepEqual(shown(paymentTimeline(payment, [], events)), [
+      ['created', ['payment v1']],
+      ['settled', ['payment v2']],
+    ]);
+  });
 });
 
 describe('deliveryRows', () => {

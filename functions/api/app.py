@@ -21,6 +21,7 @@ from gateway.errors import (
     NotFoundError,
 )
 from gateway.services import (
+    account,
     events,
     jobs,
     login,
@@ -52,7 +53,7 @@ logger = logging.getLogger("gateway.api")
 
 CORS = CORSConfig(
     allow_origin=cors_allow_origin().split(",")[0],
-    allow_headers=["X-Api-Key", "X-Api-Secret", "Idempotency-Key", "Content-Type"],
+    allow_headers=["X-Api-Key", "X-Api-Secret", "Authorization", "Idempotency-Key", "Content-Type"],
     expose_headers=["Idempotent-Replayed", "Request-Id"],
     max_age=600,
 )
@@ -83,8 +84,8 @@ def _allowed_origin() -> dict[str, str]:
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """A Chalice route whose errors become the SPEC's error envelope (and never leak internals), every answer
-    carrying its `Request-Id`, and one log line per request."""
+    """A Chalice route whose errors become openapi.yaml's error envelope (and never leak internals), every
+    answer carrying its `Request-Id`, and one log line per request."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
@@ -128,7 +129,7 @@ def _request_id() -> str:
 
 
 def _with_request_id(body: dict[str, Any]) -> dict[str, Any]:
-    """SPEC §5.1: every error body carries the request id (the health shape has no `error` to carry it)."""
+    """Every error body carries the request id (the health shape has no `error` to carry it)."""
     error = body.get("error")
     if isinstance(error, dict):
         return {**body, "error": {**error, "request_id": current_request_id()}}
@@ -161,7 +162,9 @@ def json_body() -> Any:
 
 def credentials() -> Credentials:
     headers = current_request().headers
-    return Credentials.from_headers(headers.get("x-api-key"), headers.get("x-api-secret"))
+    return Credentials.from_headers(
+        headers.get("x-api-key"), headers.get("x-api-secret"), headers.get("authorization")
+    )
 
 
 def source_ip() -> str:
@@ -219,6 +222,39 @@ def jobs_status() -> Any:
 @route("/api/v1/auth/login", methods=["POST"])
 def log_in() -> Any:
     return login.login(json_body(), source_ip())
+
+
+@route("/api/v1/auth/logout", methods=["POST"])
+def log_out() -> Any:
+    return login.logout(credentials())
+
+
+@route("/api/v1/auth/set-password", methods=["POST"])
+def set_password() -> Any:
+    return login.set_password(json_body())
+
+
+# ---------------------------------------------------------------- the merchant's own account
+
+
+@route("/api/v1/account", methods=["GET"])
+def get_account() -> Any:
+    return account.account_view(credentials())
+
+
+@route("/api/v1/account/password", methods=["POST"])
+def change_password() -> Any:
+    return account.change_password(credentials(), json_body())
+
+
+@route("/api/v1/account/keys", methods=["GET"])
+def list_key_pairs() -> Any:
+    return account.list_key_pairs(credentials())
+
+
+@route("/api/v1/account/keys/roll", methods=["POST"])
+def roll_key_pair() -> Any:
+    return account.roll_key_pair(credentials(), json_body())
 
 
 # ---------------------------------------------------------------- orders

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from gateway.domain.messages import RecoveryPage, parse_webhooks_queue_message
 from gateway.services import delivery
-from gateway.services.recovery import is_recovery_page, resend_page
+from gateway.services.recovery import resend_page
 from gateway.telemetry.logs import configure_logging
 from gateway.transport.batches import process_sqs_batch
 
@@ -15,10 +16,11 @@ configure_logging()
 
 def deliver_webhook(message: dict[str, Any]) -> None:
     """One delivery attempt, or one page of a recovery's resends (named for the job log lines)."""
-    if is_recovery_page(message):
-        resend_page(message)
+    work = parse_webhooks_queue_message(message)
+    if isinstance(work, RecoveryPage):
+        resend_page(work)
     else:
-        delivery.deliver_webhook(message)
+        delivery.deliver_webhook(work)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from deploy import local_stack
 from devkit.merchant import Merchant
 from local_runtime.template import load_template
 
-# The seeded test merchant (SPEC section 2): the only merchant a deployed stack has.
+# The seeded test merchant (docs/behaviour.md, "Test mode"): the only merchant a deployed stack has.
 TEST_MERCHANT = {"api_key": "key_test_abc123", "api_secret": "secret_test_xyz789"}
 
 

@@ -1,4 +1,5 @@
-"""Probes of backend behaviour that the pages use but that lands separately (SPEC §5.1, §5.4).
+"""Probes of backend behaviour that the pages use but that lands separately (README "Orders are paid
+once", docs/behaviour.md "Test mode").
 
 A browser test that needs one is skipped, naming the probe, until the live stack shows the behaviour;
 then it runs with no change. Each probe runs once per stack and asks the API, never a flag.
@@ -81,7 +82,8 @@ def late_successes_are_refunded(stack: LiveStack) -> bool:
 
 @functools.cache
 def deterministic_test_inputs(stack: LiveStack) -> bool:
-    """In test mode `failure@upi` fails with `PAYMENT_DECLINED` / `Payment declined by the bank` (SPEC §5.4)."""
+    """In test mode `failure@upi` fails with `PAYMENT_DECLINED` / `Payment declined by the bank`
+    (docs/behaviour.md, "Test mode")."""
     probe = _Probe(stack)
     payment = probe.settled(probe.pay(probe.order(), vpa="failure@upi")[1]["id"])
     return (payment["status"], payment.get("error_code")) == ("failed", "PAYMENT_DECLINED")
@@ -89,7 +91,7 @@ def deterministic_test_inputs(stack: LiveStack) -> bool:
 
 @functools.cache
 def payments_carry_versions(stack: LiveStack) -> bool:
-    """Payments show an integer `version` (SPEC §5.1)."""
+    """Payments show an integer `version` (openapi.yaml `Version`)."""
     probe = _Probe(stack)
     payment = probe.pay(probe.order())[1]
     return isinstance(payment.get("version"), int)
@@ -97,7 +99,7 @@ def payments_carry_versions(stack: LiveStack) -> bool:
 
 @functools.cache
 def events_api_deployed(stack: LiveStack) -> bool:
-    """events API not deployed: `GET /api/v1/events` answers 404 (SPEC §5.2)."""
+    """events API not deployed: `GET /api/v1/events` answers 404 (openapi.yaml /api/v1/events)."""
     return _Probe(stack).call("GET", "/api/v1/events")[0] != 404
 
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 from devkit.live_stack import ARTIFACTS
 
@@ -55,9 +64,32 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
         context.close()
 
 
+# The browser's own line for every response with an error status or none at all. Tests provoke refusals
+# and outages on purpose (a wrong password, an over-refund, an unreachable API) and the pages show them;
+# the line is the network's log, not the page's.
+NETWORK_STATUS_LINE = "Failed to load resource: "
+
+
+@contextmanager
+def failing_on_page_errors(page: Page) -> Iterator[Page]:
+    """Fails the test when the tab logs a console error or its pages throw or reject uncaught."""
+    problems: list[str] = []
+
+    def console_error(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith(NETWORK_STATUS_LINE):
+            problems.append(f"console.error: {message.text} ({message.location.get('url', '')})")
+
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error.stack or error}"))
+    page.on("console", console_error)
+    yield page
+    assert not problems, "the page reported errors:\n" + "\n".join(problems)
+
+
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A tab whose test fails on any console error or uncaught exception or rejection of its pages."""
+    with failing_on_page_errors(context.new_page()) as page:
+        yield page
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """The shopper's checkout in a real browser: checkout.js on a merchant page, the hosted page, the demo shop.
 
 GIVEN a live local stack (test mode: payments settle after ~1 s), WHEN a shopper pays through the UI,
-THEN the merchant's callbacks, the modal and the page states behave as SPEC §4 says.
+THEN the merchant's callbacks, the modal and the page states behave as docs/browser-contract.md says.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from playwright.sync_api import FrameLocator, Page, Request, expect
 
 from devkit.live_stack import REPO_ROOT, LiveStack
 from tests.e2e import backend_capabilities
-from tests.e2e.conftest import VIEWPORTS, artifact_folder
+from tests.e2e.conftest import VIEWPORTS, artifact_folder, failing_on_page_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -395,23 +395,23 @@ def test_demo_shop_pays_through_the_modal_at_phone_width(
 ) -> None:
     context = browser.new_context(viewport=MOBILE_VIEWPORT, is_mobile=True, has_touch=True)
     try:
-        page = context.new_page()
-        page.goto(f"{live_stack.checkout_url}/demo")
-        page.screenshot(path=shots / "demo-shop-360.png", full_page=True)
-        page.locator('[data-test-id="demo-pay-button"]').click()
-        frame = page.frame_locator('[data-test-id="payment-iframe"]')
-        frame.locator('[data-test-id="method-card"]').click()
-        expect(frame.locator('[data-test-id="card-form"]')).to_be_visible()
-        no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth"
-        assert frame.locator("body").evaluate(f"() => {no_sideways_scroll}")
-        page.screenshot(path=shots / "demo-modal-card-360.png")
-        frame.locator('[data-test-id="method-upi"]').click()
-        frame.locator('[data-test-id="vpa-input"]').fill("demo@upi")
-        frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
-        expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
-        expect(page.locator('[data-test-id="demo-result"]')).to_contain_text("succeeded")
-        assert page.evaluate(no_sideways_scroll)
-        page.screenshot(path=shots / "demo-shop-paid-360.png", full_page=True)
+        with failing_on_page_errors(context.new_page()) as page:
+            page.goto(f"{live_stack.checkout_url}/demo")
+            page.screenshot(path=shots / "demo-shop-360.png", full_page=True)
+            page.locator('[data-test-id="demo-pay-button"]').click()
+            frame = page.frame_locator('[data-test-id="payment-iframe"]')
+            frame.locator('[data-test-id="method-card"]').click()
+            expect(frame.locator('[data-test-id="card-form"]')).to_be_visible()
+            no_sideways_scroll = "document.documentElement.scrollWidth <= window.innerWidth"
+            assert frame.locator("body").evaluate(f"() => {no_sideways_scroll}")
+            page.screenshot(path=shots / "demo-modal-card-360.png")
+            frame.locator('[data-test-id="method-upi"]').click()
+            frame.locator('[data-test-id="vpa-input"]').fill("demo@upi")
+            frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+            expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
+            expect(page.locator('[data-test-id="demo-result"]')).to_contain_text("succeeded")
+            assert page.evaluate(no_sideways_scroll)
+            page.screenshot(path=shots / "demo-shop-paid-360.png", full_page=True)
     finally:
         context.close()
 
@@ -744,14 +744,14 @@ def test_the_demo_shop_modal_names_the_account_not_the_option(
 ) -> None:
     context = browser.new_context(viewport=VIEWPORTS["1280"])
     try:
-        page = context.new_page()
-        page.goto(f"{live_stack.checkout_url}/demo")
-        page.locator('[data-test-id="demo-pay-button"]').click()
-        frame = page.frame_locator('[data-test-id="payment-iframe"]')
-        expect(frame.locator('[data-test-id="order-id"]')).to_have_text(re.compile(r"^order_"))
-        order_id = frame.locator('[data-test-id="order-id"]').text_content()
-        public_order = f"{live_stack.api_url}/api/v1/orders/{order_id}/public"
-        account = requests.get(public_order, timeout=10).json()["merchant_name"]
-        expect(frame.locator('[data-test-id="merchant-name"]')).to_have_text(account)
+        with failing_on_page_errors(context.new_page()) as page:
+            page.goto(f"{live_stack.checkout_url}/demo")
+            page.locator('[data-test-id="demo-pay-button"]').click()
+            frame = page.frame_locator('[data-test-id="payment-iframe"]')
+            expect(frame.locator('[data-test-id="order-id"]')).to_have_text(re.compile(r"^order_"))
+            order_id = frame.locator('[data-test-id="order-id"]').text_content()
+            public_order = f"{live_stack.api_url}/api/v1/orders/{order_id}/public"
+            account = requests.get(public_order, timeout=10).json()["merchant_name"]
+            expect(frame.locator('[data-test-id="merchant-name"]')).to_have_text(account)
     finally:
         context.close()

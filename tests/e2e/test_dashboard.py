@@ -1,4 +1,4 @@
-"""The merchant dashboard in a real browser, against the live local stack (SPEC §4 "Dashboard").
+"""The merchant dashboard in a real browser, against the live local stack (docs/browser-contract.md).
 
 GIVEN a fresh merchant seeded into a live stack in test mode (payments settle after ~1 s, webhook
 retries wait 5-20 s), WHEN the merchant uses the pages, THEN they show and change real data.
@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from devkit.live_stack import LiveStack
 from tests.e2e import backend_capabilities
-from tests.e2e.conftest import artifact_folder
+from tests.e2e.conftest import artifact_folder, failing_on_page_errors
 from tests.unit.test_dashboard_verify_snippet import SNIPPET, load_snippet
 
 pytestmark = pytest.mark.e2e
@@ -141,7 +141,7 @@ def receiver() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="module", autouse=True)
 def test_ids_use_the_spec_attribute(playwright_instance: Playwright) -> None:
-    """SPEC §4 names elements by `data-test-id`, not Playwright's default `data-testid`."""
+    """docs/browser-contract.md names elements by `data-test-id`, not Playwright's default `data-testid`."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 
@@ -280,6 +280,31 @@ def test_test_merchant_logs_in_with_any_password(live_stack: LiveStack, page: Pa
     expect(page.get_by_test_id("api-key")).to_have_text("key_test_abc123")
 
 
+def read_like_a_contract_check(page: Page, test_id: str) -> str:
+    """What a check that knows only the DOM contract reads: wait for the element, then its rendered text."""
+    element = page.wait_for_selector(f'[data-test-id="{test_id}"]')
+    assert element is not None
+    return element.inner_text()
+
+
+def test_seeded_merchant_credentials_read_exactly_as_the_contract_names_them(
+    live_stack: LiveStack, page: Page, viewport: str
+) -> None:
+    """GIVEN the seeded test merchant logged in, WHEN a check reads the credentials and the webhook secret
+    the moment their elements appear, THEN it reads the real values (masking is for the eye only)."""
+    page.goto(live_stack.dashboard_url + "/login")
+    page.get_by_test_id("email-input").fill("test@example.com")
+    page.get_by_test_id("password-input").fill("any password")
+    page.get_by_test_id("login-button").click()
+    page.wait_for_url(live_stack.dashboard_url + "/dashboard")
+    assert read_like_a_contract_check(page, "api-key") == "key_test_abc123"
+    assert read_like_a_contract_check(page, "api-secret") == "secret_test_xyz789"
+    assert page.get_by_test_id("api-secret").text_content() == "secret_test_xyz789"
+
+    page.goto(live_stack.dashboard_url + "/dashboard/webhooks")
+    assert read_like_a_contract_check(page, "webhook-secret") == "whsec_test_abc123"
+
+
 # ---------------------------------------------------------------------------- overview
 
 
@@ -395,6 +420,28 @@ def test_capture_and_partial_refund_from_the_row(
     dialog.get_by_test_id("refund-cancel-button").click()
     assert len(api.call("GET", f"/api/v1/payments/{payment['id']}/refunds")) == 1
     page.screenshot(path=screenshots / "transactions.png", full_page=True)
+
+
+def test_a_refresh_that_fails_says_so_and_a_later_one_clears_it(
+    dashboard: Dashboard, api: MerchantApi
+) -> None:
+    # GIVEN the transactions page, loaded
+    api.settled_payment()
+    page = dashboard.open("/dashboard/transactions")
+    expect(page.get_by_test_id("transaction-row")).to_have_count(1, timeout=UI_TIMEOUT_MS)
+
+    # WHEN the API cannot be reached for a refresh
+    page.route("**/api/v1/payments?*", lambda route: route.abort())
+    page.get_by_test_id("refresh-transactions-button").click()
+
+    # THEN the page says it could not be brought up to date, instead of showing stale rows as current
+    expect(page.get_by_test_id("page-error")).to_contain_text("could not be brought up to date")
+    expect(page.get_by_test_id("page-error")).to_contain_text("Could not reach the gateway API")
+
+    # AND once the API answers again, a refresh clears it
+    page.unroute("**/api/v1/payments?*")
+    page.get_by_test_id("refresh-transactions-button").click()
+    expect(page.get_by_test_id("page-error")).to_be_hidden()
 
 
 def test_transactions_paginate(
@@ -650,17 +697,17 @@ def test_every_page_fits_a_360px_phone(
     api.settled_payment()
     context = browser.new_context(viewport=PHONE_VIEWPORT)
     try:
-        page = context.new_page()
-        page.goto(live_stack.dashboard_url + "/login")
-        page.screenshot(path=screenshots / "phone-login.png")
-        log_in(page, live_stack, merchant)
-        for path in PAGES:
-            page.goto(live_stack.dashboard_url + path)
-            page.wait_for_load_state("networkidle")
-            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-            assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
-            name = path.strip("/").replace("/", "-")
-            page.screenshot(path=screenshots / f"phone-{name}.png", full_page=True)
+        with failing_on_page_errors(context.new_page()) as page:
+            page.goto(live_stack.dashboard_url + "/login")
+            page.screenshot(path=screenshots / "phone-login.png")
+            log_in(page, live_stack, merchant)
+            for path in PAGES:
+                page.goto(live_stack.dashboard_url + path)
+                page.wait_for_load_state("networkidle")
+                overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+                assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+                name = path.strip("/").replace("/", "-")
+                page.screenshot(path=screenshots / f"phone-{name}.png", full_page=True)
     finally:
         context.close()
 
@@ -701,8 +748,8 @@ def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_autho
 ) -> None:
     log_in(page, live_stack, merchant)
     secret = page.get_by_test_id("api-secret")
-    masking = "el => getComputedStyle(el).webkitTextSecurity"
-    assert secret.evaluate(masking) == "disc", "the secret shows before the merchant asks"
+    masking = "el => getComputedStyle(el).filter"
+    assert secret.evaluate(masking).startswith("blur"), "the secret shows before the merchant asks"
     # authorized 500 + partially refunded 800 (neither captured); captured 1,500 + 200; refunds 300 + 200
     expect(page.get_by_test_id("authorized-amount")).to_have_text("₹1,300.00")
     expect(page.get_by_test_id("captured-amount")).to_have_text("₹1,700.00")
@@ -710,6 +757,7 @@ def test_overview_masks_the_secret_until_revealed_and_splits_captured_from_autho
     expect(page.get_by_test_id("net-amount")).to_have_text("₹1,200.00")
     page.screenshot(path=screenshots / f"overview-breakdown-{viewport}.png", full_page=True)
 
+    expect(secret).to_have_text(merchant["api_secret"], use_inner_text=True)  # masked for the eye only
     page.get_by_test_id("reveal-api-secret").click()
     assert secret.evaluate(masking) == "none"
     expect(secret).to_have_text(merchant["api_secret"])
@@ -739,6 +787,9 @@ def test_transactions_show_lifecycle_states_and_the_orders_status(
         order_status = api.call("GET", f"/api/v1/orders/{payment['order_id']}")["status"]
         expect(row.get_by_test_id("order-status")).to_have_text(order_status)
     expect(row_for(page, ledger.refunded["id"]).get_by_test_id("refund-button")).to_have_count(0)
+    if viewport == "1280":  # the row with the widest badge still shows its actions without scrolling
+        wrap = page.get_by_test_id("transactions-table").locator("xpath=..")
+        assert wrap.evaluate("el => el.scrollWidth <= el.clientWidth"), "the actions column is cut off"
     page.screenshot(path=screenshots / f"transactions-states-{viewport}.png", full_page=True)
 
 
@@ -922,7 +973,7 @@ def test_docs_list_the_test_inputs(live_stack: LiveStack, page: Page, merchant: 
     expect(section.get_by_test_id("test-input")).to_have_count(4)
 
 
-# ---------------------------------------------------------------------------- events (SPEC §5.2)
+# ---------------------------------------------------------------------------- events (/api/v1/events)
 
 STUB_EVENTS = [
     {
@@ -993,6 +1044,9 @@ class StubbedEventsApi:
         if path == "events" and self.events_status != 200:
             error = {"error": {"code": "NOT_FOUND_ERROR", "description": "Not found"}}
             route.fulfill(status=self.events_status, json=error)
+        elif path == "events" and "delivery_status" in params:
+            matching = [e for e in STUB_EVENTS if e["delivery_status"] == params["delivery_status"]]
+            route.fulfill(json={"data": matching, "has_more": False})
         elif path == "events":
             if params.get("starting_after") == STUB_EVENTS[1]["id"]:
                 route.fulfill(json={"data": STUB_EVENTS[2:], "has_more": False})
@@ -1141,12 +1195,20 @@ def test_recover_since_confirms_the_range_and_follows_the_recovery_to_completion
     expect(dialog.get_by_test_id("recover-target-url")).to_have_text("https://shop.example/webhooks")
     expect(dialog.get_by_test_id("recover-explanation")).to_contain_text("failed or never happened")
     dialog.get_by_test_id("recover-since-input").fill("2026-11-27T09:00:00")
+    # the dialog says how many events the range holds before the merchant confirms
+    expect(dialog.get_by_test_id("recover-preview")).to_have_text(
+        "This will send 2 events again (1 failed, 1 never sent)."
+    )
     page.screenshot(path=screenshots / f"events-recover-{viewport}.png")
     dialog.get_by_test_id("recover-confirm-button").click()
     expect(dialog.get_by_test_id("recover-status")).to_contain_text("sending 3 events")
     expect(dialog.get_by_test_id("recover-status")).to_contain_text(
         "done: 3 of 3 events sent", timeout=UI_TIMEOUT_MS
     )
+    # the same range once more would send nothing new: the button waits for another range
+    expect(dialog.get_by_test_id("recover-confirm-button")).to_be_disabled()
+    dialog.get_by_test_id("recover-since-input").fill("2026-11-27T10:00:00")
+    expect(dialog.get_by_test_id("recover-confirm-button")).to_be_enabled()
     ((_, body),) = stubbed_events.calls("POST", "webhooks/recover")
     assert list(body) == ["since"] and re.fullmatch(r"2026-11-2[67]T\d\d:00:00\.000Z", body["since"])
     assert stubbed_events.calls("GET", f"webhooks/recover/{STUB_RECOVERY['id']}")

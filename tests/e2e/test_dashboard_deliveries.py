@@ -43,7 +43,7 @@ RECOVERY_SECONDS = 150
 
 @pytest.fixture(scope="module", autouse=True)
 def spec_test_ids(playwright_instance: Playwright) -> None:
-    """SPEC §4 names elements by `data-test-id`."""
+    """docs/browser-contract.md names elements by `data-test-id`."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 
@@ -146,6 +146,37 @@ def test_payment_page_lists_events_never_sent_when_no_url_was_set(
     expect(rows.get_by_test_id("payment-delivery-link")).to_have_count(0)
     expect(rows.get_by_test_id("payment-event-link")).to_have_count(4)
     page.screenshot(path=screenshots / "payment-detail-not-sent.png", full_page=True)
+
+
+def test_failed_payment_page_shows_its_timeline_and_deliveries(
+    dashboard: Dashboard, api: MerchantApi, endpoint: WebhookReceiver, screenshots: Path, viewport: str
+) -> None:
+    # GIVEN a payment the bank declined, its events delivered
+    order = api.call("POST", "/api/v1/orders", {"amount": 42000}, expected=201)
+    payment = api.call(
+        "POST",
+        "/api/v1/payments",
+        {"order_id": order["id"], "method": "upi", "vpa": "failure@upi"},
+        expected=201,
+    )
+    wait_for(lambda: deliveries_of(endpoint, "payment.failed"), what="the payment.failed delivery")
+
+    # WHEN the merchant opens it to find out why
+    page = dashboard.open(f"/dashboard/transactions?payment={payment['id']}")
+
+    # THEN the timeline says it was created and declined, with the versions each change gave
+    entries = page.get_by_test_id("timeline-entry")
+    expect(entries).to_have_count(2, timeout=UI_TIMEOUT_MS)
+    versions = [entries.nth(i).get_by_test_id("timeline-version").all_inner_texts() for i in range(2)]
+    assert versions == [["payment v1"], ["payment v2"]]
+    expect(entries.nth(1).get_by_test_id("timeline-text")).to_have_text(
+        "Payment failed: PAYMENT_DECLINED (Payment declined by the bank)"
+    )
+    # AND a row per delivery of its three events; nothing on the page says it failed to load
+    rows = page.get_by_test_id("payment-delivery-row")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_test_id("page-error")).to_have_count(0)
+    page.screenshot(path=screenshots / f"payment-detail-failed-{viewport}.png", full_page=True)
 
 
 # ---------------------------------------------------------------------------- the delivery detail (item 7)

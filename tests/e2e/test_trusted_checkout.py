@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,10 +19,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from gateway_client import verify_payment_signature
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, expect
+from playwright.sync_api import Browser, Page, Playwright, expect
 
 from devkit.live_stack import LiveStack
-from tests.e2e.conftest import VIEWPORTS, artifact_folder
+from tests.e2e.conftest import VIEWPORTS, artifact_folder, failing_on_page_errors
 
 pytestmark = pytest.mark.e2e
 
@@ -47,27 +47,6 @@ def chai(live_stack: LiveStack) -> dict[str, str]:
 def spec_test_ids(playwright_instance: Playwright) -> None:
     """`get_by_test_id` reads the SPEC's `data-test-id` attribute."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
-
-
-def console_error(errors: list[str]) -> Any:
-    """A console listener that records errors; the sample merchant's page has no favicon, which is no
-    error of ours."""
-
-    def record(message: ConsoleMessage) -> None:
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
-            errors.append(f"{message.text} ({message.location.get('url')})")
-
-    return record
-
-
-@pytest.fixture
-def console_errors(page: Page) -> Iterator[list[str]]:
-    """Every console error and uncaught exception of the page; the test fails if there is any."""
-    errors: list[str] = []
-    page.on("console", console_error(errors))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield errors
-    assert errors == []
 
 
 def api(stack: LiveStack, method: str, path: str, merchant: dict[str, str], body: Any = None) -> Any:
@@ -99,7 +78,7 @@ def poll(condition: Any, what: str, timeout: float = 20.0) -> Any:
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_the_spoofing_url_shows_the_accounts_name_and_no_foreign_link(
-    page: Page, live_stack: LiveStack, chai: dict[str, str], shots: Path, size: str, console_errors: list[str]
+    page: Page, live_stack: LiveStack, chai: dict[str, str], shots: Path, size: str
 ) -> None:
     # GIVEN an attacker's link to the gateway's own checkout, naming another payee and a way out
     page.set_viewport_size(VIEWPORTS[size])
@@ -125,7 +104,7 @@ def test_the_spoofing_url_shows_the_accounts_name_and_no_foreign_link(
 
 
 def test_a_payment_link_paid_end_to_end_returns_with_a_signature_the_merchant_verifies(
-    page: Page, live_stack: LiveStack, shots: Path, console_errors: list[str]
+    page: Page, live_stack: LiveStack, shots: Path
 ) -> None:
     # GIVEN a link of the sample merchant's account that returns to the sample merchant
     link = api(
@@ -179,7 +158,7 @@ def test_a_payment_link_paid_end_to_end_returns_with_a_signature_the_merchant_ve
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
 def test_an_expired_link_says_so_and_takes_no_payment(
-    page: Page, live_stack: LiveStack, chai: dict[str, str], shots: Path, size: str, console_errors: list[str]
+    page: Page, live_stack: LiveStack, chai: dict[str, str], shots: Path, size: str
 ) -> None:
     # GIVEN a link that expires two seconds from now, once that moment has passed
     expire_by = (datetime.now(UTC) + timedelta(seconds=2)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -218,7 +197,7 @@ def test_an_expired_link_says_so_and_takes_no_payment(
 
 
 def test_reopening_an_order_with_a_pending_payment_follows_it_instead_of_offering_a_new_one(
-    page: Page, live_stack: LiveStack, chai: dict[str, str], shots: Path, console_errors: list[str]
+    page: Page, live_stack: LiveStack, chai: dict[str, str], shots: Path
 ) -> None:
     order = api(live_stack, "POST", "/api/v1/orders", keys(chai), {"amount": 15000})
     checkout = f"{live_stack.checkout_url}/checkout?order_id={order['id']}"
@@ -246,10 +225,9 @@ def test_the_demo_shop_follows_a_payment_closed_mid_way_to_its_outcome(
     browser: Browser, live_stack: LiveStack, shots: Path, size: str
 ) -> None:
     context = browser.new_context(viewport=VIEWPORTS[size])
-    errors: list[str] = []
+    guard = ExitStack()
     try:
-        page = context.new_page()
-        page.on("console", console_error(errors))
+        page = guard.enter_context(failing_on_page_errors(context.new_page()))
         page.goto(f"{live_stack.checkout_url}/demo")
         pay_button = page.locator('[data-test-id="demo-pay-button"]')
         result = page.locator('[data-test-id="demo-result"]')
@@ -279,16 +257,17 @@ def test_the_demo_shop_follows_a_payment_closed_mid_way_to_its_outcome(
         expect(pay_button).to_have_text("Paid")
         page.screenshot(path=shots / f"demo-followed-to-success-{size}.png", full_page=True)
     finally:
+        guard.close()
         context.close()
-    assert errors == []
 
 
 def test_the_demo_shop_confirms_a_success_with_its_server_before_thanking(
     browser: Browser, live_stack: LiveStack, shots: Path
 ) -> None:
     context = browser.new_context(viewport=VIEWPORTS["1280"])
+    guard = ExitStack()
     try:
-        page = context.new_page()
+        page = guard.enter_context(failing_on_page_errors(context.new_page()))
         verifications: list[int] = []
         page.on(
             "response",
@@ -310,6 +289,7 @@ def test_the_demo_shop_confirms_a_success_with_its_server_before_thanking(
         assert verifications == [200]
         expect(page.locator('[data-test-id="demo-pay-button"]')).to_be_disabled()
     finally:
+        guard.close()
         context.close()
 
 
@@ -320,8 +300,9 @@ def test_the_dashboard_creates_copies_lists_and_cancels_payment_links(
     for size, viewport in VIEWPORTS.items():
         context = browser.new_context(viewport=viewport)
         context.grant_permissions(["clipboard-read", "clipboard-write"])
+        guard = ExitStack()
         try:
-            page = context.new_page()
+            page = guard.enter_context(failing_on_page_errors(context.new_page()))
             page.goto(f"{live_stack.dashboard_url}/login?next=/dashboard/payment-links")
             page.get_by_test_id("email-input").fill(merchant["email"])
             page.get_by_test_id("password-input").fill(merchant["password"])
@@ -351,4 +332,5 @@ def test_the_dashboard_creates_copies_lists_and_cancels_payment_links(
             expect(row.get_by_test_id("payment-link-status")).to_have_text("cancelled")
             expect(row.get_by_test_id("cancel-payment-link-button")).to_have_count(0)
         finally:
+            guard.close()
             context.close()

@@ -1,4 +1,5 @@
-"""SPEC §5.2 over HTTP: a receiver down for a while gets every event back with one recovery."""
+"""Events and recovery (openapi.yaml `/api/v1/events`, `/api/v1/webhooks/recover`) over HTTP: a receiver
+down for a while gets every event back with one recovery."""
 
 from __future__ import annotations
 

@@ -244,7 +244,7 @@ def test_wrong_credentials_never_succeed_on_merchant_routes(
             ):
                 accepted.append(f"{method} {path} with {name}: {response.status_code} {response.text[:200]}")
 
-    # THEN every request is refused with the SPEC's 401 envelope, and nothing changed
+    # THEN every request is refused with the documented 401 envelope, and nothing changed
     assert accepted == []
     assert requests.get(config_url, headers=auth_headers(fuzz_merchant), timeout=30).json() == config_before
     assert merchant_money_state(live_stack, fuzz_merchant) == payments_before
@@ -272,7 +272,7 @@ def test_fuzzed_credentials_are_refused(live_stack: LiveStack, fuzz_merchant: di
         creation = session.post(
             f"{live_stack.api_url}/api/v1/orders", json={"amount": 100}, headers=headers, timeout=30
         )
-        # THEN both are refused with the SPEC's envelope
+        # THEN both are refused with the documented envelope
         for response in (listing, creation):
             assert response.status_code == 401, response.text
             assert response.json()["error"]["code"] == "AUTHENTICATION_ERROR"
@@ -284,7 +284,8 @@ def test_fuzzed_credentials_are_refused(live_stack: LiveStack, fuzz_merchant: di
 
 
 def test_unknown_methods_are_bad_requests_with_the_error_envelope(live_stack: LiveStack) -> None:
-    # GIVEN every documented path, and methods no route serves (SPEC §1: 400 BAD_REQUEST_ERROR, never 5xx)
+    # GIVEN every documented path, and methods no route serves (docs/behaviour.md: 400 BAD_REQUEST_ERROR,
+    # never 5xx)
     document = openapi_document()
     ids = {"order_id": "order_0000000000000000", "payment_id": "pay_0000000000000000"}
     ids |= {"refund_id": "rfnd_0000000000000000", "webhook_id": "00000000-0000-4000-8000-000000000000"}

@@ -1,4 +1,4 @@
-"""Exactly one payment pays an order, under real parallel requests over HTTP (SPEC §5.1).
+"""Exactly one payment pays an order, under real parallel requests over HTTP (README, "Orders are paid once").
 
 Eight shoppers' browsers pay the same order at once through the public route. In test mode every bank
 outcome is success, so every payment settles `success`: one of them pays the order, and every other one is

@@ -51,7 +51,7 @@ def test_a_declined_card_payment_fails_with_payment_failed(failing_stack: LiveSt
         "POST", "/api/v1/payments", json={"order_id": order["id"], "method": "card", "card": VALID_CARD}
     )
 
-    # THEN the payment fails with the SPEC's error and the merchant hears payment.failed
+    # THEN the payment fails with the documented error and the merchant hears payment.failed
     assert response.status_code == 201, response.text
     assert response.json()["card_network"] == "visa"
     settled = merchant.wait_for_payment_status(response.json()["id"])

@@ -15,7 +15,7 @@ from tests.sdk.support import EVENTS_API_MISSING, events_api_deployed
 
 @pytest.fixture(scope="session")
 def events_api(live_stack: LiveStack) -> None:
-    """Skips the test while the events API (SPEC §5.2) is not deployed on the session's stack."""
+    """Skips the test while the session's stack does not serve the events API (`/api/v1/events`)."""
     if not events_api_deployed(live_stack):
         pytest.skip(EVENTS_API_MISSING)
 

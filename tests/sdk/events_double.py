@@ -1,5 +1,5 @@
-"""An in-memory stand-in for the events and recovery API of SPEC §5.2, on loopback, so the CLI's
-`listen`, `events` and `recover` are exercised before (and independently of) the real API."""
+"""An in-memory stand-in for the events and recovery API (openapi.yaml /api/v1/events), on loopback, so
+the CLI's `listen`, `events` and `recover` are exercised before (and independently of) the real API."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def now_iso() -> str:
 
 class EventsApiDouble:
     def __init__(self, recovery_events: int = 3, deployed: bool = True) -> None:
-        self.deployed = deployed  # False: answers as a gateway from before SPEC §5.2 (no such routes)
+        self.deployed = deployed  # False: answers as a gateway from before the events API (no such routes)
         self.events: list[dict[str, Any]] = []  # newest first, as the API lists them
         self.retried: list[str] = []
         self.recoveries: dict[str, dict[str, Any]] = {}

@@ -116,7 +116,8 @@ def test_trigger_refund_processed_refunds_a_paid_payment_in_full(
 @pytest.fixture(scope="module")
 def declining_stack() -> Iterator[LiveStack]:
     """A runtime whose bank declines payments (TEST_PAYMENT_SUCCESS=false), as `failure@upi` makes it do
-    per payment in test mode (SPEC §5.4): payment.failed is triggered whichever the deployment honours."""
+    per payment in test mode (docs/behaviour.md, "Test mode"): payment.failed is triggered whichever the
+    deployment honours."""
     stack = LiveStack("sdk-declining", {"TEST_PAYMENT_SUCCESS": "false"}).start()
     try:
         yield stack
@@ -138,7 +139,8 @@ def test_trigger_payment_failed_creates_a_declined_payment(
 
 
 def orders_become_paid(client: Client) -> bool:
-    """SPEC §5.1's order lifecycle: an order is `paid` once one of its payments succeeded."""
+    """The order lifecycle (README, "Orders are paid once"): an order is `paid` once one of its payments
+    succeeded."""
     order = client.orders.create(amount=10000)
     client.payments.wait_until_final(
         client.payments.create_upi(order.id, "success@upi").id, timeout=30, interval=0.2
@@ -155,7 +157,7 @@ def test_trigger_order_paid_waits_for_the_order_to_be_paid(
     client: Client, capsys: pytest.CaptureFixture[str]
 ) -> None:
     if not orders_become_paid(client):
-        pytest.skip("order lifecycle not deployed (SPEC §5.1: orders never become paid on this stack)")
+        pytest.skip("order lifecycle not deployed (orders never become paid on this stack)")
     assert main(["trigger", "order.paid"]) == 0
     out = capsys.readouterr().out
     assert client.orders.get(ids(out, "order")[0]).status == "paid"

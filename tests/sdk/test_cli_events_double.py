@@ -1,6 +1,7 @@
-"""`gateway listen`, `events` and `recover` against an in-memory stand-in of the events API (SPEC §5.2):
-what the CLI itself decides (which events are new, their order, the signing, the resend choice, the
-progress), runnable before the real API is deployed. `test_events_live.py` covers the real one."""
+"""`gateway listen`, `events` and `recover` against an in-memory stand-in of the events API
+(openapi.yaml /api/v1/events): what the CLI itself decides (which events are new, their order, the
+signing, the resend choice, the progress), runnable before the real API is deployed.
+`test_events_live.py` covers the real one."""
 
 from __future__ import annotations
 

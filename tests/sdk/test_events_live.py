@@ -1,5 +1,6 @@
-"""The events and recovery API (SPEC §5.2) through the client and the CLI, and `gateway listen`, which
-follows it. Skipped, by a probe, while the stack does not serve `GET /api/v1/events`."""
+"""The events and recovery API (openapi.yaml /api/v1/events) through the client and the CLI, and
+`gateway listen`, which follows it. Skipped, by a probe, while the stack does not serve
+`GET /api/v1/events`."""
 
 from __future__ import annotations
 

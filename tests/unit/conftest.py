@@ -39,6 +39,7 @@ def aws_session() -> Iterator[dict[str, Any]]:
     from gateway.data import aws_clients, models
     from moto import mock_aws
 
+    from local_runtime import bridge
     from local_runtime.moto_fixes import patch_moto
     from local_runtime.provision import provision, register_event_source_mappings
     from local_runtime.template import Template
@@ -46,6 +47,7 @@ def aws_session() -> Iterator[dict[str, Any]]:
     patch_moto()  # DynamoDB calls serialized and transactions checked before they write, as in the runtime
     emulator = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
     emulator.start()
+    bridge.install()  # as in the runtime: calls reach moto's handlers at botocore's before-call hook
     template = Template.from_environment()
     physical = provision(template)
     register_event_source_mappings(template, physical)

@@ -358,8 +358,8 @@ def test_login_test_merchant_accepts_any_password(test_merchant_api):
     status, body, _ = test_merchant_api.call(
         "POST", "/api/v1/auth/login", {"email": "test@example.com", "password": "anything"}, headers={}
     )
-    assert status == 200 and body["merchant"]["api_key"] == "key_test_abc123"
-    assert body["merchant"]["api_secret"] == "secret_test_xyz789"
+    assert status == 200 and body["merchant"]["id"] == "550e8400-e29b-41d4-a716-446655440000"
+    assert body["token"].startswith("sess_") and "api_secret" not in body["merchant"]
 
 
 def test_login_with_a_password_needs_the_right_one(client):
@@ -372,7 +372,7 @@ def test_login_with_a_password_needs_the_right_one(client):
     status, body, _ = api.call(
         "POST", "/api/v1/auth/login", {"email": email.upper(), "password": "correct horse"}
     )
-    assert status == 200 and body["merchant"]["api_key"] == api.merchant["api_key"]
+    assert status == 200 and body["merchant"]["id"] == api.merchant["id"]
 
 
 @pytest.mark.parametrize(

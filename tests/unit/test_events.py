@@ -1,5 +1,5 @@
-"""SPEC §5.2: events recorded for 30 days, read back by the events API, recovered by time range, and a
-receiver's `Retry-After` honoured."""
+"""Events (openapi.yaml `/api/v1/events`): events recorded for 30 days, read back by the events API,
+recovered by time range, and a receiver's `Retry-After` honoured."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gateway.data.webhook_logs import get_webhook_log
 from gateway.domain import webhooks
 from gateway.domain.clock import parse_iso
 from gateway.domain.ids import EVENT_PREFIX, has_prefix_format
+from gateway.domain.messages import DeliveryBatch, RecoveryPage
 from gateway.services import delivery, recovery
 from gateway.transport import merchant_http
 
@@ -55,7 +56,7 @@ def test_every_event_is_recorded_without_a_url_and_kept_30_days(api, pipeline):
     stored = get_event(listed["data"][0]["id"])
     retention = stored.expires_at - parse_iso(stored.created_at).timestamp()
     assert abs(retention - 30 * 86400) < 2
-    assert api.call("GET", "/api/v1/webhooks")[1]["data"] == []  # SPEC §3: no URL, no log
+    assert api.call("GET", "/api/v1/webhooks")[1]["data"] == []  # docs/behaviour.md: no URL, no log
 
 
 def test_the_event_id_is_the_webhook_id_of_every_delivery(api, pipeline, receiver):
@@ -91,6 +92,33 @@ def test_the_event_id_is_the_webhook_id_of_every_delivery(api, pipeline, receive
         row for row in api.call("GET", "/api/v1/webhooks")[1]["data"] if row["id"] == only["webhook_id"]
     )
     assert log["event_id"] == event["id"]
+
+
+def test_each_attempt_says_where_it_was_sent_when_the_url_changed_between_attempts(api, pipeline, receiver):
+    from devkit.pipeline import Receiver
+
+    # GIVEN an event delivered to the merchant's first URL
+    use_url(api, receiver)
+    api.create_upi_payment()
+    pipeline.run_until(lambda: len(receiver.deliveries) == 4)
+    pipeline.settle()
+    event = next(event for event in events_of(api)["data"] if event["type"] == "payment.success")
+    [delivery] = api.call("GET", f"/api/v1/events/{event['id']}")[1]["deliveries"]
+
+    # WHEN the merchant moves to a new URL and sends the event again
+    moved = Receiver()
+    try:
+        use_url(api, moved)
+        api.call("POST", f"/api/v1/webhooks/{delivery['webhook_id']}/retry")
+        pipeline.run_until(lambda: len(moved.deliveries) == 1)
+        pipeline.settle()
+        [delivery] = api.call("GET", f"/api/v1/events/{event['id']}")[1]["deliveries"]
+    finally:
+        moved.close()
+
+    # THEN each attempt names the URL it went to, and the delivery the latest
+    assert [attempt["url"] for attempt in delivery["attempts"]] == [receiver.url, moved.url]
+    assert delivery["url"] == moved.url
 
 
 def test_a_redelivered_stream_record_records_no_second_event(api, pipeline):
@@ -245,7 +273,7 @@ def test_repeated_pages_and_concurrent_recoveries_send_each_event_once(api, pipe
 
     # WHEN a page message is handled twice (SQS redelivery) and both recoveries run at once
     for _ in range(2):
-        recovery.resend_page({"recovery_id": first["id"], "cursor": None})
+        recovery.resend_page(RecoveryPage.parse({"recovery_id": first["id"], "cursor": None}))
     pipeline.run_until(
         lambda: all(recovery_of(api, job["id"])["status"] == "completed" for job in (first, second))
     )
@@ -321,7 +349,7 @@ def test_a_receiver_asking_for_later_gets_its_next_attempt_no_sooner(
         delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append(state)
     )
 
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
 
     [state] = started
     assert wait - 1 <= state["wait_seconds"] <= wait and state["attempt"] == 2

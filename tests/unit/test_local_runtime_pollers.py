@@ -229,6 +229,56 @@ def test_stream_poller_retries_the_whole_batch_after_an_exception_and_bisects(
     assert sum(batches[1:]) == 4
 
 
+class TwoShardStream:
+    """A DynamoDB Streams client for a stream of two shards (moto makes one per table)."""
+
+    def __init__(self, records: dict[str, list[str]]) -> None:
+        self.records = records
+
+    def describe_stream(self, StreamArn: str) -> dict[str, Any]:
+        return {"StreamDescription": {"Shards": [{"ShardId": shard} for shard in self.records]}}
+
+    def get_shard_iterator(self, **arguments: Any) -> dict[str, Any]:
+        return {"ShardIterator": arguments["ShardId"]}
+
+    def get_records(self, ShardIterator: str, Limit: int) -> dict[str, Any]:
+        keys, self.records[ShardIterator] = self.records[ShardIterator], []
+        return {
+            "NextShardIterator": ShardIterator,
+            "Records": [
+                {
+                    "eventID": key,
+                    "eventName": "INSERT",
+                    "dynamodb": {"Keys": {"id": {"S": key}}, "SequenceNumber": f"{ShardIterator}-{index:03}"},
+                }
+                for index, key in enumerate(keys)
+            ],
+        }
+
+
+def test_bisecting_a_failing_batch_in_one_shard_leaves_the_other_shards_batches_whole() -> None:
+    # GIVEN a stream of two shards of four records each, the last one of shard A poison
+    batches: list[list[str]] = []
+
+    def handler(event: dict[str, Any], context: Any) -> None:
+        keys = [r["dynamodb"]["Keys"]["id"]["S"] for r in event["Records"]]
+        batches.append(keys)
+        if "a3" in keys:
+            raise RuntimeError("poison")
+
+    poller = StreamPoller(
+        "two-shards", SPEC, handler, {"BatchSize": 4, "BisectBatchOnFunctionError": True}, "arn"
+    )
+    poller.streams = TwoShardStream({"A": ["a0", "a1", "a2", "a3"], "B": ["b0", "b1", "b2", "b3"]})
+    poller.retry_backoff_seconds = 0.001
+    # WHEN it polls twice (shard A's batch fails and is halved the first time)
+    poller.poll_once()
+    poller.poll_once()
+    # THEN shard B's batch was whole, and shard A's halves went on in A alone
+    assert batches[:3] == [["a0", "a1", "a2", "a3"], ["b0", "b1", "b2", "b3"], ["a0", "a1"]]
+    assert poller.shards["B"].limit is None
+
+
 def test_a_failed_transaction_neither_shows_in_nor_breaks_the_stream(
     streams_emulator: dict[str, Any],
 ) -> None:

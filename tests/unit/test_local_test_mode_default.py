@@ -1,4 +1,5 @@
-"""`make run` is test mode unless told otherwise (SPEC §5.4); deployed stacks keep the template's defaults."""
+"""`make run` is test mode unless told otherwise (docs/behaviour.md, "Test mode"); deployed stacks keep
+the template's defaults."""
 
 from __future__ import annotations
 

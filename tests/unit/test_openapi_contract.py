@@ -23,8 +23,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_PATH = REPO_ROOT / "openapi.yaml"
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-MERCHANT_SECURITY = [{"ApiKey": [], "ApiSecret": []}]
-# SPEC §2, plus the health check and the contract itself.
+MERCHANT_SECURITY = [{"ApiKey": [], "ApiSecret": []}, {"Session": []}]
+# Logout ends a dashboard session, so only a session can call it.
+SESSION_OPERATIONS = {("POST", "/api/v1/auth/logout")}
+# The merchant-free routes (docs/behaviour.md), plus the health check and the contract itself.
 PUBLIC_OPERATIONS = {
     ("GET", "/health"),
     ("GET", "/api/v1/openapi.json"),
@@ -35,8 +37,9 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/payments/{payment_id}/public"),
     ("GET", "/api/v1/payment_links/{payment_link_id}/public"),
     ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/set-password"),
 }
-# SPEC §3 "Idempotency".
+# docs/behaviour.md, "Idempotency".
 IDEMPOTENT_OPERATIONS = {
     ("POST", "/api/v1/orders"),
     ("POST", "/api/v1/payment_links"),
@@ -153,6 +156,8 @@ def test_every_operation_has_a_unique_operation_id(document: dict[str, Any]) -> 
 def test_merchant_operations_require_key_and_secret_together(document: dict[str, Any]) -> None:
     for method, path, operation in operations_of(document):
         expected = [] if (method, path) in PUBLIC_OPERATIONS else MERCHANT_SECURITY
+        if (method, path) in SESSION_OPERATIONS:
+            expected = [{"Session": []}]
         assert operation.get("security") == expected, f"{method} {path}"
         if expected:
             assert "401" in operation["responses"], f"{method} {path} must document 401"
@@ -462,12 +467,15 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", f"{links}/{{payment_link_id}}/public", path=f"{missing_link}/public")
     api.call("POST", f"{links}/{{payment_link_id}}/cancel", path=f"{link_path}/cancel", headers=auth)
     api.call("POST", f"{links}/{{payment_link_id}}/cancel", path=f"{missing_link}/cancel", headers=auth)
+    call_account_routes(api, client, wrong)
 
     # THEN every documented route answered at least once, and every answer matched the document
     answered = {(method, template) for method, template, _ in api.seen}
     assert answered == {(method, path) for method, path, _ in operations_of(document)}
     expected_statuses = {
         ("POST", "/api/v1/auth/login", "401"),
+        ("POST", "/api/v1/account/keys/roll", "201"),
+        ("POST", "/api/v1/auth/set-password", "400"),
         ("POST", "/api/v1/orders", "401"),
         ("POST", "/api/v1/orders", "422"),
         ("POST", "/api/v1/payments", "400"),
@@ -479,3 +487,35 @@ def test_api_answers_conform_to_the_document(
         ("PUT", "/api/v1/webhooks/config", "400"),
     }
     assert expected_statuses <= api.seen
+
+
+def call_account_routes(api: ContractRecorder, client: Any, wrong: dict[str, str]) -> None:
+    """The account routes, as a merchant of its own: rolling the demo pair would end other tests' keys."""
+    from gateway.services.login import new_password_link
+
+    from tests.unit.conftest import merchant_api
+
+    password = "the contract password"
+    own = merchant_api(client, password=password)
+    json_headers = {"Content-Type": "application/json"}
+    login = {"email": own.merchant["email"], "password": password}
+    _, signed_in = api.call("POST", "/api/v1/auth/login", body=login, headers=json_headers)
+    bearer = {"Authorization": f"Bearer {signed_in['token']}", **json_headers}
+    for template in ("/api/v1/account", "/api/v1/account/keys"):
+        api.call("GET", template, headers=bearer)
+        api.call("GET", template, headers=wrong)
+    roll = "/api/v1/account/keys/roll"
+    api.call("POST", roll, body={"expire_previous_in_hours": 200}, headers=bearer)
+    api.call("POST", roll, body={"expire_previous_in_hours": 1}, headers=bearer)
+    api.call("POST", roll, body={}, headers=wrong)
+    change = "/api/v1/account/password"
+    api.call("POST", change, body={"current_password": password, "new_password": "short"}, headers=bearer)
+    api.call("POST", change, body={"current_password": password, "new_password": "x" * 12}, headers=bearer)
+    api.call("POST", change, body={}, headers=wrong)
+    api.call("POST", "/api/v1/auth/logout", headers=bearer)
+    api.call("POST", "/api/v1/auth/logout", headers=own.headers)
+    api.call("POST", "/api/v1/auth/logout", headers=json_headers)
+    token = new_password_link(own.merchant["id"], "http://localhost:3000").split("token=")[1]
+    set_password = "/api/v1/auth/set-password"
+    api.call("POST", set_password, body={"token": token, "password": "y" * 12}, headers=json_headers)
+    api.call("POST", set_password, body={"token": token, "password": "y" * 12}, headers=json_headers)

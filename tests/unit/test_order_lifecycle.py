@@ -1,4 +1,5 @@
-"""Money you can trust: order lifecycle, one success per order, versions and the test-mode inputs (SPEC §5.1, §5.4)."""
+"""Money you can trust: order lifecycle, one success per order, versions and the test-mode inputs
+(README "Orders are paid once", docs/behaviour.md "Test mode")."""
 
 from __future__ import annotations
 

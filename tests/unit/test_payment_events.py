@@ -131,7 +131,7 @@ def test_a_delivery_log_shows_every_attempt_across_a_manual_retry(api, pipeline,
     for attempt in history:
         assert attempt["headers"]["webhook-id"] == log["event_id"]
         assert attempt["headers"]["X-Webhook-Signature"] == webhooks.REDACTED
-    assert log["attempts"] == 1  # this round's count, as SPEC §3 has it
+    assert log["attempts"] == 1  # this round's count, as docs/behaviour.md has it
     assert log["url"] == receiver.url
 
 

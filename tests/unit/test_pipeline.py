@@ -15,6 +15,7 @@ import pytest
 from gateway.data.models import MerchantModel, WebhookLogModel
 from gateway.data.payments import get_payment
 from gateway.data.webhook_logs import get_webhook_log
+from gateway.domain.messages import DeliveryBatch
 from gateway.services import delivery
 from standardwebhooks import Webhook
 
@@ -340,19 +341,23 @@ def test_attempts_follow_the_schedule_then_give_up_after_five(api, receiver, mon
         delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append((name, state))
     )
 
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
     assert started == [
         (f"{log_id}-1", {"outcome": "retry", "log_id": log_id, "round": 1, "attempt": 2, "wait_seconds": 5})
     ]
     for attempt, wait in ((2, 10), (3, 15), (4, 20)):
-        delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": attempt, "task_token": "t"})
+        delivery.deliver_webhook(
+            DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": attempt, "task_token": "t"})
+        )
         assert answers[-1] == (
             {"outcome": "retry", "log_id": log_id, "round": 1, "attempt": attempt + 1, "wait_seconds": wait},
             None,
         )
         log = get_webhook_log(log_id)
         assert log.status == "pending" and int(log.attempts) == attempt and log.next_retry_at
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
+    delivery.deliver_webhook(
+        DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
+    )
     log = get_webhook_log(log_id)
     assert (log.status, int(log.attempts), int(log.response_code), log.next_retry_at) == (
         "failed",
@@ -363,7 +368,9 @@ def test_attempts_follow_the_schedule_then_give_up_after_five(api, receiver, mon
     assert answers[-1][1] == "gave up after 5 attempts"
     assert len(receiver.deliveries) == 5
     # The same message again (SQS redelivery) neither posts nor records twice.
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
+    delivery.deliver_webhook(
+        DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 5, "task_token": "t"})
+    )
     assert len(receiver.deliveries) == 5 and answers[-1][1] == "gave up after 5 attempts"
 
 
@@ -373,7 +380,7 @@ def test_gone_stops_retries_at_once(api, receiver, monkeypatch):
     log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
     started = []
     monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: started.append(args))
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
     log = get_webhook_log(log_id)
     assert (log.status, int(log.attempts), started) == ("failed", 1, [])
 
@@ -387,12 +394,14 @@ def test_a_stale_round_is_ignored_after_a_manual_retry(api, receiver, monkeypatc
     monkeypatch.setattr(
         delivery.workflows, "report_attempt", lambda token, output, failure=None: answers.append(output)
     )
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
     api.call("POST", f"/api/v1/webhooks/{log_id}/retry")
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 2, "task_token": "old"})
+    delivery.deliver_webhook(
+        DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 2, "task_token": "old"})
+    )
     assert answers == [{"outcome": "superseded"}] and len(receiver.deliveries) == 1
     receiver.default_status = 200
-    delivery.deliver_webhook({"log_id": log_id, "round": 2, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 2, "attempt": 1}))
     log = get_webhook_log(log_id)
     assert (log.status, int(log.attempts), int(log.round)) == ("success", 1, 2)
 
@@ -466,7 +475,7 @@ def test_a_name_that_resolves_to_a_private_address_is_refused_at_delivery(api, m
     assert api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": "http://localhost:9/hook"})[0] == 200
     log_id = api.call("POST", "/api/v1/webhooks/test")[1]["id"]
     monkeypatch.setattr(delivery.workflows, "start_retry_schedule", lambda *args: None)
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
     log = WebhookLogModel.get(log_id)
     assert int(log.attempts) == 1 and log.response_code is None
     assert "private or reserved" in log.response_body
@@ -486,7 +495,7 @@ def test_production_intervals_are_computed_into_next_retry_at(api, receiver, mon
     monkeypatch.setattr(
         delivery.workflows, "start_retry_schedule", lambda arn, name, state: started.append(state)
     )
-    delivery.deliver_webhook({"log_id": log_id, "round": 1, "attempt": 1})
+    delivery.deliver_webhook(DeliveryBatch.parse({"log_id": log_id, "round": 1, "attempt": 1}))
     log = get_webhook_log(log_id)
     wait = (
         datetime.fromisoformat(log.next_retry_at.replace("Z", "+00:00"))

@@ -334,12 +334,12 @@ def test_an_api_key_or_id_longer_than_dynamodb_keys_is_looked_up_as_nothing(api,
     """Real DynamoDB answers a partition key over 2048 bytes with a ValidationException (a 500 here
     before); moto does not, so the test makes any such query fail loudly."""
     from gateway.data import dynamo
-    from gateway.data.models import MerchantModel, OrderModel
+    from gateway.data.models import CredentialModel, OrderModel
 
     def refuse(*_args, **_kwargs):
         raise AssertionError("an oversized key reached DynamoDB")
 
-    monkeypatch.setattr(MerchantModel.by_api_key, "query", refuse)
+    monkeypatch.setattr(CredentialModel, "get", refuse)
     monkeypatch.setattr(OrderModel, "get", refuse)
     status, body, _ = api.call("GET", "/api/v1/payments", headers={"X-Api-Key": "key_" + "x" * 5000})
     assert status == 401 and body["error"]["code"] == "AUTHENTICATION_ERROR"

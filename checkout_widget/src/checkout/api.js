@@ -1,4 +1,4 @@
-/** The public (credential-free) API routes the checkout page uses (SPEC §3), on the shared client. */
+/** The public (credential-free) API routes the checkout page uses (openapi.yaml: the routes with `security: []`), on the shared client. */
 import { createApiClient } from '../../../web_shared/api.js';
 
 const UNREACHABLE = 'Could not reach the payment server. Check your connection and try again.';

@@ -1,5 +1,5 @@
 /**
- * The modal's DOM (SPEC §4, exact structure and test ids):
+ * The modal's DOM (docs/browser-contract.md: exact structure and test ids):
  * div#payment-gateway-modal[data-test-id="payment-modal"] > div.modal-overlay > div.modal-content
  *   holding iframe[data-test-id="payment-iframe"] and button.close-button[data-test-id="close-modal-button"].
  */

@@ -1,5 +1,5 @@
 /**
- * Client-side payment validation. Mirrors the API's rules (SPEC §3, "Payments") so the shopper sees a
+ * Client-side payment validation. Mirrors the API's rules (openapi.yaml `createPayment`; docs/behaviour.md) so the shopper sees a
  * mistake next to the field before any request is sent; the server still validates everything.
  * Each validator returns an error message, or null when the value is valid.
  */
@@ -92,7 +92,7 @@ function collectErrors(results) {
   return Object.fromEntries(Object.entries(results).filter(([, message]) => message !== null));
 }
 
-/** The card network by prefix, as the API decides it (SPEC §3): visa, mastercard, amex, rupay or unknown. */
+/** The card network by prefix, as the API decides it (openapi.yaml `CardNetwork`): visa, mastercard, amex, rupay or unknown. */
 export function cardNetwork(number) {
   const digits = normalizeCardNumber(number);
   if (/^4/.test(digits)) return 'visa';

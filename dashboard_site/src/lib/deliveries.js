@@ -68,7 +68,7 @@ export const RETRY_WINDOW_TEXT = {
   unknown: 'Failed deliveries are retried up to 4 more times, each wait longer than the last.',
 };
 
-/** The headers a delivery carries (SPEC §3 "Webhooks"), with the signatures masked. */
+/** The headers a delivery carries (docs/behaviour.md, "Webhooks"), with the signatures masked. */
 export function sentHeaders(payload) {
   let timestamp = '';
   try {

@@ -5,7 +5,7 @@ import { el, statusBadge } from './dom.js';
 import { DELIVERY_STATUSES } from './events.js';
 import { formatDateTime } from './time.js';
 
-/** An event's delivery status (SPEC §5.2: pending, success, failed, or none) in the dashboard's words. */
+/** An event's delivery status (openapi.yaml `EventDeliveryStatus`: pending, success, failed, or none) in the dashboard's words. */
 export function deliveryBadge(status, testId) {
   const badge = statusBadge(status === 'none' ? null : status, testId);
   badge.textContent = DELIVERY_STATUSES[status] ?? status ?? '-';
@@ -18,7 +18,7 @@ function column(label, className) {
 }
 
 /**
- * attempts: [{attempted_at, response_code, duration_ms, response_body}], oldest first (SPEC §5.2).
+ * attempts: [{attempted_at, response_code, duration_ms, response_body}], oldest first (openapi.yaml `/api/v1/events/{event_id}`).
  * Test ids start with `prefix`: rows `${prefix}-attempt`, result cells `${prefix}-attempt-result`.
  */
 export function attemptsTable(attempts, prefix) {
@@ -34,7 +34,16 @@ export function attemptsTable(attempts, prefix) {
       el(
         'thead',
         {},
-        el('tr', {}, column('#'), column('Time'), column('Result'), column('Duration', 'num'), column('Response body')),
+        el(
+          'tr',
+          {},
+          column('#'),
+          column('Time'),
+          column('Result'),
+          column('Duration', 'num'),
+          column('Sent to'),
+          column('Response body'),
+        ),
       ),
       el(
         'tbody',
@@ -58,6 +67,11 @@ export function attemptsTable(attempts, prefix) {
               'td',
               { className: 'num', 'data-label': 'Duration', testId: `${prefix}-attempt-duration` },
               Number.isFinite(attempt.duration_ms) ? `${attempt.duration_ms} ms` : '-',
+            ),
+            el(
+              'td',
+              { className: 'mono wrap-anywhere', 'data-label': 'Sent to', testId: `${prefix}-attempt-url` },
+              attempt.url || '-',
             ),
             el('td', { className: 'mono wrap-anywhere', 'data-label': 'Response body' }, attempt.response_body || '-'),
           ),

@@ -1,4 +1,4 @@
-// The events API of SPEC §5.2 as the Events page uses it: filters kept in the address bar, the list
+// The events API (openapi.yaml /api/v1/events) as the Events page uses it: filters kept in the address bar, the list
 // query with its cursor, and what "Resend" does for one event. Pure functions, checked by node's test runner.
 
 export const EVENT_TYPES = Object.freeze([
@@ -78,6 +78,23 @@ export function resendPlan(event) {
   const newest = deliveries.at(-1);
   if (newest?.webhook_id) return { kind: 'retry', webhookId: newest.webhook_id };
   return { kind: 'recover', since: event.created_at, until: event.created_at };
+}
+
+/**
+ * What an event is about, for its row: {text, paymentId} where text names the resource and its amount
+ * (`pay_… · ₹500.00`, `rfnd_… of pay_… · ₹200.00`) and paymentId is the payment to open, or null.
+ */
+export function eventSubject(event, formatAmount) {
+  const { payment, refund, order } = event?.data ?? {};
+  const amountOf = (resource, currency) =>
+    Number.isInteger(resource.amount) ? ` · ${formatAmount(resource.amount, currency)}` : '';
+  if (refund?.id) {
+    const text = `${refund.id} of ${refund.payment_id}${amountOf(refund, payment?.currency)}`;
+    return { text, paymentId: refund.payment_id ?? null };
+  }
+  if (payment?.id) return { text: `${payment.id}${amountOf(payment, payment.currency)}`, paymentId: payment.id };
+  if (order?.id) return { text: `${order.id}${amountOf(order, order.currency)}`, paymentId: null };
+  return { text: event?.type === 'webhook.test' ? 'Test event' : '-', paymentId: null };
 }
 
 /** The Events page with one event's detail open. */

@@ -1,6 +1,7 @@
 // Offset pagination described once, for both list shapes the API has:
 // webhook logs report a `total`; payments are a bare array, so we ask for one extra row
 // (limit + 1) and the presence of that probe row tells us a next page exists.
+import { reported } from './failure.js';
 
 /** How many rows to request so the page can tell whether a next page exists. */
 export function probeLimit(limit) {
@@ -87,7 +88,7 @@ export class OffsetPager {
   goTo(offset) {
     this.offset = offset;
     pushOffsetToUrl(offset);
-    this.show().catch(() => {});
+    reported(this.show());
   }
 
   /** Moves the list a page back or forward when the table-footer's Previous or Next button is pressed. */

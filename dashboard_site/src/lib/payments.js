@@ -1,8 +1,13 @@
 // What a merchant reads from a payment and its refunds: its lifecycle state, the filters of the
 // transactions page, and the CSV export. Pure functions, so node's test runner checks them.
 
-/** The reason the gateway gives the refund it makes for a late success on a paid order (SPEC §5.1). */
+/** The reason the gateway gives the refund it makes for a late success on a paid order (README, "Orders are paid once"). */
 export const AUTO_REFUND_REASON = 'Order already paid';
+
+/** The Transactions page open on one payment. */
+export function paymentDetailUrl(paymentId) {
+  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
+}
 
 export const PAYMENT_STATES = Object.freeze({
   pending: 'Pending',

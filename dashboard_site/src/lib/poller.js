@@ -1,5 +1,6 @@
 // Re-runs a refresh while it reports unfinished work; stops on its own when everything is
 // final, and never runs two refreshes at once.
+import { reportFailure } from './failure.js';
 
 export function createPoller(refresh, intervalMs) {
   let timer = null;
@@ -16,8 +17,9 @@ export function createPoller(refresh, intervalMs) {
     let keepGoing = false;
     try {
       keepGoing = await refresh();
-    } catch {
-      keepGoing = true; // a transient network error should not end the refresh loop
+    } catch (error) {
+      reportFailure(error); // said on the page; a transient network error should not end the refresh loop
+      keepGoing = true;
     } finally {
       running = false;
     }

@@ -10,6 +10,13 @@ export const HOME_PATH = '/dashboard';
  */
 export const PAGES = Object.freeze([
   { path: '/login', file: 'login.html', title: 'Log in', layout: 'bare', entry: 'login' },
+  {
+    path: '/set-password',
+    file: 'set-password.html',
+    title: 'Set your password',
+    layout: 'bare',
+    entry: 'set-password',
+  },
   { path: '/dashboard', file: 'dashboard.html', title: 'Overview', layout: 'app', entry: 'overview', nav: 'Overview' },
   {
     path: '/dashboard/transactions',

@@ -19,7 +19,7 @@ function version(of, value) {
 
 /**
  * The payment's own version after each change that gives it one: created (1), settled (2), then its
- * capture and each refund the merchant asked for, in the order they happened (SPEC §5.1). The gateway's
+ * capture and each refund the merchant asked for, in the order they happened (README, "Orders are paid once"). The gateway's
  * own refund of a late success is part of the settlement. null where the count does not come out at the
  * payment's current version (a change this page cannot see), rather than a guess.
  */
@@ -50,10 +50,18 @@ export function paymentTimeline(payment, refunds = [], events = []) {
       versions: [version('payment', created?.resource.version ?? 1)],
     },
   ];
-  if (payment.status === 'pending') return entries;
+  // Every way out goes through `ordered`, which drops the versions a change did not give (null).
+  const ordered = () => {
+    const sortKey = (entry) => Date.parse(entry.at ?? settled?.at ?? payment.created_at);
+    return entries
+      .map((entry) => ({ ...entry, versions: entry.versions.filter(Boolean) }))
+      .sort((a, b) => sortKey(a) - sortKey(b) || STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
+  };
+  let settled = null;
+  if (payment.status === 'pending') return ordered();
 
   const succeeded = payment.status === 'success';
-  const settled = eventData(events, succeeded ? 'payment.success' : 'payment.failed', 'payment', payment.id);
+  settled = eventData(events, succeeded ? 'payment.success' : 'payment.failed', 'payment', payment.id);
   const settledVersion = settled?.resource.version ?? 2;
   const orderPaid = eventData(events, 'order.paid', 'payment', payment.id);
   entries.push({
@@ -65,7 +73,7 @@ export function paymentTimeline(payment, refunds = [], events = []) {
       : `Payment failed: ${payment.error_code ?? 'PAYMENT_FAILED'} (${payment.error_description ?? 'no reason given'})`,
     versions: [version('payment', settledVersion), orderPaid ? version('order', orderPaid.data.order.version) : null],
   });
-  if (!succeeded) return entries;
+  if (!succeeded) return ordered();
 
   const later = laterPaymentVersions(payment, refunds, settledVersion);
   if (payment.captured) {
@@ -98,10 +106,7 @@ export function paymentTimeline(payment, refunds = [], events = []) {
       });
     }
   }
-  const sortKey = (entry) => Date.parse(entry.at ?? settled?.at ?? payment.created_at);
-  return entries
-    .map((entry) => ({ ...entry, versions: entry.versions.filter(Boolean) }))
-    .sort((a, b) => sortKey(a) - sortKey(b) || STEP_ORDER.indexOf(a.step) - STEP_ORDER.indexOf(b.step));
+  return ordered();
 }
 
 /**

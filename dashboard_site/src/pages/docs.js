@@ -1,13 +1,15 @@
 import { byTestId, el, wireCopyButton } from '../lib/dom.js';
 import { DEDUPE_SNIPPET, exampleOutage, recoveryScript } from '../lib/playbook.js';
+import { reportAndUse } from '../lib/failure.js';
 import { startDashboardPage } from '../lib/shell.js';
 
 const session = startDashboardPage();
 
 /** A curl command, one flag per line, credentials only where the endpoint needs them. */
-function curl({ method, path, auth = true, body, idempotent = false }, ctx) {
+function curl({ method, path, auth = true, bearer = false, body, idempotent = false }, ctx) {
   const lines = [`curl -X ${method} ${ctx.apiUrl}${path}`];
   if (auth) lines.push(`  -H "X-Api-Key: ${ctx.apiKey}"`, `  -H "X-Api-Secret: ${ctx.apiSecret}"`);
+  if (bearer) lines.push('  -H "Authorization: Bearer $SESSION_TOKEN"');
   // true: a fresh key per run; a string: a fixed key, to show what a retry resends.
   if (idempotent) lines.push(`  -H "Idempotency-Key: ${idempotent === true ? '$(uuidgen)' : idempotent}"`);
   if (body !== undefined) {
@@ -221,8 +223,40 @@ const ENDPOINT_GROUPS = [
         method: 'POST',
         path: '/api/v1/auth/login',
         auth: false,
-        summary: 'Dashboard login: returns your merchant profile and API credentials.',
+        summary: 'Dashboard login: a session token (12 hours) for Authorization: Bearer, and who you are.',
         body: { email: 'you@business.com', password: '••••••••' },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/auth/logout',
+        auth: false,
+        bearer: true,
+        summary: 'End the dashboard session the request carries.',
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/auth/set-password',
+        auth: false,
+        summary: 'Set your dashboard password with the token of a one-time link (24 hours).',
+        body: { token: 'pwt_…', password: '••••••••••' },
+      },
+      { method: 'GET', path: '/api/v1/account', summary: 'Your account and current key pair.' },
+      {
+        method: 'GET',
+        path: '/api/v1/account/keys',
+        summary: 'Your key pairs that still work, with created, expires and last used (secrets masked).',
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/account/keys/roll',
+        summary: 'A new key pair; the previous one keeps working for 0-168 hours.',
+        body: { expire_previous_in_hours: 24 },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/account/password',
+        summary: 'Change your dashboard password (at least 10 characters); your other sessions end.',
+        body: { current_password: '••••••••••', new_password: '••••••••••' },
       },
       { method: 'GET', path: '/health', auth: false, summary: 'Service and database health.' },
       { method: 'GET', path: '/api/v1/openapi.json', auth: false, summary: 'The OpenAPI 3 document of this API.' },
@@ -279,7 +313,8 @@ function renderEndpoint(endpoint, ctx) {
       el('span', { className: `method method-${endpoint.method.toLowerCase()}` }, endpoint.method),
       el('code', { className: 'endpoint-path' }, endpoint.path.split('?')[0]),
       endpoint.label ? el('span', { className: 'tag' }, endpoint.label) : null,
-      endpoint.auth === false ? el('span', { className: 'tag tag-muted' }, 'public') : null,
+      endpoint.auth === false && !endpoint.bearer ? el('span', { className: 'tag tag-muted' }, 'public') : null,
+      endpoint.bearer ? el('span', { className: 'tag tag-muted' }, 'session') : null,
     ),
     el('p', { className: 'muted' }, endpoint.summary),
     el('pre', { className: 'code' }, el('code', { testId: 'code-snippet-endpoint' }, curl(endpoint, ctx))),
@@ -297,13 +332,15 @@ function addCopyButtons() {
   }
 }
 
-if (session) {
-  const { merchant, config } = session;
+// The examples carry the merchant's own key pair, asked for with the session (the browser keeps no secret);
+// placeholders (and the page says why) if it cannot be read.
+async function renderDocs({ api, config }) {
+  const account = await api.get('/api/v1/account').catch(reportAndUse(null));
   const ctx = {
     apiUrl: config.apiUrl,
     checkoutUrl: config.checkoutUrl,
-    apiKey: merchant.api_key,
-    apiSecret: merchant.api_secret,
+    apiKey: account?.api_key ?? '$GATEWAY_API_KEY',
+    apiSecret: account?.api_secret ?? '$GATEWAY_API_SECRET',
   };
   byTestId('docs-api-url').textContent = ctx.apiUrl;
   const openapi = byTestId('openapi-link');
@@ -335,3 +372,5 @@ if (session) {
   );
   addCopyButtons();
 }
+
+if (session) renderDocs(session);

@@ -5,6 +5,7 @@ import {
   DELIVERY_STATUSES,
   EVENT_TYPES,
   eventFiltersFromSearch,
+  eventSubject,
   eventsQuery,
   isoToLocalInput,
   localInputToIso,
@@ -13,6 +14,9 @@ import {
 import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { actionsCell, detailsButton } from '../lib/table.js';
+import { reportAndUse } from '../lib/failure.js';
+import { paymentDetailUrl } from '../lib/payments.js';
+import { formatAmount } from '../../../web_shared/money.js';
 
 const PAGE_SIZE = 20;
 const RECOVERY_POLL_MS = 2000;
@@ -25,12 +29,19 @@ let newerCursors = [];
 let webhookUrl = Promise.resolve('');
 
 // ---- list
+function subjectCell(event) {
+  const subject = eventSubject(event, formatAmount);
+  if (!subject.paymentId) return subject.text;
+  return el('a', { href: paymentDetailUrl(subject.paymentId), className: 'mono' }, subject.text);
+}
+
 function renderEvent(event) {
   return el(
     'tr',
     { testId: 'event-row', dataset: { eventId: event.id, type: event.type } },
     el('td', { className: 'mono', testId: 'event-id', 'data-label': 'Event' }, event.id),
     el('td', { className: 'mono', testId: 'event-type', 'data-label': 'Type' }, event.type),
+    el('td', { testId: 'event-subject', 'data-label': 'About' }, subjectCell(event)),
     el(
       'td',
       { testId: 'event-created-at', 'data-label': 'Created' },
@@ -208,12 +219,68 @@ function setRecoverStatus(text) {
   status.hidden = !text;
 }
 
+// The preview counts at most this many pages of each recoverable status (100 events a page) before it
+// says "more than".
+const PREVIEW_PAGES = 5;
+
+/** How many events of one delivery status the range holds: {count, more} (more: the count stopped). */
+async function countEvents(range, deliveryStatus) {
+  let count = 0;
+  let startingAfter = '';
+  for (let page = 0; page < PREVIEW_PAGES; page += 1) {
+    const query = eventsQuery({ ...range, deliveryStatus, startingAfter }, 100);
+    const result = await session.api.get(`/api/v1/events?${query}`);
+    const events = Array.isArray(result?.data) ? result.data : [];
+    count += events.length;
+    if (!result?.has_more || !events.length) return { count, more: false };
+    startingAfter = events.at(-1).id;
+  }
+  return { count, more: true };
+}
+
+/** Says, before the merchant confirms, how many events the range would send again. */
+async function previewRecovery() {
+  const preview = byTestId('recover-preview');
+  const since = localInputToIso(byTestId('recover-since-input').value);
+  const until = localInputToIso(byTestId('recover-until-input').value);
+  if (!since) {
+    preview.textContent = 'Choose the moment to recover from.';
+    return;
+  }
+  const asked = `${since}|${until}`;
+  preview.dataset.range = asked;
+  preview.textContent = 'Counting the events in this range…';
+  try {
+    const range = { from: since, to: until };
+    const [failed, never] = await Promise.all([countEvents(range, 'failed'), countEvents(range, 'none')]);
+    if (preview.dataset.range !== asked) return; // the range changed while counting
+    const total = failed.count + never.count;
+    const more = failed.more || never.more ? 'more than ' : '';
+    preview.textContent =
+      total === 0
+        ? 'No event in this range needs sending again.'
+        : `This will send ${more}${total} event${total === 1 ? '' : 's'} again ` +
+          `(${failed.count} failed, ${never.count} never sent).`;
+  } catch (error) {
+    preview.textContent = '';
+    showError('recover-error', error);
+  }
+}
+
+/** A new range can be recovered: the confirm button comes back and the preview follows the range. */
+function recoveryRangeChanged() {
+  byTestId('recover-confirm-button').disabled = false;
+  setRecoverStatus(null);
+  previewRecovery();
+}
+
 async function openRecover() {
   byTestId('recover-target-url').textContent = (await webhookUrl) || 'your webhook URL (none is set)';
   const oneHourAgo = new Date(Date.now() - 60 * 60 * 1000).toISOString();
   if (!byTestId('recover-since-input').value) byTestId('recover-since-input').value = isoToLocalInput(oneHourAgo);
   showError('recover-error', null);
   recoverDialog.showModal();
+  previewRecovery();
 }
 
 function describeRecovery(recovery) {
@@ -247,17 +314,21 @@ async function recover(event) {
     return;
   }
   const body = until ? { since, until } : { since };
+  let started = false;
   await withBusyButton(byTestId('recover-confirm-button'), 'Starting…', async () => {
     try {
       const recovery = await session.api.post('/api/v1/webhooks/recover', body);
       showError('recover-error', null);
       setRecoverStatus(describeRecovery(recovery));
+      started = true;
       if (recovery.status !== 'completed') followRecovery(recovery.id);
     } catch (error) {
       setRecoverStatus(null);
       showError('recover-error', error);
     }
   });
+  // The same range again would send nothing new: the button waits for another range.
+  if (started) byTestId('recover-confirm-button').disabled = true;
 }
 
 if (session) {
@@ -294,12 +365,14 @@ if (session) {
   byTestId('recover-button').addEventListener('click', openRecover);
   byTestId('recover-cancel-button').addEventListener('click', () => recoverDialog.close());
   byTestId('recover-form').addEventListener('submit', recover);
+  for (const input of ['recover-since-input', 'recover-until-input'])
+    byTestId(input).addEventListener('change', recoveryRangeChanged);
   recoverDialog.addEventListener('close', () => clearTimeout(recoveryPoll));
 
   webhookUrl = session.api
     .get('/api/v1/webhooks/config')
     .then((config) => config?.webhook_url ?? '')
-    .catch(() => '');
+    .catch(reportAndUse(''));
   loadEvents();
   if (filters.event) openDetail(filters.event);
 }

@@ -1,10 +1,11 @@
 import { formatAmount } from '../../../web_shared/money.js';
 import { pipelineHealth } from '../lib/deliveries.js';
-import { byTestId, wireCopyButton, withBusyButton } from '../lib/dom.js';
+import { byTestId, el, wireCopyButton, withBusyButton } from '../lib/dom.js';
 import { formatSuccessRate } from '../lib/money.js';
 import { refundedAmount } from '../lib/payments.js';
 import { createPoller } from '../lib/poller.js';
 import { showError, startDashboardPage } from '../lib/shell.js';
+import { formatDateTime } from '../lib/time.js';
 
 const session = startDashboardPage();
 
@@ -93,8 +94,110 @@ async function loadPipeline() {
   return moving;
 }
 
+// The key pair arrives after the page: each credential element takes its test id in the same task as its
+// value, so whoever waits for [data-test-id="api-key"] or "api-secret" reads the credential, never a
+// placeholder. The browser keeps only the session; the pair is asked for each time it is shown.
+let credentials = null;
+
+function showCredential(id, value) {
+  const node = document.getElementById(id);
+  node.textContent = value;
+  node.removeAttribute('aria-busy');
+  node.dataset.testId = id;
+}
+
+async function loadAccount() {
+  try {
+    const account = await session.api.get('/api/v1/account');
+    credentials = { api_key: account.api_key, api_secret: account.api_secret };
+    showCredential('api-key', account.api_key);
+    showCredential('api-secret', account.api_secret);
+    showError('keys-error', null);
+  } catch (error) {
+    showError('keys-error', error);
+  }
+}
+
+function keyPairRow(pair) {
+  // `data-label` names each cell in the phone layout, where the row becomes a stack of label: value lines.
+  const cell = (label, testId, ...content) => el('td', { testId, 'data-label': label }, ...content);
+  return el(
+    'tr',
+    { testId: 'key-pair-row', dataset: { apiKey: pair.api_key, current: String(pair.current) } },
+    cell('Key ID', 'key-pair-key', el('code', {}, pair.api_key), pair.current ? ' (current)' : ''),
+    cell('Secret', 'key-pair-secret', pair.api_secret),
+    cell('Created', 'key-pair-created', formatDateTime(pair.created_at)),
+    cell('Expires', 'key-pair-expires', pair.expires_at ? formatDateTime(pair.expires_at) : 'Never'),
+    cell('Last used', 'key-pair-last-used', pair.last_used_at ? formatDateTime(pair.last_used_at) : 'Never'),
+  );
+}
+
+async function loadKeyPairs() {
+  try {
+    const { data } = await session.api.get('/api/v1/account/keys');
+    byTestId('key-pairs-body').replaceChildren(...data.map(keyPairRow));
+  } catch (error) {
+    showError('keys-error', error);
+  }
+}
+
+function wireRollKeys() {
+  const form = byTestId('roll-keys-form');
+  const status = byTestId('roll-keys-status');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const hours = Number(byTestId('roll-overlap-select').value);
+    await withBusyButton(byTestId('roll-keys-button'), 'Rolling…', async () => {
+      try {
+        const pair = await session.api.post('/api/v1/account/keys/roll', { expire_previous_in_hours: hours });
+        credentials = { api_key: pair.api_key, api_secret: pair.api_secret };
+        showCredential('api-key', pair.api_key);
+        showCredential('api-secret', pair.api_secret);
+        status.textContent =
+          hours === 0
+            ? 'New key pair created; the previous pair has stopped working. Put the new secret on your servers now.'
+            : `New key pair created. The previous pair keeps working for ${hours} hour${hours === 1 ? '' : 's'}: ` +
+              'put the new secret on your servers before then.';
+        status.hidden = false;
+        showError('keys-error', null);
+        await loadKeyPairs();
+      } catch (error) {
+        showError('keys-error', error);
+      }
+    });
+  });
+}
+
+function wireChangePassword() {
+  const form = byTestId('change-password-form');
+  const status = byTestId('change-password-status');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    status.hidden = true;
+    const body = {
+      current_password: byTestId('current-password-input').value,
+      new_password: byTestId('new-password-input').value,
+    };
+    if (body.new_password.length < 10) {
+      showError('change-password-error', new Error('The new password needs at least 10 characters.'));
+      return;
+    }
+    await withBusyButton(byTestId('change-password-button'), 'Changing…', async () => {
+      try {
+        await session.api.post('/api/v1/account/password', body);
+        form.reset();
+        showError('change-password-error', null);
+        status.textContent = 'Password changed. Your other sessions have been logged out.';
+        status.hidden = false;
+      } catch (error) {
+        showError('change-password-error', error);
+      }
+    });
+  });
+}
+
 function wireSecretReveal() {
-  const secret = byTestId('api-secret');
+  const secret = document.getElementById('api-secret');
   const button = byTestId('reveal-api-secret');
   button.addEventListener('click', () => {
     const reveal = secret.classList.contains('is-masked');
@@ -108,10 +211,12 @@ function wireSecretReveal() {
 if (session) {
   const { merchant } = session;
   byTestId('merchant-email').textContent = merchant.email;
-  byTestId('api-key').textContent = merchant.api_key;
-  byTestId('api-secret').textContent = merchant.api_secret;
-  wireCopyButton(byTestId('copy-api-key'), () => merchant.api_key);
-  wireCopyButton(byTestId('copy-api-secret'), () => merchant.api_secret);
+  wireCopyButton(byTestId('copy-api-key'), () => credentials?.api_key ?? '');
+  wireCopyButton(byTestId('copy-api-secret'), () => credentials?.api_secret ?? '');
+  wireRollKeys();
+  wireChangePassword();
+  loadAccount();
+  loadKeyPairs();
 
   const refreshButton = byTestId('refresh-stats-button');
   wireSecretReveal();

@@ -12,6 +12,7 @@ import {
   isAutoRefunded,
   matchesSearch,
   methodDetail,
+  paymentDetailUrl,
   paymentState,
   paymentsCsv,
   refundedAmount,
@@ -21,6 +22,7 @@ import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatDateTime } from '../lib/time.js';
 import { deliveryRows, paymentTimeline } from '../lib/timeline.js';
 import { actionsCell } from '../lib/table.js';
+import { reportAndUse, reported } from '../lib/failure.js';
 
 const PAGE_SIZE = 20;
 const POLL_INTERVAL_MS = 2000;
@@ -61,14 +63,14 @@ const orderStatuses = createCache(
     session.api
       .get(`/api/v1/orders/${encodeURIComponent(payment.order_id)}`)
       .then((order) => order.status ?? '-')
-      .catch(() => '-'),
+      .catch(reportAndUse('-')),
   stateKey,
 );
 
 /** A payment with what the page shows about it: its refunds and its order's status. */
 async function enrich(payment) {
   const [paymentRefunds, orderStatus] = await Promise.all([
-    refunds.load(payment).catch(() => null),
+    refunds.load(payment).catch(reportAndUse(null)),
     orderStatuses.load(payment),
   ]);
   return { payment, refunds: paymentRefunds, orderStatus };
@@ -247,7 +249,7 @@ function applyFilters(next) {
   url.search = '';
   for (const [name, value] of Object.entries(filters)) if (value) url.searchParams.set(name, value);
   window.history.pushState({}, '', url);
-  loadPayments().catch(() => {});
+  reported(loadPayments());
 }
 
 async function exportCsv(button) {
@@ -271,9 +273,7 @@ async function exportCsv(button) {
 }
 
 // ---- payment detail (?payment=pay_...)
-function detailUrl(paymentId) {
-  return `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`;
-}
+const detailUrl = paymentDetailUrl;
 
 function openDetailFromLink(event, paymentId) {
   if (event.metaKey || event.ctrlKey || event.shiftKey) return; // a new tab loads it by itself
@@ -318,7 +318,7 @@ async function retryNotesOf(rows) {
       session.api
         .get(`/api/v1/webhooks/${encodeURIComponent(delivery.webhook_id)}`)
         .then(retryNote)
-        .catch(() => null),
+        .catch(reportAndUse(null)),
     ),
   );
   return new Map(waiting.map(({ delivery }, index) => [delivery.webhook_id, notes[index]]));
@@ -471,7 +471,7 @@ async function capturePayment(payment, button) {
       showToast(`Capture refused: ${error.message}`, 'bad');
     }
   });
-  await refreshView().catch(() => {});
+  await reported(refreshView());
 }
 
 // ---- refund dialog
@@ -536,14 +536,14 @@ byTestId('refund-form').addEventListener('submit', async (event) => {
     }
   });
   refunds.forget(payment.id);
-  await refreshView().catch(() => {});
+  await reported(refreshView());
 });
 
 if (session) {
   pager.wireButtons();
   const refreshButton = byTestId('refresh-transactions-button');
   refreshButton.addEventListener('click', () =>
-    withBusyButton(refreshButton, 'Refreshing…', () => refreshView().catch(() => {})),
+    withBusyButton(refreshButton, 'Refreshing…', () => reported(refreshView())),
   );
   filterForm.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -551,7 +551,7 @@ if (session) {
     // An exact payment id is a lookup: go straight to its page.
     if (PAYMENT_ID.test(next.q)) {
       window.history.pushState({}, '', detailUrl(next.q));
-      refreshView().catch(() => {});
+      reported(refreshView());
       return;
     }
     applyFilters(next);
@@ -565,14 +565,14 @@ if (session) {
   byTestId('back-to-transactions').addEventListener('click', (event) => {
     event.preventDefault();
     window.history.pushState({}, '', '/dashboard/transactions');
-    refreshView().catch(() => {});
+    reported(refreshView());
   });
   window.addEventListener('popstate', () => {
     pager.readUrl();
     filters = filtersFromSearch(window.location.search);
     showFiltersInForm();
-    refreshView().catch(() => {});
+    reported(refreshView());
   });
   showFiltersInForm();
-  refreshView().catch(() => {});
+  reported(refreshView());
 }

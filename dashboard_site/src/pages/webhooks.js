@@ -15,6 +15,7 @@ import { showError, startDashboardPage } from '../lib/shell.js';
 import { formatCountdown, formatDateTime } from '../lib/time.js';
 import { validateWebhookUrl } from '../lib/webhook-url.js';
 import { actionsCell, detailsButton } from '../lib/table.js';
+import { reported } from '../lib/failure.js';
 
 const PAGE_SIZE = 10;
 const POLL_INTERVAL_MS = 3000;
@@ -27,7 +28,15 @@ let pendingSave = Promise.resolve();
 const poller = createPoller(() => loadLogs(), POLL_INTERVAL_MS);
 
 const urlInput = byTestId('webhook-url-input');
-const secretOutput = byTestId('webhook-secret');
+// The secret's element takes its test id only once it holds the secret, in the same task: whoever waits
+// for [data-test-id="webhook-secret"] reads the secret, never a placeholder.
+const secretOutput = document.getElementById('webhook-secret');
+
+function showSecret(secret) {
+  secretOutput.textContent = secret;
+  secretOutput.removeAttribute('aria-busy');
+  secretOutput.dataset.testId = 'webhook-secret';
+}
 const configStatus = byTestId('webhook-config-status');
 
 function setConfigStatus(message, tone = '') {
@@ -45,7 +54,7 @@ function showConfig(config, { keepTypedUrl = false } = {}) {
     urlInput.value = savedUrl;
     urlEdited = false;
   }
-  secretOutput.textContent = config.webhook_secret ?? '—';
+  showSecret(config.webhook_secret);
 }
 
 async function loadConfig() {
@@ -90,7 +99,7 @@ async function regenerateSecret() {
   await withBusyButton(byTestId('regenerate-secret-button'), 'Regenerating…', async () => {
     try {
       const { webhook_secret: secret } = await session.api.post('/api/v1/webhooks/regenerate-secret');
-      secretOutput.textContent = secret;
+      showSecret(secret);
       const overlapEnds = formatDateTime(new Date(Date.now() + ROTATION_OVERLAP_MS).toISOString());
       setConfigStatus(
         `New secret generated. X-Webhook-Signature uses only the new secret from the next delivery; ` +
@@ -118,7 +127,7 @@ async function sendTestWebhook(button) {
     }
   });
   if (pager.offset !== 0) pager.goTo(0);
-  else await loadLogs().catch(() => {});
+  else await reported(loadLogs());
 }
 
 // ---- delivery logs
@@ -131,7 +140,7 @@ async function retryDelivery(logId, button) {
       showToast(`Retry refused: ${error.message}`, 'bad');
     }
   });
-  await loadLogs().catch(() => {});
+  await reported(loadLogs());
 }
 
 /** The first attempt is still being made (a failed attempt leaves a scheduled retry that may be cut short). */
@@ -146,6 +155,13 @@ function deliveryStatus(log, testId = 'webhook-status', noteTestId = 'webhook-re
   if (!note) return badge;
   badge.className = 'badge badge-neutral';
   return el('span', {}, badge, el('span', { className: 'retry-note', testId: noteTestId }, note));
+}
+
+/** What the row's retry button does for this delivery: every row has one (the dashboard's contract). */
+function retryLabel(log) {
+  if (log.status === 'success') return 'Resend';
+  if (log.status === 'pending') return inFlight(log) ? 'Sending…' : 'Retry now';
+  return 'Retry';
 }
 
 function renderLog(log) {
@@ -199,7 +215,7 @@ function renderLog(log) {
               : 'Send this event again',
           onclick: (event) => retryDelivery(log.id, event.currentTarget),
         },
-        'Retry',
+        retryLabel(log),
       ),
     ),
   );
@@ -318,11 +334,11 @@ if (session) {
   pager.wireButtons();
   const refreshButton = byTestId('refresh-webhook-logs-button');
   refreshButton.addEventListener('click', () =>
-    withBusyButton(refreshButton, 'Refreshing…', () => loadLogs().catch(() => {})),
+    withBusyButton(refreshButton, 'Refreshing…', () => reported(loadLogs())),
   );
   window.addEventListener('popstate', () => {
     pager.readUrl();
-    loadLogs().catch(() => {});
+    reported(loadLogs());
   });
 
   byTestId('webhook-detail-close-button').addEventListener('click', () => detail.close());
@@ -347,7 +363,7 @@ if (session) {
   });
 
   loadConfig();
-  loadLogs().catch(() => {});
+  reported(loadLogs());
   const linkedDelivery = new URLSearchParams(window.location.search).get('delivery');
   if (UUID.test(linkedDelivery ?? '')) openDetail(linkedDelivery);
 }

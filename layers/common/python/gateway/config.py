@@ -33,10 +33,12 @@ DEFAULT_CHECKOUT_URL = "http://localhost:3001"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
 RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
+DASHBOARD_URL = "DASHBOARD_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_CORS_ALLOW_ORIGIN = "*"
+DEFAULT_DASHBOARD_URL = "http://localhost:3000"
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class Settings:
     aws_region: str
     # Where the hosted checkout is served: payment link URLs point there.
     checkout_url: str = DEFAULT_CHECKOUT_URL
+    # Where password links point (`<dashboard>/set-password?token=...`).
+    dashboard_url: str = DEFAULT_DASHBOARD_URL
 
     def table_name(self, suffix: str) -> str:
         return f"{self.table_prefix}-{suffix}"
@@ -74,7 +78,7 @@ def _required(environ: dict[str, str], name: str) -> str:
 
 
 def _flag(environ: dict[str, str], name: str) -> bool:
-    # SPEC: flags are true only for the exact string "true".
+    # docs/behaviour.md, "Test mode": flags are true only for the exact string "true".
     return environ.get(name) == "true"
 
 
@@ -113,7 +117,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         processing=ProcessingRules(
             test_mode=test_mode,
             test_delay_ms=_int(environ, TEST_PROCESSING_DELAY, 1000),
-            # SPEC: TEST_PAYMENT_SUCCESS is true unless exactly "false".
+            # docs/behaviour.md: TEST_PAYMENT_SUCCESS is true unless exactly "false".
             test_payment_success=environ.get(TEST_PAYMENT_SUCCESS) != "false",
             delay_min_ms=_int(environ, PROCESSING_DELAY_MIN, 5000),
             delay_max_ms=_int(environ, PROCESSING_DELAY_MAX, 10000),
@@ -130,6 +134,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         reconcile_grace_seconds=_int(environ, RECONCILE_GRACE_SECONDS, 120),
         aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
         checkout_url=_checkout_url(environ),
+        dashboard_url=environ.get(DASHBOARD_URL) or DEFAULT_DASHBOARD_URL,
     )
 
 

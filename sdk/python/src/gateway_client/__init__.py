@@ -23,10 +23,12 @@ from gateway_client.errors import (
     SignatureVerificationError,
 )
 from gateway_client.models import (
+    Account,
     Delivery,
     DeliveryAttempt,
     Event,
     EventPage,
+    KeyPair,
     Order,
     Payment,
     PaymentLink,
@@ -42,6 +44,7 @@ from gateway_client.models import (
 from gateway_client.webhook import Webhook
 
 __all__ = [
+    "Account",
     "ApiError",
     "AuthenticationError",
     "BadRequestError",
@@ -56,6 +59,7 @@ __all__ = [
     "IdempotencyError",
     "InvalidCardError",
     "InvalidVpaError",
+    "KeyPair",
     "NotFoundError",
     "Order",
     "Payment",

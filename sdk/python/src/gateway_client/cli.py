@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from gateway_client import admin
 from gateway_client.client import DEFAULT_BASE_URL, Client
 from gateway_client.errors import ApiError, ConnectionError
 from gateway_client.models import Event
@@ -26,12 +27,12 @@ from gateway_client.webhook import Webhook
 
 T = TypeVar("T")
 
-# The local stack's seeded test merchant (SPEC §2): the credentials used against a loopback deployment
-# when none are given, so `make run` then `gateway trigger payment.success` just works.
+# The local stack's seeded test merchant (docs/behaviour.md, "Test mode"): the credentials used against a
+# loopback deployment when none are given, so `make run` then `gateway trigger payment.success` just works.
 LOCAL_TEST_CREDENTIALS = ("key_test_abc123", "secret_test_xyz789")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 TRIGGERABLE_EVENTS = ("payment.success", "payment.failed", "refund.processed", "order.paid")
-# SPEC §5.4: in test mode these addresses decide the bank's answer.
+# docs/behaviour.md, "Test mode": in test mode these addresses decide the bank's answer.
 SUCCEEDING_VPA = "success@upi"
 FAILING_VPA = "failure@upi"
 ROUTE_NOT_FOUND = "Route not found"
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         hint = ROUTE_MISSING_HINT if error.description == ROUTE_NOT_FOUND else ""
         print(f"error: {error}{hint}", file=sys.stderr)
         return 1
-    except (CommandError, TimeoutError, OSError) as error:
+    except (CommandError, admin.AdminError, TimeoutError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--until", metavar="ISO", help="end of the range (default: now)")
     recover.add_argument("--timeout", type=float, default=600.0, help="seconds to follow the progress")
     recover.set_defaults(handler=run_recover)
+    _add_admin_commands(commands)
     return parser
 
 
@@ -311,7 +313,7 @@ def run_trigger(arguments: argparse.Namespace) -> int:
     if payment.status != expected:
         raise CommandError(
             f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
-            f"the test address {vpa} decide the outcome (SPEC §5.4 test mode)"
+            f"the test address {vpa} decide the outcome (test mode)"
         )
     print(
         f"payment  {payment.id}  {payment.status}"
@@ -444,3 +446,86 @@ def run_recover(arguments: argparse.Namespace) -> int:
 def _observed(value: T, observe: Callable[[T], None]) -> T:
     observe(value)
     return value
+
+
+# ------------------------------------------------------------------------------------------ admin
+
+
+def _add_admin_commands(commands: Any) -> None:
+    group = _command(commands, "admin", "Operators: manage merchants through the admin function (AWS IAM)")
+    group.set_defaults(handler=lambda _arguments: _usage(group))
+    groups = group.add_subparsers(title="commands", metavar="COMMAND")
+    merchants = _command(groups, "merchants", "Create, list, show, deactivate and activate merchants")
+    merchants.set_defaults(handler=lambda _arguments: _usage(merchants))
+    actions = merchants.add_subparsers(title="commands", metavar="COMMAND")
+
+    create = _admin_command(actions, "create", "A new merchant: prints its keys once and a password link")
+    create.add_argument("--name", required=True)
+    create.add_argument("--email", required=True)
+    listing = _admin_command(actions, "list", "Merchants, a page at a time")
+    listing.add_argument("--limit", type=int, default=20, help="1-100 (default 20)")
+    listing.add_argument("--starting-after", metavar="MERCHANT_ID", help="the page after this merchant")
+    for name, summary in (
+        ("show", "One merchant (never its secret)"),
+        ("deactivate", "Refuse the merchant everywhere: keys, sessions, logins, its checkout pages"),
+        ("activate", "Let a deactivated merchant's keys work again (its sessions stay ended)"),
+        ("reset-password", "A new one-time password link (24 hours)"),
+    ):
+        command = _admin_command(actions, name, summary)
+        command.add_argument("merchant", metavar="MERCHANT", help="the merchant's id or e-mail address")
+
+
+def _admin_command(actions: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    command: argparse.ArgumentParser = actions.add_parser(name, help=summary, description=summary)
+    where = command.add_argument_group("where the admin function is (default: the local stack)")
+    where.add_argument("--stack", help="a deployed stack (or GATEWAY_STACK); AWS_ENDPOINT_URL for LocalStack")
+    where.add_argument("--function", help="the function's name or ARN (or GATEWAY_ADMIN_FUNCTION)")
+    where.add_argument("--endpoint-url", help=f"Lambda's endpoint (local stack: {admin.LOCAL_LAMBDA_URL})")
+    command.add_argument("--json", action="store_true", help="print the result as JSON")
+    command.set_defaults(handler=run_admin, action=name)
+    return command
+
+
+def run_admin(arguments: argparse.Namespace) -> int:
+    command: dict[str, Any] = {"action": arguments.action}
+    if arguments.action == "create":
+        command.update(name=arguments.name, email=arguments.email)
+    elif arguments.action == "list":
+        command.update(limit=arguments.limit, starting_after=arguments.starting_after)
+    else:
+        key = "email" if "@" in arguments.merchant else "merchant_id"
+        command[key] = arguments.merchant
+    target = admin.find_target(arguments.function, arguments.stack, arguments.endpoint_url)
+    result = admin.invoke(target, command)
+    if arguments.json:
+        print(json.dumps(result, indent=2))
+    else:
+        print(describe_admin_result(arguments.action, result))
+    return 0
+
+
+def describe_admin_result(action: str, result: dict[str, Any]) -> str:
+    if action == "create":
+        return "\n".join(
+            [
+                f"Merchant created: {result['id']}",
+                f"  API key     {result['api_key']}",
+                f"  API secret  {result['api_secret']}",
+                "  (the secret is shown only now: hand it over securely)",
+                "Password link (one use, 24 hours):",
+                f"  {result['password_link']}",
+            ]
+        )
+    if action == "reset-password":
+        return f"Password link for {result['id']} (one use, 24 hours):\n  {result['password_link']}"
+    if action == "list":
+        rows = [
+            f"{m['id']}  {'active  ' if m['active'] else 'inactive'}  {m['email']}  {m['name']}"
+            for m in result["data"]
+        ]
+        more = [f"(more: --starting-after {result['next']})"] if result.get("next") else []
+        return "\n".join(rows + more) if rows else "No merchants."
+    lines = [f"{name:<13} {value}" for name, value in result.items()]
+    if action in ("deactivate", "activate"):
+        lines.insert(0, f"Merchant {result['id']} {action}d.")
+    return "\n".join(lines)

@@ -15,8 +15,10 @@ from typing import (
 )
 
 from gateway_client.models import (
+    Account,
     Event,
     EventPage,
+    KeyPair,
     Order,
     Payment,
     PaymentLink,
@@ -72,6 +74,7 @@ class Client:
         self.webhooks = Webhooks(self)
         self.events = Events(self)
         self.payment_links = PaymentLinks(self)
+        self.account = AccountResource(self)
 
     def request(
         self,
@@ -232,6 +235,24 @@ class Refunds(_Resource):
         return _poll(
             lambda: self.get(refund_id), lambda r: r.status == "processed", timeout, interval, refund_id
         )
+
+
+class AccountResource(_Resource):
+    """The merchant's own account: who it is, its API key pairs and rolling them."""
+
+    def get(self) -> Account:
+        return Account.from_dict(self._get("/api/v1/account"))
+
+    def list_keys(self) -> list[KeyPair]:
+        """The pairs that still work, newest first, secrets masked."""
+        return [KeyPair.from_dict(pair) for pair in self._get("/api/v1/account/keys")["data"]]
+
+    def roll_keys(self, expire_previous_in_hours: int = 24) -> KeyPair:
+        """A new pair (its whole secret, shown only here); the previous pair keeps working for
+        `expire_previous_in_hours` (0-168; 0 stops it now). This client keeps using the pair it was
+        made with: make a new `Client` with the new pair."""
+        body = {"expire_previous_in_hours": expire_previous_in_hours}
+        return KeyPair.from_dict(self._post("/api/v1/account/keys/roll", body, keyed=False))
 
 
 class Webhooks(_Resource):

@@ -1,5 +1,6 @@
-"""One exception per error code of the gateway (SPEC §1), each carrying code, description, status and
-the request id. Callers catch the base `ApiError`, or one subclass for the case they handle."""
+"""One exception per error code of the gateway (openapi.yaml `ErrorCode`), each carrying code,
+description, status and the request id. Callers catch the base `ApiError`, or one subclass for the case
+they handle."""
 
 from __future__ import annotations
 

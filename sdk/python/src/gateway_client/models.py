@@ -1,7 +1,10 @@
 """The gateway's resources as typed, read-only objects.
 
-Fields the SPEC names are attributes; anything else the server sends (a field added after this package
-was released) is kept in `extra`, and `to_dict()` gives back exactly what was received.
+Every field of the API's schemas (`openapi.yaml`) is an attribute; anything else the server sends (a field
+added after this package was released) is kept in `extra`, and `to_dict()` gives back exactly what was
+received. Attributes that take one of a fixed set of values are typed with the `Literal`s below, which
+`tests/sdk/test_models_match_openapi.py` holds equal to the API's enums. A newer server may send a value
+this release does not list; it is passed through as sent, never refused.
 """
 
 from __future__ import annotations
@@ -9,9 +12,37 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, Literal, TypeVar
 
 T = TypeVar("T", bound="ApiObject")
+
+# `created`; `attempted` once a payment was made on the order; `paid` once one of them succeeded (for good).
+OrderStatus = Literal["created", "attempted", "paid"]
+PaymentMethod = Literal["upi", "card"]
+# `pending` until the bank answers, then `success` or `failed` for good.
+PaymentStatus = Literal["pending", "success", "failed"]
+# Why the bank refused a payment: `PAYMENT_FAILED`, or in test mode the failure its input asked for.
+PaymentErrorCode = Literal["PAYMENT_FAILED", "PAYMENT_DECLINED", "CARD_DECLINED", "INSUFFICIENT_FUNDS"]
+# By the card number's prefix.
+CardNetwork = Literal["visa", "mastercard", "amex", "rupay", "unknown"]
+# `pending` until the refund is processed.
+RefundStatus = Literal["pending", "processed"]
+WebhookEvent = Literal[
+    "payment.created",
+    "payment.pending",
+    "payment.success",
+    "payment.failed",
+    "refund.created",
+    "refund.processed",
+    "order.paid",
+    "webhook.test",
+]
+# A delivery: `pending` while attempts remain, `success` once one got a 2xx, `failed` after the last.
+WebhookStatus = Literal["pending", "success", "failed"]
+# An event's deliveries together: `none` until one is made, `success` once any succeeded.
+EventDeliveryStatus = Literal["pending", "success", "failed", "none"]
+# `running` until every page of the recovery's range was sent again.
+RecoveryStatus = Literal["running", "completed"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +84,8 @@ class Order(ApiObject):
     currency: str = "INR"
     receipt: str | None = None
     notes: dict[str, Any] | None = None
-    status: str = ""
+    status: OrderStatus | None = None
+    amount_paid: int | None = None
     version: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
@@ -65,13 +97,14 @@ class Payment(ApiObject):
     order_id: str = ""
     amount: int = 0
     currency: str = "INR"
-    method: str = ""
-    status: str = ""
+    method: PaymentMethod | None = None
+    status: PaymentStatus | None = None
     vpa: str | None = None
-    card_network: str | None = None
+    card_network: CardNetwork | None = None
     card_last4: str | None = None
     captured: bool | None = None
-    error_code: str | None = None
+    refunded_amount: int | None = None
+    error_code: PaymentErrorCode | None = None
     error_description: str | None = None
     version: int | None = None
     created_at: str | None = None
@@ -91,10 +124,34 @@ class Refund(ApiObject):
     payment_id: str = ""
     amount: int = 0
     reason: str | None = None
-    status: str = ""
+    status: RefundStatus | None = None
     version: int | None = None
     created_at: str | None = None
     processed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Account(ApiObject):
+    """The merchant and its current API key pair."""
+
+    id: str = ""
+    name: str = ""
+    email: str = ""
+    api_key: str = ""
+    api_secret: str = ""
+
+
+@dataclass(frozen=True)
+class KeyPair(ApiObject):
+    """An API key pair. Listed, `api_secret` is masked (prefix and last four characters); in the answer
+    to a roll it is the whole secret, shown that once. `expires_at` is None for the current pair."""
+
+    api_key: str = ""
+    api_secret: str = ""
+    current: bool = False
+    created_at: str | None = None
+    expires_at: str | None = None
+    last_used_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,19 +161,36 @@ class WebhookConfig(ApiObject):
 
 
 @dataclass(frozen=True)
+class DeliveryAttempt(ApiObject):
+    """One POST to the merchant; `headers` are those sent, signature values redacted."""
+
+    attempted_at: str | None = None
+    response_code: int | None = None
+    duration_ms: int | None = None
+    response_body: str | None = None
+    headers: dict[str, str] | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class WebhookLog(ApiObject):
-    """One delivery log; `payload` and `response_body` only when fetched one by one."""
+    """One delivery log; `payload`, `url`, `response_body` and `attempt_history` only when fetched one by
+    one. `attempts` counts the current round (a manual retry starts a new one)."""
 
     id: str = ""
-    event: str = ""
-    status: str = ""
+    event: WebhookEvent | None = None
+    event_id: str | None = None
+    status: WebhookStatus | None = None
     attempts: int = 0
     response_code: int | None = None
     created_at: str | None = None
     last_attempt_at: str | None = None
     next_retry_at: str | None = None
     payload: str | None = None
+    url: str | None = None
     response_body: str | None = None
+    attempt_history: list[DeliveryAttempt] | None = None
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"attempt_history": _list_of(DeliveryAttempt)}
 
 
 @dataclass(frozen=True)
@@ -130,17 +204,11 @@ class WebhookLogPage(ApiObject):
 
 @dataclass(frozen=True)
 class WebhookRetry(ApiObject):
+    """The answer to a manual retry: the log's new round is `pending`."""
+
     id: str = ""
-    status: str = ""
+    status: Literal["pending"] | None = None
     message: str = ""
-
-
-@dataclass(frozen=True)
-class DeliveryAttempt(ApiObject):
-    attempted_at: str | None = None
-    response_code: int | None = None
-    duration_ms: int | None = None
-    response_body: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,7 +217,7 @@ class Delivery(ApiObject):
 
     webhook_id: str = ""
     url: str | None = None
-    status: str = ""
+    status: WebhookStatus | None = None
     attempts: list[DeliveryAttempt] = field(default_factory=list)
     _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"attempts": _list_of(DeliveryAttempt)}
 
@@ -159,10 +227,10 @@ class Event(ApiObject):
     """A recorded event (`evt_...`, the `webhook-id` of its deliveries); `deliveries` only from `get`."""
 
     id: str = ""
-    type: str = ""
+    type: WebhookEvent | None = None
     created_at: str = ""
     data: dict[str, Any] = field(default_factory=dict)
-    delivery_status: str | None = None
+    delivery_status: EventDeliveryStatus | None = None
     deliveries: list[Delivery] | None = None
     _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"deliveries": _list_of(Delivery)}
 
@@ -205,7 +273,7 @@ class Recovery(ApiObject):
     """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far."""
 
     id: str = ""
-    status: str = ""
+    status: RecoveryStatus | None = None
     since: str = ""
     until: str = ""
     events: int = 0

@@ -1,6 +1,6 @@
 """Verifying (and, for the CLI, signing) the gateway's webhook deliveries.
 
-The gateway signs each delivery twice (SPEC §3 "Webhooks"):
+The gateway signs each delivery twice (docs/behaviour.md, "Webhooks"):
 - Standard Webhooks: `webhook-id`, `webhook-timestamp` and `webhook-signature`, a space-separated list of
   `v1,<base64 HMAC-SHA256>` over `<id>.<timestamp>.<body>`, keyed by the base64-decoded part of a
   `whsec_<base64>` secret; during a secret rotation the old and the new secret both sign.

@@ -1,31 +1,52 @@
-"""Failed-login counters: one item per subject and time window, expired by DynamoDB's TTL."""
+"""Login attempt counters: one item per subject and time window, expired by DynamoDB's TTL."""
 
 from __future__ import annotations
 
-from gateway.data.models import LoginFailureCounterModel, bind_tables
+import contextlib
+
+from gateway.data import dynamo
+from gateway.data.models import LoginFailureCounterModel
+from gateway.errors import ConflictError
+
+Counter = LoginFailureCounterModel
 
 
 def _counter_name(subject: str, window: int) -> str:
     return f"login-failures#{subject}#{window}"
 
 
-def read_failures(subjects: list[str], window: int) -> dict[str, int]:
-    """Failures so far in this window for each subject, in one BatchGetItem."""
-    bind_tables()
-    names = {_counter_name(subject, window): subject for subject in subjects}
-    counts = dict.fromkeys(subjects, 0)
-    for counter in LoginFailureCounterModel.batch_get(list(names)):
-        counts[names[counter.name]] = int(counter.failures or 0)
-    return counts
+def count_attempt(limits: dict[str, int], window: int, expires_at: int) -> bool:
+    """Adds one to each subject's counter on condition that it is under its limit (each an atomic
+    conditional update, sent at the same time); True when every counter took it. When one refused, the
+    others are given back and nothing stays counted. An attempt goes on only when all its counters took it,
+    so however many run in parallel, no counter lets more than its limit through."""
+
+    def count(subject: str, limit: int) -> bool:
+        try:
+            dynamo.update_if(
+                Counter(_counter_name(subject, window)),
+                [Counter.failures.add(1), Counter.expires_at.set(expires_at)],
+                Counter.failures.does_not_exist() | (Counter.failures < limit),
+            )
+        except ConflictError:
+            return False
+        return True
+
+    subjects = list(limits)
+    taken = dynamo.read_concurrently(*(lambda s=s: count(s, limits[s]) for s in subjects))
+    if all(taken):
+        return True
+    give_back_attempt([subject for subject, took in zip(subjects, taken, strict=True) if took], window)
+    return False
 
 
-def add_failure(subject: str, window: int, expires_at: int) -> None:
-    """An atomic increment, so parallel guesses are all counted."""
-    bind_tables()
-    counter = LoginFailureCounterModel(_counter_name(subject, window))
-    counter.update(
-        actions=[
-            LoginFailureCounterModel.failures.add(1),
-            LoginFailureCounterModel.expires_at.set(expires_at),
-        ]
-    )
+def give_back_attempt(subjects: list[str], window: int) -> None:
+    """Takes one back from each counter: a successful login is no failure, and a refused one was not made."""
+
+    def give_back(subject: str) -> None:
+        with contextlib.suppress(ConflictError):
+            dynamo.update_if(
+                Counter(_counter_name(subject, window)), [Counter.failures.add(-1)], Counter.failures > 0
+            )
+
+    dynamo.read_concurrently(*(lambda s=s: give_back(s) for s in subjects))

@@ -1,15 +1,18 @@
-"""The merchants table: lookups by id, API key and email; webhook configuration changes."""
+"""The merchants table: lookups by id and email, creation with a first key pair, the active flag and
+webhook configuration changes. (Authentication reads key pairs from `gateway.data.credentials`.)"""
 
 from __future__ import annotations
 
+from pynamodb.transactions import TransactWrite
+
 from gateway.data import dynamo
-from gateway.data.models import MerchantModel
-from gateway.domain.resources import ApiKeyOwner, LoginAccount, Merchant
+from gateway.data.credentials import add_first_key_pair
+from gateway.data.models import CredentialModel, MerchantModel, bind_tables
+from gateway.domain.accounts import ApiKeyPair
+from gateway.domain.resources import LoginAccount, Merchant
+from gateway.errors import ConflictError
 
-
-def find_merchant_by_api_key(api_key: str) -> ApiKeyOwner | None:
-    """From the `by_api_key` index, which holds only what authentication needs."""
-    return dynamo.find_by_index(MerchantModel.by_api_key, api_key, ApiKeyOwner)
+EMAIL_PREFIX = "email#"
 
 
 def find_merchant_by_email(email: str) -> LoginAccount | None:
@@ -35,13 +38,52 @@ def set_webhook_url(merchant_id: str, url: str | None, at: str) -> None:
     )
 
 
-def set_active(merchant_id: str, active: bool, at: str) -> None:
-    """An inactive merchant's keys and logins stop working (ConflictError when it does not exist)."""
+def insert_merchant_with_key_pair(merchant: Merchant, pair: ApiKeyPair) -> bool:
+    """The merchant, its first key pair and a claim on its e-mail address, all or nothing: False when the
+    address is already taken (or the id exists)."""
+
+    def build(transaction: TransactWrite) -> None:
+        dynamo.save_new(transaction, MerchantModel, merchant)
+        add_first_key_pair(transaction, pair)
+        transaction.save(
+            CredentialModel(
+                EMAIL_PREFIX + merchant.email, merchant_id=merchant.id, created_at=merchant.created_at
+            ),
+            condition=CredentialModel.id.does_not_exist(),
+        )
+
+    try:
+        dynamo.transact(build, None)
+    except ConflictError:
+        return False
+    return True
+
+
+def set_active(merchant_id: str, active: bool, at: str) -> set[str]:
+    """An inactive merchant's keys, sessions and logins stop working; every change of the flag starts a new
+    session generation, so no session outlives a deactivation. Returns the merchant's API keys, read in the
+    same update (ConflictError when it does not exist)."""
+    item = MerchantModel(merchant_id)
     dynamo.update_if(
-        MerchantModel(merchant_id),
-        [MerchantModel.is_active.set(active), MerchantModel.updated_at.set(at)],
+        item,
+        [
+            MerchantModel.is_active.set(active),
+            MerchantModel.session_generation.add(1),
+            MerchantModel.updated_at.set(at),
+        ],
         MerchantModel.id.exists(),
     )
+    return set(item.api_keys or ())
+
+
+def merchants_page(limit: int, after: str | None) -> tuple[list[Merchant], str | None]:
+    """Operators' listing (a scan, paged: the admin function is the only caller, never a request path)."""
+    bind_tables()
+    start = {"id": {"S": after}} if after else None
+    result = MerchantModel.scan(limit=limit, last_evaluated_key=start)
+    merchants = [dynamo.resource_from(item, Merchant) for item in result]
+    last = result.last_evaluated_key
+    return merchants, (last["id"]["S"] if last else None)
 
 
 def rotate_webhook_secret(merchant: Merchant, secret: str, previous_expires_at: int, at: str) -> None:

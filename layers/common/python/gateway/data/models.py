@@ -69,6 +69,12 @@ class MerchantModel(Model):
     is_active = BooleanAttribute(default=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # The API keys of every pair the merchant holds (current and rolled, until they expire): what
+    # deactivation must switch off, read in the same update that deactivates.
+    api_keys = UnicodeSetAttribute(null=True)
+    # Sessions carry the generation they were opened in; raising it ends them all (password change,
+    # deactivation) with one write.
+    session_generation = NumberAttribute(default=0)
 
     by_api_key = MerchantByApiKey()
     by_email = MerchantByEmail()
@@ -283,8 +289,8 @@ class WebhookLogModel(Model):
     # "writer" (the worker that wrote the log, with the same invocation). The stream mapping's FilterCriteria
     # in template.yaml reads it, so the dispatcher is not invoked for rounds that started themselves.
     started_by = UnicodeAttribute(null=True)
-    # Index keys kept by gateway.data.webhook_logs: when the next attempt is due (kept after a final failure,
-    # as the time it failed), the sweep's shard while pending, and the merchant's delivery state.
+    # The sparse indexes' keys, derived from the log's state with every write of it: what each holds and
+    # why is explained where they are computed, `gateway.data.webhook_logs.IndexKeys`.
     due_at = UnicodeAttribute(null=True)
     unfinished = UnicodeAttribute(null=True)
     delivery_state = UnicodeAttribute(null=True)
@@ -378,6 +384,30 @@ class LoginFailureCounterModel(Model):
     expires_at = NumberAttribute()
 
 
+class CredentialModel(Model):
+    """A credential of a merchant: an API key pair (`key#<api key>`), a dashboard session
+    (`session#<sha256 of the token>`) or a one-time password link (`password#<sha256 of the token>`).
+    Tokens are stored only as hashes. `expires_at` (epoch seconds) is the table's TTL attribute; DynamoDB
+    deletes late, so reads check it too."""
+
+    class Meta(_BaseMeta):
+        suffix = "credentials"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = NumberAttribute(null=True)
+    # Key pairs: the secret (the API authenticates against it), whether the merchant is active (copied
+    # here so a request costs one read) and when it was last used (written at most once a minute).
+    api_secret = UnicodeAttribute(null=True)
+    active = BooleanAttribute(null=True)
+    last_used_at = UnicodeAttribute(null=True)
+    # Sessions: the merchant's session generation when it was opened.
+    generation = NumberAttribute(null=True)
+    # Password links: set when the link is used, so it works once.
+    used = BooleanAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     MerchantModel,
     OrderModel,
@@ -390,6 +420,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     IdempotencyRecordModel,
     SystemRecordModel,
     LoginFailureCounterModel,
+    CredentialModel,
 )
 
 _bound_prefix: str | None = None

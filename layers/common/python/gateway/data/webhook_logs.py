@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from pynamodb.expressions.update import Action
 
 from gateway.data import dynamo
@@ -31,9 +33,7 @@ def insert_webhook_log_if_absent(log: WebhookLog, started_by_stream: bool) -> bo
     item = WebhookLogModel(
         **dynamo.plain_attributes(log),
         started_by=STARTED_BY_STREAM if started_by_stream else STARTED_BY_WRITER,
-        unfinished=shard_of(log.id),
-        due_at=log.created_at,
-        delivery_state=delivery_state(log.merchant_id, QUEUED),
+        **asdict(_index_keys(log, now=log.created_at)),
     )
     return dynamo.put_if_absent(item)
 
@@ -42,26 +42,43 @@ def delivery_state(merchant_id: str, state: str) -> str:
     return f"{merchant_id}#{state}"
 
 
-def _index_keys(log: WebhookLog) -> list[Action]:
-    """The sparse index keys that go with the log's state: open work is `unfinished` and due at its next
-    attempt; a delivered log leaves both indexes; a failed one stays countable as failed."""
+@dataclass(frozen=True)
+class IndexKeys:
+    """The attributes a log's two sparse indexes read, derived from its state and written with every change
+    of it (never on their own). None means absent: the log is then in neither index that reads it.
+
+    - `unfinished`, the hash key of the `unfinished` index: the log's shard (`data.unfinished.shard_of`)
+      while a delivery is pending, so the reconciliation sweep finds open deliveries without a scan.
+    - `delivery_state`, the hash key of `by_delivery_state`: `<merchant id>#queued` before the round's first
+      attempt, `#retrying` after a failed one, `#failed` once it gave up; a delivered log has none (and a
+      failed one loses it when a later delivery of its event succeeds: `leave_failed_count`). The pipeline
+      view counts each state of a merchant with one Query COUNT.
+    - `due_at`, the range key of both: when the next attempt is due, so the sweep reads only overdue work
+      and the pipeline tells overdue from on time; on a failed log, when it failed.
+    """
+
+    unfinished: str | None
+    delivery_state: str | None
+    due_at: str | None
+
+
+def _index_keys(log: WebhookLog, now: str) -> IndexKeys:
+    """`now` is when a pending log with no next attempt scheduled is due (a first attempt is due at once)."""
     if log.status is DeliveryStatus.SUCCESS:
-        return [
-            WebhookLogModel.unfinished.remove(),
-            WebhookLogModel.delivery_state.remove(),
-            WebhookLogModel.due_at.remove(),
-        ]
+        return IndexKeys(unfinished=None, delivery_state=None, due_at=None)
     if log.status is DeliveryStatus.FAILED:
-        return [
-            WebhookLogModel.unfinished.remove(),
-            WebhookLogModel.delivery_state.set(delivery_state(log.merchant_id, FAILED)),
-            WebhookLogModel.due_at.set(log.last_attempt_at or now_iso()),
-        ]
-    state = RETRYING if log.attempts else QUEUED
+        failed = delivery_state(log.merchant_id, FAILED)
+        return IndexKeys(unfinished=None, delivery_state=failed, due_at=log.last_attempt_at or now)
+    state = delivery_state(log.merchant_id, RETRYING if log.attempts else QUEUED)
+    return IndexKeys(unfinished=shard_of(log.id), delivery_state=state, due_at=log.next_retry_at or now)
+
+
+def _index_key_updates(log: WebhookLog) -> list[Action]:
+    keys = _index_keys(log, now=now_iso())
     return [
-        WebhookLogModel.unfinished.set(shard_of(log.id)),
-        WebhookLogModel.delivery_state.set(delivery_state(log.merchant_id, state)),
-        WebhookLogModel.due_at.set(log.next_retry_at or now_iso()),
+        dynamo.set_or_remove(WebhookLogModel.unfinished, keys.unfinished),
+        dynamo.set_or_remove(WebhookLogModel.delivery_state, keys.delivery_state),
+        dynamo.set_or_remove(WebhookLogModel.due_at, keys.due_at),
     ]
 
 
@@ -126,7 +143,7 @@ def record_delivery_attempt(
             dynamo.set_or_remove(WebhookLogModel.response_code, after.response_code),
             dynamo.set_or_remove(WebhookLogModel.response_body, after.response_body),
             dynamo.set_or_remove(WebhookLogModel.next_retry_at, after.next_retry_at),
-            *_index_keys(after),
+            *_index_key_updates(after),
         ],
         (WebhookLogModel.attempts == before.attempts)
         & (WebhookLogModel.round == before.round)
@@ -161,7 +178,7 @@ def start_new_round(log: WebhookLog) -> None:
             WebhookLogModel.status.set(restarted.status.value),
             WebhookLogModel.next_retry_at.remove(),
             WebhookLogModel.started_by.set(STARTED_BY_STREAM),
-            *_index_keys(restarted),
+            *_index_key_updates(restarted),
         ],
         WebhookLogModel.id.exists(),
     )

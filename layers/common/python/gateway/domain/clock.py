@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 
+def epoch_now() -> float:
+    """Seconds since the epoch: the one clock expiry checks read, so a test can move it."""
+    return time.time()
+
+
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.fromtimestamp(epoch_now(), UTC)
 
 
 def iso(moment: datetime) -> str:
@@ -19,3 +25,7 @@ def now_iso() -> str:
 
 def parse_iso(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def datetime_at(epoch_seconds: float) -> datetime:
+    return datetime.fromtimestamp(epoch_seconds, UTC)

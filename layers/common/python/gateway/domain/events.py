@@ -1,5 +1,6 @@
-"""Events as merchants read them back (SPEC §5.2): the record of every webhook event for 30 days, the
-delivery attempts made for it, recoveries by time range, and the rules for the queries over them."""
+"""Events as merchants read them back (`/api/v1/events` in openapi.yaml): the record of every webhook
+event for 30 days, the delivery attempts made for it, recoveries by time range, and the rules for the
+queries over them."""
 
 from __future__ import annotations
 
@@ -64,6 +65,9 @@ class DeliveryAttempt:
     duration_ms: int
     response_body: str
     headers: dict[str, str] = field(default_factory=dict)
+    # Where this attempt went: the merchant may change the URL between attempts ("" in attempts recorded
+    # before attempts kept it; their log's url is the best answer for those).
+    url: str = ""
 
     def to_json(self) -> str:
         return json.dumps(
@@ -73,6 +77,7 @@ class DeliveryAttempt:
                 "duration_ms": self.duration_ms,
                 "response_body": self.response_body,
                 "headers": self.headers,
+                "url": self.url,
             },
             separators=(",", ":"),
             ensure_ascii=False,
@@ -87,6 +92,7 @@ class DeliveryAttempt:
             int(values.get("duration_ms", 0)),
             values.get("response_body", ""),
             dict(values.get("headers") or {}),
+            values.get("url") or "",
         )
 
 

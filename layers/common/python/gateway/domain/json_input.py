@@ -1,4 +1,5 @@
-"""Request bodies as JSON, with the limits an attacker probes first (SPEC §5.1).
+"""Request bodies as JSON, with the limits an attacker probes first (docs/behaviour.md, "Errors and
+requests").
 
 Python's `json` accepts `NaN` and `Infinity` (which it would later write back as invalid JSON), lone
 surrogates (which fail only when something encodes them, long after validation), and nesting until the

@@ -1,7 +1,7 @@
 """The states of orders, payments, refunds, payment links and webhook deliveries, and the moves each may
 make.
 
-Values are the wire words of SPEC §3 and §5.1; a move not listed here raises `IllegalTransitionError`.
+Values are the wire words of openapi.yaml; a move not listed here raises `IllegalTransitionError`.
 """
 
 from __future__ import annotations

@@ -39,8 +39,9 @@ class BankOutcome:
 APPROVED = BankOutcome()
 DECLINED = BankOutcome(PAYMENT_FAILED)
 
-# SPEC §5.4: in test mode these inputs decide the outcome, whatever TEST_PAYMENT_SUCCESS says. A payment
-# keeps only the outcome's name (`test_outcome`), decided at creation, so the worker never sees a card number.
+# In test mode these inputs decide the outcome, whatever TEST_PAYMENT_SUCCESS says (docs/behaviour.md, "Test
+# mode"). A payment keeps only the outcome's name (`test_outcome`), decided at creation, so the worker never
+# sees a card number.
 TEST_OUTCOMES = {
     "success": APPROVED,
     "bank_declined": BankOutcome(PAYMENT_DECLINED),

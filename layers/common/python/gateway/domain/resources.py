@@ -20,12 +20,14 @@ ORDER_ALREADY_PAID = "Order already paid"
 
 @dataclass(frozen=True)
 class ApiKeyOwner:
-    """What authenticating an API key needs, and all the `by_api_key` index holds: no webhook secret
-    or password hash is copied into it."""
+    """Who a request's credentials would authenticate as, and what checking them needs: from a key pair's
+    record (its secret, whether it is usable now) or from a session's merchant."""
 
     id: str
     api_secret: str
     is_active: bool = True
+    # Of a key pair: when it was last used (recorded at most once a minute).
+    last_used_at: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Merchant:
     previous_secret_expires_at: int | None = None
     password_hash: str | None = None
     is_active: bool = True
+    api_keys: set[str] | None = None
+    session_generation: int = 0
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,8 @@ class Payment:
     version: int = 1
     # True on the one payment whose success paid its order (the outbox sends `order.paid` from it).
     pays_order: bool = False
-    # Test mode only: the SPEC §5.4 test input the payment was made with (`card_declined`, ...), by name.
+    # Test mode only: the test input the payment was made with (`card_declined`, ...; docs/behaviour.md), by
+    # name.
     test_outcome: str | None = None
     # The API request that created it: its jobs, events and deliveries log it too.
     request_id: str | None = None

@@ -1,4 +1,4 @@
-"""Validation of request bodies, in the order SPEC §3 checks them."""
+"""Validation of request bodies, in the order docs/behaviour.md gives."""
 
 from __future__ import annotations
 
@@ -168,7 +168,7 @@ class PaymentRequest:
     method: str
     vpa: str | None = None
     card: CardDetails | None = None
-    # The SPEC §5.4 test input this request is, if any (applied only in test mode).
+    # The test-mode input (docs/behaviour.md) this request is, if any (applied only in test mode).
     test_outcome: str | None = None
 
 
@@ -286,7 +286,7 @@ def is_ip_literal(host: str) -> bool:
 
 def validate_pagination(limit_raw: str | None, offset_raw: str | None, default_limit: int) -> tuple[int, int]:
     def parse(raw: str | None, default: int, name: str, minimum: int, maximum: int) -> int:
-        # SPEC §3 writes the parameters as `?limit=&offset=`: sent empty, they mean the default.
+        # openapi.yaml documents the parameters as `?limit=&offset=`: sent empty, they mean the default.
         if raw is None or raw == "":
             return default
         # Length first: int() of thousands of digits is refused by Python itself (and is slow).

@@ -1,4 +1,5 @@
-"""Merchant authentication: API key pairs for the API, email and password for the dashboard."""
+"""Merchant authentication: an API key pair (`X-Api-Key` / `X-Api-Secret`) or a dashboard session
+(`Authorization: Bearer <token>`), and password hashing for dashboard logins."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol, TypeVar
 
+from gateway.data import credentials as credential_store
 from gateway.data.dynamo import read_concurrently
-from gateway.data.merchants import find_merchant_by_api_key
-from gateway.domain.resources import ApiKeyOwner
+from gateway.data.merchants import get_merchant
+from gateway.domain import clock
+from gateway.domain.accounts import LAST_USED_RESOLUTION_SECONDS, token_hash
+from gateway.domain.resources import ApiKeyOwner, Merchant
 from gateway.errors import AuthenticationError, NotFoundError
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.results import ApiResult
@@ -26,26 +31,90 @@ _DUMMY_SALT = bytes(16)
 _DUMMY_SECRET = "secret_" + "x" * 24
 
 
+_BEARER = "bearer "
+
+
 @dataclass(frozen=True)
 class Credentials:
-    api_key: str
-    api_secret: str
+    """An API key pair, or (with `session_token`) a dashboard session."""
+
+    api_key: str = ""
+    api_secret: str = ""
+    session_token: str | None = None
 
     @classmethod
-    def from_headers(cls, api_key: str | None, api_secret: str | None) -> Credentials:
-        if not api_key or not api_secret:
-            raise AuthenticationError()
-        return cls(api_key=api_key, api_secret=api_secret)
+    def from_headers(
+        cls, api_key: str | None, api_secret: str | None, authorization: str | None = None
+    ) -> Credentials:
+        if api_key and api_secret:
+            return cls(api_key=api_key, api_secret=api_secret)
+        if authorization and authorization[: len(_BEARER)].lower() == _BEARER:
+            token = authorization[len(_BEARER) :].strip()
+            if token:
+                return cls(session_token=token)
+        raise AuthenticationError()
+
+    @property
+    def scope(self) -> str:
+        """Where this caller's idempotency keys live (the key, or the session)."""
+        if self.session_token is not None:
+            return "session:" + token_hash(self.session_token)
+        return self.api_key
+
+
+def find_owner(credentials: Credentials) -> ApiKeyOwner | None:
+    """Who the credentials would authenticate as, for `authenticate` to check: the key pair's record (one
+    read), or the session and its merchant."""
+    now = clock.epoch_now()
+    if credentials.session_token is not None:
+        return _session_owner(credentials.session_token, now)
+    pair = credential_store.get_key_pair(credentials.api_key)
+    if pair is None:
+        return None
+    return ApiKeyOwner(
+        id=pair.merchant_id,
+        api_secret=pair.api_secret,
+        is_active=pair.usable_at(now),
+        last_used_at=pair.last_used_at,
+    )
+
+
+def _session_owner(token: str, now: float) -> ApiKeyOwner | None:
+    session = credential_store.get_session(token_hash(token))
+    if session is None or now >= session.expires_at:
+        return None
+    merchant = get_merchant(session.merchant_id)
+    if merchant is None:
+        return None
+    return ApiKeyOwner(
+        id=merchant.id,
+        api_secret=merchant.api_secret,
+        # A password change or deactivation raises the generation: every session opened before ends.
+        is_active=merchant.is_active and merchant.session_generation == session.generation,
+    )
 
 
 def authenticate(merchant: ApiKeyOwner | None, credentials: Credentials) -> ApiKeyOwner:
-    """The merchant if the secret matches (constant-time), else AuthenticationError."""
-    expected = merchant.api_secret if merchant is not None else _DUMMY_SECRET
-    matches = hmac.compare_digest(expected.encode(), credentials.api_secret.encode())
+    """The merchant if the credentials hold (the secret compared in constant time), else
+    AuthenticationError."""
+    if credentials.session_token is None:
+        expected = merchant.api_secret if merchant is not None else _DUMMY_SECRET
+        matches = hmac.compare_digest(expected.encode(), credentials.api_secret.encode())
+    else:
+        matches = True
     if merchant is None or not matches or not merchant.is_active:
         raise AuthenticationError()
+    if credentials.session_token is None:
+        _record_key_use(credentials.api_key, merchant.last_used_at)
     bind_merchant_id(merchant.id)
     return merchant
+
+
+def _record_key_use(api_key: str, last_used_at: str | None) -> None:
+    now = clock.utc_now()
+    stale_before = clock.iso(now - timedelta(seconds=LAST_USED_RESOLUTION_SECONDS))
+    if last_used_at is None or last_used_at < stale_before:
+        credential_store.touch_key_pair(api_key, clock.iso(now), stale_before)
 
 
 class _MerchantOwned(Protocol):
@@ -75,7 +144,7 @@ def owned(owner: ApiKeyOwner, resource: Owned | None, not_found: str) -> Owned:
 
 def read_owned(credentials: Credentials, read: Callable[[], Owned | None], not_found: str) -> Owned:
     """The merchant's resource that `read` returns, read while the key is authenticated (one round trip)."""
-    owner, resource = read_concurrently(lambda: find_merchant_by_api_key(credentials.api_key), read)
+    owner, resource = read_concurrently(lambda: find_owner(credentials), read)
     return owned(authenticate(owner, credentials), resource, not_found)
 
 
@@ -84,10 +153,17 @@ def authenticated_command(
 ) -> tuple[ApiKeyOwner, Read, ApiResult | None]:
     """The merchant, what `read` returns and, when the request repeats an earlier one, its stored answer:
     the key lookup, the read and the idempotency record cost one round trip."""
-    owner, resource, stored = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key), read, request.lookup
-    )
+    owner, resource, stored = read_concurrently(lambda: find_owner(credentials), read, request.lookup)
     return authenticate(owner, credentials), resource, request.replay(stored)
+
+
+def active_merchant(merchant_id: str, not_found: str) -> Merchant:
+    """The merchant behind a public route's resource: a deactivated merchant's orders and payments are
+    refused everywhere, as if they did not exist (NotFoundError with `not_found`)."""
+    merchant = get_merchant(merchant_id)
+    if merchant is None or not merchant.is_active:
+        raise NotFoundError(not_found)
+    return merchant
 
 
 def hash_password(password: str) -> str:

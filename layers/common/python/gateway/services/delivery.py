@@ -23,8 +23,9 @@ from gateway.domain import webhooks
 from gateway.domain.clock import iso, parse_iso
 from gateway.domain.events import DeliveryAttempt, EventDeliveryStatus
 from gateway.domain.lifecycle import DeliveryStatus
+from gateway.domain.messages import MAX_DELIVERIES_PER_MESSAGE, DeliveryBatch, DeliveryJob, RetryStep
 from gateway.domain.resources import WebhookLog
-from gateway.errors import ConflictError, PermanentDeliveryError
+from gateway.errors import ConflictError
 from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
 from gateway.services.merchants import signing_secrets
@@ -35,27 +36,8 @@ logger = logging.getLogger("gateway.delivery")
 TIMEOUT_SECONDS = 5.0
 # One attempt's deadline plus its reads and writes.
 ATTEMPT_BUDGET_MS = int(TIMEOUT_SECONDS * 1000) + 2000
-# One change raises at most two events (created and pending; success and order.paid): their first attempts
-# travel in one message, which halves the queue requests and invocations of the happy path.
-FIRST_ATTEMPTS_PER_MESSAGE = 2
 # A message is started only with this much time left.
-MESSAGE_BUDGET_MS = ATTEMPT_BUDGET_MS * FIRST_ATTEMPTS_PER_MESSAGE
-
-
-@dataclass(frozen=True)
-class DeliveryJob:
-    log_id: str
-    round: int
-    attempt: int
-    task_token: str | None
-
-    @classmethod
-    def parse(cls, message: dict[str, Any]) -> DeliveryJob:
-        log_id, round_, attempt = message.get("log_id"), message.get("round"), message.get("attempt", 1)
-        if not isinstance(log_id, str) or not isinstance(round_, int) or not isinstance(attempt, int):
-            raise PermanentDeliveryError("delivery message lacks log_id, round or attempt")
-        token = message.get("task_token")
-        return cls(log_id, round_, attempt, token if isinstance(token, str) and token else None)
+MESSAGE_BUDGET_MS = ATTEMPT_BUDGET_MS * MAX_DELIVERIES_PER_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -77,79 +59,61 @@ def queue_first_attempts(logs: list[WebhookLog]) -> None:
     """Queue the first attempt of each log's current round that has none yet (a second message for an
     attempt is harmless: each attempt is recorded once), in the order given."""
     due = [log for log in logs if log.status is DeliveryStatus.PENDING and log.attempts == 0]
-    for start in range(0, len(due), FIRST_ATTEMPTS_PER_MESSAGE):
-        jobs = [
-            {"log_id": log.id, "round": log.round, "attempt": 1}
-            for log in due[start : start + FIRST_ATTEMPTS_PER_MESSAGE]
-        ]
-        queues.send(get_settings().webhooks_queue_url, {"deliveries": jobs})
+    for start in range(0, len(due), MAX_DELIVERIES_PER_MESSAGE):
+        batch = due[start : start + MAX_DELIVERIES_PER_MESSAGE]
+        message = DeliveryBatch(tuple(DeliveryJob(log.id, log.round, attempt=1) for log in batch))
+        queues.send(get_settings().webhooks_queue_url, message.to_message())
 
 
-def deliver_webhook(message: dict[str, Any]) -> None:
-    """A message holds one attempt, or the first attempts of up to two logs, made one after the other."""
-    jobs = message.get("deliveries", [message])
-    if not isinstance(jobs, list) or not 0 < len(jobs) <= FIRST_ATTEMPTS_PER_MESSAGE:
-        raise PermanentDeliveryError("deliveries is not a list of one or two attempts")
-    for job in jobs:
-        if not isinstance(job, dict):
-            raise PermanentDeliveryError("a delivery is not an object")
-        _deliver(DeliveryJob.parse(job))
+def deliver_webhook(batch: DeliveryBatch) -> None:
+    """The message's attempts (one, or the first attempts of two logs), made one after the other."""
+    for job in batch.jobs:
+        _deliver(job)
 
 
 def _deliver(job: DeliveryJob) -> None:
-    log = log_store.get_webhook_log(job.log_id)
+    """One attempt: POST when it is due, record it once, then settle its event, count it, and tell the
+    retry schedule what comes next."""
+    log = _log_to_post_for(job)
     if log is None:
-        _answer(job, failure="webhook log does not exist")
-        return
-    adopt_request_id(log.request_id)
-    if log.round != job.round:
-        _answer(job, output={"outcome": "superseded"})  # a manual retry started a newer round
-        return
-    if log.status is not DeliveryStatus.PENDING or log.attempts >= job.attempt:
-        _follow_up(job, log)  # this attempt was already made: repeat its follow-up, do not POST again
         return
     result = _attempt(log)
-    try:
-        recorded = _record(log, result)
-    except ConflictError:
+    recorded = _record_attempt(log, result)
+    if recorded is None:
         return  # a concurrent delivery of the same message recorded this attempt first
-    if recorded.status is not DeliveryStatus.PENDING and recorded.event_id is not None:
-        event_store.set_delivery_status(recorded.event_id, EventDeliveryStatus(recorded.status.value))
-        if recorded.status is DeliveryStatus.SUCCESS and (recorded.recovery_id or recorded.round > 1):
-            _settle_earlier_failures(recorded.event_id, recorded.id)
-    count_finished_job(result.delivered)
-    if recorded.recovery_id is not None and recorded.round == 1 and recorded.attempts == 1:
-        recoveries.count_sent(recorded.recovery_id)
-    business_metrics.webhook_attempt(recorded, result.delivered, datetime.now(UTC))
+    _settle_event(recorded)
+    _count_attempt(recorded, result.delivered)
     _follow_up(job, recorded)
 
 
-def _settle_earlier_failures(event_id: str, delivered_log_id: str) -> None:
-    """A resend or a retry got the event through: its earlier failed deliveries stop counting as failed
-    in the merchant's pipeline (only a resend or a retry can follow a failure, so the happy path pays no
-    read for this)."""
-    event = event_store.get_event(event_id)
-    if event is not None:
-        log_store.leave_failed_count(event.deliveries - {delivered_log_id})
+def _log_to_post_for(job: DeliveryJob) -> WebhookLog | None:
+    """The log whose attempt the job asks for, or None when no POST is due (the job is answered here):
+    the log is gone, a manual retry started a newer round, or the attempt was made before (by an earlier
+    delivery of this message, which may have stopped before its follow-up, so the follow-up is repeated)."""
+    log = log_store.get_webhook_log(job.log_id)
+    if log is None:
+        _answer(job, failure="webhook log does not exist")
+        return None
+    adopt_request_id(log.request_id)
+    if log.round != job.round:
+        _answer(job, output={"outcome": "superseded"})
+        return None
+    if log.status is not DeliveryStatus.PENDING or log.attempts >= job.attempt:
+        _follow_up(job, log)
+        return None
+    return log
 
 
-def _record(log: WebhookLog, result: AttemptResult) -> WebhookLog:
+def _record_attempt(log: WebhookLog, result: AttemptResult) -> WebhookLog | None:
+    """Store the attempt and what it decided, on condition that nobody stored it first: the log as it
+    now is, or None when another delivery of the same message (or a new round) got there first."""
     attempt = log.attempts + 1
     now = datetime.now(UTC)
-    finished: DeliveryStatus | None = None
-    next_retry_at = None
-    if result.delivered:
-        finished = DeliveryStatus.SUCCESS
-    elif result.status_code == webhooks.GONE_STATUS or attempt >= webhooks.MAX_ATTEMPTS:
-        finished = DeliveryStatus.FAILED
-    else:
-        asked = webhooks.retry_after_seconds(result.status_code, result.retry_after, now)
-        delay = _schedule().steered_delay_before(attempt + 1, asked)
-        next_retry_at = iso(now + timedelta(seconds=delay))
+    finished, next_retry_at = _decide(attempt, result, now)
     response_body = webhooks.truncate_response(result.body)
     recorded = log.after_attempt(result.status_code, response_body, iso(now), finished, next_retry_at)
     history = DeliveryAttempt(
-        iso(now), result.status_code, result.duration_ms, response_body, result.headers or {}
+        iso(now), result.status_code, result.duration_ms, response_body, result.headers or {}, result.url
     )
     logger.info(
         "webhook attempt",
@@ -160,33 +124,69 @@ def _record(log: WebhookLog, result: AttemptResult) -> WebhookLog:
             "delivered": result.delivered,
         },
     )
-    log_store.record_delivery_attempt(log, recorded, history, result.url)
+    try:
+        log_store.record_delivery_attempt(log, recorded, history, result.url)
+    except ConflictError:
+        return None
     return recorded
 
 
+def _decide(attempt: int, result: AttemptResult, now: datetime) -> tuple[DeliveryStatus | None, str | None]:
+    """What attempt number `attempt` makes of its log: (the final status, None) when it was delivered or
+    is failed for good (the receiver answered 410 Gone, or it was the last attempt); otherwise (None, when
+    the next attempt is due), after the schedule's delay or later if the receiver asked with Retry-After."""
+    if result.delivered:
+        return DeliveryStatus.SUCCESS, None
+    if result.status_code == webhooks.GONE_STATUS or attempt >= webhooks.MAX_ATTEMPTS:
+        return DeliveryStatus.FAILED, None
+    asked = webhooks.retry_after_seconds(result.status_code, result.retry_after, now)
+    delay = _schedule().steered_delay_before(attempt + 1, asked)
+    return None, iso(now + timedelta(seconds=delay))
+
+
+def _settle_event(recorded: WebhookLog) -> None:
+    """A finished delivery gives its event its delivery status. A success that followed a failure (only a
+    resend or a later round can) also takes the event's earlier failed logs out of the merchant's failed
+    count; the happy path pays no read for that."""
+    if recorded.status is DeliveryStatus.PENDING or recorded.event_id is None:
+        return
+    event_store.set_delivery_status(recorded.event_id, EventDeliveryStatus(recorded.status.value))
+    if recorded.status is DeliveryStatus.SUCCESS and (recorded.recovery_id or recorded.round > 1):
+        event = event_store.get_event(recorded.event_id)
+        if event is not None:
+            log_store.leave_failed_count(event.deliveries - {recorded.id})
+
+
+def _count_attempt(recorded: WebhookLog, delivered: bool) -> None:
+    """The counters one attempt moves: finished jobs, the attempt metrics, and a recovery's `sent`. A
+    resend counts as sent once, at its first attempt: its retries, and the rounds a manual retry starts
+    later, are not the recovery sending it."""
+    count_finished_job(delivered)
+    if recorded.recovery_id is not None and recorded.round == 1 and recorded.attempts == 1:
+        recoveries.count_sent(recorded.recovery_id)
+    business_metrics.webhook_attempt(recorded, delivered, datetime.now(UTC))
+
+
 def _follow_up(job: DeliveryJob, log: WebhookLog) -> None:
+    """Tell the retry schedule what the log's last attempt decided: delivered, gave up, or retry after
+    N seconds. A failed attempt that no schedule sent (a first attempt, or the sweep's) starts one."""
     if log.status is DeliveryStatus.SUCCESS:
         _answer(job, output={"outcome": "delivered"})
     elif log.status is DeliveryStatus.FAILED:
         _answer(job, failure=f"gave up after {log.attempts} attempts")
+    elif log.attempts >= 1 and job.task_token:
+        _answer(job, output=_retry_step(log))
     elif log.attempts >= 1:
-        next_attempt = log.attempts + 1
-        state = {
-            "outcome": "retry",
-            "log_id": log.id,
-            "round": log.round,
-            "attempt": next_attempt,
-            "wait_seconds": _wait_before(log, next_attempt),
-        }
-        if job.task_token:
-            _answer(job, output=state)
-        else:
-            settings = get_settings()
-            workflows.start_retry_schedule(
-                settings.webhook_retry_state_machine_arn,
-                webhooks.retry_schedule_name(log.id, log.round),
-                state,
-            )
+        workflows.start_retry_schedule(
+            get_settings().webhook_retry_state_machine_arn,
+            webhooks.retry_schedule_name(log.id, log.round),
+            _retry_step(log),
+        )
+
+
+def _retry_step(log: WebhookLog) -> dict[str, Any]:
+    next_attempt = log.attempts + 1
+    return RetryStep(log.id, log.round, next_attempt, _wait_before(log, next_attempt)).to_message()
 
 
 def _answer(job: DeliveryJob, output: dict[str, Any] | None = None, failure: str | None = None) -> None:

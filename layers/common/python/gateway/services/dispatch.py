@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from gateway.config import get_settings
@@ -23,6 +24,7 @@ from gateway.domain.clock import now_iso, parse_iso, utc_now
 from gateway.domain.ids import event_id, webhook_log_id
 from gateway.domain.ids import occurrence as occurrence_of
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
+from gateway.domain.messages import BankJob, PaymentJob, RefundJob
 from gateway.domain.processing import split_delay
 from gateway.domain.resources import Payment, Refund, WebhookLog
 from gateway.services import events as event_records
@@ -59,7 +61,7 @@ def _on_payment(payment: Payment, before: Payment | None) -> None:
     if before is None:
         _enqueue_job(
             get_settings().payments_queue_url,
-            {"payment_id": payment.id},
+            PaymentJob(payment.id),
             processing_rules().payment_delay_ms(),
         )
         created = [(payment.id, webhooks.PAYMENT_CREATED, data), (payment.id, webhooks.PAYMENT_PENDING, data)]
@@ -95,19 +97,19 @@ def _on_refund(refund: Refund, before: Refund | None) -> None:
     data = {"refund": refund_view(refund)}
     if before is None:
         _enqueue_job(
-            get_settings().refunds_queue_url, {"refund_id": refund.id}, processing_rules().refund_delay_ms()
+            get_settings().refunds_queue_url, RefundJob(refund.id), processing_rules().refund_delay_ms()
         )
         _record_events(refund.merchant_id, refund.created_at, [(refund.id, webhooks.REFUND_CREATED, data)])
     elif before.status is RefundStatus.PENDING and refund.status is RefundStatus.PROCESSED:
         _record_events(refund.merchant_id, refund.updated_at, [(refund.id, webhooks.REFUND_PROCESSED, data)])
 
 
-def _enqueue_job(queue_url: str, job: dict[str, Any], delay_ms: int) -> None:
+def _enqueue_job(queue_url: str, job: BankJob, delay_ms: int) -> None:
     """Whole seconds of the bank delay as the message's DelaySeconds; the job carries when it is due, so
     the worker waits out only what is left of the sub-second remainder (nothing if it arrives late)."""
     seconds, _ = split_delay(delay_ms)
-    due_at_ms = int(time.time() * 1000) + delay_ms
-    queues.send(queue_url, {**job, "due_at_ms": due_at_ms}, delay_seconds=seconds)
+    due = replace(job, due_at_ms=int(time.time() * 1000) + delay_ms)
+    queues.send(queue_url, due.to_message(), delay_seconds=seconds)
 
 
 def _on_webhook_log(log: WebhookLog, before: WebhookLog | None) -> None:
@@ -120,7 +122,7 @@ def _on_webhook_log(log: WebhookLog, before: WebhookLog | None) -> None:
 
 
 def _record_events(merchant_id: str, occurred_at: str, occurrences: list[Occurrence]) -> None:
-    """Every event is recorded (SPEC §5.2); it gets a delivery only when a URL is configured (SPEC §3).
+    """Every event is recorded; it gets a delivery only when a URL is configured (docs/behaviour.md).
     The first attempts of the deliveries one change makes travel together, in the order of its events."""
     merchant = get_merchant(merchant_id)
     timestamp = int(parse_iso(occurred_at).timestamp())

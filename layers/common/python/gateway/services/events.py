@@ -1,4 +1,5 @@
-"""Events (SPEC §5.2): every webhook event recorded for 30 days, with or without a URL, and read back.
+"""Events (`/api/v1/events` in openapi.yaml): every webhook event recorded for 30 days, with or without a
+URL, and read back.
 
 An event is recorded before its first delivery's log, both under ids derived from the occurrence, so a
 redelivered stream record creates neither twice. Each delivery (the first, and every recovery's resend)

@@ -1,4 +1,4 @@
-"""Idempotency-Key handling (SPEC §3 "Idempotency").
+"""Idempotency-Key handling (docs/behaviour.md, "Idempotency").
 
 A response is stored in the same DynamoDB transaction as the resource it describes, so there is never a
 resource without its record or a record without its resource. A request that loses the race for a key

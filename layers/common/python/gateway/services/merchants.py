@@ -8,14 +8,16 @@ import time
 from typing import Any
 
 from gateway.config import get_settings
+from gateway.data import credentials as credential_store
 from gateway.data import merchants as merchant_store
+from gateway.domain.accounts import ApiKeyPair, new_api_key_pair
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_uuid
 from gateway.domain.resources import LoginAccount, Merchant
 from gateway.domain.validation import validate_webhook_url
 from gateway.domain.webhooks import SECRET_PREFIX
-from gateway.errors import AuthenticationError, NotFoundError
-from gateway.services.auth import Credentials, authenticate, hash_password
+from gateway.errors import AuthenticationError, BadRequestError, ConflictError, NotFoundError
+from gateway.services.auth import Credentials, authenticate, find_owner, hash_password
 
 TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
 TEST_MERCHANT = {
@@ -26,6 +28,7 @@ TEST_MERCHANT = {
     "webhook_secret": "whsec_test_abc123",
 }
 SECRET_ROTATION_OVERLAP_SECONDS = 24 * 60 * 60
+DUPLICATE_EMAIL = "A merchant with this email already exists"
 
 
 def seed_test_merchant() -> bool:
@@ -43,38 +46,64 @@ def seed_test_merchant() -> bool:
         created_at=now,
         updated_at=now,
     )
-    if merchant_store.insert_merchant_if_absent(merchant):
-        return True
-    existing = merchant_store.get_merchant(TEST_MERCHANT_ID)
-    if existing is not None and not existing.is_active:  # test mode switched back on
-        merchant_store.set_active(TEST_MERCHANT_ID, True, now)
-    return False
+    created = merchant_store.insert_merchant_if_absent(merchant)
+    existing = merchant if created else merchant_store.get_merchant(TEST_MERCHANT_ID)
+    if existing is None:
+        return created
+    # Its pair is a record of its own, like every merchant's (a stack seeded before pairs were records
+    # gets it now); the demo pair never expires.
+    credential_store.insert_key_pair_if_absent(
+        ApiKeyPair(
+            TEST_MERCHANT_ID, existing.api_key, existing.api_secret, existing.created_at, existing.is_active
+        )
+    )
+    if not existing.is_active:  # test mode switched back on
+        set_merchant_active(TEST_MERCHANT_ID, True)
+    return created
 
 
 def deactivate_test_merchant() -> None:
     """When a deployment leaves test mode, the demo account and its public keys stop working."""
     if merchant_store.get_merchant(TEST_MERCHANT_ID) is not None:
-        merchant_store.set_active(TEST_MERCHANT_ID, False, now_iso())
+        set_merchant_active(TEST_MERCHANT_ID, False)
+
+
+def set_merchant_active(merchant_id: str, active: bool) -> None:
+    """Deactivation refuses the merchant everywhere: its key pairs are switched off and its sessions end
+    (the flag is also checked by every session and public route). Activation switches its pairs back on;
+    sessions stay ended. NotFoundError when there is no such merchant."""
+    try:
+        api_keys = merchant_store.set_active(merchant_id, active, now_iso())
+    except ConflictError:
+        raise NotFoundError("Merchant not found") from None
+    credential_store.set_key_pairs_active(api_keys, active)
 
 
 def create_merchant(name: str, email: str, password: str | None = None) -> dict[str, str]:
-    """A new merchant with fresh credentials (used by operators' tooling and tests)."""
+    """A new merchant with fresh credentials (operators' tooling and tests); BadRequestError when the
+    e-mail address already belongs to a merchant."""
     now = now_iso()
     email = email.strip().lower()
+    if merchant_store.find_merchant_by_email(email) is not None:
+        raise BadRequestError(DUPLICATE_EMAIL, field="email")
+    api_key, api_secret = new_api_key_pair()
     merchant = Merchant(
         id=new_uuid(),
         name=name,
         email=email,
-        api_key="key_" + secrets.token_hex(12),
-        api_secret="secret_" + secrets.token_hex(16),
+        api_key=api_key,
+        api_secret=api_secret,
         webhook_secret=new_webhook_secret(),
         webhook_url=None,
         password_hash=hash_password(password) if password else None,
         is_active=True,
         created_at=now,
         updated_at=now,
+        api_keys={api_key},
     )
-    merchant_store.insert_merchant_if_absent(merchant)
+    pair = ApiKeyPair(merchant.id, api_key, api_secret, now)
+    if not merchant_store.insert_merchant_with_key_pair(merchant, pair):
+        raise BadRequestError(DUPLICATE_EMAIL, field="email")
     return credentials_view(merchant)
 
 
@@ -96,7 +125,7 @@ def new_webhook_secret() -> str:
 def authenticated_merchant(credentials: Credentials) -> Merchant:
     """The whole merchant, for the routes that need more than its id: the API-key index holds only what
     authentication reads, so this is one keyed read more than `authenticate`."""
-    owner = authenticate(merchant_store.find_merchant_by_api_key(credentials.api_key), credentials)
+    owner = authenticate(find_owner(credentials), credentials)
     merchant = merchant_store.get_merchant(owner.id)
     if merchant is None or not merchant.is_active:
         raise AuthenticationError()

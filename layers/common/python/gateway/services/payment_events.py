@@ -14,12 +14,11 @@ from gateway.data import refunds as refund_store
 from gateway.data import webhook_logs as log_store
 from gateway.data.dynamo import read_concurrently
 from gateway.data.events_by_id import get_events
-from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain import webhooks
 from gateway.domain.events import Event
 from gateway.domain.ids import event_id, occurrence
 from gateway.domain.resources import Payment, Refund
-from gateway.services.auth import Credentials, authenticate
+from gateway.services.auth import Credentials, authenticate, find_owner
 from gateway.services.payments import owned_payment
 from gateway.services.views import event_detail_view
 
@@ -56,7 +55,7 @@ def list_payment_events(credentials: Credentials, payment_id: str) -> dict[str, 
     """The payment's events oldest first, each with its deliveries and every attempt; 404 for a payment
     that is not this merchant's."""
     merchant, payment, refunds = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: find_owner(credentials),
         lambda: payment_store.get_payment(payment_id),
         lambda: refund_store.list_refunds_for_payment(payment_id),
     )

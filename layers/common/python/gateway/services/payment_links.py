@@ -8,15 +8,15 @@ from typing import Any
 
 from gateway.config import get_settings
 from gateway.data import payment_links as link_store
-from gateway.data.merchants import find_merchant_by_api_key, get_merchant
+from gateway.data.dynamo import read_concurrently
 from gateway.domain.clock import iso, now_iso, utc_now
 from gateway.domain.events import validate_list_limit
 from gateway.domain.ids import new_order_id, new_payment_link_id
 from gateway.domain.lifecycle import PaymentLinkStatus
 from gateway.domain.payment_links import LINK_CLOSED, PaymentLink, validate_payment_link
 from gateway.domain.resources import Order
-from gateway.errors import BadRequestError, ConflictError, NotFoundError
-from gateway.services.auth import Credentials, authenticate, found, read_owned
+from gateway.errors import BadRequestError, ConflictError
+from gateway.services.auth import Credentials, active_merchant, authenticate, find_owner, found, read_owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.results import ApiResult
 from gateway.services.views import payment_link_view, public_payment_link_view
@@ -34,9 +34,10 @@ def _view(link: PaymentLink) -> dict[str, Any]:
 
 def create_payment_link(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
     """The link and the order it makes, in one transaction (with the idempotency record, when keyed)."""
-    request = IdempotentRequest.of(credentials.api_key, ENDPOINT, idempotency_key, body)
-    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
-    replay = request.replay(request.lookup())
+    request = IdempotentRequest.of(credentials.scope, ENDPOINT, idempotency_key, body)
+    owner, stored = read_concurrently(lambda: find_owner(credentials), request.lookup)
+    merchant = authenticate(owner, credentials)
+    replay = request.replay(stored)
     if replay is not None:
         return replay
     now = utc_now()
@@ -59,7 +60,7 @@ def list_payment_links(
 ) -> dict[str, Any]:
     """The merchant's links, newest first: `{"data": [...], "has_more": bool}`."""
     limit = validate_list_limit(limit_raw)
-    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_owner(credentials), credentials)
     after = None
     if starting_after:
         after = link_store.get_payment_link(starting_after)
@@ -98,10 +99,8 @@ def cancel_payment_link(credentials: Credentials, link_id: str) -> dict[str, Any
 def get_public_payment_link(link_id: str) -> dict[str, Any]:
     """For the hosted `/pay/<id>` page: the payee is the account's name, never anything from the URL."""
     link = found(link_store.get_payment_link(link_id), LINK_NOT_FOUND)
-    merchant = get_merchant(link.merchant_id)
     # A deactivated merchant's links are gone for shoppers, like the rest of its public pages.
-    if merchant is None or not merchant.is_active:
-        raise NotFoundError(LINK_NOT_FOUND)
+    merchant = active_merchant(link.merchant_id, LINK_NOT_FOUND)
     return public_payment_link_view(link, utc_now(), merchant.name)
 
 

@@ -10,13 +10,12 @@ from typing import Any
 from gateway.config import get_settings
 from gateway.data import orders as order_store
 from gateway.data import payments as payment_store
-from gateway.data.merchants import find_merchant_by_api_key, get_merchant
 from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.payment_signature import payment_signature
-from gateway.domain.resources import ApiKeyOwner, Order, Payment
+from gateway.domain.resources import ApiKeyOwner, Merchant, Order, Payment
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -28,8 +27,10 @@ from gateway.errors import BadRequestError, ConflictError, IdempotencyKeyTakenEr
 from gateway.services import business_metrics
 from gateway.services.auth import (
     Credentials,
+    active_merchant,
     authenticate,
     authenticated_command,
+    find_owner,
     found,
     owned,
     read_owned,
@@ -99,7 +100,7 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
 
 def create_payment(credentials: Credentials, body: Any, idempotency_key: str | None) -> ApiResult:
     """Two sequential round trips: merchant, order and key read together, then one transaction."""
-    request = IdempotentRequest.of(credentials.api_key, CREATE_ENDPOINT, idempotency_key, body)
+    request = IdempotentRequest.of(credentials.scope, CREATE_ENDPOINT, idempotency_key, body)
     order_id = _order_id_in(body)
     merchant, order, replay = authenticated_command(
         credentials, request, lambda: order_store.get_order(order_id) if order_id else None
@@ -120,6 +121,7 @@ def create_public_payment(body: Any) -> ApiResult:
     """The hosted checkout's create: no credentials; the merchant is the order's."""
     body, order_id = parse_order_reference(body)
     order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
+    active_merchant(order.merchant_id, ORDER_NOT_FOUND)
     order.ensure_payable()
     ensure_link_open(order)
     payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
@@ -139,23 +141,21 @@ def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
 
 def get_public_payment(payment_id: str) -> dict[str, Any]:
     payment = found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND)
-    return public_payment_view(payment, signed_result(payment))
+    merchant = active_merchant(payment.merchant_id, PAYMENT_NOT_FOUND)
+    return public_payment_view(payment, signed_result(payment, merchant))
 
 
-def signed_result(payment: Payment) -> str | None:
-    """The signature a success carries to the merchant's server through the shopper's browser; None for a
-    payment that has not succeeded (nothing to vouch for)."""
+def signed_result(payment: Payment, merchant: Merchant) -> str | None:
+    """The signature a success carries to the merchant's server through the shopper's browser, made with
+    the account's current API secret; None for a payment that has not succeeded (nothing to vouch for)."""
     if payment.status is not PaymentStatus.SUCCESS:
-        return None
-    merchant = get_merchant(payment.merchant_id)
-    if merchant is None:
         return None
     return payment_signature(payment.order_id, payment.id, merchant.api_secret)
 
 
 def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
-    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_owner(credentials), credentials)
     page: list[Any] = []
     for position, payment in enumerate(payment_store.payments_newest_first(merchant.id, offset + limit)):
         if position >= offset + limit:
@@ -166,7 +166,7 @@ def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: s
 
 
 def payment_stats(credentials: Credentials) -> dict[str, Any]:
-    merchant = authenticate(find_merchant_by_api_key(credentials.api_key), credentials)
+    merchant = authenticate(find_owner(credentials), credentials)
     total = successful = 0
     total_amount = 0
     for payment in payment_store.payments_newest_first(merchant.id):
@@ -196,7 +196,7 @@ class PaymentCommand:
     def __call__(
         self, credentials: Credentials, payment_id: str, body: Any, idempotency_key: str | None
     ) -> ApiResult:
-        request = IdempotentRequest.of(credentials.api_key, self.endpoint + payment_id, idempotency_key, body)
+        request = IdempotentRequest.of(credentials.scope, self.endpoint + payment_id, idempotency_key, body)
         merchant, payment, replay = authenticated_command(
             credentials, request, lambda: payment_store.get_payment(payment_id)
         )

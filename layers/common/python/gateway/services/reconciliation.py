@@ -20,6 +20,7 @@ from gateway.data import queues, workflows
 from gateway.data import refunds as refund_store
 from gateway.data import webhook_logs as log_store
 from gateway.domain.clock import iso, utc_now
+from gateway.domain.messages import DeliveryJob, PaymentJob, RefundJob
 from gateway.domain.resources import WebhookLog
 from gateway.domain.webhooks import retry_schedule_name
 from gateway.services.payment_links import expire_overdue_links
@@ -56,14 +57,14 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
     payments = payment_store.pending_payments_created_before(jobs_late_before, SWEEP_LIMIT_PER_SHARD)
     for payment in payments:
         with request_scope(payment.request_id):
-            queues.send(
-                settings.payments_queue_url, {"payment_id": payment.id, "request_id": payment.request_id}
-            )
+            payment_job = PaymentJob(payment.id, request_id=payment.request_id)
+            queues.send(settings.payments_queue_url, payment_job.to_message())
             logger.info("payment job put back", extra={"payment_id": payment.id})
     refunds = refund_store.pending_refunds_created_before(jobs_late_before, SWEEP_LIMIT_PER_SHARD)
     for refund in refunds:
         with request_scope(refund.request_id):
-            queues.send(settings.refunds_queue_url, {"refund_id": refund.id, "request_id": refund.request_id})
+            refund_job = RefundJob(refund.id, request_id=refund.request_id)
+            queues.send(settings.refunds_queue_url, refund_job.to_message())
             logger.info("refund job put back", extra={"refund_id": refund.id})
     overdue = log_store.pending_logs_due_before(iso(now - grace), SWEEP_LIMIT_PER_SHARD)
     resent = [log for log in overdue if _resend_attempt(log)]
@@ -90,7 +91,7 @@ def _resend_attempt(log: WebhookLog) -> bool:
     with request_scope(log.request_id):
         # Without a task token: the delivery records the attempt and, if it fails, starts the schedule when
         # none exists for this round; a schedule that ended leaves the next overdue attempt to the sweep.
-        message = {"log_id": log.id, "round": log.round, "attempt": log.attempts + 1}
-        queues.send(settings.webhooks_queue_url, message)
+        message = DeliveryJob(log.id, log.round, log.attempts + 1)
+        queues.send(settings.webhooks_queue_url, message.to_message())
         logger.info("webhook attempt put back", extra={"log_id": log.id, "attempt": log.attempts + 1})
     return True

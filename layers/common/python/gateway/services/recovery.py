@@ -1,5 +1,5 @@
-"""Recovery by time range (SPEC §5.2): every event in [since, until] whose delivery failed or never
-happened is sent again to the merchant's current URL.
+"""Recovery by time range (`POST /api/v1/webhooks/recover` in openapi.yaml): every event in [since, until]
+whose delivery failed or never happened is sent again to the merchant's current URL.
 
 `POST /webhooks/recover` counts the events, records the recovery and puts its first page on the webhooks
 queue. Each page message resends one index page of events (a Query, never a scan) and queues the next
@@ -22,8 +22,9 @@ from gateway.data.merchants import get_merchant
 from gateway.domain.clock import iso, utc_now
 from gateway.domain.events import RETENTION, Event, Recovery, validate_recovery_range
 from gateway.domain.ids import RECOVERY_PREFIX, has_prefix_format, new_recovery_id, resend_log_id
+from gateway.domain.messages import RecoveryPage
 from gateway.domain.validation import require_object
-from gateway.errors import BadRequestError, NotFoundError, PermanentDeliveryError
+from gateway.errors import BadRequestError, NotFoundError
 from gateway.services.auth import Credentials
 from gateway.services.delivery import queue_first_attempts
 from gateway.services.events import new_delivery
@@ -65,21 +66,14 @@ def get_recovery(credentials: Credentials, recovery_id: str) -> dict[str, Any]:
     return recovery_view(recovery)
 
 
-def is_recovery_page(message: dict[str, Any]) -> bool:
-    return "recovery_id" in message
-
-
 def _queue_page(recovery_id: str, cursor: str | None) -> None:
-    queues.send(get_settings().webhooks_queue_url, {"recovery_id": recovery_id, "cursor": cursor})
+    queues.send(get_settings().webhooks_queue_url, RecoveryPage(recovery_id, cursor).to_message())
 
 
-def resend_page(message: dict[str, Any]) -> None:
+def resend_page(page: RecoveryPage) -> None:
     """One page of a recovery: resend its recoverable events, then queue the next page (or finish)."""
-    recovery_id = message.get("recovery_id")
-    if not isinstance(recovery_id, str):
-        raise PermanentDeliveryError("recovery message lacks recovery_id")
-    recovery = recoveries.get_recovery(recovery_id)
-    if recovery is None or recovery.paging_done or message.get("cursor") != recovery.cursor:
+    recovery = recoveries.get_recovery(page.recovery_id)
+    if recovery is None or recovery.paging_done or page.cursor != recovery.cursor:
         return  # expired, finished, or this page was done before (a redelivered message)
     events, next_cursor = event_store.recoverable_page(
         recovery.merchant_id, recovery.since, recovery.until, recovery.cursor, PAGE_SIZE

@@ -7,14 +7,13 @@ from typing import Any
 from gateway.data import payments as payment_store
 from gateway.data import refunds as refund_store
 from gateway.data.dynamo import read_concurrently
-from gateway.data.merchants import find_merchant_by_api_key
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
 from gateway.domain.resources import Payment
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError
 from gateway.services import business_metrics
-from gateway.services.auth import Credentials, authenticate, read_owned
+from gateway.services.auth import Credentials, authenticate, find_owner, read_owned
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.payments import PaymentCommand, owned_payment
 from gateway.services.results import ApiResult
@@ -38,8 +37,7 @@ def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResul
         )
     except ConflictError:
         raise BadRequestError(EXCEEDS, field="amount") from None
-    if not result.replayed:
-        business_metrics.refund_created(refund)
+    business_metrics.refund_created(refund)  # a replay was answered before this refund was made
     return result
 
 
@@ -54,7 +52,7 @@ def get_refund(credentials: Credentials, refund_id: str) -> dict[str, Any]:
 
 def list_refunds(credentials: Credentials, payment_id: str) -> list[dict[str, Any]]:
     merchant, payment, refunds = read_concurrently(
-        lambda: find_merchant_by_api_key(credentials.api_key),
+        lambda: find_owner(credentials),
         lambda: payment_store.get_payment(payment_id),
         lambda: refund_store.list_refunds_for_payment(payment_id),
     )

@@ -14,6 +14,7 @@ from gateway.data import refunds as refund_store
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus, RefundStatus
+from gateway.domain.messages import BankJob, PaymentJob, RefundJob
 from gateway.domain.processing import ProcessingRules
 from gateway.domain.resources import ORDER_ALREADY_PAID, Payment
 from gateway.errors import ConflictError, PermanentDeliveryError
@@ -29,12 +30,11 @@ def processing_rules() -> ProcessingRules:
     return get_settings().processing
 
 
-def _wait_until_due(job: dict[str, Any]) -> None:
+def _wait_until_due(job: BankJob) -> None:
     """The sub-second part of the bank delay, which SQS DelaySeconds cannot express: sleep until the job is
     due, never more than a second, and not at all for a job that arrives late (later ones in a batch)."""
-    due_at_ms = job.get("due_at_ms")
-    if isinstance(due_at_ms, int):
-        remaining = due_at_ms / 1000.0 - time.time()
+    if job.due_at_ms is not None:
+        remaining = job.due_at_ms / 1000.0 - time.time()
         if remaining > 0:
             time.sleep(min(remaining, MAX_REMAINDER_SECONDS))
 
@@ -47,23 +47,21 @@ class _Traced(Protocol):
 Subject = TypeVar("Subject", bound=_Traced)
 
 
-def _job_subject(job: dict[str, Any], field: str, read: Callable[[str], Subject | None]) -> Subject:
-    """What the job is about (`field` names its id), its request id adopted for the logs; a job that names
-    nothing that exists can never succeed, so it is refused for good."""
-    subject_id = job.get(field)
-    if not isinstance(subject_id, str) or not subject_id:
-        raise PermanentDeliveryError(f"job has no {field}")
-    subject = read(subject_id)
+def _job_subject(job: BankJob, read: Callable[[str], Subject | None]) -> Subject:
+    """What the job is about, its request id adopted for the logs; a job that names nothing that exists
+    can never succeed, so it is refused for good."""
+    subject = read(job.subject_id)
     if subject is None:
-        raise PermanentDeliveryError(f"unknown {field.removesuffix('_id')} {subject_id}")
+        raise PermanentDeliveryError(f"unknown {job.subject} {job.subject_id}")
     adopt_request_id(subject.request_id)
     return subject
 
 
-def process_payment(job: dict[str, Any]) -> None:
+def process_payment(message: dict[str, Any]) -> None:
     """Settle a pending payment once. A success pays its order, unless another payment paid it first: then
     the payment is refunded in full at once, in the same transaction, so an order is never paid twice."""
-    payment = _job_subject(job, "payment_id", payment_store.get_payment)
+    job = PaymentJob.parse(message)
+    payment = _job_subject(job, payment_store.get_payment)
     if payment.status is not PaymentStatus.PENDING:
         return  # a redelivered message: already settled
     _wait_until_due(job)
@@ -103,8 +101,9 @@ def _settle_success(payment: Payment, settled: Payment) -> None:
     logger.info("payment on a paid order refunded", extra={"payment_id": payment.id, "order_id": order.id})
 
 
-def process_refund(job: dict[str, Any]) -> None:
-    refund = _job_subject(job, "refund_id", refund_store.get_refund)
+def process_refund(message: dict[str, Any]) -> None:
+    job = RefundJob.parse(message)
+    refund = _job_subject(job, refund_store.get_refund)
     if refund.status is not RefundStatus.PENDING:
         return
     _wait_until_due(job)

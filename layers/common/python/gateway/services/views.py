@@ -190,18 +190,19 @@ def event_view(event: Event) -> dict[str, Any]:
     }
 
 
-def _attempt_view(attempt: DeliveryAttempt) -> dict[str, Any]:
+def _attempt_view(attempt: DeliveryAttempt, log: WebhookLog) -> dict[str, Any]:
     return {
         "attempted_at": attempt.attempted_at,
         "response_code": attempt.response_code,
         "duration_ms": attempt.duration_ms,
         "response_body": attempt.response_body,
         "headers": attempt.headers,
+        "url": attempt.url or log.url,
     }
 
 
 def _attempt_views(log: WebhookLog) -> list[dict[str, Any]]:
-    return [_attempt_view(DeliveryAttempt.from_json(text)) for text in log.attempt_log]
+    return [_attempt_view(DeliveryAttempt.from_json(text), log) for text in log.attempt_log]
 
 
 def delivery_view(log: WebhookLog) -> dict[str, Any]:

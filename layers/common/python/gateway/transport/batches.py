@@ -1,7 +1,7 @@
-"""Partial batch responses for SQS and DynamoDB Streams (`ReportBatchItemFailures`).
+"""Partial batch responses for SQS and DynamoDB Streams (`ReportBatchItemFailures`), one log line a job.
 
-Hand-written rather than Powertools' BatchProcessor: the part we need is thirty lines, and importing
-Powertools costs more cold-start time than the whole of this package.
+Hand-written rather than Powertools' BatchProcessor, whose import costs more cold start than this whole
+package (`docs/decisions.md` has the figures and the command that measures them).
 """
 
 from __future__ import annotations
@@ -12,14 +12,16 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from gateway.domain.messages import PaymentJob, RefundJob
 from gateway.errors import PermanentDeliveryError
 from gateway.telemetry.logs import request_scope
 
 logger = logging.getLogger("gateway.batches")
 # A job's outcome in its log line: finished (or found finished), dropped for good, or back to the queue.
 DONE, DROPPED, RETRY = "done", "dropped", "retry"
-# The body keys that name the resource a job is about, in the order they are looked for.
-RESOURCE_KEYS = ("payment_id", "refund_id", "log_id")
+# The body keys that name the resource a job is about (`gateway.domain.messages`), in the order they are
+# looked for: the log line names it even for a message its receiver refuses.
+RESOURCE_KEYS = (PaymentJob.ID_FIELD, RefundJob.ID_FIELD, "log_id")
 _MALFORMED = object()
 
 
