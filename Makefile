@@ -80,7 +80,6 @@ soak: venv frontend ## Bounded load-and-fault run against the local stack
 
 deploy: venv frontend sam-build ## Build and deploy to AWS with SAM, then publish the two static sites
 	$(SAM) deploy
-	$(PY) -m deploy.cors_origins --stack $${STACK_NAME:-payment-gateway} --sam $(SAM)
 	$(PY) -m deploy.publish_sites --stack $${STACK_NAME:-payment-gateway}
 
 venv: $(VENV)/.installed

@@ -34,10 +34,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def http_json(method: str, url: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
+def http_json(
+    method: str, url: str, body: Any = None, timeout: float = 30.0, headers: dict[str, str] | None = None
+) -> tuple[int, Any]:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
+        url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})}
     )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -65,6 +67,8 @@ class LiveStack:
         self.merchant_url = f"http://localhost:{self.ports['MERCHANT_PORT']}"
         self.control_url = f"http://127.0.0.1:{self.ports['CONTROL_PORT']}"
         self.lambda_url = f"http://127.0.0.1:{self.ports['LAMBDA_PORT']}"
+        # The control port's token, chosen here and handed to the runtime (it prints its own otherwise).
+        self.control_headers = {"X-Control-Token": secrets.token_urlsafe(24)}
         self.aws_endpoint_url = ""
         self.environment: dict[str, str] = {}
         self.stack_name = f"it-{name}-{secrets.token_hex(3)}"
@@ -79,6 +83,7 @@ class LiveStack:
         environment = {k: v for k, v in os.environ.items() if k != "MOTO_PORT"}
         environment.update(TEST_DEFAULTS)
         environment.update({name: str(port) for name, port in self.ports.items()})
+        environment["CONTROL_TOKEN"] = self.control_headers["X-Control-Token"]
         environment.update(
             {
                 "STACK_NAME": self.stack_name,
@@ -113,7 +118,7 @@ class LiveStack:
                 raise RuntimeError(f"the local runtime exited early:\n{self.log_tail()}")
             with contextlib.suppress(OSError):
                 health, _ = http_json("GET", f"{self.api_url}/health", timeout=2)
-                status_code, status = http_json("GET", f"{self.control_url}/status", timeout=2)
+                status_code, status = self._control("GET", "/status", timeout=2)
                 if health == 200 and status_code == 200:
                     self.environment = status["environment"]
                     self.aws_endpoint_url = self.environment["AWS_ENDPOINT_URL"]
@@ -149,22 +154,25 @@ class LiveStack:
             return "(no log)"
 
     # ------------------------------------------------------------------ control
+    def _control(self, method: str, path: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
+        return http_json(method, f"{self.control_url}{path}", body, timeout, self.control_headers)
+
     def status(self) -> dict[str, Any]:
-        code, body = http_json("GET", f"{self.control_url}/status")
+        code, body = self._control("GET", "/status")
         assert code == 200, body
         return dict(body)
 
     def stop_workers(self) -> None:
-        code, body = http_json("POST", f"{self.control_url}/workers/stop", timeout=60)
+        code, body = self._control("POST", "/workers/stop", timeout=60)
         assert code == 200 and not body["running"], body
 
     def start_workers(self) -> None:
-        code, body = http_json("POST", f"{self.control_url}/workers/start", timeout=60)
+        code, body = self._control("POST", "/workers/start", timeout=60)
         assert code == 200 and body["running"], body
 
     def kill_deliveries(self) -> int:
         """Kills the workers in the middle of a webhook POST (see local_runtime.control); how many."""
-        code, body = http_json("POST", f"{self.control_url}/workers/kill-deliveries")
+        code, body = self._control("POST", "/workers/kill-deliveries")
         assert code == 200, body
         return int(body["killed"])
 
@@ -229,6 +237,6 @@ class LiveStack:
             "email": email or f"merchant-{suffix}@example.com",
             "password": password,
         }
-        code, merchant = http_json("POST", f"{self.control_url}/merchants", request)
+        code, merchant = self._control("POST", "/merchants", request)
         assert code == 201, merchant
         return {**merchant, "password": password}

@@ -29,8 +29,22 @@ def set_component(name: str) -> None:
     _current.component = name
 
 
+# Every C0 and C1 control character but the tab, shown as an escape: lines carry text from requests
+# (paths, headers, bodies), and an ESC or CR in them must not move the cursor, recolour, retitle or rewrite
+# the developer's terminal. Newlines end lines before this applies.
+_CONTROL_ESCAPES = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)) if code != ord("\t")
+}
+
+
+def printable(line: str) -> str:
+    """`line` with its terminal control characters escaped (`\\x1b` for ESC)."""
+    return line.translate(_CONTROL_ESCAPES)
+
+
 class PrefixedStream:
-    """A text stream that writes whole lines, each prefixed with the writing thread's component."""
+    """A text stream that writes whole lines, each prefixed with the writing thread's component and with
+    its control characters escaped."""
 
     def __init__(self, target: TextIO) -> None:
         self.target = target
@@ -43,7 +57,7 @@ class PrefixedStream:
         if lines:
             prefix = f"[{current_component()}] "
             with _write_lock:
-                self.target.write("".join(f"{prefix}{line}\n" for line in lines))
+                self.target.write("".join(f"{prefix}{printable(line)}\n" for line in lines))
                 self.target.flush()
         return len(text)
 
@@ -162,7 +176,7 @@ def install_product_logging(stream: TextIO, show_metrics: bool) -> None:
 def announce(line: str) -> None:
     """A line without prefix on the real stdout: the list of services when they are ready."""
     with _write_lock:
-        sys.__stdout__.write(line + "\n")  # type: ignore[union-attr]
+        sys.__stdout__.write(printable(line) + "\n")  # type: ignore[union-attr]
         sys.__stdout__.flush()  # type: ignore[union-attr]
 
 

@@ -5,13 +5,22 @@ POST /workers/stop and /workers/start (a stop lets the batches in flight finish)
 /workers/kill-deliveries kills the workers in the middle of a webhook POST instead, as a Lambda killed
 mid-invocation; POST /merchants {name, email, password?} seeds a merchant through
 gateway.services.merchants.create_merchant inside this process.
+
+Listening on loopback is not enough: a web page can make the browser send requests to it, a rebound DNS
+name can make the browser read it, and the gateway's own webhooks could be pointed at it. So every request
+must carry the runtime's token (`X-Control-Token`; `CONTROL_TOKEN` when set, else made at start and
+printed with the list of services) and a `Host` of 127.0.0.1 or localhost; and the port is refused as a
+webhook target (`WEBHOOK_REFUSED_PRIVATE_PORTS`).
 """
 
 from __future__ import annotations
 
 import ctypes
+import hmac
 import json
 import logging
+import os
+import secrets
 import sys
 import threading
 import traceback
@@ -45,12 +54,23 @@ def kill_deliveries_in_flight(worker_names: tuple[str, ...]) -> int:
     return killed
 
 
+TOKEN_VARIABLE = "CONTROL_TOKEN"  # noqa: S105 - the variable's name, not a token
+TOKEN_HEADER = "X-Control-Token"  # noqa: S105 - a header name
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+
+
+def control_token() -> str:
+    """The token the control port requires: the one the caller chose, else a new random one."""
+    return os.environ.get(TOKEN_VARIABLE) or secrets.token_urlsafe(24)
+
+
 class ControlServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int, workers: Workers, status: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, port: int, workers: Workers, status: Callable[[], dict[str, Any]], token: str) -> None:
         super().__init__(("127.0.0.1", port), _ControlRequestHandler)
-        self.workers, self.status = workers, status
+        self.workers, self.status, self.token = workers, status, token
+        self.hosts = {*_LOOPBACK_NAMES, *(f"{name}:{self.server_port}" for name in _LOOPBACK_NAMES)}
 
 
 class _ControlRequestHandler(BaseHTTPRequestHandler):
@@ -59,7 +79,20 @@ class _ControlRequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         log.debug(format, *args)
 
+    def _refused(self) -> bool:
+        """Answers and returns True unless the request names this host and carries the token."""
+        if (self.headers.get("Host") or "").lower() not in self.server.hosts:
+            self._send(421, {"error": "the control port answers only to 127.0.0.1 and localhost"})
+            return True
+        given = (self.headers.get(TOKEN_HEADER) or "").encode()
+        if not hmac.compare_digest(given, self.server.token.encode()):
+            self._send(401, {"error": f"{TOKEN_HEADER} missing or wrong (the runtime prints it at start)"})
+            return True
+        return False
+
     def do_GET(self) -> None:
+        if self._refused():
+            return
         if self.path == "/status":
             self._send(200, self.server.status())
         else:
@@ -74,6 +107,8 @@ class _ControlRequestHandler(BaseHTTPRequestHandler):
             return
         if (self.headers.get("Content-Type") or "").split(";")[0].strip() != "application/json":
             self._send(415, {"error": "control requests are application/json"})
+            return
+        if self._refused():
             return
         if self.path == "/workers/stop":
             self.server.workers.stop()

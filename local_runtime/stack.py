@@ -10,7 +10,7 @@ from typing import Any
 
 from local_runtime import console
 from local_runtime.api_server import ApiServer, RouteTable
-from local_runtime.control import ControlServer
+from local_runtime.control import TOKEN_HEADER, ControlServer, control_token
 from local_runtime.emulator import Emulator
 from local_runtime.functions import load_handler
 from local_runtime.lambda_invoke import LambdaInvokeServer
@@ -32,6 +32,7 @@ class Stack:
         self.emulator = Emulator()
         self.servers: list[HTTPServer] = []
         self.workers: Workers | None = None
+        self.control_token = control_token()
         self.environment: dict[str, str] = {}
         self.urls = {
             "apiUrl": f"http://localhost:{ports.api}",
@@ -95,7 +96,9 @@ class Stack:
             schedule_rate_seconds=float(os.environ.get(SCHEDULE_RATE_VARIABLE) or 0) or None,
         )
         self.workers.start()
-        self._serve("control", ControlServer(self.ports.control, self.workers, self.status))
+        self._serve(
+            "control", ControlServer(self.ports.control, self.workers, self.status, self.control_token)
+        )
         self._serve("lambda", LambdaInvokeServer(self.ports.lambda_invoke, template))
 
     def _apply_function_environment(self, template: Template, physical: Any) -> None:
@@ -113,6 +116,9 @@ class Stack:
         for name, value in os.environ.items():
             if name.startswith(FUNCTION_OVERRIDE_PREFIX) and len(name) > len(FUNCTION_OVERRIDE_PREFIX):
                 self.environment[name[len(FUNCTION_OVERRIDE_PREFIX) :]] = value
+        # The product's webhooks may reach loopback here (the sample receiver), but never the ports that
+        # steer the stack itself: the control port and the Lambda Invoke port (the admin function).
+        self.environment["WEBHOOK_REFUSED_PRIVATE_PORTS"] = f"{self.ports.control},{self.ports.lambda_invoke}"
         os.environ.update(self.environment)
 
     @staticmethod
@@ -157,7 +163,8 @@ class Stack:
             f"dashboard  {self.urls['dashboardUrl']}",
             f"checkout   {self.urls['checkoutUrl']}",
             f"merchant   {self.urls['merchantUrl']}  (webhook receiver: POST /webhook)",
-            f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start)",
+            f"control    http://127.0.0.1:{self.ports.control}  (GET /status, POST /workers/stop|start;"
+            f" header {TOKEN_HEADER}: {self.control_token})",
             f"emulator   {self.emulator.endpoint_url}  ({self.emulator.kind})",
             f"workers    {', '.join(sorted(workers)) or 'none yet (handlers not importable)'}",
         ]

@@ -21,8 +21,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEMPLATE = REPO_ROOT / "template.yaml"
 DEFAULT_STACK_NAME = "gateway-local"
 REGION = "us-east-1"
-# Locally the stack always seeds the test merchant and delivers webhooks to a receiver on localhost.
-LOCAL_ENVIRONMENT = {"TEST_ENDPOINTS": "true", "ALLOW_PRIVATE_WEBHOOK_URLS": "true"}
+# Locally the stack always seeds the test merchant, delivers webhooks to a receiver on localhost, and
+# lets any page read the API's answers (a deployed stack names its own origins through the API stage).
+LOCAL_ENVIRONMENT = {"TEST_ENDPOINTS": "true", "ALLOW_PRIVATE_WEBHOOK_URLS": "true", "CORS_ALLOW_ORIGIN": "*"}
 # Addresses of things the runtime serves itself (the dashboard's origin, for password links): the stack
 # sets them from its own ports, so the template's CloudFront names are not resolved.
 LOCAL_ADDRESSES = {"DASHBOARD_URL"}

@@ -22,6 +22,7 @@ describe('events filters and query (openapi.yaml /api/v1/events)', () => {
       from: '2026-11-27T09:00:00.000Z',
       to: '',
       deliveryStatus: 'none',
+      paymentId: '',
       startingAfter: EVENT_ID,
       event: '',
     });
@@ -47,6 +48,13 @@ describe('events filters and query (openapi.yaml /api/v1/events)', () => {
     assert.equal(params.has('to'), false);
     assert.equal(params.get('delivery_status'), 'failed');
     assert.equal(eventsQuery({}), '');
+  });
+
+  it("keeps one payment's filter, and only a payment id", () => {
+    const paymentId = 'pay_AAAAAAAAAAAAAAA1';
+    assert.equal(eventFiltersFromSearch(`?payment_id=${paymentId}`).paymentId, paymentId);
+    assert.equal(eventFiltersFromSearch('?payment_id=order_x').paymentId, '');
+    assert.equal(new URLSearchParams(eventsQuery({ paymentId }, 20)).get('payment_id'), paymentId);
   });
 });
 

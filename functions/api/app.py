@@ -14,6 +14,8 @@ from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
 from gateway.domain.events import validate_event_query
 from gateway.domain.json_input import parse_request_json
+from gateway.domain.listing import validate_order_list_query, validate_refund_list_query
+from gateway.domain.shopper import validate_payment_search
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
     GatewayError,
@@ -24,6 +26,7 @@ from gateway.services import (
     account,
     events,
     jobs,
+    lists,
     login,
     merchants,
     orders,
@@ -52,7 +55,7 @@ app.log.setLevel(logging.INFO)
 logger = logging.getLogger("gateway.api")
 
 CORS = CORSConfig(
-    allow_origin=cors_allow_origin().split(",")[0],
+    allow_origin=cors_allow_origin().split(",")[0],  # replaced per response (`_allowed_origin`)
     allow_headers=["X-Api-Key", "X-Api-Secret", "Authorization", "Idempotency-Key", "Content-Type"],
     expose_headers=["Idempotent-Replayed", "Request-Id"],
     max_age=600,
@@ -69,18 +72,35 @@ def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     )
 
 
+# The stage variable template.yaml fills with this stack's dashboard and checkout origins: the function
+# cannot name the CloudFront distributions itself (they name the API, which names the function).
+STACK_ORIGINS_STAGE_VARIABLE = "stackOrigins"
+
+
+def _allowed_origins() -> list[str]:
+    """`CORS_ALLOW_ORIGIN` when set (an override, or `*` on the local stack), else the stack's own origins
+    from the stage variable, else none."""
+    configured = cors_allow_origin()
+    request = app.current_request
+    if not configured and request is not None:
+        configured = (request.stage_vars or {}).get(STACK_ORIGINS_STAGE_VARIABLE, "")
+    return [origin.strip() for origin in configured.split(",") if origin.strip()]
+
+
 def _allowed_origin() -> dict[str, str]:
-    """Chalice's CORS configuration names one origin, and a deployed stack has two (its dashboard and its
-    checkout): the request's Origin is named back when it is one of them. Chalice adds its own header only
-    where a response has none."""
-    allowed = [origin.strip() for origin in cors_allow_origin().split(",") if origin.strip()]
-    if len(allowed) < 2:
+    """The request's Origin is named back when it is allowed; otherwise the header names an origin that
+    is not the page's, so the browser keeps the answer from it. Chalice adds its own header (CORS above)
+    only where a response has none, and that names the first configured origin alone."""
+    allowed = _allowed_origins()
+    if allowed == ["*"]:
         return {}
     request = app.current_request
     origin = request.headers.get("origin") if request is not None else None
     if origin in allowed:
         return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
-    return {"Access-Control-Allow-Origin": allowed[0], "Vary": "Origin"}
+    # With nothing allowed, the API's own origin: one no page but the API's can be.
+    fallback = allowed[0] if allowed else f"https://{request.headers.get('host', '') if request else ''}"
+    return {"Access-Control-Allow-Origin": fallback, "Vary": "Origin"}
 
 
 def route(path: str, methods: list[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -265,9 +285,21 @@ def create_order() -> Any:
     return orders.create_order(credentials(), json_body(), idempotency_key())
 
 
+@route("/api/v1/orders", methods=["GET"])
+def list_orders() -> Any:
+    return lists.list_orders(
+        credentials(), validate_order_list_query(query("limit"), query("starting_after"), query("status"))
+    )
+
+
 @route("/api/v1/orders/{order_id}", methods=["GET"])
 def get_order(order_id: str) -> Any:
     return orders.get_order(credentials(), order_id)
+
+
+@route("/api/v1/orders/{order_id}/payments", methods=["GET"])
+def list_order_payments(order_id: str) -> Any:
+    return lists.list_order_payments(credentials(), order_id)
 
 
 @route("/api/v1/orders/{order_id}/public", methods=["GET"])
@@ -285,7 +317,8 @@ def create_payment() -> Any:
 
 @route("/api/v1/payments", methods=["GET"])
 def list_payments() -> Any:
-    return payments.list_payments(credentials(), query("limit"), query("offset"))
+    search = validate_payment_search(query("email"), query("contact"), query("card_last4"))
+    return payments.list_payments(credentials(), query("limit"), query("offset"), search)
 
 
 @route("/api/v1/payments/stats", methods=["GET"])
@@ -357,6 +390,14 @@ def create_refund(payment_id: str) -> Any:
 @route("/api/v1/payments/{payment_id}/refunds", methods=["GET"])
 def list_refunds(payment_id: str) -> Any:
     return refunds.list_refunds(credentials(), payment_id)
+
+
+@route("/api/v1/refunds", methods=["GET"])
+def list_all_refunds() -> Any:
+    return lists.list_refunds(
+        credentials(),
+        validate_refund_list_query(query("limit"), query("starting_after"), query("payment_id")),
+    )
 
 
 @route("/api/v1/refunds/{refund_id}", methods=["GET"])
@@ -431,6 +472,7 @@ def list_events() -> Any:
             query("from"),
             query("to"),
             query("delivery_status"),
+            query("payment_id"),
         ),
     )
 

@@ -280,6 +280,17 @@ def test_api_routes_and_stage(
     assert resolved.api_settings()["stage"] in stages
 
 
+def test_the_stage_hands_the_function_the_stacks_own_origins(
+    stack_name: str, physical_ids: dict[str, str], aws: Any
+) -> None:
+    """CORS names the dashboard and the checkout from the first deploy: no second deploy sets them."""
+    (stack,) = aws("cloudformation").describe_stacks(StackName=stack_name)["Stacks"]
+    outputs = {output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])}
+    stage = aws("apigateway").get_stage(restApiId=physical_ids["GatewayApi"], stageName="prod")
+    wanted = f"{outputs['DashboardUrl'].rstrip('/')},{outputs['CheckoutWidgetUrl'].rstrip('/')}"
+    assert stage.get("variables", {}).get("stackOrigins") == wanted
+
+
 def test_log_groups_keep_lines_for_the_declared_retention(
     template: dict[str, Any], resolved: Template, physical: dict[str, dict[str, str]], aws: Any
 ) -> None:

@@ -35,6 +35,8 @@ PHONE_VIEWPORT = {"width": 360, "height": 780}
 PAGES = [
     "/dashboard",
     "/dashboard/transactions",
+    "/dashboard/orders",
+    "/dashboard/refunds",
     "/dashboard/webhooks",
     "/dashboard/events",
     "/dashboard/docs",

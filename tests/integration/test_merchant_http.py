@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -152,3 +153,50 @@ def test_a_slow_merchant_leaves_time_for_the_others_in_its_batch():
     )
     assert len(handled) == 2
     assert result == {"batchItemFailures": [{"itemIdentifier": "c"}]}
+
+
+@pytest.fixture
+def hanging_dns(monkeypatch) -> Iterator[tuple[list[str], threading.Event]]:
+    """A resolver that hangs for `slow.example` (until the test ends) and answers every other name."""
+    real_getaddrinfo = socket.getaddrinfo
+    hanging: list[str] = []
+    release = threading.Event()
+
+    def resolver(host, port, *args, **kwargs):
+        if host == "slow.example":
+            hanging.append(host)
+            release.wait(30)
+            raise socket.gaierror("gave up")
+        return real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(merchant_http.socket, "getaddrinfo", resolver)
+    yield hanging, release
+    release.set()
+
+
+def test_a_name_whose_dns_hangs_does_not_delay_another_merchants_delivery(receiver, hanging_dns):
+    # GIVEN six deliveries in flight to a name whose lookups hang (more than any resolver pool had threads)
+    url, _ = receiver
+    hanging, _ = hanging_dns
+    with ThreadPoolExecutor(6) as pool:
+        slow = [pool.submit(_post, "http://slow.example/hook", 1.5) for _ in range(6)]
+        deadline = time.monotonic() + 5
+        while len(hanging) < merchant_http.MAX_PENDING_LOOKUPS_PER_NAME and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+        # WHEN another merchant's delivery is made meanwhile
+        innocent = _post(url, deadline=1.0)
+
+        # THEN it is answered, and each slow one ends at its own deadline
+        assert innocent.status_code == 200, innocent
+        assert [future.result().error for future in slow] == ["timed out"] * 6
+    # AND the hanging name held at most its share of lookups, however many deliveries asked
+    assert len(hanging) == merchant_http.MAX_PENDING_LOOKUPS_PER_NAME
+
+
+def test_a_lookup_that_hangs_counts_against_the_attempts_own_deadline(hanging_dns):
+    started = time.monotonic()
+    attempt = _post("http://slow.example/hook", deadline=0.5)
+    elapsed = time.monotonic() - started
+    assert attempt.error == "timed out"
+    assert elapsed < 1.5, f"the attempt ran {elapsed:.1f} s past a 0.5 s deadline"

@@ -99,3 +99,30 @@ def test_the_control_port_refuses_what_a_web_page_could_send(live_stack: LiveSta
     refused = requests.post(f"{live_stack.control_url}/workers/stop", data="{}", headers=headers, timeout=10)
     assert refused.status_code == status
     assert live_stack.status()["workers"]["running"]
+
+
+def test_the_control_port_answers_only_its_token_and_is_no_webhook_target(live_stack: LiveStack) -> None:
+    # GIVEN the demo merchant, whose credentials any web page can know
+    merchant = Merchant.of(live_stack)
+    try:
+        # WHEN it points its webhooks at the control port
+        answer = merchant.call(
+            "PUT", "/api/v1/webhooks/config", {"webhook_url": f"{live_stack.control_url}/workers/stop"}
+        )
+        # THEN that is refused
+        assert answer.status == 400, answer.body
+        assert (
+            answer.body["error"]["description"]
+            == "webhook_url must not point to a port the gateway keeps for itself"
+        )
+    finally:
+        merchant.close()
+    # AND the control port answers nobody without the token, nor anyone naming another host
+    assert requests.get(f"{live_stack.control_url}/status", timeout=10).status_code == 401
+    rebound = requests.get(
+        f"{live_stack.control_url}/status",
+        headers={"Host": "attacker.example", **live_stack.control_headers},
+        timeout=10,
+    )
+    assert rebound.status_code == 421
+    assert live_stack.status()["workers"]["running"]

@@ -55,12 +55,13 @@ class EventsApiDouble:
         data: dict[str, Any],
         position: int = 0,
         deliveries: list[dict[str, Any]] | None = None,
+        created_at: str | None = None,
     ) -> dict[str, Any]:
         """A new event at `position` in the newest-first list (0: the newest; more: recorded late)."""
         event = {
             "id": new_id("evt_"),
             "type": event_type,
-            "created_at": now_iso(),
+            "created_at": created_at or now_iso(),
             "data": data,
             "delivery_status": deliveries[-1]["status"] if deliveries else "none",
             "deliveries": deliveries or [],

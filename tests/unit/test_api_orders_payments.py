@@ -169,6 +169,8 @@ def test_upi_payment_is_pending_with_the_order_amount(api):
         "currency",
         "method",
         "vpa",
+        "email",
+        "contact",
         "status",
         "version",
         "created_at",

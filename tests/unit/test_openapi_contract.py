@@ -368,7 +368,13 @@ def test_api_answers_conform_to_the_document(
         headers=auth,
     )
     for payment in (
-        {"order_id": order["id"], "method": "card", "card": card},
+        {
+            "order_id": order["id"],
+            "method": "card",
+            "card": card,
+            "email": "a@example.com",
+            "contact": "+9198765432",
+        },
         {"order_id": order["id"], "method": "upi", "vpa": "bad"},
         {"order_id": missing_order, "method": "upi", "vpa": "u@x"},
     ):
@@ -405,6 +411,15 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", payment_events, path=f"{payment_path}/events", headers=auth)
     api.call("GET", payment_events, path=f"/api/v1/payments/{missing_payment}/events", headers=auth)
     api.call("GET", "/api/v1/refunds/{refund_id}", path="/api/v1/refunds/rfnd_0000000000000000", headers=auth)
+    api.call("GET", "/api/v1/orders", path="/api/v1/orders?limit=2&status=paid", headers=auth)
+    order_payments = "/api/v1/orders/{order_id}/payments"
+    api.call("GET", order_payments, path=f"/api/v1/orders/{upi['order_id']}/payments", headers=auth)
+    api.call("GET", order_payments, path=f"/api/v1/orders/{missing_order}/payments", headers=auth)
+    api.call("GET", "/api/v1/orders", path="/api/v1/orders?limit=0", headers=auth)
+    api.call("GET", "/api/v1/refunds", path=f"/api/v1/refunds?payment_id={upi['id']}", headers=auth)
+    api.call("GET", "/api/v1/refunds", path="/api/v1/refunds?starting_after=x", headers=auth)
+    api.call("GET", "/api/v1/payments", path="/api/v1/payments?card_last4=1111", headers=auth)
+    api.call("GET", "/api/v1/events", path=f"/api/v1/events?payment_id={upi['id']}", headers=auth)
 
     api.call("GET", "/api/v1/webhooks/config", headers=auth)
     api.call("POST", "/api/v1/webhooks/test", headers=auth)

@@ -21,6 +21,7 @@ export const DELIVERY_STATUSES = Object.freeze({
 });
 
 export const EVENT_ID_PATTERN = /^evt_[A-Za-z0-9]{16}$/;
+export const PAYMENT_ID_PATTERN = /^pay_[A-Za-z0-9]{16}$/;
 
 function isoOrEmpty(value) {
   const date = new Date(value ?? '');
@@ -33,18 +34,23 @@ export function eventFiltersFromSearch(search) {
   const status = params.get('delivery_status') ?? '';
   const cursor = params.get('starting_after') ?? '';
   const event = params.get('event') ?? '';
+  const paymentId = (params.get('payment_id') ?? '').trim();
   return {
     types: params.getAll('type').filter((type) => EVENT_TYPES.includes(type)),
     from: isoOrEmpty(params.get('from')),
     to: isoOrEmpty(params.get('to')),
     deliveryStatus: status in DELIVERY_STATUSES ? status : '',
+    paymentId: PAYMENT_ID_PATTERN.test(paymentId) ? paymentId : '',
     startingAfter: EVENT_ID_PATTERN.test(cursor) ? cursor : '',
     event: EVENT_ID_PATTERN.test(event) ? event : '',
   };
 }
 
 /** The query string of GET /api/v1/events (and of the page's own address) for these filters. */
-export function eventsQuery({ types = [], from = '', to = '', deliveryStatus = '', startingAfter = '' }, limit) {
+export function eventsQuery(
+  { types = [], from = '', to = '', deliveryStatus = '', paymentId = '', startingAfter = '' },
+  limit,
+) {
   const params = new URLSearchParams();
   if (limit) params.set('limit', String(limit));
   if (startingAfter) params.set('starting_after', startingAfter);
@@ -52,6 +58,7 @@ export function eventsQuery({ types = [], from = '', to = '', deliveryStatus = '
   if (from) params.set('from', from);
   if (to) params.set('to', to);
   if (deliveryStatus) params.set('delivery_status', deliveryStatus);
+  if (paymentId) params.set('payment_id', paymentId);
   return params.toString();
 }
 

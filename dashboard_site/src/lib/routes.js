@@ -26,6 +26,15 @@ export const PAGES = Object.freeze([
     entry: 'transactions',
     nav: 'Transactions',
   },
+  { path: '/dashboard/orders', file: 'orders.html', title: 'Orders', layout: 'app', entry: 'orders', nav: 'Orders' },
+  {
+    path: '/dashboard/refunds',
+    file: 'refunds.html',
+    title: 'Refunds',
+    layout: 'app',
+    entry: 'refunds',
+    nav: 'Refunds',
+  },
   {
     path: '/dashboard/webhooks',
     file: 'webhooks.html',

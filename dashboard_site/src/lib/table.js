@@ -10,3 +10,8 @@ export function actionsCell(...actions) {
 export function detailsButton(testId, openDetail) {
   return el('button', { className: 'btn btn-ghost btn-sm', type: 'button', testId, onclick: openDetail }, 'Details');
 }
+
+/** A link to a payment's page (the Transactions page with the payment open). */
+export function paymentLink(paymentId, testId) {
+  return el('a', { href: `/dashboard/transactions?payment=${encodeURIComponent(paymentId)}`, testId }, paymentId);
+}

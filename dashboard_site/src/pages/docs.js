@@ -42,6 +42,13 @@ const ENDPOINT_GROUPS = [
       { method: 'GET', path: `/api/v1/orders/${ORDER_ID}`, summary: 'Fetch one of your orders.' },
       {
         method: 'GET',
+        path: '/api/v1/orders?limit=20&status=paid',
+        summary:
+          'List your orders, newest first (status: created, attempted, paid); page with starting_after=<last id>.',
+      },
+      { method: 'GET', path: `/api/v1/orders/${ORDER_ID}/payments`, summary: 'The payments made on an order.' },
+      {
+        method: 'GET',
         path: `/api/v1/orders/${ORDER_ID}/public`,
         auth: false,
         summary: 'Public order summary used by the checkout.',
@@ -56,8 +63,15 @@ const ENDPOINT_GROUPS = [
         path: '/api/v1/payments',
         idempotent: true,
         label: 'UPI',
-        summary: 'Create a UPI payment for an order; it starts as pending.',
-        body: { order_id: ORDER_ID, method: 'upi', vpa: 'user@paytm' },
+        summary:
+          "Create a UPI payment for an order; it starts as pending. email and contact (the customer's) are optional.",
+        body: {
+          order_id: ORDER_ID,
+          method: 'upi',
+          vpa: 'user@paytm',
+          email: 'asha@example.com',
+          contact: '+919876543210',
+        },
       },
       {
         method: 'POST',
@@ -79,6 +93,12 @@ const ENDPOINT_GROUPS = [
       },
       { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}`, summary: 'Fetch a payment and its status.' },
       { method: 'GET', path: '/api/v1/payments?limit=20&offset=0', summary: 'List your payments, newest first.' },
+      {
+        method: 'GET',
+        path: '/api/v1/payments?email=asha%40example.com',
+        label: 'search',
+        summary: "Find payments by the customer's email, contact (phone) or the card's last four (card_last4=1111).",
+      },
       {
         method: 'GET',
         path: '/api/v1/payments/stats',
@@ -152,6 +172,11 @@ const ENDPOINT_GROUPS = [
         body: { amount: 10000, reason: 'Customer requested refund' },
       },
       { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}/refunds`, summary: 'List the refunds of a payment.' },
+      {
+        method: 'GET',
+        path: `/api/v1/refunds?limit=20&payment_id=${PAYMENT_ID}`,
+        summary: "List your refunds, newest first (all, or one payment's); page with starting_after=<last id>.",
+      },
       { method: 'GET', path: `/api/v1/refunds/${REFUND_ID}`, summary: 'Fetch a refund.' },
     ],
   },
@@ -192,6 +217,12 @@ const ENDPOINT_GROUPS = [
         method: 'GET',
         path: '/api/v1/events?limit=20&type=payment.success&delivery_status=failed',
         summary: 'Every event of the last 30 days, newest first; page with starting_after=<last id>.',
+      },
+      {
+        method: 'GET',
+        path: `/api/v1/events?payment_id=${PAYMENT_ID}`,
+        label: 'one payment',
+        summary: "A payment's events, its refunds' and the order.paid it caused, newest first.",
       },
       {
         method: 'GET',
@@ -276,6 +307,29 @@ const ENDPOINT_GROUPS = [
   },
 ];
 
+/** The toolkit's examples, pointed at this deployment with the merchant's own key. */
+function showToolkit(ctx) {
+  const environment = `export GATEWAY_BASE_URL=${ctx.apiUrl}
+export GATEWAY_API_KEY=${ctx.apiKey}
+export GATEWAY_API_SECRET=<your API secret>`;
+  byTestId('code-snippet-toolkit-first-call').textContent = `from gateway_client import Client
+
+client = Client("${ctx.apiKey}", "<your API secret>", base_url="${ctx.apiUrl}")
+order = client.orders.create(amount=50000, receipt="order-1")  # ₹500.00, in paise
+payment = client.payments.create(order.id, "upi", vpa="success@upi", email="asha@example.com")
+print(client.payments.wait_until_final(payment.id).status)     # success
+for order in client.orders.list(status="paid", limit=5):        # a page: .data and .has_more
+    print(order.id, order.amount)`;
+  byTestId('code-snippet-toolkit-listen').textContent = `${environment}
+gateway listen --forward-to http://localhost:5000/webhook`;
+  byTestId('code-snippet-toolkit-trigger').textContent = `gateway trigger payment.captured
+gateway trigger refund.processed --amount 10000`;
+  byTestId('code-snippet-toolkit-events').textContent = `gateway events list --type payment.success --limit 5
+gateway events get evt_...      # the event, its deliveries and every attempt
+gateway events resend evt_...   # delivers it again`;
+  byTestId('code-snippet-toolkit-recover').textContent = 'gateway recover --since 2026-01-15T02:00:00Z';
+}
+
 function sdkSnippet(ctx) {
   return `<button id="pay-button">Pay ₹500.00</button>
 
@@ -346,6 +400,7 @@ async function renderDocs({ api, config }) {
   const openapi = byTestId('openapi-link');
   openapi.href = `${ctx.apiUrl}/api/v1/openapi.json`;
   openapi.textContent = 'OpenAPI document';
+  showToolkit(ctx);
   byTestId('code-snippet-auth').textContent = curl({ method: 'GET', path: '/api/v1/payments/stats' }, ctx);
   byTestId('code-snippet-create-order').textContent = curl(ENDPOINT_GROUPS[0].endpoints[0], ctx);
   byTestId('code-snippet-sdk').textContent = sdkSnippet(ctx);

@@ -101,6 +101,7 @@ function goToCursor(cursor, { newer }) {
 function fillFilterForm() {
   byTestId('events-type-filter').value = filters.types.length === 1 ? filters.types[0] : '';
   byTestId('events-delivery-filter').value = filters.deliveryStatus;
+  byTestId('events-payment-filter').value = filters.paymentId;
   byTestId('events-from-input').value = isoToLocalInput(filters.from);
   byTestId('events-to-input').value = isoToLocalInput(filters.to);
 }
@@ -111,6 +112,7 @@ function applyFilters(event) {
   filters = {
     types: type ? [type] : [],
     deliveryStatus: byTestId('events-delivery-filter').value,
+    paymentId: byTestId('events-payment-filter').value.trim(),
     from: localInputToIso(byTestId('events-from-input').value),
     to: localInputToIso(byTestId('events-to-input').value),
     startingAfter: '',

@@ -1,5 +1,6 @@
 import { newIdempotencyKey } from '../../../web_shared/api.js';
 import { formatAmount, paiseToRupeeInput, parseRupeesToPaise } from '../../../web_shared/money.js';
+import { customerFilter, customerItems } from '../lib/customer.js';
 import { attemptResult, deliveryDetailUrl, retryNote } from '../lib/deliveries.js';
 import { byTestId, el, showToast, statusBadge, summaryItem, withBusyButton } from '../lib/dom.js';
 import { deliveryBadge } from '../lib/delivery-views.js';
@@ -195,9 +196,18 @@ async function recentPayments() {
   return all;
 }
 
+/** The payments a search for an email, phone number or card's last four digits finds (the API's index). */
+async function customerPayments({ name, value }) {
+  const found = await session.api.get(`/api/v1/payments?limit=100&${name}=${encodeURIComponent(value)}`);
+  return found.filter((payment) => matchesSearch(payment, { ...filters, q: '' }));
+}
+
 /** Every payment the filters match, enriched, newest first. */
 async function filteredRows() {
-  const candidates = (await recentPayments()).filter((payment) => matchesSearch(payment, filters));
+  const byCustomer = customerFilter(filters.q);
+  const candidates = byCustomer
+    ? await customerPayments(byCustomer)
+    : (await recentPayments()).filter((payment) => matchesSearch(payment, filters));
   const rows = await Promise.all(candidates.map(enrich));
   return filters.state ? rows.filter((row) => paymentState(row.payment, row.refunds) === filters.state) : rows;
 }
@@ -425,6 +435,7 @@ async function loadDetail(paymentId) {
     summaryItem('Created', formatDateTime(payment.created_at)),
     summaryItem('Updated', formatDateTime(payment.updated_at)),
   );
+  byTestId('payment-detail-customer').replaceChildren(...customerItems(payment));
   byTestId('payment-refunds-body').replaceChildren(
     ...paymentRefunds.map((refund) =>
       el(

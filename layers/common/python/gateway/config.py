@@ -27,6 +27,7 @@ UPI_SUCCESS_RATE = "UPI_SUCCESS_RATE"
 CARD_SUCCESS_RATE = "CARD_SUCCESS_RATE"
 WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
 ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
+WEBHOOK_REFUSED_PRIVATE_PORTS = "WEBHOOK_REFUSED_PRIVATE_PORTS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
 CHECKOUT_URL = "CHECKOUT_URL"
 DEFAULT_CHECKOUT_URL = "http://localhost:3001"
@@ -37,7 +38,8 @@ DASHBOARD_URL = "DASHBOARD_URL"
 AWS_REGION = "AWS_REGION"
 AWS_DEFAULT_REGION = "AWS_DEFAULT_REGION"
 DEFAULT_REGION = "us-east-1"
-DEFAULT_CORS_ALLOW_ORIGIN = "*"
+# Unset: the stack's own origins, from the API stage (functions/api/app.py); "*" only on the local stack.
+DEFAULT_CORS_ALLOW_ORIGIN = ""
 DEFAULT_DASHBOARD_URL = "http://localhost:3000"
 
 
@@ -53,6 +55,9 @@ class Settings:
     processing: ProcessingRules
     webhook_retry_intervals_test: bool
     allow_private_webhook_urls: bool
+    # Ports a webhook may not reach on a private address even where private targets are allowed: the
+    # local runtime's control port (comma-separated; empty on AWS, where private targets are refused).
+    refused_private_webhook_ports: frozenset[int]
     cors_allow_origin: str
     # Seeds the test merchant and serves /api/v1/test/*: always locally, only in test mode on AWS.
     test_endpoints: bool
@@ -126,6 +131,7 @@ def settings_from(environ: dict[str, str]) -> Settings:
         ),
         webhook_retry_intervals_test=_flag(environ, WEBHOOK_RETRY_INTERVALS_TEST),
         allow_private_webhook_urls=_flag(environ, ALLOW_PRIVATE_WEBHOOK_URLS),
+        refused_private_webhook_ports=_ports(environ, WEBHOOK_REFUSED_PRIVATE_PORTS),
         cors_allow_origin=_cors_allow_origin(environ),
         test_endpoints=_flag(environ, TEST_ENDPOINTS),
         worker_event_source_mappings=tuple(
@@ -147,6 +153,13 @@ def _checkout_url(environ: dict[str, str]) -> str:
         return named.rstrip("/")
     origins = [origin.strip() for origin in _cors_allow_origin(environ).split(",") if origin.strip()]
     return origins[1].rstrip("/") if len(origins) > 1 else DEFAULT_CHECKOUT_URL
+
+
+def _ports(environ: dict[str, str], name: str) -> frozenset[int]:
+    raw = [part.strip() for part in environ.get(name, "").split(",") if part.strip()]
+    if not all(part.isdigit() and 0 < int(part) < 65536 for part in raw):
+        raise ConfigurationError(f"environment variable {name} must list ports (1-65535), got {raw!r}")
+    return frozenset(int(part) for part in raw)
 
 
 def _cors_allow_origin(environ: dict[str, str]) -> str:

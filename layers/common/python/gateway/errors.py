@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 INTERNAL_ERROR_DESCRIPTION = "Internal server error"
 
@@ -134,8 +134,30 @@ class IllegalTransitionError(InternalError):
     """A lifecycle move the domain does not allow (e.g. a paid order back to created)."""
 
 
+R = TypeVar("R")
+
+
 class ConflictError(InternalError):
-    """A conditional write lost: the item was not in the state the write required (data layer -> services)."""
+    """A conditional write lost: the item was not in the state the write required (data layer -> services).
+
+    `resource` names the item whose condition failed by the domain type it holds (`Order`, `Payment`, ...),
+    and `current` is that item as it was stored when the condition failed (None when there was none), so a
+    caller branches on what failed instead of guessing, and needs no re-read to learn the new state.
+    """
+
+    def __init__(
+        self, description: str, *, resource: type | None = None, current: object | None = None
+    ) -> None:
+        super().__init__(description)
+        self.resource = resource
+        self.current = current
+
+    def failed_on(self, resource: type) -> bool:
+        return self.resource is resource
+
+    def current_as(self, resource: type[R]) -> R | None:
+        """The failed item as stored, when it is a `resource` (None otherwise, or when there was none)."""
+        return self.current if isinstance(self.current, resource) else None
 
 
 class IdempotencyKeyTakenError(ConflictError):

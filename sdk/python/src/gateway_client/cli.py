@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import base64
+import http.client
 import json
 import os
 import secrets
+import socket
+import ssl
 import sys
 import time
 from collections import OrderedDict
@@ -19,10 +22,10 @@ from urllib.parse import urlsplit
 
 import requests
 
-from gateway_client import admin
+from gateway_client import admin, event_types
 from gateway_client.client import DEFAULT_BASE_URL, Client
 from gateway_client.errors import ApiError, ConnectionError
-from gateway_client.models import Event
+from gateway_client.models import Event, Order, Payment
 from gateway_client.webhook import Webhook
 
 T = TypeVar("T")
@@ -31,13 +34,14 @@ T = TypeVar("T")
 # loopback deployment when none are given, so `make run` then `gateway trigger payment.success` just works.
 LOCAL_TEST_CREDENTIALS = ("key_test_abc123", "secret_test_xyz789")
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-TRIGGERABLE_EVENTS = ("payment.success", "payment.failed", "refund.processed", "order.paid")
 # docs/behaviour.md, "Test mode": in test mode these addresses decide the bank's answer.
 SUCCEEDING_VPA = "success@upi"
 FAILING_VPA = "failure@upi"
 ROUTE_NOT_FOUND = "Route not found"
 ROUTE_MISSING_HINT = ": this deployment does not serve that endpoint yet (an older gateway version?)"
 SEEN_EVENTS_REMEMBERED = 10_000
+# The gateway waits 5 s for a receiver (docs/behaviour.md); `listen` forwards as it delivers.
+DELIVERY_TIMEOUT_SECONDS = 5
 EVENT_PAGES_PER_POLL = 10
 
 
@@ -90,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     trigger = _command(commands, "trigger", "Create the objects that raise an event, and print their ids")
     trigger.add_argument(
-        "event", choices=TRIGGERABLE_EVENTS, metavar="EVENT", help=", ".join(TRIGGERABLE_EVENTS)
+        "event", choices=event_types.EVENT_TYPES, metavar="EVENT", help=", ".join(event_types.EVENT_TYPES)
     )
     trigger.add_argument("--amount", type=int, default=50000, help="order amount in paise (default 50000)")
     trigger.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the outcome")
@@ -105,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--from", dest="from_", metavar="ISO", help="created at or after")
     listing.add_argument("--to", metavar="ISO", help="created at or before")
     listing.add_argument("--delivery-status", choices=("pending", "success", "failed", "none"))
+    listing.add_argument(
+        "--payment-id",
+        metavar="PAYMENT_ID",
+        help="only this payment's events (its refunds' and order.paid too)",
+    )
     listing.add_argument("--limit", type=int, default=20, help="1-100 (default 20)")
     listing.add_argument("--starting-after", metavar="EVENT_ID", help="the page after this event")
     listing.add_argument("--json", action="store_true", help="print the API's JSON")
@@ -246,7 +255,11 @@ class EventFollower:
             if reached_known or not page.has_more or not page.data:
                 break
             starting_after = page.data[-1].id
-        fresh.reverse()
+        # Oldest first, in the order they happened: events of one change share a timestamp, and the list
+        # orders those by id, so `order.paid` could otherwise go out before the `payment.success` it follows.
+        fresh.sort(
+            key=lambda event: (parse_timestamp(event.created_at), event_types.lifecycle_rank(event.type))
+        )
         for event in fresh:
             self._remember(event.id)
         return fresh
@@ -272,15 +285,53 @@ class Forwarder:
         headers = self.webhook.sign(event.id, int(time.time()), body)
         started = time.monotonic()
         try:
-            response = self.session.post(self.url, data=body, headers=headers, timeout=10)
+            response = self.session.post(
+                self.url, data=body, headers=headers, timeout=DELIVERY_TIMEOUT_SECONDS
+            )
             answer = f"{response.status_code} {response.reason or ''}".strip()
         except requests.RequestException as failure:
-            answer = f"failed: {type(failure).__name__}"
+            answer = event_types.NO_ANSWER.format(reason=no_answer_reason(failure))
         took_ms = (time.monotonic() - started) * 1000
         lag = max(0.0, time.time() - created)
         stamp = datetime.now().strftime("%H:%M:%S")
         timing = f"{took_ms:.0f} ms, {lag:.2f} s after the event"
         return f"{stamp}  {event.type:<18} {event.id}  --> {answer} ({timing})"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it wraps: requests wraps urllib3's errors (in `args` or `reason`), which wrap the
+    socket's."""
+    found: list[BaseException] = []
+    pending = [error]
+    while pending and len(found) < 20:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.append(current)
+        wrapped = [*current.args, getattr(current, "reason", None), current.__cause__, current.__context__]
+        pending.extend(item for item in wrapped if isinstance(item, BaseException))
+    return found
+
+
+def no_answer_reason(error: BaseException) -> str:
+    """A failed forward in the dashboard's words for a delivery that got no answer ("connection refused")."""
+    causes = _causes(error)
+
+    def any_of(*kinds: type[BaseException]) -> bool:
+        return any(isinstance(cause, kinds) for cause in causes)
+
+    names = {type(cause).__name__ for cause in causes}
+    if any_of(socket.gaierror) or "NameResolutionError" in names:
+        return event_types.HOST_NOT_FOUND
+    if any_of(requests.Timeout, TimeoutError, socket.timeout):
+        return event_types.TIMED_OUT
+    if any_of(ssl.SSLError, requests.exceptions.SSLError):
+        return event_types.TLS_FAILED
+    if any_of(ConnectionRefusedError):
+        return event_types.CONNECTION_REFUSED
+    if any_of(ConnectionResetError, http.client.RemoteDisconnected, requests.exceptions.ChunkedEncodingError):
+        return event_types.CONNECTION_DROPPED
+    return event_types.COULD_NOT_CONNECT
 
 
 def parse_timestamp(text: str) -> float:
@@ -298,38 +349,106 @@ def parse_timestamp(text: str) -> float:
 # ------------------------------------------------------------------------------------------ trigger
 
 
-def run_trigger(arguments: argparse.Namespace) -> int:
-    client = client_from(arguments)
-    event, timeout = arguments.event, arguments.timeout
-    vpa = FAILING_VPA if event == "payment.failed" else SUCCEEDING_VPA
-    order = client.orders.create(arguments.amount, notes={"source": "gateway trigger"})
-    print(f"order    {order.id}  ({order.amount} paise)")
-    payment = client.payments.create_upi(order.id, vpa)
-    print(f"payment  {payment.id}  (UPI {vpa})")
-    payment = wait(
-        lambda: client.payments.get(payment.id), lambda p: p.status != "pending", timeout, "the bank"
-    )
-    expected = "failed" if event == "payment.failed" else "success"
-    if payment.status != expected:
-        raise CommandError(
-            f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
-            f"the test address {vpa} decide the outcome (test mode)"
+class Trigger:
+    """The objects that raise one event, made through the public API with the test-mode inputs of
+    docs/behaviour.md (`success@upi` succeeds, `failure@upi` is declined), each printed with its id."""
+
+    def __init__(self, client: Client, amount: int, timeout: float) -> None:
+        self.client, self.amount, self.timeout = client, amount, timeout
+
+    def until(self, fetch: Callable[[], T], done: Callable[[T], bool], what: str) -> T:
+        return wait(fetch, done, self.timeout, what)
+
+    def order(self) -> Order:
+        order = self.client.orders.create(self.amount, notes={"source": "gateway trigger"})
+        print(f"order    {order.id}  ({order.amount} paise)")
+        return order
+
+    def payment(self, vpa: str = SUCCEEDING_VPA, order_id: str | None = None) -> Payment:
+        payment = self.client.payments.create_upi(order_id or self.order().id, vpa)
+        print(f"payment  {payment.id}  (UPI {vpa})")
+        return payment
+
+    def settled(self, vpa: str = SUCCEEDING_VPA, order_id: str | None = None) -> Payment:
+        """A payment the bank has answered as the test address says."""
+        created = self.payment(vpa, order_id)
+        payment = self.until(
+            lambda: self.client.payments.get(created.id), lambda p: p.status != "pending", "the bank"
         )
-    print(
-        f"payment  {payment.id}  {payment.status}"
-        + (f" ({payment.error_code})" if payment.error_code else "")
-    )
-    if event == "refund.processed":
-        refund = client.refunds.create(payment.id, payment.amount, reason="gateway trigger")
-        print(f"refund   {refund.id}  ({refund.amount} paise)")
-        refund = wait(
-            lambda: client.refunds.get(refund.id), lambda r: r.status == "processed", timeout, "the refund"
+        expected = "failed" if vpa == FAILING_VPA else "success"
+        if payment.status != expected:
+            raise CommandError(
+                f"payment {payment.id} ended {payment.status}, not {expected}: this deployment does not let "
+                f"the test address {vpa} decide the outcome (test mode)"
+            )
+        print(
+            f"payment  {payment.id}  {payment.status}"
+            + (f" ({payment.error_code})" if payment.error_code else "")
         )
-        print(f"refund   {refund.id}  {refund.status}")
-    elif event == "order.paid":
-        order = wait(lambda: client.orders.get(order.id), lambda o: o.status == "paid", timeout, "the order")
+        return payment
+
+    def captured(self) -> None:
+        payment = self.settled()
+        captured = self.client.payments.capture(payment.id, payment.amount)
+        print(f"payment  {captured.id}  captured")
+
+    def paid_order(self) -> None:
+        payment = self.settled()
+        order = self.until(
+            lambda: self.client.orders.get(payment.order_id), lambda o: o.status == "paid", "the order"
+        )
         print(f"order    {order.id}  {order.status}")
-    print(f"Triggered {event}.")
+
+    def paid_link(self) -> None:
+        link = self.client.request(
+            "POST",
+            "/api/v1/payment_links",
+            body={"amount": self.amount, "description": "gateway trigger"},
+            keyed=True,
+        )
+        print(f"link     {link['id']}  ({link['url']})")
+        self.settled(order_id=link["order_id"])
+        paid = self.until(
+            lambda: self.client.request("GET", f"/api/v1/payment_links/{link['id']}"),
+            lambda current: current.get("status") == "paid",
+            "the payment link",
+        )
+        print(f"link     {paid['id']}  {paid['status']}")
+
+    def refund(self, processed: bool) -> None:
+        payment = self.settled()
+        refund = self.client.refunds.create(payment.id, payment.amount, reason="gateway trigger")
+        print(f"refund   {refund.id}  ({refund.amount} paise)")
+        if processed:
+            refund = self.until(
+                lambda: self.client.refunds.get(refund.id), lambda r: r.status == "processed", "the refund"
+            )
+            print(f"refund   {refund.id}  {refund.status}")
+
+    def test_webhook(self) -> None:
+        log = self.client.webhooks.test()
+        print(f"delivery {log.id}  {log.status}")
+
+
+# How `gateway trigger` raises each event the gateway sends (a test checks that none is missing).
+TRIGGERS: dict[str, Callable[[Trigger], object]] = {
+    event_types.PAYMENT_CREATED: lambda trigger: trigger.payment(),
+    event_types.PAYMENT_PENDING: lambda trigger: trigger.payment(),
+    event_types.PAYMENT_SUCCESS: lambda trigger: trigger.settled(),
+    event_types.PAYMENT_FAILED: lambda trigger: trigger.settled(FAILING_VPA),
+    event_types.PAYMENT_CAPTURED: Trigger.captured,
+    event_types.ORDER_PAID: Trigger.paid_order,
+    event_types.PAYMENT_LINK_PAID: Trigger.paid_link,
+    event_types.REFUND_CREATED: lambda trigger: trigger.refund(processed=False),
+    event_types.REFUND_PROCESSED: lambda trigger: trigger.refund(processed=True),
+    event_types.WEBHOOK_TEST: Trigger.test_webhook,
+}
+
+
+def run_trigger(arguments: argparse.Namespace) -> int:
+    trigger = Trigger(client_from(arguments), arguments.amount, arguments.timeout)
+    TRIGGERS[arguments.event](trigger)
+    print(f"Triggered {arguments.event}.")
     return 0
 
 
@@ -367,6 +486,7 @@ def run_events_list(arguments: argparse.Namespace) -> int:
         from_=arguments.from_,
         to=arguments.to,
         delivery_status=arguments.delivery_status,
+        payment_id=arguments.payment_id,
         limit=arguments.limit,
         starting_after=arguments.starting_after,
     )
@@ -423,6 +543,8 @@ def run_recover(arguments: argparse.Namespace) -> int:
     client = client_from(arguments)
     recovery = client.webhooks.recover(since=arguments.since, until=arguments.until)
     print(f"recovery {recovery.id}: {recovery.events} event(s) from {recovery.since} to {recovery.until}")
+    if 0 < recovery.max_events < recovery.events:
+        print(f"  a recovery sends at most {recovery.max_events} (the oldest): run it again for the rest")
     last_line = ""
 
     def show(current: Any) -> None:

@@ -10,6 +10,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Callable,
+    Protocol,
     TypeVar,
     Union,
 )
@@ -20,12 +21,14 @@ from gateway_client.models import (
     EventPage,
     KeyPair,
     Order,
+    OrderPage,
     Payment,
     PaymentLink,
     PaymentLinkPage,
     PaymentStats,
     Recovery,
     Refund,
+    RefundPage,
     WebhookConfig,
     WebhookLog,
     WebhookLogPage,
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "http://localhost:8000"
 Timestamp = Union[str, datetime]
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 class Client:
@@ -131,6 +135,22 @@ class Orders(_Resource):
     def get(self, order_id: str) -> Order:
         return Order.from_dict(self._get(f"/api/v1/orders/{order_id}"))
 
+    def list(
+        self, *, status: str | None = None, limit: int | None = None, starting_after: str | None = None
+    ) -> OrderPage:
+        """One page of orders, newest first (`status`: created, attempted or paid); `has_more` says whether
+        another follows, from `starting_after=page.data[-1].id`."""
+        params = _without_none({"status": status, "limit": limit, "starting_after": starting_after})
+        return OrderPage.from_dict(self._get("/api/v1/orders", params))
+
+    def payments(self, order_id: str) -> builtins.list[Payment]:
+        """The payments made on the order, newest first."""
+        return [Payment.from_dict(item) for item in self._get(f"/api/v1/orders/{order_id}/payments")]
+
+    def iterate(self, *, status: str | None = None, page_size: int = 100) -> Iterator[Order]:
+        """Every order (in `status`), newest first, following `has_more` page after page."""
+        return _follow(lambda after: self.list(status=status, limit=page_size, starting_after=after))
+
     def wait_until(
         self, order_id: str, done: Callable[[Order], bool], timeout: float = 60.0, interval: float = 0.5
     ) -> Order:
@@ -146,10 +166,22 @@ class Payments(_Resource):
         *,
         vpa: str | None = None,
         card: Mapping[str, Any] | None = None,
+        email: str | None = None,
+        contact: str | None = None,
         idempotency_key: str | None = None,
     ) -> Payment:
-        """A payment for an order (`method` "upi" with `vpa`, or "card" with `card`); it starts `pending`."""
-        body = _without_none({"order_id": order_id, "method": method, "vpa": vpa, "card": card})
+        """A payment for an order (`method` "upi" with `vpa`, or "card" with `card`); it starts `pending`.
+        `email` and `contact` are the shopper's (optional; the dashboard searches by them)."""
+        body = _without_none(
+            {
+                "order_id": order_id,
+                "method": method,
+                "vpa": vpa,
+                "card": card,
+                "email": email,
+                "contact": contact,
+            }
+        )
         return Payment.from_dict(self._post("/api/v1/payments", body, idempotency_key))
 
     def create_upi(self, order_id: str, vpa: str, *, idempotency_key: str | None = None) -> Payment:
@@ -178,9 +210,25 @@ class Payments(_Resource):
     def get(self, payment_id: str) -> Payment:
         return Payment.from_dict(self._get(f"/api/v1/payments/{payment_id}"))
 
-    def list(self, limit: int | None = None, offset: int | None = None) -> builtins.list[Payment]:
-        """One page, newest first (the server's default page is up to 100)."""
-        page = self._get("/api/v1/payments", _without_none({"limit": limit, "offset": offset}))
+    def list(
+        self,
+        limit: int | None = None,
+        offset: int | None = None,
+        *,
+        email: str | None = None,
+        contact: str | None = None,
+        card_last4: str | None = None,
+    ) -> builtins.list[Payment]:
+        """One page, newest first (the server's default page is up to 100); with one of `email`, `contact`
+        or `card_last4`, only the payments that match it."""
+        params = {
+            "limit": limit,
+            "offset": offset,
+            "email": email,
+            "contact": contact,
+            "card_last4": card_last4,
+        }
+        page = self._get("/api/v1/payments", _without_none(params))
         return [Payment.from_dict(item) for item in page]
 
     def iterate(self, page_size: int = 100) -> Iterator[Payment]:
@@ -227,9 +275,17 @@ class Refunds(_Resource):
     def get(self, refund_id: str) -> Refund:
         return Refund.from_dict(self._get(f"/api/v1/refunds/{refund_id}"))
 
-    def list(self, payment_id: str) -> builtins.list[Refund]:
-        """Every refund of one payment."""
-        return [Refund.from_dict(item) for item in self._get(f"/api/v1/payments/{payment_id}/refunds")]
+    def list(
+        self, payment_id: str | None = None, *, limit: int | None = None, starting_after: str | None = None
+    ) -> RefundPage:
+        """One page of refunds (of one payment, when given), newest first; `has_more` says whether another
+        follows, from `starting_after=page.data[-1].id`. Iterating the page gives its refunds."""
+        params = _without_none({"payment_id": payment_id, "limit": limit, "starting_after": starting_after})
+        return RefundPage.from_dict(self._get("/api/v1/refunds", params))
+
+    def iterate(self, payment_id: str | None = None, *, page_size: int = 100) -> Iterator[Refund]:
+        """Every refund (of one payment), newest first, following `has_more` page after page."""
+        return _follow(lambda after: self.list(payment_id, limit=page_size, starting_after=after))
 
     def wait_until_processed(self, refund_id: str, timeout: float = 60.0, interval: float = 0.5) -> Refund:
         return _poll(
@@ -336,11 +392,16 @@ class Events(_Resource):
         from_: Timestamp | None = None,
         to: Timestamp | None = None,
         delivery_status: str | None = None,
+        payment_id: str | None = None,
         limit: int | None = None,
         starting_after: str | None = None,
     ) -> EventPage:
-        """One page, newest first; `starting_after` an event id gives the page after it."""
-        params = _event_filters(type, from_, to, delivery_status)
+        """One page, newest first; `starting_after` an event id gives the page after it. `payment_id`: only
+        that payment's events (its own, its refunds' and the `order.paid` it caused)."""
+        params = {
+            **_event_filters(type, from_, to, delivery_status),
+            **_without_none({"payment_id": payment_id}),
+        }
         return self._page({**params, **_without_none({"limit": limit, "starting_after": starting_after})})
 
     def iterate(
@@ -437,6 +498,33 @@ def _event_filters(
             "delivery_status": delivery_status,
         }
     )
+
+
+class _Page(Protocol[T_co]):
+    @property
+    def data(self) -> Sequence[T_co]: ...
+
+    @property
+    def has_more(self) -> bool: ...
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
+
+
+def _follow(fetch: Callable[[str | None], _Page[Item]]) -> Iterator[Item]:
+    """Every item of a `{data, has_more}` list, page after page, each page after the last one's final id."""
+    after: str | None = None
+    while True:
+        page = fetch(after)
+        yield from page.data
+        if not page.has_more or not page.data:
+            return
+        after = page.data[-1].id
 
 
 def _without_none(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,11 +10,12 @@ this release does not list; it is passed through as sent, never refused.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, ClassVar, Literal, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Literal, TypeVar
 
 T = TypeVar("T", bound="ApiObject")
+Item = TypeVar("Item")
 
 # `created`; `attempted` once a payment was made on the order; `paid` once one of them succeeded (for good).
 OrderStatus = Literal["created", "attempted", "paid"]
@@ -91,6 +92,27 @@ class Order(ApiObject):
     updated_at: str | None = None
 
 
+class _Listed(Generic[Item]):
+    """A `{data, has_more}` page: iterating it gives its items."""
+
+    data: list[Item]
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+@dataclass(frozen=True)
+class OrderPage(ApiObject, _Listed[Order]):
+    """One page of `client.orders.list`, newest first."""
+
+    data: list[Order] = field(default_factory=list)
+    has_more: bool = False
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Order)}
+
+
 @dataclass(frozen=True)
 class Payment(ApiObject):
     id: str = ""
@@ -102,6 +124,8 @@ class Payment(ApiObject):
     vpa: str | None = None
     card_network: CardNetwork | None = None
     card_last4: str | None = None
+    email: str | None = None
+    contact: str | None = None
     captured: bool | None = None
     refunded_amount: int | None = None
     error_code: PaymentErrorCode | None = None
@@ -152,6 +176,14 @@ class KeyPair(ApiObject):
     created_at: str | None = None
     expires_at: str | None = None
     last_used_at: str | None = None
+
+
+class RefundPage(ApiObject, _Listed[Refund]):
+    """One page of `client.refunds.list`, newest first."""
+
+    data: list[Refund] = field(default_factory=list)
+    has_more: bool = False
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Refund)}
 
 
 @dataclass(frozen=True)
@@ -270,7 +302,8 @@ class PaymentLinkPage(ApiObject):
 
 @dataclass(frozen=True)
 class Recovery(ApiObject):
-    """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far."""
+    """A webhook recovery job (`rcv_...`): `events` to send again, `sent` so far; it sends at most
+    `max_events` of them (the oldest), and another recovery the rest."""
 
     id: str = ""
     status: RecoveryStatus | None = None
@@ -278,6 +311,7 @@ class Recovery(ApiObject):
     until: str = ""
     events: int = 0
     sent: int = 0
+    max_events: int = 0
 
     @property
     def completed(self) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 
 from pynamodb.expressions.condition import Condition
-from pynamodb.transactions import TransactWrite
 
 from gateway.data import dynamo
 from gateway.data.models import CredentialModel, MerchantModel, bind_tables
@@ -53,7 +52,7 @@ def _key_pair(item: CredentialModel) -> ApiKeyPair:
     )
 
 
-def _save_key_pair(transaction: TransactWrite, pair: ApiKeyPair) -> None:
+def _save_key_pair(transaction: dynamo.Transaction, pair: ApiKeyPair) -> None:
     transaction.save(
         CredentialModel(
             _key_id(pair.api_key),
@@ -66,7 +65,7 @@ def _save_key_pair(transaction: TransactWrite, pair: ApiKeyPair) -> None:
     )
 
 
-def add_first_key_pair(transaction: TransactWrite, pair: ApiKeyPair) -> None:
+def add_first_key_pair(transaction: dynamo.Transaction, pair: ApiKeyPair) -> None:
     """Part of creating a merchant: its first pair (the merchant item lists it in `api_keys`)."""
     _save_key_pair(transaction, pair)
 
@@ -74,7 +73,7 @@ def add_first_key_pair(transaction: TransactWrite, pair: ApiKeyPair) -> None:
 def insert_key_pair_if_absent(pair: ApiKeyPair) -> bool:
     """The pair of a merchant stored before pairs were records of their own (the seeded test merchant)."""
 
-    def build(transaction: TransactWrite) -> None:
+    def build(transaction: dynamo.Transaction) -> None:
         _save_key_pair(transaction, pair)
         transaction.update(
             MerchantModel(pair.merchant_id),
@@ -93,7 +92,7 @@ def roll_key_pair(new: ApiKeyPair, previous_api_key: str, previous_expires_at: i
     """The new pair becomes the merchant's current one; the previous pair works until
     `previous_expires_at`. ConflictError when the merchant is inactive or rolled meanwhile."""
 
-    def build(transaction: TransactWrite) -> None:
+    def build(transaction: dynamo.Transaction) -> None:
         _save_key_pair(transaction, new)
         transaction.update(
             MerchantModel(new.merchant_id),
@@ -152,7 +151,7 @@ def open_session(session: Session) -> None:
     """Stored only while the merchant is active and still in the session's generation (a password
     change or deactivation that raced the login ends it before it starts); ConflictError otherwise."""
 
-    def build(transaction: TransactWrite) -> None:
+    def build(transaction: dynamo.Transaction) -> None:
         transaction.save(
             CredentialModel(
                 SESSION_PREFIX + session.token_hash,
@@ -214,7 +213,7 @@ def change_password(
     that also moves the caller's own session (`keep_session`) into the new generation. ConflictError when
     another change came first."""
 
-    def build(transaction: TransactWrite) -> None:
+    def build(transaction: dynamo.Transaction) -> None:
         transaction.update(
             MerchantModel(merchant_id),
             actions=[
@@ -266,7 +265,7 @@ def use_password_link(token_hash: str, merchant_id: str, password_hash: str, now
     """Marks the link used and sets the password, ending every session; ConflictError when the link was
     used, expired or the merchant is gone, in which case nothing changes."""
 
-    def build(transaction: TransactWrite) -> None:
+    def build(transaction: dynamo.Transaction) -> None:
         transaction.update(
             CredentialModel(PASSWORD_LINK_PREFIX + token_hash),
             actions=[CredentialModel.used.set(True)],

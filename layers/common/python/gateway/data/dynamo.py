@@ -8,24 +8,31 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from enum import Enum
 from typing import Any, TypeVar, get_type_hints
 
 from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
+from pynamodb.constants import ALL_OLD, RETURN_VALUES_ON_CONDITION_FAILURE
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from gateway.config import get_settings
-from gateway.data.models import IdempotencyRecordModel, bind_tables
+from gateway.data.models import (
+    IdempotencyRecordModel,
+    OrderModel,
+    PaymentModel,
+    RefundModel,
+    bind_tables,
+)
 from gateway.domain.idempotency import IdempotencyRecord
+from gateway.domain.resources import Order, Payment, Refund
 from gateway.errors import ConflictError, IdempotencyKeyTakenError
 
 T = TypeVar("T")
@@ -56,16 +63,45 @@ def _is_transaction_conflict(error: Exception) -> bool:
     return "TransactionConflict" in codes and "ConditionalCheckFailed" not in codes
 
 
-def retrying_conflicts(write: Callable[[], T]) -> T:
-    """Run `write`, trying again with jittered backoff while it loses to a concurrent transaction."""
-    for attempt in range(CONFLICT_ATTEMPTS):
+def _full_jitter(ceiling: float) -> float:
+    return random.uniform(0, ceiling)  # jitter, not security
+
+
+@dataclass(frozen=True)
+class ConflictBackoff:
+    """How often and how far apart `retrying_conflicts` tries a write again.
+
+    The pause before retry n is `jitter(base_seconds * 2**n)` ("full jitter": anywhere up to the ceiling,
+    so racing writers spread out). `jitter` and `sleep` are the seams a test replaces to assert the
+    schedule exactly; nothing else here is random.
+    """
+
+    attempts: int = CONFLICT_ATTEMPTS
+    base_seconds: float = 0.02
+    jitter: Callable[[float], float] = _full_jitter
+    sleep: Callable[[float], None] = time.sleep
+
+    def pauses(self) -> Iterator[float]:
+        """The pause before each retry, in order: one fewer than the attempts."""
+        for retry in range(self.attempts - 1):
+            yield self.jitter(self.base_seconds * 2**retry)
+
+
+CONFLICT_BACKOFF = ConflictBackoff()
+
+
+def retrying_conflicts(write: Callable[[], T], backoff: ConflictBackoff | None = None) -> T:
+    """Run `write`, trying again after a jittered pause while it loses to a concurrent transaction."""
+    backoff = backoff or CONFLICT_BACKOFF
+    pauses = backoff.pauses()
+    while True:
         try:
             return write()
         except (PutError, UpdateError, TransactWriteError) as error:
-            if attempt == CONFLICT_ATTEMPTS - 1 or not _is_transaction_conflict(error):
+            pause = next(pauses, None)
+            if pause is None or not _is_transaction_conflict(error):
                 raise
-            time.sleep(random.uniform(0, 0.02 * 2**attempt))  # jitter, not security
-    raise AssertionError("unreachable")
+            backoff.sleep(pause)
 
 
 def read_concurrently(*reads: Callable[[], Any]) -> list[Any]:
@@ -115,7 +151,7 @@ def insert_if_absent(model: type[Model], resource: Any) -> bool:
     return put_if_absent(model(**plain_attributes(resource)))
 
 
-def save_new(transaction: TransactWrite, model: type[Model], resource: Any, **stored_only: Any) -> None:
+def save_new(transaction: Transaction, model: type[Model], resource: Any, **stored_only: Any) -> None:
     """Add the resource to a transaction as a new item: the transaction fails if its key exists.
     `stored_only` are attributes the data layer keeps beside the resource (index keys)."""
     key = model._hash_key_attribute()
@@ -124,10 +160,14 @@ def save_new(transaction: TransactWrite, model: type[Model], resource: Any, **st
 
 def put_if_absent(item: Model) -> bool:
     """True when the item was written; False when one with its key already exists."""
+    return put_if(item, type(item)._hash_key_attribute().does_not_exist())
+
+
+def put_if(item: Model, condition: Condition) -> bool:
+    """Write the whole item if `condition` holds: True when written, False when it did not hold."""
     bind_tables()
-    key = type(item)._hash_key_attribute()
     try:
-        retrying_conflicts(lambda: item.save(condition=key.does_not_exist()))
+        retrying_conflicts(lambda: item.save(condition=condition))
     except PutError as error:
         if _is_condition_failure(error):
             return False
@@ -153,35 +193,117 @@ def _shared_connection() -> Connection:
     return _connection
 
 
-def transact(build: Callable[[TransactWrite], None], idempotency: IdempotencyRecord | None) -> None:
+# The domain type each table that takes part in transactions holds: a failed item is named by it.
+_RESOURCE_TYPES: dict[type[Model], type] = {
+    OrderModel: Order,
+    PaymentModel: Payment,
+    RefundModel: Refund,
+    IdempotencyRecordModel: IdempotencyRecord,
+}
+
+
+class Transaction:
+    """The items of one TransactWriteItems call, each remembered by its table.
+
+    DynamoDB answers a cancelled transaction with one reason per item, in the order the items were sent.
+    pynamodb's `TransactWrite` sends condition checks, then deletes, puts and updates, whatever order they
+    were added in; so this class keeps its own lists in that same order and sends them itself, and can say
+    which item a reason belongs to. Every item asks for its stored record on a failed condition
+    (`ReturnValuesOnConditionCheckFailure: ALL_OLD`), so the caller learns what it lost to without a re-read.
+    The methods take the arguments of `TransactWrite`'s.
+    """
+
+    def __init__(self) -> None:
+        self._checks: list[tuple[type[Model], dict[str, Any]]] = []
+        self._puts: list[tuple[type[Model], dict[str, Any]]] = []
+        self._updates: list[tuple[type[Model], dict[str, Any]]] = []
+
+    def condition_check(self, model: type[Model], hash_key: str, *, condition: Condition) -> None:
+        kwargs = model.get_operation_kwargs_from_class(hash_key, condition=condition)
+        kwargs[RETURN_VALUES_ON_CONDITION_FAILURE] = ALL_OLD
+        self._checks.append((model, kwargs))
+
+    def save(self, item: Model, *, condition: Condition) -> None:
+        kwargs = item.get_save_kwargs_from_instance(
+            condition=condition, return_values_on_condition_failure=ALL_OLD
+        )
+        self._puts.append((type(item), kwargs))
+
+    def update(self, item: Model, *, actions: list[Action], condition: Condition) -> None:
+        kwargs = item.get_update_kwargs_from_instance(
+            actions=actions, condition=condition, return_values_on_condition_failure=ALL_OLD
+        )
+        self._updates.append((type(item), kwargs))
+
+    def tables_in_sent_order(self) -> list[type[Model]]:
+        return [model for model, _ in (*self._checks, *self._puts, *self._updates)]
+
+    def commit(self, connection: Connection) -> None:
+        connection.transact_write_items(
+            condition_check_items=[kwargs for _, kwargs in self._checks],
+            delete_items=[],
+            put_items=[kwargs for _, kwargs in self._puts],
+            update_items=[kwargs for _, kwargs in self._updates],
+        )
+
+
+def transact(build: Callable[[Transaction], None], idempotency: IdempotencyRecord | None) -> None:
     """Write the items `build` adds, plus the idempotency record, all or nothing.
 
-    Raises IdempotencyKeyTakenError when a live record already holds the key, ConflictError when any other
-    condition failed.
+    A failed condition raises `IdempotencyKeyTakenError` carrying the record that holds the key, when the
+    key was taken (whatever else failed: a repeat is answered as a repeat), else `ConflictError` naming the
+    first item whose condition failed, with that item as stored.
     """
     bind_tables()
     record = IdempotencyRecordModel(**plain_attributes(idempotency)) if idempotency is not None else None
+    sent: list[type[Model]] = []
 
     def attempt() -> None:
-        with TransactWrite(connection=_shared_connection()) as transaction:
-            build(transaction)
-            if record is not None:
-                transaction.save(
-                    record,
-                    condition=IdempotencyRecordModel.key.does_not_exist()
-                    | (IdempotencyRecordModel.expires_at < int(time.time())),
-                )
+        transaction = Transaction()
+        build(transaction)
+        if record is not None:
+            transaction.save(
+                record,
+                condition=IdempotencyRecordModel.key.does_not_exist()
+                | (IdempotencyRecordModel.expires_at < int(time.time())),
+            )
+        sent[:] = transaction.tables_in_sent_order()
+        transaction.commit(_shared_connection())
 
     try:
         retrying_conflicts(attempt)
     except TransactWriteError as error:
-        reasons = error.cancellation_reasons or []
-        failed = [i for i, reason in enumerate(reasons) if reason and reason.code == "ConditionalCheckFailed"]
-        if record is not None and failed and failed[-1] == len(reasons) - 1:
-            raise IdempotencyKeyTakenError("idempotency key already holds a response") from error
-        if failed:
-            raise ConflictError("a transaction condition failed") from error
-        raise
+        failed = _failed_items(sent, error)
+        if not failed:
+            raise
+        taken = failed.get(IdempotencyRecordModel, _NOT_FAILED)
+        if taken is not _NOT_FAILED:
+            raise IdempotencyKeyTakenError(
+                "idempotency key already holds a response", resource=IdempotencyRecord, current=taken
+            ) from error
+        model, current = next(iter(failed.items()))
+        name = _RESOURCE_TYPES.get(model, model).__name__
+        raise ConflictError(
+            f"the transaction's {name} condition failed", resource=_RESOURCE_TYPES.get(model), current=current
+        ) from error
+
+
+_NOT_FAILED = object()
+
+
+def _failed_items(sent: list[type[Model]], error: TransactWriteError) -> dict[type[Model], Any]:
+    """Each table whose item failed its condition, in sent order, with that item as stored (a domain
+    resource; None when there was no item)."""
+    failed: dict[type[Model], Any] = {}
+    for model, reason in zip(sent, error.cancellation_reasons or [], strict=False):
+        if reason is None or reason.code != "ConditionalCheckFailed" or model in failed:
+            continue
+        resource_type = _RESOURCE_TYPES.get(model)
+        stored: Any = None
+        if reason.raw_item and resource_type is not None:
+            stored = resource_from(model.from_raw_data(reason.raw_item), resource_type)
+        failed[model] = stored
+    return failed
 
 
 def plain_attributes(resource: Any) -> dict[str, Any]:

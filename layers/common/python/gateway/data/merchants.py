@@ -3,8 +3,6 @@ webhook configuration changes. (Authentication reads key pairs from `gateway.dat
 
 from __future__ import annotations
 
-from pynamodb.transactions import TransactWrite
-
 from gateway.data import dynamo
 from gateway.data.credentials import add_first_key_pair
 from gateway.data.models import CredentialModel, MerchantModel, bind_tables
@@ -42,7 +40,7 @@ def insert_merchant_with_key_pair(merchant: Merchant, pair: ApiKeyPair) -> bool:
     """The merchant, its first key pair and a claim on its e-mail address, all or nothing: False when the
     address is already taken (or the id exists)."""
 
-    def build(transaction: TransactWrite) -> None:
+    def build(transaction: dynamo.Transaction) -> None:
         dynamo.save_new(transaction, MerchantModel, merchant)
         add_first_key_pair(transaction, pair)
         transaction.save(

@@ -80,6 +80,29 @@ class MerchantModel(Model):
     by_email = MerchantByEmail()
 
 
+class ByMerchantCreated(GlobalSecondaryIndex[_M]):
+    """`by_merchant` of the orders, payments, refunds and webhook-logs tables: a merchant's items by creation
+    time."""
+
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class OrdersByMerchantStatus(GlobalSecondaryIndex["OrderModel"]):
+    """`<merchant id>#<status>`: a merchant's orders in one status, by creation time."""
+
+    class Meta:
+        index_name = "by_merchant_status"
+        projection = AllProjection()
+
+    merchant_status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
 class OrderModel(Model):
     class Meta(_BaseMeta):
         suffix = "orders"
@@ -95,17 +118,11 @@ class OrderModel(Model):
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
     payment_link_id = UnicodeAttribute(null=True)
+    # Index key kept by gateway.data.orders with every status change: `<merchant id>#<status>`.
+    merchant_status = UnicodeAttribute(null=True)
 
-
-class ByMerchantCreated(GlobalSecondaryIndex[_M]):
-    """`by_merchant` of the payments and webhook-logs tables: a merchant's items by creation time."""
-
-    class Meta:
-        index_name = "by_merchant"
-        projection = AllProjection()
-
-    merchant_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
+    by_merchant: ByMerchantCreated[OrderModel] = ByMerchantCreated()
+    by_merchant_status = OrdersByMerchantStatus()
 
 
 class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
@@ -120,15 +137,45 @@ class UnfinishedByCreated(GlobalSecondaryIndex[_M]):
     created_at = UnicodeAttribute(range_key=True)
 
 
-class PaymentsByOrder(GlobalSecondaryIndex["PaymentModel"]):
-    """An order's payments by creation time; holds only what the checkout needs to resume one."""
+class PaymentSearch(GlobalSecondaryIndex["PaymentModel"]):
+    """A keys-only index of the payments table by creation time: the search indexes (sparse, keyed
+    `<merchant id>#<value>`) and `by_order`."""
+
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class PaymentsByEmail(PaymentSearch):
+    class Meta:
+        index_name = "by_email"
+        projection = KeysOnlyProjection()
+
+    search_email = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByContact(PaymentSearch):
+    class Meta:
+        index_name = "by_contact"
+        projection = KeysOnlyProjection()
+
+    search_contact = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByCardLast4(PaymentSearch):
+    class Meta:
+        index_name = "by_card_last4"
+        projection = KeysOnlyProjection()
+
+    search_card_last4 = UnicodeAttribute(hash_key=True)
+
+
+class PaymentsByOrder(PaymentSearch):
+    """An order's payments (keys only)."""
 
     class Meta:
         index_name = "by_order"
-        projection = IncludeProjection(["status"])
+        projection = KeysOnlyProjection()
 
     order_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
 
 
 class PaymentModel(Model):
@@ -155,11 +202,21 @@ class PaymentModel(Model):
     pays_order = BooleanAttribute(default=False)
     test_outcome = UnicodeAttribute(null=True)
     request_id = UnicodeAttribute(null=True)
+    # The shopper's, as given (optional).
+    email = UnicodeAttribute(null=True)
+    contact = UnicodeAttribute(null=True)
     # The sweep's shard while the payment is pending; removed when it settles.
     unfinished = UnicodeAttribute(null=True)
+    # Search index keys (`<merchant id>#<value>`), written once by gateway.data.payments at creation.
+    search_email = UnicodeAttribute(null=True)
+    search_contact = UnicodeAttribute(null=True)
+    search_card_last4 = UnicodeAttribute(null=True)
 
     by_merchant: ByMerchantCreated[PaymentModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[PaymentModel] = UnfinishedByCreated()
+    by_email = PaymentsByEmail()
+    by_contact = PaymentsByContact()
+    by_card_last4 = PaymentsByCardLast4()
     by_order = PaymentsByOrder()
 
 
@@ -236,6 +293,7 @@ class RefundModel(Model):
     unfinished = UnicodeAttribute(null=True)
 
     by_payment = RefundsByPayment()
+    by_merchant: ByMerchantCreated[RefundModel] = ByMerchantCreated()
     unfinished_index: UnfinishedByCreated[RefundModel] = UnfinishedByCreated()
 
 
@@ -408,6 +466,30 @@ class CredentialModel(Model):
     used = BooleanAttribute(null=True)
 
 
+class RunningRecoveryModel(Model):
+    """The recovery a merchant started last, one item per merchant (`recovery-running#<merchant id>`): a
+    conditional write on it lets one recovery at a time start. In the system table."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    recovery_id = UnicodeAttribute()
+    expires_at = NumberAttribute()
+
+
+class RecoveryStartsModel(Model):
+    """Recoveries a merchant started in one hour (`recovery-starts#<merchant id>#<hour>`); in the system
+    table, whose TTL removes it when the hour is over."""
+
+    class Meta(_BaseMeta):
+        suffix = "system"
+
+    name = UnicodeAttribute(hash_key=True)
+    starts = NumberAttribute(default=0)
+    expires_at = NumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     MerchantModel,
     OrderModel,
@@ -421,6 +503,8 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SystemRecordModel,
     LoginFailureCounterModel,
     CredentialModel,
+    RunningRecoveryModel,
+    RecoveryStartsModel,
 )
 
 _bound_prefix: str | None = None

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pynamodb.transactions import TransactWrite
-
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentLinkModel, bind_tables
+from gateway.data.orders import merchant_status_key
 from gateway.data.unfinished import older_than, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentLinkStatus
@@ -25,8 +24,8 @@ def insert_payment_link(link: PaymentLink, order: Order, idempotency: Idempotenc
     """The link and its order, all or nothing. A link with an `expire_by` joins the sweep's index."""
     expiring = {"unfinished": shard_of(link.id)} if link.expire_by else {}
 
-    def write(transaction: TransactWrite) -> None:
-        dynamo.save_new(transaction, OrderModel, order)
+    def write(transaction: dynamo.Transaction) -> None:
+        dynamo.save_new(transaction, OrderModel, order, merchant_status=merchant_status_key(order))
         dynamo.save_new(transaction, PaymentLinkModel, link, created_key=_created_key(link), **expiring)
 
     dynamo.transact(write, idempotency)
@@ -70,14 +69,14 @@ def close_payment_link(closed: PaymentLink) -> None:
     )
 
 
-def check_link_open(transaction: TransactWrite, link_id: str) -> None:
+def check_link_open(transaction: dynamo.Transaction, link_id: str) -> None:
     """Part of a payment's transaction on a link's order: the link must still be open (a cancel or expiry
     that lands first makes the payment's insert fail)."""
     condition = PaymentLinkModel.status == PaymentLinkStatus.CREATED.value
     transaction.condition_check(PaymentLinkModel, link_id, condition=condition)
 
 
-def mark_link_paid(transaction: TransactWrite, link_id: str, at: str) -> None:
+def mark_link_paid(transaction: dynamo.Transaction, link_id: str, at: str) -> None:
     """Part of the settlement that pays a link's order: the link is paid and leaves the sweep's index."""
     transaction.update(
         PaymentLinkModel(link_id),

@@ -5,30 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
+from pynamodb.indexes import GlobalSecondaryIndex
 
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
+from gateway.data.orders import merchant_status_key
 from gateway.data.payment_links import check_link_open, mark_link_paid
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
 from gateway.domain.resources import Order, Payment, Refund
+from gateway.domain.shopper import PaymentSearch, PaymentSearchField, normalize_email
 
 
 def get_payment(payment_id: str) -> Payment | None:
     return dynamo.get_resource(PaymentModel, payment_id, Payment)
-
-
-def latest_payment_of_order(order_id: str) -> tuple[str, PaymentStatus] | None:
-    """The id and status of the order's newest payment, None when it has none (the `by_order` index,
-    which is eventually consistent: a payment made a moment ago may not be there yet)."""
-    if not dynamo.can_be_a_key(order_id):
-        return None
-    bind_tables()
-    for item in PaymentModel.by_order.query(order_id, scan_index_forward=False, limit=1):
-        return item.id, PaymentStatus(item.status)
-    return None
 
 
 def pending_payments_created_before(before: str, limit: int) -> list[Payment]:
@@ -43,6 +34,54 @@ def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Pa
     return (dynamo.resource_from(item, Payment) for item in items)
 
 
+def _search_keys(payment: Payment) -> dict[str, str]:
+    """The payment's keys in the search indexes: `<merchant id>#<value>` for each value it has."""
+    values = {
+        "search_email": normalize_email(payment.email) if payment.email else None,
+        "search_contact": payment.contact,
+        "search_card_last4": payment.card_last4,
+    }
+    return {name: f"{payment.merchant_id}#{value}" for name, value in values.items() if value}
+
+
+_SEARCH_INDEXES = {
+    PaymentSearchField.EMAIL: PaymentModel.by_email,
+    PaymentSearchField.CONTACT: PaymentModel.by_contact,
+    PaymentSearchField.CARD_LAST4: PaymentModel.by_card_last4,
+}
+
+
+def _newest_by_keys(index: GlobalSecondaryIndex[PaymentModel], partition: str, count: int) -> list[Payment]:
+    """The newest `count` payments of a keys-only index's partition: one Query, then one BatchGetItem."""
+    bind_tables()
+    if not dynamo.can_be_a_key(partition):
+        return []
+    ids = [item.id for item in index.query(partition, scan_index_forward=False, limit=count)]
+    items = {item.id: item for item in PaymentModel.batch_get(ids)} if ids else {}
+    return [dynamo.resource_from(items[i], Payment) for i in ids if i in items]
+
+
+def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[Payment]:
+    """The merchant's newest `count` payments whose field has the value."""
+    return _newest_by_keys(_SEARCH_INDEXES[search.field], f"{merchant_id}#{search.value}", count)
+
+
+# Far more than any order takes: every attempt is a payment, and a paid order takes no more.
+MAX_PAYMENTS_PER_ORDER = 100
+
+
+def latest_payment_of_order(order_id: str) -> Payment | None:
+    """The order's newest payment, None when it has none (the `by_order` index, eventually consistent: a
+    payment made a moment ago may not be there yet)."""
+    newest = _newest_by_keys(PaymentModel.by_order, order_id, 1)
+    return newest[0] if newest else None
+
+
+def payments_of_order(order_id: str) -> list[Payment]:
+    """The order's payments, newest first."""
+    return _newest_by_keys(PaymentModel.by_order, order_id, MAX_PAYMENTS_PER_ORDER)
+
+
 def insert_payment(
     payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
 ) -> None:
@@ -51,8 +90,10 @@ def insert_payment(
     link, if it has one, is still open. ConflictError when the order or the link changed meanwhile."""
     unchanged = OrderModel.status == order.status.value
 
-    def write(transaction: TransactWrite) -> None:
-        dynamo.save_new(transaction, PaymentModel, payment, unfinished=shard_of(payment.id))
+    def write(transaction: dynamo.Transaction) -> None:
+        dynamo.save_new(
+            transaction, PaymentModel, payment, unfinished=shard_of(payment.id), **_search_keys(payment)
+        )
         if order.payment_link_id is not None:
             check_link_open(transaction, order.payment_link_id)
         if order_after.version == order.version:
@@ -66,6 +107,7 @@ def insert_payment(
 def _order_change(order: Order) -> list[Action]:
     return [
         OrderModel.status.set(order.status.value),
+        OrderModel.merchant_status.set(merchant_status_key(order)),
         OrderModel.updated_at.set(order.updated_at),
         OrderModel.version.add(1),
     ]
@@ -95,7 +137,7 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
     ConflictError when the payment is no longer pending or the order was paid meanwhile (by another of its
     payments)."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         transaction.update(
             PaymentModel(settled.id),
             actions=[*_settlement(settled), PaymentModel.pays_order.set(True)],
@@ -117,7 +159,7 @@ def settle_payment_refunding_in_full(settled: Payment, refund: Refund) -> None:
     one transaction: the payment's pending condition makes the pair happen once. ConflictError when the
     payment is no longer pending."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         transaction.update(
             PaymentModel(settled.id),
             actions=[*_settlement(settled), PaymentModel.refunded_amount.set(refund.amount)],
@@ -136,7 +178,7 @@ def mark_captured(payment: Payment, captured: Payment, idempotency: IdempotencyR
         PaymentModel.captured == payment.captured
     )
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         if captured.version == payment.version:
             transaction.condition_check(PaymentModel, payment.id, condition=as_read)
             return

@@ -1,11 +1,12 @@
-"""The refunds table, and each payment's running refunded total."""
+"""The refunds table, its indexes (by payment, by merchant), and each payment's running refunded total."""
 
 from __future__ import annotations
 
-from pynamodb.transactions import TransactWrite
+from pynamodb.indexes import GlobalSecondaryIndex
 
 from gateway.data import dynamo
 from gateway.data.models import PaymentModel, RefundModel, bind_tables
+from gateway.data.pages import PagePosition, newest_first
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
@@ -28,12 +29,27 @@ def list_refunds_for_payment(payment_id: str) -> list[Refund]:
     return [dynamo.resource_from(item, Refund) for item in items]
 
 
+def refunds_page(
+    merchant_id: str, payment_id: str | None, after: Refund | None, limit: int
+) -> tuple[list[Refund], bool]:
+    """A page of the merchant's refunds (of one payment, when given: the caller has checked that it is
+    the merchant's), newest first, and whether more follow."""
+    index: GlobalSecondaryIndex[RefundModel]
+    if payment_id is None:
+        index, partition = RefundModel.by_merchant, merchant_id
+    else:
+        index, partition = RefundModel.by_payment, payment_id
+    position = PagePosition(after.id, after.created_at) if after is not None else None
+    items, has_more = newest_first(index, partition, position, limit)
+    return [dynamo.resource_from(item, Refund) for item in items], has_more
+
+
 def add_refund_within_total(refund: Refund, payment: Payment, idempotency: IdempotencyRecord | None) -> None:
     """Insert the refund and add it to the payment's refunded total, on condition that the total stays
     within the payment's amount (checked inside the transaction, so concurrent refunds cannot overshoot).
     ConflictError otherwise."""
 
-    def write(transaction: TransactWrite) -> None:
+    def write(transaction: dynamo.Transaction) -> None:
         dynamo.save_new(transaction, RefundModel, refund, unfinished=shard_of(refund.id))
         transaction.update(
             PaymentModel(payment.id),

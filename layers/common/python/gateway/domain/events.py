@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from gateway.domain.clock import iso, parse_iso
 from gateway.domain.ids import EVENT_PREFIX, has_prefix_format
+from gateway.domain.listing import parse_limit, validate_event_payment_filter
 from gateway.domain.webhooks import EVENT_TYPES
 from gateway.errors import BadRequestError
 
 RETENTION = timedelta(days=30)
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
 
 
 class EventDeliveryStatus(StrEnum):
@@ -96,9 +95,20 @@ class DeliveryAttempt:
         )
 
 
+# A recovery resends each event with the full retry schedule behind it, to a URL the merchant chooses: so
+# one recovery sends at most this many events (the oldest of its range; a later one picks up the rest),
+# a merchant runs one at a time, and starts at most RECOVERY_STARTS_PER_HOUR of them.
+MAX_EVENTS_PER_RECOVERY = 500
+RECOVERY_STARTS_PER_HOUR = 10
+# A recovery whose deliveries have not all made their first attempt after this long (a worker lost them)
+# stops holding the merchant's one slot.
+RECOVERY_HOLDS_SLOT_FOR = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Recovery:
-    """A resend of every recoverable event in [since, until], paged through by the webhooks worker."""
+    """A resend of every recoverable event in [since, until] (at most MAX_EVENTS_PER_RECOVERY of them),
+    paged through by the webhooks worker."""
 
     id: str
     merchant_id: str
@@ -119,6 +129,18 @@ class Recovery:
     def completed(self) -> bool:
         return self.paging_done and self.sent >= self.queued
 
+    def holds_the_slot(self, now: datetime) -> bool:
+        """True while it keeps the merchant from starting another recovery."""
+        return not self.completed and parse_iso(self.created_at) > now - RECOVERY_HOLDS_SLOT_FOR
+
+    @property
+    def max_events(self) -> int:
+        return MAX_EVENTS_PER_RECOVERY
+
+    def room_left(self) -> int:
+        """How many more deliveries it may make."""
+        return max(0, self.max_events - self.queued)
+
 
 @dataclass(frozen=True)
 class EventQuery:
@@ -128,6 +150,18 @@ class EventQuery:
     created_from: str | None
     created_to: str | None
     delivery_status: EventDeliveryStatus | None
+    # The payment whose events (its own, its refunds' and the `order.paid` it caused) are listed.
+    payment_id: str | None = None
+
+    def matches(self, event: Event) -> bool:
+        """Whether the event passes the type, time and delivery filters (the cursor and page aside)."""
+        if self.types and event.type not in self.types:
+            return False
+        if self.created_from is not None and event.created_at < self.created_from:
+            return False
+        if self.created_to is not None and event.created_at > self.created_to:
+            return False
+        return self.delivery_status is None or event.delivery_status is self.delivery_status
 
 
 def _timestamp(raw: str, name: str) -> datetime:
@@ -137,16 +171,13 @@ def _timestamp(raw: str, name: str) -> datetime:
         raise BadRequestError(f"{name} must be an ISO-8601 timestamp", field=name) from None
     if moment.tzinfo is None:
         raise BadRequestError(f"{name} must carry a time zone (e.g. Z)", field=name)
-    return moment
-
-
-def validate_list_limit(raw: str | None) -> int:
-    """A list's `limit` (SPEC'd for every list: 1-100, default 20)."""
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    if len(raw) > 9 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise BadRequestError(f"limit must be an integer between 1 and {MAX_LIMIT}", field="limit")
-    return int(raw)
+    try:
+        # Its UTC form is what is stored and compared; an offset can push it past year 1 or 9999.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadRequestError(
+            f"{name} is out of range: in UTC it must fall between 0001-01-01 and 9999-12-31", field=name
+        ) from None
 
 
 def validate_event_query(
@@ -156,6 +187,7 @@ def validate_event_query(
     created_from: str | None,
     created_to: str | None,
     delivery_status: str | None,
+    payment_id: str | None = None,
 ) -> EventQuery:
     if starting_after and not has_prefix_format(starting_after, EVENT_PREFIX):
         raise BadRequestError("starting_after must be an event id", field="starting_after")
@@ -173,12 +205,13 @@ def validate_event_query(
     if lower is not None and upper is not None and lower > upper:
         raise BadRequestError("from must not be after to", field="from")
     return EventQuery(
-        limit=validate_list_limit(limit),
+        limit=parse_limit(limit),
         starting_after=starting_after or None,
         types=tuple(dict.fromkeys(types)),
         created_from=iso(lower) if lower else None,
         created_to=iso(upper) if upper else None,
         delivery_status=status,
+        payment_id=validate_event_payment_filter(payment_id),
     )
 
 

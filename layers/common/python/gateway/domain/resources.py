@@ -148,6 +148,9 @@ class Payment:
     test_outcome: str | None = None
     # The API request that created it: its jobs, events and deliveries log it too.
     request_id: str | None = None
+    # The shopper's, when the payment request gave them (searchable in the dashboard).
+    email: str | None = None
+    contact: str | None = None
 
     def settled(self, outcome: BankOutcome, at: str) -> Payment:
         status = PaymentStatus.SUCCESS if outcome.failure is None else PaymentStatus.FAILED

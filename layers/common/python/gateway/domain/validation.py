@@ -242,7 +242,9 @@ def validate_capture(body: Any) -> int:
     return int(amount)
 
 
-def validate_webhook_url(body: Any, allow_private: bool) -> str:
+def validate_webhook_url(
+    body: Any, allow_private: bool, refused_private_ports: frozenset[int] = frozenset()
+) -> str:
     """An http(s) URL with a host, a valid port, no userinfo and no control characters; unless private
     targets are allowed (the local stack), an IP literal must be globally routable. Host names are checked
     again, resolved, at every delivery (DNS can change), but what can be refused now is refused now."""
@@ -269,11 +271,20 @@ def validate_webhook_url(body: Any, allow_private: bool) -> str:
         raise BadRequestError("webhook_url must not contain a user name or password", field="webhook_url")
     if port == 0:
         raise BadRequestError("webhook_url has an invalid host or port", field="webhook_url")
-    if not allow_private and is_ip_literal(parts.hostname) and not is_global_address(parts.hostname):
+    private_literal = is_ip_literal(parts.hostname) and not is_global_address(parts.hostname)
+    if private_literal and not allow_private:
         raise BadRequestError(
             "webhook_url must not point to a private or reserved address", field="webhook_url"
         )
+    private_host = private_literal or parts.hostname == "localhost"
+    if private_host and (port or DEFAULT_PORTS[parts.scheme]) in refused_private_ports:
+        raise BadRequestError(
+            "webhook_url must not point to a port the gateway keeps for itself", field="webhook_url"
+        )
     return url
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_ip_literal(host: str) -> bool:

@@ -223,6 +223,7 @@ def _attempt(log: WebhookLog) -> AttemptResult:
         deadline_seconds=TIMEOUT_SECONDS,
         body_limit=webhooks.RESPONSE_BODY_LIMIT,
         allow_private=get_settings().allow_private_webhook_urls,
+        refused_private_ports=get_settings().refused_private_webhook_ports,
     )
     return AttemptResult(
         attempt.status_code,

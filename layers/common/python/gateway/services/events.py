@@ -23,6 +23,7 @@ from gateway.domain.resources import Merchant, WebhookLog
 from gateway.errors import BadRequestError, NotFoundError
 from gateway.services.auth import Credentials
 from gateway.services.merchants import authenticated_merchant
+from gateway.services.payment_events import page_payment_events
 from gateway.services.views import event_detail_view, event_view
 from gateway.telemetry.logs import current_request_id
 
@@ -92,6 +93,8 @@ def follow_delivery(log: WebhookLog, before: WebhookLog) -> None:
 
 def list_events(credentials: Credentials, query: EventQuery) -> dict[str, Any]:
     """The merchant's events that match a query `validate_event_query` made of the request's parameters."""
+    if query.payment_id is not None:
+        return page_payment_events(credentials, query.payment_id, query)
     merchant = authenticated_merchant(credentials)
     after = None
     if query.starting_after is not None:

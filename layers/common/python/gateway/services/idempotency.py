@@ -74,9 +74,9 @@ class IdempotentRequest:
             )
         try:
             write(record)
-        except IdempotencyKeyTakenError:
-            # Another request with this key won the race; ours created nothing.
-            winner = self.lookup()
+        except IdempotencyKeyTakenError as taken:
+            # Another request with this key won the race (the error carries its record); ours created nothing.
+            winner = taken.current_as(IdempotencyRecord)
             if winner is not None and winner.request_hash != self.fingerprint:
                 raise IdempotencyMismatchError() from None
             raise IdempotencyInFlightError() from None

@@ -149,7 +149,10 @@ def webhook_config(credentials: Credentials) -> dict[str, Any]:
 
 def update_webhook_config(credentials: Credentials, body: Any) -> dict[str, Any]:
     merchant = authenticated_merchant(credentials)
-    url = validate_webhook_url(body, allow_private=get_settings().allow_private_webhook_urls)
+    settings = get_settings()
+    url = validate_webhook_url(
+        body, settings.allow_private_webhook_urls, settings.refused_private_webhook_ports
+    )
     merchant_store.set_webhook_url(merchant.id, url, now_iso())
     return {"webhook_url": url, "webhook_secret": merchant.webhook_secret}
 

@@ -10,9 +10,9 @@ from gateway.config import get_settings
 from gateway.data import payment_links as link_store
 from gateway.data.dynamo import read_concurrently
 from gateway.domain.clock import iso, now_iso, utc_now
-from gateway.domain.events import validate_list_limit
 from gateway.domain.ids import new_order_id, new_payment_link_id
 from gateway.domain.lifecycle import PaymentLinkStatus
+from gateway.domain.listing import parse_limit
 from gateway.domain.payment_links import LINK_CLOSED, PaymentLink, validate_payment_link
 from gateway.domain.resources import Order
 from gateway.errors import BadRequestError, ConflictError
@@ -59,7 +59,7 @@ def list_payment_links(
     credentials: Credentials, limit_raw: str | None, starting_after: str | None
 ) -> dict[str, Any]:
     """The merchant's links, newest first: `{"data": [...], "has_more": bool}`."""
-    limit = validate_list_limit(limit_raw)
+    limit = parse_limit(limit_raw)
     merchant = authenticate(find_owner(credentials), credentials)
     after = None
     if starting_after:

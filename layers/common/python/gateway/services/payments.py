@@ -16,6 +16,7 @@ from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.payment_signature import payment_signature
 from gateway.domain.resources import ApiKeyOwner, Merchant, Order, Payment
+from gateway.domain.shopper import PaymentSearch, ShopperDetails, validate_shopper_details
 from gateway.domain.validation import (
     PaymentRequest,
     parse_order_reference,
@@ -58,7 +59,7 @@ def _order_id_in(body: Any) -> str | None:
     return None
 
 
-def _new_payment(order: Order, request: PaymentRequest) -> Payment:
+def _new_payment(order: Order, request: PaymentRequest, shopper: ShopperDetails) -> Payment:
     now = now_iso()
     return Payment(
         id=new_payment_id(),
@@ -75,6 +76,8 @@ def _new_payment(order: Order, request: PaymentRequest) -> Payment:
         card_last4=request.card.last4 if request.card else None,
         test_outcome=request.test_outcome if get_settings().test_mode else None,
         request_id=current_request_id(),
+        email=shopper.email,
+        contact=shopper.contact,
     )
 
 
@@ -90,9 +93,11 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
             return
         except IdempotencyKeyTakenError:
             raise
-        except ConflictError:
+        except ConflictError as conflict:
             ensure_link_open(order)  # a link closed meanwhile is why, and says so (400)
-            current = order_store.get_order(order.id)
+            # The order moved on (another payment made it `attempted`, or paid it): try again on the order
+            # as the failed condition found it, which `with_payment_attempt` refuses once it is paid.
+            current = conflict.current_as(Order)
             if current is None or attempt == ORDER_CHANGES:
                 raise
             order = current
@@ -111,7 +116,9 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
     ensure_link_open(order)
-    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    payment = _new_payment(
+        order, validate_payment_method(body, order_id, utc_now().date()), validate_shopper_details(body)
+    )
     return request.commit(
         ApiResult(201, created_payment_view(payment)), lambda record: _insert_on_order(payment, order, record)
     )
@@ -124,7 +131,9 @@ def create_public_payment(body: Any) -> ApiResult:
     active_merchant(order.merchant_id, ORDER_NOT_FOUND)
     order.ensure_payable()
     ensure_link_open(order)
-    payment = _new_payment(order, validate_payment_method(body, order_id, utc_now().date()))
+    payment = _new_payment(
+        order, validate_payment_method(body, order_id, utc_now().date()), validate_shopper_details(body)
+    )
     _insert_on_order(payment, order, None)
     return ApiResult(201, created_payment_view(payment))
 
@@ -153,9 +162,19 @@ def signed_result(payment: Payment, merchant: Merchant) -> str | None:
     return payment_signature(payment.order_id, payment.id, merchant.api_secret)
 
 
-def list_payments(credentials: Credentials, limit_raw: str | None, offset_raw: str | None) -> list[Any]:
+def list_payments(
+    credentials: Credentials,
+    limit_raw: str | None,
+    offset_raw: str | None,
+    search: PaymentSearch | None = None,
+) -> list[Any]:
+    """The merchant's payments newest first; with a search, those whose email, contact or card's last four
+    digits match (read from that field's index, never by going through every payment)."""
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
     merchant = authenticate(find_owner(credentials), credentials)
+    if search is not None:
+        found_payments = payment_store.payments_found(merchant.id, search, offset + limit)
+        return [payment_view(payment) for payment in found_payments[offset:]]
     page: list[Any] = []
     for position, payment in enumerate(payment_store.payments_newest_first(merchant.id, offset + limit)):
         if position >= offset + limit:
@@ -219,8 +238,8 @@ def _capture(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResu
                 ApiResult(200, payment_view(captured)),
                 partial(payment_store.mark_captured, payment, captured),
             )
-        except ConflictError:
-            current = payment_store.get_payment(payment.id)
+        except ConflictError as conflict:
+            current = conflict.current_as(Payment)
             if current is None or current.status is not PaymentStatus.SUCCESS:
                 break
             payment = current  # captured concurrently: answer as a repeated capture

@@ -1,17 +1,19 @@
 """Recovery by time range (`POST /api/v1/webhooks/recover` in openapi.yaml): every event in [since, until]
 whose delivery failed or never happened is sent again to the merchant's current URL.
 
-`POST /webhooks/recover` counts the events, records the recovery and puts its first page on the webhooks
-queue. Each page message resends one index page of events (a Query, never a scan) and queues the next
-page; the recovery's cursor moves with a conditional write, so a redelivered page message resends and
-counts nothing twice. A resend is a new webhook log whose id derives from the event and how many
-deliveries it had, so two recoveries that find the event in the same state make one resend between them;
-the page sends its first attempt, which counts as `sent`.
+`POST /webhooks/recover` counts the events, records the recovery, makes it the merchant's one running
+recovery (within an hourly rate of starts) and puts its first page on the webhooks queue. Each page message
+resends one index page of events (a Query, never a scan) and queues the next page, until the recovery has
+made MAX_EVENTS_PER_RECOVERY deliveries; the recovery's cursor moves with a conditional write, so a
+redelivered page message resends and counts nothing twice. A resend is a new webhook log whose id derives
+from the event and how many deliveries it had, so two recoveries that find the event in the same state
+make one resend between them; the page sends its first attempt, which counts as `sent`.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from gateway.config import get_settings
@@ -20,11 +22,17 @@ from gateway.data import queues, recoveries
 from gateway.data import webhook_logs as log_store
 from gateway.data.merchants import get_merchant
 from gateway.domain.clock import iso, utc_now
-from gateway.domain.events import RETENTION, Event, Recovery, validate_recovery_range
+from gateway.domain.events import (
+    RECOVERY_STARTS_PER_HOUR,
+    RETENTION,
+    Event,
+    Recovery,
+    validate_recovery_range,
+)
 from gateway.domain.ids import RECOVERY_PREFIX, has_prefix_format, new_recovery_id, resend_log_id
 from gateway.domain.messages import RecoveryPage
 from gateway.domain.validation import require_object
-from gateway.errors import BadRequestError, NotFoundError
+from gateway.errors import BadRequestError, NotFoundError, RateLimitError
 from gateway.services.auth import Credentials
 from gateway.services.delivery import queue_first_attempts
 from gateway.services.events import new_delivery
@@ -42,6 +50,7 @@ def start_recovery(credentials: Credentials, body: Any) -> ApiResult:
     since, until = validate_recovery_range(require_object(body), now)
     if not merchant.webhook_url:
         raise BadRequestError("Webhook URL is not configured", field="webhook_url")
+    previous_id = _ensure_a_start_is_allowed(merchant.id, now)
     recovery = Recovery(
         id=new_recovery_id(),
         merchant_id=merchant.id,
@@ -51,10 +60,35 @@ def start_recovery(credentials: Credentials, body: Any) -> ApiResult:
         created_at=iso(now),
         expires_at=int((now + RETENTION).timestamp()),
     )
+    # Stored before it takes the slot, so a concurrent start that reads the slot finds what it names.
     recoveries.insert_recovery(recovery)
+    if not recoveries.take_running_slot(merchant.id, recovery.id, previous_id, recovery.expires_at):
+        raise _already_running(recoveries.running_recovery_id(merchant.id))
     _queue_page(recovery.id, None)
     logger.info("recovery started", extra={"recovery_id": recovery.id, "events": recovery.events})
     return ApiResult(202, recovery_view(recovery))
+
+
+def _ensure_a_start_is_allowed(merchant_id: str, now: datetime) -> str | None:
+    """One recovery at a time per merchant, and at most RECOVERY_STARTS_PER_HOUR started an hour (a
+    recovery multiplies deliveries, so starting them is what is limited); checked before the events are
+    counted, which reads the whole range. Returns the slot's previous recovery id, for the conditional
+    write that takes it."""
+    previous_id = recoveries.running_recovery_id(merchant_id)
+    previous = recoveries.get_recovery(previous_id) if previous_id else None
+    if previous is not None and previous.holds_the_slot(now):
+        raise _already_running(previous.id)
+    hour = int(now.timestamp()) // 3600
+    if not recoveries.count_start(merchant_id, hour, RECOVERY_STARTS_PER_HOUR):
+        raise RateLimitError(
+            f"At most {RECOVERY_STARTS_PER_HOUR} recoveries can be started an hour",
+            (hour + 1) * 3600 - int(now.timestamp()),
+        )
+    return previous_id
+
+
+def _already_running(recovery_id: str | None) -> BadRequestError:
+    return BadRequestError(f"Recovery {recovery_id} is still running: start another once it completes")
 
 
 def get_recovery(credentials: Credentials, recovery_id: str) -> dict[str, Any]:
@@ -78,6 +112,8 @@ def resend_page(page: RecoveryPage) -> None:
     events, next_cursor = event_store.recoverable_page(
         recovery.merchant_id, recovery.since, recovery.until, recovery.cursor, PAGE_SIZE
     )
+    if len(events) >= recovery.room_left():
+        events, next_cursor = events[: recovery.room_left()], None  # its cap: the rest is another's
     merchant = get_merchant(recovery.merchant_id)
     url = merchant.webhook_url if merchant is not None else None
     queued = sum(_resend(recovery, event, url) for event in events)

@@ -9,6 +9,7 @@ from gateway.data import refunds as refund_store
 from gateway.data.dynamo import read_concurrently
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_refund_id
+from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.resources import Payment
 from gateway.domain.validation import validate_refund
 from gateway.errors import BadRequestError, ConflictError
@@ -35,7 +36,14 @@ def _refund(request: IdempotentRequest, payment: Payment, body: Any) -> ApiResul
             ApiResult(201, created_refund_view(refund)),
             lambda record: refund_store.add_refund_within_total(refund, payment, record),
         )
-    except ConflictError:
+    except ConflictError as conflict:
+        # Only the payment's condition can fail (the refund's id is new): a concurrent refund took what
+        # was left, or the payment is no longer refundable.
+        current = conflict.current_as(Payment)
+        if current is None:
+            raise
+        if current.status is not PaymentStatus.SUCCESS:
+            raise BadRequestError(NOT_REFUNDABLE) from None
         raise BadRequestError(EXCEEDS, field="amount") from None
     business_metrics.refund_created(refund)  # a replay was answered before this refund was made
     return result

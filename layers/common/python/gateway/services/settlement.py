@@ -16,7 +16,7 @@ from gateway.domain.ids import new_refund_id
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus, RefundStatus
 from gateway.domain.messages import BankJob, PaymentJob, RefundJob
 from gateway.domain.processing import ProcessingRules
-from gateway.domain.resources import ORDER_ALREADY_PAID, Payment
+from gateway.domain.resources import ORDER_ALREADY_PAID, Order, Payment
 from gateway.errors import ConflictError, PermanentDeliveryError
 from gateway.services import business_metrics
 from gateway.services.jobs import count_finished_job
@@ -89,10 +89,10 @@ def _settle_success(payment: Payment, settled: Payment) -> None:
                 settled.paying_order(), order.moved_to(OrderStatus.PAID, settled.updated_at)
             )
             return
-        except ConflictError:
-            # Either another delivery settled this payment (then the refund below fails on the same
-            # condition), or another payment paid the order first.
-            pass
+        except ConflictError as conflict:
+            if not conflict.failed_on(Order):
+                raise  # another delivery of the same message settled this payment
+            # Another payment paid the order first: this one is refunded in full below.
     refund = settled.new_refund(
         new_refund_id(), settled.amount, ORDER_ALREADY_PAID, settled.updated_at, settled.request_id
     )

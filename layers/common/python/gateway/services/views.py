@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from gateway.domain.events import DeliveryAttempt, Event, Recovery
-from gateway.domain.lifecycle import PaymentStatus
 from gateway.domain.payment_links import PaymentLink
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
@@ -34,7 +33,7 @@ def created_order_view(order: Order) -> dict[str, Any]:
 
 
 def public_order_view(
-    order: Order, merchant_name: str, latest_payment: tuple[str, PaymentStatus] | None = None
+    order: Order, merchant_name: str, latest_payment: Payment | None = None
 ) -> dict[str, Any]:
     """What the hosted checkout shows: `merchant_name` is the account's, the only payee name it shows;
     `payment` the order's newest payment (id and status), so a reopened checkout resumes one under way."""
@@ -45,7 +44,7 @@ def public_order_view(
         "status": order.status,
         "version": order.version,
         "merchant_name": merchant_name,
-        "payment": {"id": latest_payment[0], "status": latest_payment[1]} if latest_payment else None,
+        "payment": {"id": latest_payment.id, "status": latest_payment.status} if latest_payment else None,
     }
 
 
@@ -107,15 +106,21 @@ def created_payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
+        **_shopper(payment),
         "status": payment.status,
         "created_at": payment.created_at,
     }
+
+
+def _shopper(payment: Payment) -> dict[str, Any]:
+    return {"email": payment.email, "contact": payment.contact}
 
 
 def payment_view(payment: Payment) -> dict[str, Any]:
     return {
         **_payment_basics(payment),
         **_method_details(payment),
+        **_shopper(payment),
         "status": payment.status,
         "captured": payment.captured,
         "refunded_amount": payment.refunded_amount,
@@ -221,6 +226,8 @@ def recovery_view(recovery: Recovery) -> dict[str, Any]:
         "until": recovery.until,
         "events": recovery.events,
         "sent": recovery.sent,
+        # The most events one recovery sends (the oldest in range): `events` beyond it need another.
+        "max_events": recovery.max_events,
     }
 
 

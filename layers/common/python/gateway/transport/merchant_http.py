@@ -5,7 +5,8 @@
   header, TLS SNI and certificate check still use the name.
 - The whole attempt (DNS, connect, send, read) has one wall-clock deadline. Socket timeouts alone bound
   each read, so a receiver dripping a byte a second could hold a worker indefinitely; a watchdog closes
-  the socket when the deadline passes.
+  the socket when the deadline passes. The name lookup runs on a thread of its own, waited for only until
+  that deadline: there is no shared resolver pool that one merchant's slow DNS could fill for the others.
 - No redirects, `Accept-Encoding: identity` (no decompression bombs), and the body read is capped.
 
 Hand-written on the standard library because urllib3 and requests resolve names themselves at connect
@@ -20,15 +21,19 @@ import socket
 import ssl
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from gateway.domain.network import is_global_address
 
 USER_AGENT = "payment-gateway-webhooks/1"
-_resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-dns")
+# getaddrinfo cannot be cancelled: a lookup that outlives its attempt keeps its thread until the resolver
+# gives up. Lookups still running are capped per name, so a name whose DNS hangs (one merchant's) cannot
+# pile up threads; other names never wait for it.
+MAX_PENDING_LOOKUPS_PER_NAME = 4
+_pending_lookups: dict[str, int] = {}
+_pending_lock = threading.Lock()
 _tls = ssl.create_default_context()
 
 
@@ -55,11 +60,15 @@ def post_to_merchant(
     deadline_seconds: float,
     body_limit: int,
     allow_private: bool,
+    refused_private_ports: frozenset[int] = frozenset(),
 ) -> HttpAttempt:
+    """`refused_private_ports`: ports never connected to on a private address, even where private
+    addresses are allowed (the local runtime's control port)."""
     started = time.monotonic()
     deadline = started + deadline_seconds
+    target = _Target(allow_private, refused_private_ports)
     try:
-        status, text, retry_after = _post(url, body, headers, deadline, body_limit, allow_private)
+        status, text, retry_after = _post(url, body, headers, deadline, body_limit, target)
     except _Refused as refusal:
         return HttpAttempt(None, str(refusal), _elapsed_ms(started), error=str(refusal))
     except (OSError, http.client.HTTPException) as error:
@@ -99,8 +108,16 @@ def _remaining(deadline: float) -> float:
     return left
 
 
+@dataclass(frozen=True)
+class _Target:
+    """Where an attempt may connect."""
+
+    allow_private: bool
+    refused_private_ports: frozenset[int]
+
+
 def _post(
-    url: str, body: bytes, headers: dict[str, str], deadline: float, body_limit: int, allow_private: bool
+    url: str, body: bytes, headers: dict[str, str], deadline: float, body_limit: int, target: _Target
 ) -> tuple[int, str, str | None]:
     parts = urlsplit(url)
     host = parts.hostname
@@ -110,7 +127,7 @@ def _post(
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise _Refused("Webhook URL has an invalid port") from None
-    address = _resolve_checked(host, port, deadline, allow_private)
+    address = _resolve_checked(host, port, deadline, target)
     connection = _PinnedConnection(host, port, address, _remaining(deadline), parts.scheme == "https")
     watchdog = threading.Timer(_remaining(deadline), connection.abort)
     watchdog.daemon = True
@@ -134,21 +151,61 @@ def _post(
         connection.close()
 
 
-def _resolve_checked(host: str, port: int, deadline: float, allow_private: bool) -> str:
+def _resolve_checked(host: str, port: int, deadline: float, target: _Target) -> str:
     """One address to connect to, resolved once; refused unless every address is global."""
-    lookup = _resolver.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = lookup.result(timeout=_remaining(deadline))
-    except FutureTimeout:
-        raise TimeoutError() from None
-    except (OSError, UnicodeError):
+        infos = _lookup(host, port, deadline)
+    except (OSError, UnicodeError) as error:
+        if isinstance(error, TimeoutError):
+            raise
         raise _Refused("Webhook host could not be resolved") from None
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise _Refused("Webhook host could not be resolved")
-    if not allow_private and not all(is_global_address(address) for address in addresses):
+    if all(is_global_address(address) for address in addresses):
+        return addresses[0]
+    if not target.allow_private:
         raise _Refused("Webhook URL resolves to a private or reserved address")
+    if port in target.refused_private_ports:
+        raise _Refused("Webhook URL points to a port the gateway keeps for itself")
     return addresses[0]
+
+
+class _Lookup:
+    """One getaddrinfo call on a daemon thread of its own; `done` is set when it returns or fails."""
+
+    def __init__(self, name: str, port: int) -> None:
+        self.name, self.port = name, port
+        self.done = threading.Event()
+        self.infos: list[tuple[Any, ...]] = []
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.infos = list(socket.getaddrinfo(self.name, self.port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # handed to the waiting attempt, if it still waits
+            self.error = error
+        finally:
+            with _pending_lock:
+                _pending_lookups[self.name] -= 1
+                if not _pending_lookups[self.name]:
+                    del _pending_lookups[self.name]
+            self.done.set()
+
+
+def _lookup(host: str, port: int, deadline: float) -> list[tuple[Any, ...]]:
+    name = host.lower()
+    with _pending_lock:
+        if _pending_lookups.get(name, 0) >= MAX_PENDING_LOOKUPS_PER_NAME:
+            raise TimeoutError()  # this name's earlier lookups still hang: this one would too
+        _pending_lookups[name] = _pending_lookups.get(name, 0) + 1
+    lookup = _Lookup(name, port)
+    threading.Thread(target=lookup.run, name="webhook-dns", daemon=True).start()
+    if not lookup.done.wait(_remaining(deadline)):
+        raise TimeoutError()
+    if lookup.error is not None:
+        raise lookup.error
+    return lookup.infos
 
 
 class _PinnedConnection(http.client.HTTPConnection):
