@@ -7,6 +7,7 @@ export const EVENT_TYPES = Object.freeze([
   'payment.success',
   'payment.failed',
   'order.paid',
+  'payment_link.paid',
   'refund.created',
   'refund.processed',
   'webhook.test',

@@ -10,6 +10,7 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from gateway.data import dynamo
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
 from gateway.data.orders import merchant_status_key
+from gateway.data.payment_links import check_link_open, mark_link_paid
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
@@ -69,6 +70,13 @@ def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[
 MAX_PAYMENTS_PER_ORDER = 100
 
 
+def latest_payment_of_order(order_id: str) -> Payment | None:
+    """The order's newest payment, None when it has none (the `by_order` index, eventually consistent: a
+    payment made a moment ago may not be there yet)."""
+    newest = _newest_by_keys(PaymentModel.by_order, order_id, 1)
+    return newest[0] if newest else None
+
+
 def payments_of_order(order_id: str) -> list[Payment]:
     """The order's payments, newest first."""
     return _newest_by_keys(PaymentModel.by_order, order_id, MAX_PAYMENTS_PER_ORDER)
@@ -78,14 +86,16 @@ def insert_payment(
     payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
 ) -> None:
     """Insert the payment and, when it is the order's first, move the order to `attempted`; either way on
-    condition that the order is still in the state read (so never on a paid order). ConflictError when the
-    order changed meanwhile."""
+    condition that the order is still in the state read (so never on a paid order), and that its payment
+    link, if it has one, is still open. ConflictError when the order or the link changed meanwhile."""
     unchanged = OrderModel.status == order.status.value
 
     def write(transaction: dynamo.Transaction) -> None:
         dynamo.save_new(
             transaction, PaymentModel, payment, unfinished=shard_of(payment.id), **_search_keys(payment)
         )
+        if order.payment_link_id is not None:
+            check_link_open(transaction, order.payment_link_id)
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
@@ -123,8 +133,9 @@ def settle_payment(settled: Payment) -> None:
 
 
 def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
-    """Record a success and mark the order paid, in one transaction: ConflictError when the payment is no
-    longer pending or the order was paid meanwhile (by another of its payments)."""
+    """Record a success and mark the order paid (and its payment link, if it has one), in one transaction:
+    ConflictError when the payment is no longer pending or the order was paid meanwhile (by another of its
+    payments)."""
 
     def write(transaction: dynamo.Transaction) -> None:
         transaction.update(
@@ -137,6 +148,8 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
             actions=_order_change(paid),
             condition=OrderModel.status != OrderStatus.PAID.value,
         )
+        if paid.payment_link_id is not None:
+            mark_link_paid(transaction, paid.payment_link_id, settled.updated_at)
 
     dynamo.transact(write, None)
 
