@@ -397,6 +397,10 @@ def test_demo_shop_pays_through_the_modal_at_phone_width(
     try:
         with failing_on_page_errors(context.new_page()) as page:
             page.goto(f"{live_stack.checkout_url}/demo")
+            # the shop lists the test inputs that fail as well as those that succeed
+            inputs = page.locator('[data-test-id="demo-test-inputs"]')
+            for failing in ("failure@upi", "4000 0000 0000 0002", "4000 0000 0000 9995"):
+                expect(inputs).to_contain_text(failing)
             page.screenshot(path=shots / "demo-shop-360.png", full_page=True)
             page.locator('[data-test-id="demo-pay-button"]').click()
             frame = page.frame_locator('[data-test-id="payment-iframe"]')
