@@ -109,11 +109,15 @@ async function main() {
   const appHeader = (await read('src/html/partials/app-header.html')).replace(/\n$/, '');
   const pythonSnippet = escapeHtml(await read('snippets/verify_webhook.py'));
   const nodeSnippet = escapeHtml(await read('snippets/verify-webhook.cjs'));
+  const paymentPythonSnippet = escapeHtml(await read('snippets/verify_payment.py'));
+  const paymentNodeSnippet = escapeHtml(await read('snippets/verify-payment.cjs'));
 
   for (const page of ALL_PAGES) {
     let body = await expandPartials(await read(`src/html/${page.file}`));
     body = body.replace('{{verify_webhook_py}}', () => pythonSnippet);
     body = body.replace('{{verify_webhook_node}}', () => nodeSnippet);
+    body = body.replace('{{verify_payment_py}}', () => paymentPythonSnippet);
+    body = body.replace('{{verify_payment_node}}', () => paymentNodeSnippet);
     const isApp = page.layout === 'app';
     const header = isApp ? fill(appHeader, { nav: navLinks(page.path) }) : '';
     const html = fill(layout, {

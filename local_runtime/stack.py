@@ -58,6 +58,10 @@ class Stack:
             physical.update(
                 {logical_id: {"Ref": ""} for *_, logical_id in template.event_source_mapping_ids()}
             )
+        # Before any function reads its settings: the API names the checkout in payment link URLs, and the
+        # sample merchant calls the API and answers the checkout's origin.
+        os.environ.setdefault("GATEWAY_API_URL", self.urls["apiUrl"])
+        os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
         os.environ.setdefault("DASHBOARD_URL", self.urls["dashboardUrl"])  # where password links point
         self._apply_function_environment(template, physical)
         self._seed_test_merchant()
@@ -83,8 +87,6 @@ class Stack:
             ("checkout", self.ports.checkout, "checkout_widget"),
         ):
             self._serve(name, static_site_server(name, port, REPO_ROOT / folder / "dist", self.urls))
-        os.environ.setdefault("GATEWAY_API_URL", self.urls["apiUrl"])
-        os.environ.setdefault("CHECKOUT_URL", self.urls["checkoutUrl"])
         self._serve("merchant", server_from_environment(self.ports.merchant))
 
         self.workers = Workers(

@@ -1,7 +1,7 @@
 """The dashboard and the checkout widget, served from their dist/ folders as the CDN would serve them.
 
-Rules, in order: generated /config.js; an existing file under dist/; dist/routes.json pages and
-redirects; dist/404.html with status 404. werkzeug does the file serving (safe paths, types, HEAD).
+Rules, in order: generated /config.js; an existing file under dist/; dist/routes.json pages, prefixes
+and redirects; dist/404.html with status 404. werkzeug does the file serving (safe paths, types, HEAD).
 """
 
 from __future__ import annotations
@@ -45,7 +45,11 @@ def site_app(name: str, dist: Path, urls: dict[str, str]) -> Any:
 
 def _from_dist(request: Request, dist: Path) -> Response:
     routes = _routes(dist)
-    for candidate in (request.path.lstrip("/"), routes.get("pages", {}).get(request.path)):
+    for candidate in (
+        request.path.lstrip("/"),
+        routes.get("pages", {}).get(request.path),
+        _by_prefix(routes.get("prefixes", {}), request.path),
+    ):
         if candidate:
             try:
                 return send_from_directory(dist, candidate, request.environ)
@@ -61,6 +65,14 @@ def _from_dist(request: Request, dist: Path) -> Response:
         return Response("Not found", 404, mimetype="text/plain")
     response.status_code = 404
     return response
+
+
+def _by_prefix(prefixes: dict[str, str], path: str) -> str | None:
+    """The page for a path under one of the route list's prefixes (`/pay/<id>`), as the CDN's router does."""
+    for prefix, page in prefixes.items():
+        if path.startswith(prefix) and len(path) > len(prefix):
+            return page
+    return None
 
 
 def _routes(dist: Path) -> dict[str, Any]:

@@ -7,6 +7,12 @@ is a Standard Webhooks secret (`whsec_` + base64), the `webhook-*` headers too, 
 (0 to 1) fails that share of deliveries at random, to exercise retries. `GET /events` lists what was
 accepted and every delivery seen. `POST /api/orders` is the demo shop's backend: it creates an order at
 the gateway with the merchant's credentials, server-side, as a real merchant backend would.
+
+A checkout result the shopper's browser reports is trusted only once its signature checks out with the API
+secret (`gateway_client.verify_payment_signature`): `POST /api/payments/verify` for the demo shop's
+`onSuccess`, `GET /payment-return` for a payment link's way back (the page the shopper lands on). `GET
+/api/payments/<id>` reads a payment with the merchant's credentials, for a shop following a payment whose
+window was closed before it finished.
 """
 
 from __future__ import annotations
@@ -15,18 +21,20 @@ import base64
 import binascii
 import hashlib
 import hmac
+import html
 import json
 import os
 import random
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from gateway_client import SignatureVerificationError, Webhook
+from gateway_client import SignatureVerificationError, Webhook, verify_payment_signature
 
 DEFAULT_WEBHOOK_SECRET = "whsec_test_abc123"  # noqa: S105 - the documented test merchant's secret
 
@@ -111,12 +119,25 @@ def _event_name(body: bytes) -> str:
         return "?"
 
 
+RESULT_FIELDS = ("order_id", "payment_id", "signature")
+
+
 @dataclass(frozen=True)
 class ShopSettings:
     gateway_api_url: str
     api_key: str
     api_secret: str
     allowed_origin: str
+
+    def verified_result(self, result: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A checkout result (`order_id`, `payment_id`, `signature`) the browser reported: 200 with
+        `verified: true` when the gateway signed it with this shop's API secret, else 400."""
+        order_id, payment_id, signature = (str(result.get(name) or "") for name in RESULT_FIELDS)
+        try:
+            verify_payment_signature(order_id, payment_id, signature, self.api_secret)
+        except SignatureVerificationError as error:
+            return 400, {"verified": False, "error": str(error)}
+        return 200, {"verified": True, "order_id": order_id, "payment_id": payment_id}
 
 
 class MerchantServer(ThreadingHTTPServer):
@@ -144,14 +165,29 @@ class _MerchantRequestHandler(BaseHTTPRequestHandler):
             self._send(status, answer.encode(), "text/plain; charset=utf-8")
         elif self.path == "/api/orders" and self.server.shop is not None:
             self._create_order(body)
+        elif self.path == "/api/payments/verify" and self.server.shop is not None:
+            try:
+                result = json.loads(body or b"{}")
+            except ValueError:
+                result = None
+            status, verdict = self.server.shop.verified_result(result if isinstance(result, dict) else {})
+            self._send(status, json.dumps(verdict).encode(), "application/json")
         else:
             self._send(404, b"Not found", "text/plain; charset=utf-8")
 
     def do_GET(self) -> None:
-        if self.path == "/events":
+        path, _, query = self.path.partition("?")
+        shop = self.server.shop
+        if path == "/events":
             self._send(200, json.dumps(self.server.receiver.snapshot()).encode(), "application/json")
-        elif self.path == "/health":
+        elif path == "/health":
             self._send(200, b'{"status":"ok"}', "application/json")
+        elif path == "/payment-return" and shop is not None:
+            self._payment_return(shop, dict(urllib.parse.parse_qsl(query)))
+        elif path.startswith("/api/payments/") and shop is not None:
+            payment_id = urllib.parse.quote(path.removeprefix("/api/payments/"), safe="")
+            status, answer = self._gateway(shop, "GET", f"/api/v1/payments/{payment_id}", None)
+            self._send(status, answer, "application/json")
         else:
             self._send(404, b"Not found", "text/plain; charset=utf-8")
 
@@ -165,10 +201,16 @@ class _MerchantRequestHandler(BaseHTTPRequestHandler):
             amount = json.loads(body or b"{}").get("amount")
         except (ValueError, AttributeError):
             amount = None
+        order = {"amount": amount, "receipt": f"demo_{int(time.time())}"}
+        status, answer = self._gateway(shop, "POST", "/api/v1/orders", order)
+        self._send(status, answer, "application/json")
+
+    def _gateway(self, shop: ShopSettings, method: str, path: str, body: Any) -> tuple[int, bytes]:
+        """One call to the gateway with the merchant's credentials: its status and body as they came."""
         request = urllib.request.Request(  # noqa: S310 - the configured gateway URL
-            f"{shop.gateway_api_url}/api/v1/orders",
-            data=json.dumps({"amount": amount, "receipt": f"demo_{int(time.time())}"}).encode(),
-            method="POST",
+            f"{shop.gateway_api_url}{path}",
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
             headers={
                 "Content-Type": "application/json",
                 "X-Api-Key": shop.api_key,
@@ -177,12 +219,27 @@ class _MerchantRequestHandler(BaseHTTPRequestHandler):
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                status, answer = response.status, response.read()
+                return response.status, response.read()
         except urllib.error.HTTPError as error:
-            status, answer = error.code, error.read()
+            return error.code, error.read()
         except OSError:
-            status, answer = 502, b'{"error":{"code":"BAD_GATEWAY","description":"Gateway unreachable"}}'
-        self._send(status, answer, "application/json")
+            return 502, b'{"error":{"code":"BAD_GATEWAY","description":"Gateway unreachable"}}'
+
+    def _payment_return(self, shop: ShopSettings, params: dict[str, str]) -> None:
+        """Where a payment link sends the shopper back: the result counts only if its signature holds."""
+        status, _ = shop.verified_result(params)
+        if status == 200:
+            title = "Payment verified"
+            text = f"Payment {params['payment_id']} for order {params['order_id']} is verified. Thank you!"
+        else:
+            title, text = "Payment not verified", "This payment result could not be verified."
+        page = (
+            f'<!doctype html><meta charset="utf-8"><title>{title}</title>'
+            f'<h1 data-test-id="merchant-return-title">{title}</h1>'
+            f'<p data-test-id="merchant-return-text">{html.escape(text)}</p>'
+            f'<p data-test-id="merchant-return-link">{html.escape(params.get("payment_link_id", ""))}</p>'
+        )
+        self._send(status, page.encode(), "text/html; charset=utf-8")
 
     def _send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)

@@ -4,5 +4,7 @@
  */
 export const ROUTES = Object.freeze({
   pages: { '/checkout': 'checkout.html', '/demo': 'demo.html' },
+  // A payment link's page (/pay/<link id>) is the checkout page, which reads the link from its path.
+  prefixes: { '/pay/': 'checkout.html' },
   redirects: { '/': '/demo' },
 });

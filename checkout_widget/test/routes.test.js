@@ -21,6 +21,14 @@ describe('the CloudFront router in template.yaml', () => {
     );
   });
 
+  it('serves the page of a prefix for every path under it, and not the bare prefix', async () => {
+    const { route } = await loadCloudFrontRouter('CheckoutWidgetRouterFunction');
+    for (const [prefix, file] of Object.entries(ROUTES.prefixes)) {
+      assert.deepEqual(route(`${prefix}plink_abcdefghijklmnop`), { rewrite: `/${file}` });
+      assert.deepEqual(route(prefix), { rewrite: prefix });
+    }
+  });
+
   it('redirects as the route list does and leaves other paths to the origin', async () => {
     const { route } = await loadCloudFrontRouter('CheckoutWidgetRouterFunction');
     for (const [from, to] of Object.entries(ROUTES.redirects)) assert.deepEqual(route(from), { redirect: to });

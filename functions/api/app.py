@@ -31,6 +31,7 @@ from gateway.services import (
     merchants,
     orders,
     payment_events,
+    payment_links,
     payments,
     recovery,
     refunds,
@@ -348,6 +349,34 @@ def list_payment_events(payment_id: str) -> Any:
 @route("/api/v1/payments/{payment_id}/capture", methods=["POST"])
 def capture_payment(payment_id: str) -> Any:
     return payments.capture_payment(credentials(), payment_id, json_body(), idempotency_key())
+
+
+# ---------------------------------------------------------------- payment links
+
+
+@route("/api/v1/payment_links", methods=["POST"])
+def create_payment_link() -> Any:
+    return payment_links.create_payment_link(credentials(), json_body(), idempotency_key())
+
+
+@route("/api/v1/payment_links", methods=["GET"])
+def list_payment_links() -> Any:
+    return payment_links.list_payment_links(credentials(), query("limit"), query("starting_after"))
+
+
+@route("/api/v1/payment_links/{payment_link_id}", methods=["GET"])
+def get_payment_link(payment_link_id: str) -> Any:
+    return payment_links.get_payment_link(credentials(), payment_link_id)
+
+
+@route("/api/v1/payment_links/{payment_link_id}/cancel", methods=["POST"])
+def cancel_payment_link(payment_link_id: str) -> Any:
+    return payment_links.cancel_payment_link(credentials(), payment_link_id)
+
+
+@route("/api/v1/payment_links/{payment_link_id}/public", methods=["GET"])
+def get_public_payment_link(payment_link_id: str) -> Any:
+    return payment_links.get_public_payment_link(payment_link_id)
 
 
 # ---------------------------------------------------------------- refunds

@@ -44,7 +44,7 @@ PAGES = [
 UPI_PAYMENT = {"method": "upi", "vpa": "shopper@okaxis"}
 
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
-EXAMPLE_ID = re.compile(r"/(order|pay|rfnd|evt|rcv)_\w+|/[0-9a-f]{8}-[0-9a-f-]{27}")
+EXAMPLE_ID = re.compile(r"/(order|pay|plink|rfnd|evt|rcv)_\w+|/[0-9a-f]{8}-[0-9a-f-]{27}")
 
 T = TypeVar("T")
 

@@ -357,6 +357,8 @@ def test_docs_recovery_playbook_recovers_an_outage_when_pasted_as_it_stands(
 
     # WHEN the merchant copies the playbook's script, sets the outage and runs it
     page = dashboard.open("/dashboard/docs")
+    # The examples are filled once the page has read the account's key pair with its session.
+    expect(page.get_by_test_id("code-snippet-recovery")).to_contain_text(dashboard.merchant["api_key"])
     script = page.get_by_test_id("code-snippet-recovery").text_content() or ""
     script = re.sub(r"^SINCE=.*$", f"SINCE={iso(outage_start)}", script, count=1, flags=re.MULTILINE)
     script = re.sub(r"^UNTIL=.*$", f"UNTIL={iso(outage_end)}", script, count=1, flags=re.MULTILINE)

@@ -151,6 +151,10 @@ def owned_resources(live_stack: LiveStack, fuzz_merchant: dict[str, str]) -> dic
         timeout=30,
     )
     assert payment.status_code == 201, payment.text
+    link = requests.post(
+        f"{live_stack.api_url}/api/v1/payment_links", json={"amount": 50000}, headers=headers, timeout=30
+    )
+    assert link.status_code == 201, link.text
     events_url = f"{live_stack.api_url}/api/v1/events"
     events = wait_for(
         lambda: requests.get(events_url, headers=headers, timeout=30).json()["data"],
@@ -164,6 +168,7 @@ def owned_resources(live_stack: LiveStack, fuzz_merchant: dict[str, str]) -> dic
         "webhook_id": "00000000-0000-4000-8000-000000000000",
         "event_id": events[0]["id"],
         "recovery_id": "rcv_0000000000000000",
+        "payment_link_id": link.json()["id"],
     }
 
 
@@ -285,6 +290,7 @@ def test_unknown_methods_are_bad_requests_with_the_error_envelope(live_stack: Li
     ids = {"order_id": "order_0000000000000000", "payment_id": "pay_0000000000000000"}
     ids |= {"refund_id": "rfnd_0000000000000000", "webhook_id": "00000000-0000-4000-8000-000000000000"}
     ids |= {"event_id": "evt_0000000000000000", "recovery_id": "rcv_0000000000000000"}
+    ids |= {"payment_link_id": "plink_0000000000000000"}
     wrong = []
 
     # WHEN each path is called with each of them

@@ -212,3 +212,29 @@ def test_webhook_config_test_delivery_logs_and_retry(client: Client, receiver: C
     new_secret = client.webhooks.regenerate_secret()
     assert new_secret.startswith("whsec_") and new_secret != config.webhook_secret
     assert client.webhooks.config().webhook_secret == new_secret
+
+
+def test_payment_links_are_created_listed_paid_and_the_result_verified(
+    client: Client, live_stack: LiveStack, credentials: dict[str, str]
+) -> None:
+    # GIVEN two links, one cancelled
+    link = client.payment_links.create(
+        amount=25000, description="Tea for two", return_url="https://shop.example/thanks"
+    )
+    spare = client.payment_links.create(amount=100)
+    assert link.id.startswith("plink_") and link.url == f"{live_stack.checkout_url}/pay/{link.id}"
+    assert client.payment_links.cancel(spare.id).status == "cancelled"
+    page = client.payment_links.list(limit=1)
+    assert [item.id for item in page.data] == [spare.id] and page.has_more
+    assert [item.id for item in client.payment_links.list(starting_after=spare.id).data] == [link.id]
+    # WHEN the open link's order is paid
+    payment = client.payments.create_upi(link.order_id, "success@upi")
+    client.payments.wait_until_final(payment.id, timeout=30, interval=0.2)
+    # THEN the link is paid, and the signature the shopper's browser gets verifies with the API secret
+    assert client.payment_links.get(link.id).status == "paid"
+    public = client.request("GET", f"/api/v1/payments/{payment.id}/public")
+    gateway_client.verify_payment_signature(
+        link.order_id, payment.id, public["signature"], credentials["api_secret"]
+    )
+    with pytest.raises(gateway_client.SignatureVerificationError):
+        gateway_client.verify_payment_signature(spare.order_id, payment.id, public["signature"], "x")

@@ -149,6 +149,8 @@ def test_get_order_full_and_public(api):
         "currency": "INR",
         "status": "created",
         "version": 1,
+        "merchant_name": "Shop",
+        "payment": None,
     }
 
 
@@ -271,6 +273,7 @@ def test_public_payment_create_and_get(api):
         "status",
         "error_code",
         "error_description",
+        "signature",
         "version",
         "created_at",
     }

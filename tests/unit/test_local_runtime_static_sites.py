@@ -20,7 +20,11 @@ def dist(tmp_path: Path) -> Path:
     (site / "404.html").write_text("<h1>missing</h1>")
     (site / "routes.json").write_text(
         json.dumps(
-            {"pages": {"/login": "login.html", "/dashboard/docs": "login.html"}, "redirects": {"/": "/login"}}
+            {
+                "pages": {"/login": "login.html", "/dashboard/docs": "login.html"},
+                "prefixes": {"/pay/": "login.html"},
+                "redirects": {"/": "/login"},
+            }
         )
     )
     (tmp_path / "secret.txt").write_text("do not serve")
@@ -44,6 +48,12 @@ def test_routes_json_pages_map_paths_to_files(site: Client) -> None:
         response = site.get(path)
         assert (response.status_code, response.data) == (200, b"<h1>login</h1>")
         assert response.headers["Content-Type"].startswith("text/html")
+
+
+def test_routes_json_prefixes_serve_their_page_for_any_path_below(site: Client) -> None:
+    response = site.get("/pay/plink_abcdefghijklmnop")
+    assert (response.status_code, response.data) == (200, b"<h1>login</h1>")
+    assert site.get("/pay/").status_code == 404
 
 
 def test_routes_json_redirects_keep_the_query(site: Client) -> None:

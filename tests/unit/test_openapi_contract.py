@@ -35,12 +35,14 @@ PUBLIC_OPERATIONS = {
     ("GET", "/api/v1/orders/{order_id}/public"),
     ("POST", "/api/v1/payments/public"),
     ("GET", "/api/v1/payments/{payment_id}/public"),
+    ("GET", "/api/v1/payment_links/{payment_link_id}/public"),
     ("POST", "/api/v1/auth/login"),
     ("POST", "/api/v1/auth/set-password"),
 }
 # docs/behaviour.md, "Idempotency".
 IDEMPOTENT_OPERATIONS = {
     ("POST", "/api/v1/orders"),
+    ("POST", "/api/v1/payment_links"),
     ("POST", "/api/v1/payments"),
     ("POST", "/api/v1/payments/{payment_id}/refunds"),
     ("POST", "/api/v1/payments/{payment_id}/capture"),
@@ -462,6 +464,24 @@ def test_api_answers_conform_to_the_document(
     api.call("GET", recovery_template, path=f"/api/v1/webhooks/recover/{recovery['id']}", headers=auth)
     api.call("GET", recovery_template, path="/api/v1/webhooks/recover/rcv_0000000000000000", headers=auth)
     api.call("GET", "/api/v1/openapi.json")
+    links = "/api/v1/payment_links"
+    _, link = api.call(
+        "POST",
+        links,
+        body={"amount": 50000, "description": "Tea", "return_url": "https://shop.example/back"},
+        headers=auth,
+    )
+    api.call("POST", links, body={"amount": 50000, "return_url": "http://shop.example/"}, headers=auth)
+    api.call("GET", links, path=f"{links}?limit=1", headers=auth)
+    api.call("GET", links, path=f"{links}?starting_after=plink_0000000000000000", headers=auth)
+    link_path = f"{links}/{link['id']}"
+    missing_link = f"{links}/plink_0000000000000000"
+    api.call("GET", f"{links}/{{payment_link_id}}", path=link_path, headers=auth)
+    api.call("GET", f"{links}/{{payment_link_id}}", path=missing_link, headers=auth)
+    api.call("GET", f"{links}/{{payment_link_id}}/public", path=f"{link_path}/public")
+    api.call("GET", f"{links}/{{payment_link_id}}/public", path=f"{missing_link}/public")
+    api.call("POST", f"{links}/{{payment_link_id}}/cancel", path=f"{link_path}/cancel", headers=auth)
+    api.call("POST", f"{links}/{{payment_link_id}}/cancel", path=f"{missing_link}/cancel", headers=auth)
     call_account_routes(api, client, wrong)
 
     # THEN every documented route answered at least once, and every answer matched the document

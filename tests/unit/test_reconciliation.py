@@ -207,7 +207,7 @@ def test_the_scheduled_function_runs_the_sweep(aws):
     from functions.reconcile.app import handler
 
     report = handler({"source": "aws.events", "detail-type": "Scheduled Event"}, None)
-    assert set(report) == {"payments", "refunds", "deliveries", "scheduled"}
+    assert set(report) == {"payments", "refunds", "deliveries", "scheduled", "links_expired"}
 
 
 # ---------------------------------------------------------------- the merchant's pipeline view

@@ -88,3 +88,21 @@ def test_fail_rate_fails_that_share_of_deliveries_at_random() -> None:
     assert set(statuses) == {200, 500}
     assert 70 <= statuses.count(500) <= 130
     assert len(receiver.snapshot()["events"]) == statuses.count(200)
+
+
+def test_shop_trusts_a_checkout_result_only_with_the_gateway_signature() -> None:
+    from test_merchant.server import ShopSettings
+
+    shop = ShopSettings("http://127.0.0.1:9", "key_x", "secret_test_xyz789", "http://127.0.0.1:9")
+    signed = {
+        "order_id": "order_NXhj3kdi8OVmXfOe",
+        "payment_id": "pay_H8sK3jD9s2L1pQr",
+        # The fixed vector of tests/unit/test_payment_signature.py.
+        "signature": "612d5d2b359068d8521a8ccbe46e445e069290176b3dcbf266d5d48cbfec7bc6",
+    }
+    assert shop.verified_result(signed)[0] == 200
+    assert shop.verified_result({**signed, "payment_id": "pay_other"}) == (
+        400,
+        {"verified": False, "error": "the payment signature does not match this order and payment"},
+    )
+    assert shop.verified_result({})[0] == 400

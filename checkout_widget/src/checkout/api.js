@@ -9,6 +9,7 @@ export function createCheckoutApi(baseUrl, fetchImpl = globalThis.fetch.bind(glo
     getOrder: (orderId) => api.get(`/api/v1/orders/${encodeURIComponent(orderId)}/public`),
     createPayment: (body) => api.post('/api/v1/payments/public', body),
     getPayment: (paymentId) => api.get(`/api/v1/payments/${encodeURIComponent(paymentId)}/public`),
+    getPaymentLink: (linkId) => api.get(`/api/v1/payment_links/${encodeURIComponent(linkId)}/public`),
     getTestMerchant: () => api.get('/api/v1/test/merchant'),
   };
 }

@@ -1,11 +1,13 @@
 /**
- * The hosted checkout page: /checkout?order_id=<id>[&embedded=true&parent_origin=<origin>].
+ * The hosted checkout page: /checkout?order_id=<id>[&embedded=true&parent_origin=<origin>], and a payment
+ * link's page /pay/<link id>. The payee's name and any way back come from the gateway (the order's account,
+ * the link's return_url), never from the page's own URL. A payment of the order still under way is followed,
+ * not offered again; every result says what the shopper can do next.
  * Loads the order, takes a UPI or card payment through the public API, polls until the payment is
  * final, and (when embedded by checkout.js) reports the outcome to the merchant page.
  */
 import { formatAmount } from '../../../web_shared/money.js';
 import {
-  MERCHANT_NAME_MAX,
   cardNetwork,
   normalizeCardNumber,
   parseExpiry,
@@ -17,10 +19,12 @@ import { gatewayConfig } from '../../../web_shared/config.js';
 import { createCheckoutApi } from './api.js';
 import { createParentChannel, resolveParentOrigin } from './embedding.js';
 import { formatCardNumberInput, formatExpiryInput, reformatInput } from './inputFormat.js';
+import { closedLinkMessage, nextStep, returnHref } from './outcome.js';
 
 const POLL_INTERVAL_MS = 2000;
 const POLL_DEADLINE_MS = 5 * 60 * 1000;
 const FINAL_STATUSES = new Set(['success', 'failed']);
+const LINK_PATH = /^\/pay\/([A-Za-z0-9_]{1,64})\/?$/;
 const ORDER_ALREADY_PAID = 'Order already paid';
 const NETWORK_NAMES = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', rupay: 'RuPay' };
 // The API's field errors, shown next to the field they concern.
@@ -43,6 +47,9 @@ const view = {
   paymentId: byTestId('payment-id'),
   paid: byTestId('already-paid-state'),
   paidMessage: byTestId('already-paid-message'),
+  description: byTestId('order-description'),
+  nextSteps: document.querySelectorAll('[data-test-id="next-step"]'),
+  returnLinks: document.querySelectorAll('[data-test-id="return-link"]'),
   error: byTestId('error-state'),
   errorPayment: byTestId('error-payment'),
   errorPaymentId: byTestId('error-payment-id'),
@@ -68,21 +75,10 @@ const params = new URLSearchParams(window.location.search);
 const embedded = params.get('embedded') === 'true' && window.parent !== window;
 const parent = createParentChannel(embedded ? window.parent : null, resolveParentOrigin(params, window.location));
 const api = createCheckoutApi(gatewayConfig().apiUrl);
-const returnUrl = safeReturnUrl(params.get('return_url'));
-// The merchant's name as the merchant's page gave it (checkout.js's `name`, or `&name=` on a payment link).
-const merchantName = (params.get('name') || '').trim().slice(0, MERCHANT_NAME_MAX);
-const session = { order: null, method: null, retry: null, payment: null };
-
-/** Only an absolute http(s) URL may be offered as the way back, never a javascript: or relative one. */
-function safeReturnUrl(value) {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return /^https?:$/.test(url.protocol) ? url.href : null;
-  } catch {
-    return null;
-  }
-}
+const linkId = (window.location.pathname.match(LINK_PATH) || [])[1] || null;
+// The processing state's line for a payment made on this page (a resumed one says where it came from).
+const PROCESSING_DETAIL = byTestId('processing-detail').textContent;
+const session = { order: null, link: null, method: null, retry: null, payment: null };
 
 function showState(name, announcement) {
   view.loading.hidden = name !== 'loading';
@@ -99,10 +95,28 @@ function showState(name, announcement) {
   if (session.payment) parent.post('payment_status', { paymentId: session.payment.id, status: session.payment.status });
 }
 
+/** Under every result: the way back to the merchant when the link has one, else what to do now. */
+function offerNextStep(payment, { canRetry = false } = {}) {
+  const href = embedded ? null : returnHref(session.link, payment);
+  const merchantName = session.order && session.order.merchant_name;
+  for (const link of view.returnLinks) {
+    link.hidden = !href;
+    if (href) {
+      link.href = href;
+      link.textContent = `Return to ${merchantName || 'the merchant'}`;
+    }
+  }
+  for (const line of view.nextSteps) {
+    line.textContent = nextStep({ embedded, hasReturn: Boolean(href), merchantName, canRetry });
+    line.hidden = !line.textContent;
+  }
+}
+
 /** An order that is paid, whether before the shopper came or while they were paying. */
-function showAlreadyPaid(message) {
+function showAlreadyPaid(message, payment = null) {
   view.heading.textContent = 'Nothing to pay';
   view.paidMessage.textContent = message;
+  offerNextStep(payment);
   showState('paid', `This order is already paid. ${message}`);
 }
 
@@ -114,18 +128,47 @@ function showError({ title = 'Payment Failed', message, retry = null, paymentId 
   session.retry = retry;
   view.retryButton.hidden = !retry;
   view.cancelButton.hidden = !embedded;
+  offerNextStep(null, { canRetry: Boolean(retry) });
   showState('error', `${title}. ${message}`);
 }
 
-async function loadOrder() {
+/** A payment link's page: the link says which order, and whether it still takes payments. */
+async function loadLink() {
+  try {
+    session.link = await api.getPaymentLink(linkId);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      showError({
+        title: 'Payment link not found',
+        message: 'This link does not match any payment link. Check it, or ask the merchant for a new one.',
+      });
+    } else {
+      showError({ title: 'Could not load this payment link', message: error.message, retry: load });
+    }
+    return null;
+  }
+  return session.link.order_id;
+}
+
+function orderIdFromUrl() {
   const orderId = (params.get('order_id') || '').trim();
   if (!orderId) {
     showError({
       title: 'Order not found',
       message: 'This payment link has no order. Ask the merchant for a new link.',
     });
-    return;
+    return null;
   }
+  return orderId;
+}
+
+async function load() {
+  showState('loading');
+  const orderId = linkId ? await loadLink() : orderIdFromUrl();
+  if (orderId) await loadOrder(orderId);
+}
+
+async function loadOrder(orderId) {
   showState('loading');
   try {
     session.order = await api.getOrder(orderId);
@@ -136,14 +179,17 @@ async function loadOrder() {
         message: 'This payment link does not match any order. Check the link or ask the merchant for a new one.',
       });
     } else {
-      showError({ title: 'Could not load your order', message: error.message, retry: loadOrder });
+      showError({ title: 'Could not load your order', message: error.message, retry: load });
     }
     return;
   }
-  const { order } = session;
+  const { order, link } = session;
+  showMerchantName(order.merchant_name);
   const amount = formatAmount(order.amount, order.currency);
   view.amount.textContent = amount;
   view.orderId.textContent = order.id;
+  view.description.textContent = (link && link.description) || '';
+  view.description.hidden = !view.description.textContent;
   view.summary.hidden = false;
   // Only now, with the amount and id filled in, does the page present itself as the checkout.
   view.container.dataset.testId = 'checkout-container';
@@ -151,8 +197,25 @@ async function loadOrder() {
   for (const button of document.querySelectorAll('[data-test-id="pay-button"]')) button.textContent = `Pay ${amount}`;
   // UPI moves rupees only: an order in another currency is paid by card (the API refuses UPI for it).
   byTestId('method-upi').hidden = order.currency !== 'INR';
+  const latest = order.payment;
   if (order.status === 'paid') {
-    showAlreadyPaid('It was paid earlier, so there is nothing more to pay.');
+    // The paying payment's signed result lets a link's shopper go back to the merchant from here too.
+    const paying = latest && latest.status === 'success' ? await api.getPayment(latest.id).catch(() => null) : null;
+    showAlreadyPaid('It was paid earlier, so there is nothing more to pay.', paying);
+    return;
+  }
+  const closed = link && closedLinkMessage(link, order.merchant_name);
+  if (closed) {
+    view.heading.textContent = 'Nothing to pay';
+    showError(closed);
+    return;
+  }
+  if (latest && latest.status === 'pending') {
+    // A payment made before (another tab, a closed modal) is still with the bank: follow it, never offer
+    // a second one on top of it.
+    byTestId('processing-detail').textContent =
+      'A payment you started earlier is still being processed. Its result will show here: no need to pay again.';
+    await followPayment({ id: latest.id, status: 'pending' });
     return;
   }
   showState('choose', `Order of ${amount} loaded. Choose a payment method.`);
@@ -227,6 +290,7 @@ async function submitPayment(method) {
     view.announcer.textContent = 'Please correct the highlighted fields.';
     return;
   }
+  byTestId('processing-detail').textContent = PROCESSING_DETAIL;
   showState('processing', 'Processing payment...');
   let payment;
   try {
@@ -241,7 +305,15 @@ async function submitPayment(method) {
   await followPayment(payment);
 }
 
+const CLOSED_LINK_ERRORS = { 'Payment link has expired': 'expired', 'Payment link was cancelled': 'cancelled' };
+
 function returnToForm(method, error) {
+  const closedAs = CLOSED_LINK_ERRORS[error.message];
+  if (closedAs) {
+    // The link closed while the page was open: say so, and take nothing.
+    showError(closedLinkMessage({ status: closedAs }, session.order.merchant_name));
+    return;
+  }
   if (error.message === ORDER_ALREADY_PAID) {
     showAlreadyPaid(
       'It was paid while this page was open. This payment was not taken: you have not been charged twice.',
@@ -262,6 +334,9 @@ async function followPayment(payment) {
   const deadline = Date.now() + POLL_DEADLINE_MS;
   let current = payment;
   session.payment = payment;
+  // Shown while the bank decides, so a shopper who leaves can still quote it.
+  byTestId('processing-payment-id').textContent = payment.id;
+  byTestId('processing-payment').hidden = false;
   showState('processing');
   while (!FINAL_STATUSES.has(current.status)) {
     if (Date.now() > deadline) {
@@ -284,6 +359,7 @@ async function followPayment(payment) {
   if (current.status === 'success') {
     view.paymentId.textContent = current.id;
     view.heading.textContent = 'Payment complete';
+    offerNextStep(current);
     showState('success', `Payment successful. Payment ID ${current.id}.`);
     parent.post('payment_success', {
       paymentId: current.id,
@@ -292,10 +368,13 @@ async function followPayment(payment) {
       currency: current.currency,
       method: current.method,
       status: current.status,
+      // The merchant's server checks it with its API secret before trusting this report.
+      signature: current.signature,
     });
   } else {
     const message = current.error_description || 'Payment processing failed';
-    showError({ message, retry: () => retryPayment(), paymentId: current.id });
+    const payable = await stillPayable();
+    showError({ message, retry: payable ? () => retryPayment() : null, paymentId: current.id });
     parent.post('payment_failed', {
       error: message,
       errorCode: current.error_code || 'PAYMENT_FAILED',
@@ -304,6 +383,18 @@ async function followPayment(payment) {
       method: current.method,
       status: current.status,
     });
+  }
+}
+
+/** Whether another payment may be made now: the order unpaid and its link (if any) still open. */
+async function stillPayable() {
+  try {
+    const order = await api.getOrder(session.order.id);
+    if (order.status === 'paid') return false;
+    if (linkId) return !closedLinkMessage(await api.getPaymentLink(linkId), order.merchant_name);
+    return true;
+  } catch {
+    return true; // unknown: offer the retry, which the API refuses with a reason if it must
   }
 }
 
@@ -367,12 +458,6 @@ function bindEvents() {
   for (const [method, fields] of Object.entries(FIELDS)) {
     for (const field of Object.keys(fields)) validateFieldLive(method, field);
   }
-  for (const link of document.querySelectorAll('[data-test-id="return-link"]')) {
-    if (returnUrl && !embedded) {
-      link.href = returnUrl;
-      link.hidden = false;
-    }
-  }
   const expiry = byTestId('expiry-input', view.forms.card);
   expiry.addEventListener('input', (event) => {
     // Let deletions through untouched, or backspacing over the "/" would put it straight back.
@@ -407,13 +492,13 @@ function reportHeightToParent() {
   observer.observe(ribbon);
 }
 
-function showMerchantName() {
+/** The payee as the gateway knows it (the account's name), never as a URL or the embedding page says. */
+function showMerchantName(name) {
   const line = byTestId('merchant-name');
-  line.textContent = merchantName; // text, never markup: the name comes from a URL
-  line.hidden = !merchantName;
+  line.textContent = name || '';
+  line.hidden = !name;
 }
 
 bindEvents();
-showMerchantName();
-loadOrder();
+load();
 showTestModeRibbon();

@@ -1,15 +1,17 @@
 /**
  * checkout.js: opens the hosted checkout page in a modal iframe and relays its outcome to the merchant.
  *
- *   new PaymentGateway({ key, orderId, name, onSuccess, onFailure, onClose }).open();
+ *   new PaymentGateway({ key, orderId, onSuccess, onFailure, onClose }).open();
  *
- * `name` (optional, as Razorpay's): the merchant's name, shown at the top of the checkout.
+ * onSuccess receives {paymentId, orderId, signature, ...}: the merchant's server checks `signature` (HMAC-SHA256
+ * of "<orderId>|<paymentId>" keyed by its API secret) before trusting the result. The checkout shows the
+ * account's name from the gateway; options this version does not know (such as the former `name`) are
+ * ignored, so older integrations keep working.
  *
  * The checkout origin comes from, in order: the `checkoutUrl` option, the URL this script was loaded
  * from, and the origin fixed at build time. Only messages from that origin, sent by our own iframe,
  * are trusted.
  */
-import { MERCHANT_NAME_MAX } from '../shared/validation.js';
 import { buildModal, injectStyles, lockPageScroll } from './modal.js';
 import styles from './styles.css';
 
@@ -34,12 +36,6 @@ export default class PaymentGateway {
       if (settings[name] !== undefined && typeof settings[name] !== 'function') {
         throw new TypeError(`PaymentGateway: "${name}" must be a function`);
       }
-    }
-    if (
-      settings.name !== undefined &&
-      (typeof settings.name !== 'string' || settings.name.length > MERCHANT_NAME_MAX)
-    ) {
-      throw new TypeError(`PaymentGateway: "name" must be a string of at most ${MERCHANT_NAME_MAX} characters`);
     }
     this.key = settings.key;
     this.orderId = settings.orderId;
@@ -104,7 +100,6 @@ export default class PaymentGateway {
 
   iframeSrc(doc) {
     const params = new URLSearchParams({ order_id: this.orderId, embedded: 'true' });
-    if (this.options.name && this.options.name.trim()) params.set('name', this.options.name.trim());
     const parentOrigin = doc.defaultView && doc.defaultView.location.origin;
     // The checkout page posts its result to this origin only, never to "*".
     if (parentOrigin && parentOrigin !== 'null') params.set('parent_origin', parentOrigin);

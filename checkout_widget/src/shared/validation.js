@@ -7,9 +7,6 @@
 const VPA_PATTERN = /^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$/;
 const EXPIRY_PATTERN = /^(\d{1,2})\s*\/\s*(\d{2}|\d{4})$/;
 
-// The longest merchant name the checkout shows (checkout.js's `name` option, the page's `name` parameter).
-export const MERCHANT_NAME_MAX = 80;
-
 export function validateVpa(vpa) {
   const value = String(vpa ?? '').trim();
   if (!value) return 'Enter your UPI ID';

@@ -32,6 +32,8 @@ const BADGE_TONES = {
   attempted: 'warn',
   created: 'neutral',
   failed: 'bad',
+  expired: 'neutral',
+  cancelled: 'neutral',
 };
 
 /** One label/value pair of a detail view's summary (<dl>). */

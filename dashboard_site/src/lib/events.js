@@ -8,6 +8,7 @@ export const EVENT_TYPES = Object.freeze([
   'payment.failed',
   'payment.captured',
   'order.paid',
+  'payment_link.paid',
   'refund.created',
   'refund.processed',
   'webhook.test',

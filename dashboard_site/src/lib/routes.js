@@ -44,6 +44,14 @@ export const PAGES = Object.freeze([
     nav: 'Webhooks',
   },
   { path: '/dashboard/events', file: 'events.html', title: 'Events', layout: 'app', entry: 'events', nav: 'Events' },
+  {
+    path: '/dashboard/payment-links',
+    file: 'payment-links.html',
+    title: 'Payment links',
+    layout: 'app',
+    entry: 'payment-links',
+    nav: 'Payment links',
+  },
   { path: '/dashboard/docs', file: 'docs.html', title: 'API docs', layout: 'app', entry: 'docs', nav: 'Docs' },
 ]);
 

@@ -25,6 +25,7 @@ const REFUND_ID = 'rfnd_K9mNpQrStUvWxYz1';
 const WEBHOOK_LOG_ID = '3f1c2b8e-9a4d-4c1e-8f2a-6b7d5e4c3a21';
 const EVENT_ID = 'evt_Q2w3E4r5T6y7U8i9';
 const RECOVERY_ID = 'rcv_A1s2D3f4G5h6J7k8';
+const PAYMENT_LINK_ID = 'plink_Kx9mP2qR7sT4vW1y';
 
 // Every endpoint of the public API, in the order a merchant meets them.
 const ENDPOINT_GROUPS = [
@@ -124,6 +125,41 @@ const ENDPOINT_GROUPS = [
         path: `/api/v1/payments/${PAYMENT_ID}/public`,
         auth: false,
         summary: 'Public payment status used by the checkout.',
+      },
+    ],
+  },
+  {
+    title: 'Payment links',
+    endpoints: [
+      {
+        method: 'POST',
+        path: '/api/v1/payment_links',
+        idempotent: true,
+        summary:
+          'Create a link to send a customer; it makes its own order. After paying, the customer returns to return_url with payment_id, order_id, payment_link_id and signature.',
+        body: {
+          amount: 50000,
+          description: 'Masala Chai Gift Box',
+          return_url: 'https://shop.example/thank-you',
+          expire_by: '2026-12-31T18:30:00Z',
+        },
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/payment_links?limit=20',
+        summary: 'Your links, newest first (starting_after=<id> for the next page).',
+      },
+      { method: 'GET', path: `/api/v1/payment_links/${PAYMENT_LINK_ID}`, summary: 'Fetch one of your links.' },
+      {
+        method: 'POST',
+        path: `/api/v1/payment_links/${PAYMENT_LINK_ID}/cancel`,
+        summary: 'Cancel an open link; it takes no more payments.',
+      },
+      {
+        method: 'GET',
+        path: `/api/v1/payment_links/${PAYMENT_LINK_ID}/public`,
+        auth: false,
+        summary: 'Public link summary used by the hosted /pay page.',
       },
     ],
   },
@@ -305,10 +341,14 @@ function sdkSnippet(ctx) {
     const checkout = new PaymentGateway({
       key: '${ctx.apiKey}',
       orderId: 'order_NXhj67fGH2jk9mPq', // created on your server (step 1)
-      name: 'Your shop', // optional: shown at the top of the checkout (a payment link takes &name=)
-      onSuccess: (response) => {
-        // response.paymentId: confirm it on your server before fulfilling
-        window.location.href = '/thank-you?payment_id=' + response.paymentId;
+      onSuccess: async ({ paymentId, orderId, signature }) => {
+        // Your server checks the signature with your API secret (step 3) before fulfilling.
+        const response = await fetch('/payment-complete', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ paymentId, orderId, signature }),
+        });
+        if (response.ok) window.location.href = '/thank-you?order_id=' + orderId;
       },
       onFailure: (error) => console.warn('Payment failed', error),
       onClose: () => console.log('Checkout closed'),

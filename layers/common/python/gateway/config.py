@@ -29,6 +29,8 @@ WEBHOOK_RETRY_INTERVALS_TEST = "WEBHOOK_RETRY_INTERVALS_TEST"
 ALLOW_PRIVATE_WEBHOOK_URLS = "ALLOW_PRIVATE_WEBHOOK_URLS"
 WEBHOOK_REFUSED_PRIVATE_PORTS = "WEBHOOK_REFUSED_PRIVATE_PORTS"
 CORS_ALLOW_ORIGIN = "CORS_ALLOW_ORIGIN"
+CHECKOUT_URL = "CHECKOUT_URL"
+DEFAULT_CHECKOUT_URL = "http://localhost:3001"
 TEST_ENDPOINTS = "TEST_ENDPOINTS"
 WORKER_EVENT_SOURCE_MAPPINGS = "WORKER_EVENT_SOURCE_MAPPINGS"
 RECONCILE_GRACE_SECONDS = "RECONCILE_GRACE_SECONDS"
@@ -64,6 +66,8 @@ class Settings:
     # How late (beyond its planned delay) work must be before the reconciliation sweep puts it back.
     reconcile_grace_seconds: int
     aws_region: str
+    # Where the hosted checkout is served: payment link URLs point there.
+    checkout_url: str = DEFAULT_CHECKOUT_URL
     # Where password links point (`<dashboard>/set-password?token=...`).
     dashboard_url: str = DEFAULT_DASHBOARD_URL
 
@@ -135,8 +139,20 @@ def settings_from(environ: dict[str, str]) -> Settings:
         ),
         reconcile_grace_seconds=_int(environ, RECONCILE_GRACE_SECONDS, 120),
         aws_region=environ.get(AWS_REGION) or environ.get(AWS_DEFAULT_REGION) or DEFAULT_REGION,
+        checkout_url=_checkout_url(environ),
         dashboard_url=environ.get(DASHBOARD_URL) or DEFAULT_DASHBOARD_URL,
     )
+
+
+def _checkout_url(environ: dict[str, str]) -> str:
+    """CHECKOUT_URL (the local runtime sets it); on AWS the checkout's origin is the second of the stack's
+    CORS origins (`dashboard,checkout`, as `deploy.cors_origins` writes them): the API cannot reference the
+    checkout's distribution in the template without a cycle."""
+    named = environ.get(CHECKOUT_URL)
+    if named:
+        return named.rstrip("/")
+    origins = [origin.strip() for origin in _cors_allow_origin(environ).split(",") if origin.strip()]
+    return origins[1].rstrip("/") if len(origins) > 1 else DEFAULT_CHECKOUT_URL
 
 
 def _ports(environ: dict[str, str], name: str) -> frozenset[int]:

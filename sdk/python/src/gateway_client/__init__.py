@@ -5,6 +5,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from gateway_client.checkout import verify_payment_signature
 from gateway_client.client import Client, iso
 from gateway_client.errors import (
     ApiError,
@@ -31,6 +32,8 @@ from gateway_client.models import (
     Order,
     OrderPage,
     Payment,
+    PaymentLink,
+    PaymentLinkPage,
     PaymentStats,
     Recovery,
     Refund,
@@ -64,6 +67,8 @@ __all__ = [
     "Order",
     "OrderPage",
     "Payment",
+    "PaymentLink",
+    "PaymentLinkPage",
     "PaymentStats",
     "RateLimitError",
     "Recovery",
@@ -80,4 +85,5 @@ __all__ = [
     "format_amount",
     "iso",
     "minor_units",
+    "verify_payment_signature",
 ]

@@ -24,6 +24,8 @@ from gateway_client.models import (
     Order,
     OrderPage,
     Payment,
+    PaymentLink,
+    PaymentLinkPage,
     PaymentStats,
     Recovery,
     Refund,
@@ -76,6 +78,7 @@ class Client:
         self.refunds = Refunds(self)
         self.webhooks = Webhooks(self)
         self.events = Events(self)
+        self.payment_links = PaymentLinks(self)
         self.account = AccountResource(self)
 
     def request(
@@ -442,6 +445,49 @@ class Events(_Resource):
     def get(self, event_id: str) -> Event:
         """The event with its deliveries and every attempt of each."""
         return Event.from_dict(self._get(f"/api/v1/events/{event_id}"))
+
+
+class PaymentLinks(_Resource):
+    """Links a customer pays on the hosted page; each makes an order of its own."""
+
+    def create(
+        self,
+        amount: int,
+        currency: str | None = None,
+        *,
+        description: str | None = None,
+        receipt: str | None = None,
+        return_url: str | None = None,
+        expire_by: Timestamp | None = None,
+        idempotency_key: str | None = None,
+    ) -> PaymentLink:
+        """A new link for `amount` in minor units. After a success the hosted page sends the customer to
+        `return_url` with `payment_id`, `order_id`, `payment_link_id` and `signature`: check the signature
+        with `verify_payment_signature` before fulfilling."""
+        body = _without_none(
+            {
+                "amount": amount,
+                "currency": currency,
+                "description": description,
+                "receipt": receipt,
+                "return_url": return_url,
+                "expire_by": iso(expire_by) if expire_by is not None else None,
+            }
+        )
+        return PaymentLink.from_dict(self._post("/api/v1/payment_links", body, idempotency_key))
+
+    def get(self, payment_link_id: str) -> PaymentLink:
+        return PaymentLink.from_dict(self._get(f"/api/v1/payment_links/{payment_link_id}"))
+
+    def list(self, *, limit: int | None = None, starting_after: str | None = None) -> PaymentLinkPage:
+        """One page, newest first; `starting_after` a link id gives the page after it."""
+        params = _without_none({"limit": limit, "starting_after": starting_after})
+        return PaymentLinkPage.from_dict(self._get("/api/v1/payment_links", params))
+
+    def cancel(self, payment_link_id: str) -> PaymentLink:
+        """The link takes no more payments (a paid or expired link cannot be cancelled)."""
+        answer = self._post(f"/api/v1/payment_links/{payment_link_id}/cancel", keyed=False)
+        return PaymentLink.from_dict(answer)
 
 
 def iso(moment: Timestamp) -> str:

@@ -162,4 +162,5 @@ def _text(value: Any) -> str | None:
 
 
 class SignatureVerificationError(GatewayClientError):
-    """A webhook delivery was unsigned, tampered with, signed with another secret, or too old or new."""
+    """A webhook delivery was unsigned, tampered with, signed with another secret, or too old or new; or a
+    checkout result's payment signature does not match (`verify_payment_signature`)."""

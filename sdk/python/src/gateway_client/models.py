@@ -37,6 +37,7 @@ WebhookEvent = Literal[
     "refund.created",
     "refund.processed",
     "order.paid",
+    "payment_link.paid",
     "webhook.test",
 ]
 # How much of a payment was refunded: None before any refund, then `partial`, `full` once all of it.
@@ -301,6 +302,32 @@ class EventPage(ApiObject):
     data: list[Event] = field(default_factory=list)
     has_more: bool = False
     _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(Event)}
+
+
+@dataclass(frozen=True)
+class PaymentLink(ApiObject):
+    """A payment link (`plink_...`): send `url` to the customer. `status` is `created`, `paid`, `expired` or
+    `cancelled`; `order_id` is the order the link collects."""
+
+    id: str = ""
+    order_id: str = ""
+    amount: int = 0
+    currency: str = "INR"
+    description: str | None = None
+    receipt: str | None = None
+    status: str = ""
+    url: str = ""
+    return_url: str | None = None
+    expire_by: str | None = None
+    created_at: str | None = None
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class PaymentLinkPage(ApiObject):
+    data: list[PaymentLink] = field(default_factory=list)
+    has_more: bool = False
+    _nested: ClassVar[dict[str, Callable[[Any], Any]]] = {"data": _list_of(PaymentLink)}
 
 
 @dataclass(frozen=True)

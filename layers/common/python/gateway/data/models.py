@@ -118,6 +118,7 @@ class OrderModel(Model):
     updated_at = UnicodeAttribute()
     version = NumberAttribute(default=1)
     payment_capture = BooleanAttribute(default=False)
+    payment_link_id = UnicodeAttribute(null=True)
     # Index key kept by gateway.data.orders with every status change: `<merchant id>#<status>`.
     merchant_status = UnicodeAttribute(null=True)
 
@@ -219,6 +220,52 @@ class PaymentModel(Model):
     by_contact = PaymentsByContact()
     by_card_last4 = PaymentsByCardLast4()
     by_order = PaymentsByOrder()
+
+
+class PaymentLinksByMerchant(GlobalSecondaryIndex["PaymentLinkModel"]):
+    class Meta:
+        index_name = "by_merchant"
+        projection = AllProjection()
+
+    merchant_id = UnicodeAttribute(hash_key=True)
+    created_key = UnicodeAttribute(range_key=True)
+
+
+class OpenPaymentLinks(GlobalSecondaryIndex["PaymentLinkModel"]):
+    """Sparse: only open links with an `expire_by` carry `unfinished` (their shard), by when they expire;
+    the reconciliation sweep reads the overdue ones."""
+
+    class Meta:
+        index_name = "unfinished"
+        projection = AllProjection()
+
+    unfinished = UnicodeAttribute(hash_key=True)
+    expire_by = UnicodeAttribute(range_key=True)
+
+
+class PaymentLinkModel(Model):
+    class Meta(_BaseMeta):
+        suffix = "payment-links"
+
+    id = UnicodeAttribute(hash_key=True)
+    merchant_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    status = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    receipt = UnicodeAttribute(null=True)
+    return_url = UnicodeAttribute(null=True)
+    expire_by = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = NumberAttribute(default=1)
+    # `created_at#id`: a unique, time-ordered sort key for the merchant's list.
+    created_key = UnicodeAttribute()
+    unfinished = UnicodeAttribute(null=True)
+
+    by_merchant = PaymentLinksByMerchant()
+    open_index = OpenPaymentLinks()
 
 
 class RefundsByPayment(GlobalSecondaryIndex["RefundModel"]):
@@ -470,6 +517,7 @@ ALL_MODELS: tuple[type[Model], ...] = (
     MerchantModel,
     OrderModel,
     PaymentModel,
+    PaymentLinkModel,
     RefundModel,
     WebhookLogModel,
     EventModel,

@@ -10,6 +10,7 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from gateway.data import dynamo, totals
 from gateway.data.models import OrderModel, PaymentModel, RefundModel, bind_tables
 from gateway.data.orders import merchant_status_key
+from gateway.data.payment_links import check_link_open, mark_link_paid
 from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain import money
 from gateway.domain.idempotency import IdempotencyRecord
@@ -70,6 +71,13 @@ def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[
 MAX_PAYMENTS_PER_ORDER = 100
 
 
+def latest_payment_of_order(order_id: str) -> Payment | None:
+    """The order's newest payment, None when it has none (the `by_order` index, eventually consistent: a
+    payment made a moment ago may not be there yet)."""
+    newest = _newest_by_keys(PaymentModel.by_order, order_id, 1)
+    return newest[0] if newest else None
+
+
 def payments_of_order(order_id: str) -> list[Payment]:
     """The order's payments, newest first."""
     return _newest_by_keys(PaymentModel.by_order, order_id, MAX_PAYMENTS_PER_ORDER)
@@ -79,8 +87,8 @@ def insert_payment(
     payment: Payment, order: Order, order_after: Order, idempotency: IdempotencyRecord | None
 ) -> None:
     """Insert the payment and, when it is the order's first, move the order to `attempted`; either way on
-    condition that the order is still in the state read (so never on a paid order). ConflictError when the
-    order changed meanwhile."""
+    condition that the order is still in the state read (so never on a paid order), and that its payment
+    link, if it has one, is still open. ConflictError when the order or the link changed meanwhile."""
     unchanged = OrderModel.status == order.status.value
 
     def write(transaction: dynamo.Transaction) -> None:
@@ -88,6 +96,8 @@ def insert_payment(
             transaction, PaymentModel, payment, unfinished=shard_of(payment.id), **_search_keys(payment)
         )
         _add_to_totals(transaction, payment, money.on_created())
+        if order.payment_link_id is not None:
+            check_link_open(transaction, order.payment_link_id)
         if order_after.version == order.version:
             transaction.condition_check(OrderModel, order.id, condition=unchanged)
         else:
@@ -135,9 +145,10 @@ def settle_payment(settled: Payment) -> None:
 
 
 def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
-    """Record a success and mark the order paid, in one transaction: ConflictError when the payment is no
-    longer pending or the order was paid meanwhile (by another of its payments). A `settled` payment that
-    is captured (its order's `payment_capture`) is captured by the same write."""
+    """Record a success and mark the order paid (and its payment link, if it has one), in one transaction:
+    ConflictError when the payment is no longer pending or the order was paid meanwhile (by another of its
+    payments). A `settled` payment that is captured (its order's `payment_capture`) is captured by the same
+    write."""
 
     def write(transaction: dynamo.Transaction) -> None:
         actions = [*_settlement(settled), PaymentModel.pays_order.set(True)]
@@ -150,6 +161,8 @@ def settle_payment_paying_order(settled: Payment, paid: Order) -> None:
             actions=_order_change(paid),
             condition=OrderModel.status != OrderStatus.PAID.value,
         )
+        if paid.payment_link_id is not None:
+            mark_link_paid(transaction, paid.payment_link_id, settled.updated_at)
 
     dynamo.transact(write, None)
 

@@ -15,6 +15,7 @@ PAYMENT_PREFIX = "pay_"
 REFUND_PREFIX = "rfnd_"
 EVENT_PREFIX = "evt_"
 RECOVERY_PREFIX = "rcv_"
+PAYMENT_LINK_PREFIX = "plink_"
 
 # Webhook log ids are derived from the event they carry, so a redelivered stream record maps to the same log.
 _WEBHOOK_NAMESPACE = uuid.UUID("7b0c2f3e-9a51-4c4e-8d0a-2f7f6f0c1d11")
@@ -34,6 +35,10 @@ def new_payment_id() -> str:
 
 def new_refund_id() -> str:
     return new_id(REFUND_PREFIX)
+
+
+def new_payment_link_id() -> str:
+    return new_id(PAYMENT_LINK_PREFIX)
 
 
 def new_uuid() -> str:

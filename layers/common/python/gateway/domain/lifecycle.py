@@ -1,4 +1,5 @@
-"""The states of orders, payments, refunds and webhook deliveries, and the moves each may make.
+"""The states of orders, payments, refunds, payment links and webhook deliveries, and the moves each may
+make.
 
 Values are the wire words of openapi.yaml; a move not listed here raises `IllegalTransitionError`.
 """
@@ -29,6 +30,13 @@ class RefundStatus(StrEnum):
     PROCESSED = "processed"
 
 
+class PaymentLinkStatus(StrEnum):
+    CREATED = "created"
+    PAID = "paid"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
 class DeliveryStatus(StrEnum):
     PENDING = "pending"
     SUCCESS = "success"
@@ -44,11 +52,20 @@ _MOVES: Mapping[type[StrEnum], Mapping[Any, frozenset[Any]]] = {
     # The bank decides once.
     PaymentStatus: {PaymentStatus.PENDING: frozenset({PaymentStatus.SUCCESS, PaymentStatus.FAILED})},
     RefundStatus: {RefundStatus.PENDING: frozenset({RefundStatus.PROCESSED})},
+    # A closed link takes no new payment, but one it took while open can still succeed after it closed:
+    # the money moved, so the link records that it was paid.
+    PaymentLinkStatus: {
+        PaymentLinkStatus.CREATED: frozenset(
+            {PaymentLinkStatus.PAID, PaymentLinkStatus.EXPIRED, PaymentLinkStatus.CANCELLED}
+        ),
+        PaymentLinkStatus.EXPIRED: frozenset({PaymentLinkStatus.PAID}),
+        PaymentLinkStatus.CANCELLED: frozenset({PaymentLinkStatus.PAID}),
+    },
     # A manual retry is not a move: it starts a new round of attempts (see `WebhookLog.next_round`).
     DeliveryStatus: {DeliveryStatus.PENDING: frozenset({DeliveryStatus.SUCCESS, DeliveryStatus.FAILED})},
 }
 
-S = TypeVar("S", OrderStatus, PaymentStatus, RefundStatus, DeliveryStatus)
+S = TypeVar("S", OrderStatus, PaymentStatus, RefundStatus, DeliveryStatus, PaymentLinkStatus)
 
 
 def can_move(current: S, target: S) -> bool:

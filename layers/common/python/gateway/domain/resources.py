@@ -78,11 +78,21 @@ class Order:
     version: int = 1
     # Capture the payment that succeeds in the write that settles it (the order's `payment_capture`).
     payment_capture: bool = False
+    # The payment link that made this order, if one did (it decides whether the order takes payments).
+    payment_link_id: str | None = None
 
     @classmethod
-    def create(cls, order_id: str, merchant_id: str, request: OrderRequest, at: str) -> Order:
+    def create(
+        cls,
+        order_id: str,
+        merchant_id: str,
+        request: OrderRequest,
+        at: str,
+        payment_link_id: str | None = None,
+    ) -> Order:
         """A new order for what the merchant asked: `created`, at version 1."""
         return cls(
+            payment_link_id=payment_link_id,
             id=order_id,
             merchant_id=merchant_id,
             amount=request.amount,

@@ -20,6 +20,7 @@ PAYMENT_CAPTURED = "payment.captured"
 REFUND_CREATED = "refund.created"
 REFUND_PROCESSED = "refund.processed"
 ORDER_PAID = "order.paid"
+PAYMENT_LINK_PAID = "payment_link.paid"
 WEBHOOK_TEST = "webhook.test"
 EVENT_TYPES = (
     PAYMENT_CREATED,
@@ -30,6 +31,7 @@ EVENT_TYPES = (
     REFUND_CREATED,
     REFUND_PROCESSED,
     ORDER_PAID,
+    PAYMENT_LINK_PAID,
     WEBHOOK_TEST,
 )
 

@@ -18,8 +18,9 @@ from gateway.data import queues
 from gateway.data.changes import changed_resource
 from gateway.data.merchants import get_merchant
 from gateway.data.orders import get_order
+from gateway.data.payment_links import get_payment_link
 from gateway.domain import webhooks
-from gateway.domain.clock import now_iso, parse_iso
+from gateway.domain.clock import now_iso, parse_iso, utc_now
 from gateway.domain.ids import event_id, webhook_log_id
 from gateway.domain.ids import occurrence as occurrence_of
 from gateway.domain.lifecycle import PaymentStatus, RefundStatus
@@ -29,7 +30,7 @@ from gateway.domain.resources import Payment, Refund, WebhookLog
 from gateway.services import events as event_records
 from gateway.services.delivery import queue_first_attempts
 from gateway.services.settlement import processing_rules
-from gateway.services.views import order_view, payment_view, refund_view
+from gateway.services.views import order_view, payment_link_view, payment_view, refund_view
 
 logger = logging.getLogger("gateway.dispatch")
 
@@ -84,7 +85,18 @@ def _order_paid(payment: Payment) -> list[Occurrence]:
     order = get_order(payment.order_id)
     if order is None:
         return []
-    return [(order.id, webhooks.ORDER_PAID, {"order": order_view(order), "payment": payment_view(payment)})]
+    paid = [(order.id, webhooks.ORDER_PAID, {"order": order_view(order), "payment": payment_view(payment)})]
+    return paid + _payment_link_paid(order.payment_link_id, payment)
+
+
+def _payment_link_paid(link_id: str | None, payment: Payment) -> list[Occurrence]:
+    """`payment_link.paid` from the same settlement (the link was marked paid in its transaction); the
+    event's id is the link's, so it is sent once per link."""
+    link = get_payment_link(link_id) if link_id else None
+    if link is None:
+        return []
+    view = payment_link_view(link, utc_now(), get_settings().checkout_url)
+    return [(link.id, webhooks.PAYMENT_LINK_PAID, {"payment_link": view, "payment": payment_view(payment)})]
 
 
 def _on_refund(refund: Refund, before: Refund | None) -> None:

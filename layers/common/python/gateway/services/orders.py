@@ -6,6 +6,7 @@ from typing import Any
 
 from gateway.data import orders as order_store
 from gateway.data.dynamo import read_concurrently
+from gateway.data.payments import latest_payment_of_order
 from gateway.domain.clock import now_iso
 from gateway.domain.ids import new_order_id
 from gateway.domain.resources import Order
@@ -44,6 +45,11 @@ def get_order(credentials: Credentials, order_id: str) -> dict[str, Any]:
 
 
 def get_public_order(order_id: str) -> dict[str, Any]:
-    order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
-    active_merchant(order.merchant_id, ORDER_NOT_FOUND)
-    return public_order_view(order)
+    """Two round trips: the order with its newest payment, then its merchant (for the payee's name; a
+    deactivated merchant's order is not found)."""
+    order, latest_payment = read_concurrently(
+        lambda: order_store.get_order(order_id), lambda: latest_payment_of_order(order_id)
+    )
+    order = found(order, ORDER_NOT_FOUND)
+    merchant = active_merchant(order.merchant_id, ORDER_NOT_FOUND)
+    return public_order_view(order, merchant.name, latest_payment)

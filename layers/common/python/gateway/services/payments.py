@@ -17,7 +17,8 @@ from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
-from gateway.domain.resources import ApiKeyOwner, Order, Payment
+from gateway.domain.payment_signature import payment_signature
+from gateway.domain.resources import ApiKeyOwner, Merchant, Order, Payment
 from gateway.domain.shopper import PaymentSearch, ShopperDetails, validate_shopper_details
 from gateway.domain.validation import (
     PaymentRequest,
@@ -42,6 +43,7 @@ from gateway.services.auth import (
 )
 from gateway.services.idempotency import IdempotentRequest
 from gateway.services.orders import ORDER_NOT_FOUND
+from gateway.services.payment_links import ensure_link_open
 from gateway.services.results import ApiResult
 from gateway.services.views import (
     created_payment_view,
@@ -104,6 +106,7 @@ def _insert_on_order(payment: Payment, order: Order, record: IdempotencyRecord |
         except IdempotencyKeyTakenError:
             raise
         except ConflictError as conflict:
+            ensure_link_open(order)  # a link closed meanwhile is why, and says so (400)
             # The order moved on (another payment made it `attempted`, or paid it): try again on the order
             # as the failed condition found it, which `with_payment_attempt` refuses once it is paid.
             current = conflict.current_as(Order)
@@ -124,6 +127,7 @@ def create_payment(credentials: Credentials, body: Any, idempotency_key: str | N
     body, order_id = parse_order_reference(body)
     order = owned(merchant, order, ORDER_NOT_FOUND)
     order.ensure_payable()
+    ensure_link_open(order)
     payment = _new_payment(
         order,
         validate_payment_method(body, order_id, utc_now().date(), currency=order.currency),
@@ -140,6 +144,7 @@ def create_public_payment(body: Any) -> ApiResult:
     order = found(order_store.get_order(order_id), ORDER_NOT_FOUND)
     active_merchant(order.merchant_id, ORDER_NOT_FOUND)
     order.ensure_payable()
+    ensure_link_open(order)
     payment = _new_payment(
         order,
         validate_payment_method(body, order_id, utc_now().date(), currency=order.currency),
@@ -161,8 +166,16 @@ def get_payment(credentials: Credentials, payment_id: str) -> dict[str, Any]:
 
 def get_public_payment(payment_id: str) -> dict[str, Any]:
     payment = found(payment_store.get_payment(payment_id), PAYMENT_NOT_FOUND)
-    active_merchant(payment.merchant_id, PAYMENT_NOT_FOUND)
-    return public_payment_view(payment)
+    merchant = active_merchant(payment.merchant_id, PAYMENT_NOT_FOUND)
+    return public_payment_view(payment, signed_result(payment, merchant))
+
+
+def signed_result(payment: Payment, merchant: Merchant) -> str | None:
+    """The signature a success carries to the merchant's server through the shopper's browser, made with
+    the account's current API secret; None for a payment that has not succeeded (nothing to vouch for)."""
+    if payment.status is not PaymentStatus.SUCCESS:
+        return None
+    return payment_signature(payment.order_id, payment.id, merchant.api_secret)
 
 
 def list_payments(

@@ -23,6 +23,7 @@ from gateway.domain.clock import iso, utc_now
 from gateway.domain.messages import DeliveryJob, PaymentJob, RefundJob
 from gateway.domain.resources import WebhookLog
 from gateway.domain.webhooks import retry_schedule_name
+from gateway.services.payment_links import expire_overdue_links
 from gateway.services.settlement import processing_rules
 from gateway.telemetry.logs import request_scope
 from gateway.telemetry.metrics import put_metric
@@ -40,11 +41,14 @@ class SweepReport:
     deliveries: int
     # Overdue deliveries left alone because their retry schedule is still running.
     scheduled: int
+    # Open payment links whose `expire_by` passed, recorded as expired.
+    links_expired: int = 0
 
 
 def reconcile(now: datetime | None = None) -> dict[str, int]:
     """One sweep. Payments and refunds are late once their planned delay and the grace have passed;
-    deliveries once their next attempt is overdue by the grace and no retry schedule runs for them."""
+    deliveries once their next attempt is overdue by the grace and no retry schedule runs for them; open
+    payment links once their `expire_by` has passed (no grace: the hosted page already treats them so)."""
     started = time.perf_counter()
     now = now or utc_now()
     settings = get_settings()
@@ -64,7 +68,8 @@ def reconcile(now: datetime | None = None) -> dict[str, int]:
             logger.info("refund job put back", extra={"refund_id": refund.id})
     overdue = log_store.pending_logs_due_before(iso(now - grace), SWEEP_LIMIT_PER_SHARD)
     resent = [log for log in overdue if _resend_attempt(log)]
-    report = SweepReport(len(payments), len(refunds), len(resent), len(overdue) - len(resent))
+    links_expired = expire_overdue_links(now)
+    report = SweepReport(len(payments), len(refunds), len(resent), len(overdue) - len(resent), links_expired)
     for kind in ("payments", "refunds", "deliveries"):
         put_metric("SweepRequeued", getattr(report, kind), kind=kind)
     logger.info(

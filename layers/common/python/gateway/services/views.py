@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from gateway.domain import money
 from gateway.domain.events import DeliveryAttempt, Event, Recovery
+from gateway.domain.payment_links import PaymentLink
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
 
@@ -33,13 +34,52 @@ def created_order_view(order: Order) -> dict[str, Any]:
     return view
 
 
-def public_order_view(order: Order) -> dict[str, Any]:
+def public_order_view(
+    order: Order, merchant_name: str, latest_payment: Payment | None = None
+) -> dict[str, Any]:
+    """What the hosted checkout shows: `merchant_name` is the account's, the only payee name it shows;
+    `payment` the order's newest payment (id and status), so a reopened checkout resumes one under way."""
     return {
         "id": order.id,
         "amount": order.amount,
         "currency": order.currency,
         "status": order.status,
         "version": order.version,
+        "merchant_name": merchant_name,
+        "payment": {"id": latest_payment.id, "status": latest_payment.status} if latest_payment else None,
+    }
+
+
+def payment_link_view(link: PaymentLink, now: datetime, checkout_url: str) -> dict[str, Any]:
+    """`status` as of `now` (an open link past `expire_by` shows as expired before the sweep records it)."""
+    return {
+        "id": link.id,
+        "order_id": link.order_id,
+        "amount": link.amount,
+        "currency": link.currency,
+        "description": link.description,
+        "receipt": link.receipt,
+        "status": link.status_at(now),
+        "url": f"{checkout_url}/pay/{link.id}",
+        "return_url": link.return_url,
+        "expire_by": link.expire_by,
+        "created_at": link.created_at,
+        "version": link.version,
+    }
+
+
+def public_payment_link_view(link: PaymentLink, now: datetime, merchant_name: str) -> dict[str, Any]:
+    """What the hosted `/pay/<id>` page shows and needs: payee, what for, how much, and the way back."""
+    return {
+        "id": link.id,
+        "order_id": link.order_id,
+        "amount": link.amount,
+        "currency": link.currency,
+        "description": link.description,
+        "status": link.status_at(now),
+        "return_url": link.return_url,
+        "expire_by": link.expire_by,
+        "merchant_name": merchant_name,
     }
 
 
@@ -106,12 +146,14 @@ def payment_view(payment: Payment) -> dict[str, Any]:
     }
 
 
-def public_payment_view(payment: Payment) -> dict[str, Any]:
-    """What a shopper's browser may see: no VPA or card details."""
+def public_payment_view(payment: Payment, signature: str | None = None) -> dict[str, Any]:
+    """What a shopper's browser may see: no VPA or card details. `signature` (a success's only) is what the
+    merchant's server checks the result with (`domain.payment_signature`)."""
     return {
         **_payment_basics(payment),
         "status": payment.status,
         **_payment_outcome(payment),
+        "signature": signature,
         "created_at": payment.created_at,
     }
 
