@@ -44,7 +44,7 @@ def _group(digits: str, indian: bool) -> str:
         return digits
     head, tail = digits[:-3], digits[-3:]
     size = 2 if indian else 3
-    groups = []
+    groups: list[str] = []
     while head:
         groups.insert(0, head[-size:])
         head = head[:-size]
