@@ -49,6 +49,11 @@ def test_the_payment_page_shows_the_money_after_a_refund_then_a_capture(
     page.screenshot(path=screenshots / f"payment-capture-dialog-{viewport}.png")
     dialog.get_by_test_id("capture-confirm-button").click()
     expect(dialog).to_be_hidden()
+    # AND the outcome is said under the page's title, not in a toast over the timeline
+    expect(page.get_by_test_id("payment-action-status")).to_have_text(
+        f"Captured ₹1,199.00 on {payment['id']}"
+    )
+    expect(page.get_by_test_id("toast")).to_have_count(0)
 
     # THEN the money block shows every figure, and the events that moved them
     expected = {

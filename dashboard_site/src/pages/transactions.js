@@ -403,6 +403,7 @@ function changedLately(payment, paymentRefunds) {
 }
 
 async function loadDetail(paymentId) {
+  if (byTestId('payment-detail-id').textContent !== paymentId) byTestId('payment-action-status').hidden = true;
   byTestId('payment-detail-id').textContent = paymentId;
   let row;
   try {
@@ -487,6 +488,18 @@ function capturePayment(payment) {
 
 byTestId('capture-cancel-button').addEventListener('click', () => captureDialog.close());
 
+/** On the payment's page the outcome is said under its title, where a toast would cover the timeline the
+ * merchant reads next; from the list it is a toast. */
+function tellCaptured(message) {
+  if (byTestId('payment-detail').hidden) {
+    showToast(message, 'good');
+    return;
+  }
+  const status = byTestId('payment-action-status');
+  status.textContent = message;
+  status.hidden = false;
+}
+
 byTestId('capture-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   const payment = captureTarget;
@@ -500,10 +513,7 @@ byTestId('capture-form').addEventListener('submit', async (event) => {
         { idempotencyKey: newIdempotencyKey() },
       );
       captureDialog.close();
-      showToast(
-        `Captured ${formatAmount(captured.amount_captured ?? amount, payment.currency)} on ${payment.id}`,
-        'good',
-      );
+      tellCaptured(`Captured ${formatAmount(captured.amount_captured ?? amount, payment.currency)} on ${payment.id}`);
     } catch (error) {
       showError('capture-error', error);
     }
