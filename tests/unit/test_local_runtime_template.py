@@ -127,3 +127,16 @@ def test_a_reference_to_something_not_provisioned_is_an_error(document: dict) ->
     template = Template(document, environ={})
     with pytest.raises(TemplateError, match="GatewayApi"):
         template.resolve({"Ref": "GatewayApi"}, {})
+
+
+def test_no_table_declares_an_index_or_attribute_twice(document: dict) -> None:
+    """DynamoDB (and LocalStack) refuse a table whose indexes share a name; moto accepts it, so the local
+    stack alone would never show it."""
+    for name, resource in document["Resources"].items():
+        if resource.get("Type") != "AWS::DynamoDB::Table":
+            continue
+        properties = resource["Properties"]
+        indexes = [index["IndexName"] for index in properties.get("GlobalSecondaryIndexes", [])]
+        attributes = [attribute["AttributeName"] for attribute in properties.get("AttributeDefinitions", [])]
+        assert len(indexes) == len(set(indexes)), f"{name} repeats an index: {indexes}"
+        assert len(attributes) == len(set(attributes)), f"{name} repeats an attribute: {attributes}"
