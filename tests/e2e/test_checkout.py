@@ -559,7 +559,8 @@ def test_closing_the_modal_while_processing_asks_first_and_on_close_gets_the_pay
     shop.stack.stop_workers()  # keep the payment in `pending` while the shopper hesitates
     try:
         pay_by_upi(frame)
-        expect(frame.locator('[data-test-id="processing-state"]')).to_be_visible()
+        # the payment is created first: on a loaded machine that can take longer than expect's default
+        expect(frame.locator('[data-test-id="processing-state"]')).to_be_visible(timeout=SETTLE_TIMEOUT_MS)
         questions: list[str] = []
 
         # WHEN the shopper clicks close and says "no" THEN the modal stays
