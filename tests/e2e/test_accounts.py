@@ -26,7 +26,7 @@ PASSWORD = "a long enough password"
 
 @pytest.fixture(scope="module", autouse=True)
 def test_ids_use_the_spec_attribute(playwright_instance: Playwright) -> None:
-    """SPEC §4 names elements by `data-test-id`, not Playwright's default `data-testid`."""
+    """docs/browser-contract.md names elements by `data-test-id`, not Playwright's default `data-testid`."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 

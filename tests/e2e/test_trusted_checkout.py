@@ -45,7 +45,7 @@ def chai(live_stack: LiveStack) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def spec_test_ids(playwright_instance: Playwright) -> None:
-    """`get_by_test_id` reads the SPEC's `data-test-id` attribute."""
+    """`get_by_test_id` reads the `data-test-id` attribute of docs/browser-contract.md."""
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 
