@@ -7,6 +7,7 @@ THEN the merchant's callbacks, the modal and the page states behave as docs/brow
 from __future__ import annotations
 
 import html
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -111,6 +112,27 @@ class Shop:
         assert response.status_code == 200, response.text
         return dict(response.json())
 
+    def diagnosis(self, order_id: str) -> str:
+        """What a failed wait for a settlement needs to be explained: the order's payments as the API has
+        them, the workers' state and the end of the stack's log."""
+        response = requests.get(
+            f"{self.stack.api_url}/api/v1/orders/{order_id}/payments",
+            headers={"X-Api-Key": self.merchant["api_key"], "X-Api-Secret": self.merchant["api_secret"]},
+            timeout=10,
+        )
+        return (
+            f"payments of {order_id}: {response.status_code} {response.text}\n"
+            f"workers: {json.dumps(self.stack.status().get('workers'), default=str)}\n"
+            f"stack log:\n{self.stack.log_tail(80)}"
+        )
+
+
+def expect_modal_closed(page: Page, shop: Shop, order_id: str) -> None:
+    try:
+        expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
+    except AssertionError as error:
+        raise AssertionError(f"{error}\n{shop.diagnosis(order_id)}") from None
+
 
 @pytest.fixture(scope="module")
 def built_widget() -> Path:
@@ -185,7 +207,7 @@ def test_upi_payment_through_sdk_calls_on_success_and_closes_the_modal(
     page.screenshot(path=shots / "sdk-modal-processing.png")
 
     # THEN onSuccess gets the payment id, the modal closes and the page scrolls again
-    expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
+    expect_modal_closed(page, shop, order_id)
     events = merchant_events(page)
     assert [event["type"] for event in events] == ["success", "close"]
     payment_id = events[0]["data"]["paymentId"]

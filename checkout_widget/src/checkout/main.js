@@ -23,6 +23,8 @@ import { closedLinkMessage, nextStep, returnHref } from './outcome.js';
 
 const POLL_INTERVAL_MS = 2000;
 const POLL_DEADLINE_MS = 5 * 60 * 1000;
+// How long the order's page waits for the test-mode probe before showing without knowing.
+const TEST_MODE_PROBE_WAIT_MS = 2000;
 const FINAL_STATUSES = new Set(['success', 'failed']);
 const LINK_PATH = /^\/pay\/([A-Za-z0-9_]{1,64})\/?$/;
 const ORDER_ALREADY_PAID = 'Order already paid';
@@ -183,6 +185,9 @@ async function loadOrder(orderId) {
     }
     return;
   }
+  // Nothing may move once the shopper can click: a ribbon shown after the form would push it down under
+  // their pointer. The probe started with the page; it is seldom still running by now.
+  await Promise.race([testModeKnown, delay(TEST_MODE_PROBE_WAIT_MS)]);
   const { order, link } = session;
   showMerchantName(order.merchant_name);
   const amount = formatAmount(order.amount, order.currency);
@@ -499,6 +504,6 @@ function showMerchantName(name) {
   line.hidden = !name;
 }
 
+const testModeKnown = showTestModeRibbon();
 bindEvents();
 load();
-showTestModeRibbon();
