@@ -320,6 +320,63 @@ def test_a_rolled_pair_is_deactivated_with_its_merchant(client, aws):
         )
 
 
+def _keys_work(client: Any, merchant: dict[str, str]) -> bool:
+    headers = {"X-Api-Key": merchant["api_key"], "X-Api-Secret": merchant["api_secret"]}
+    status = Api(client, headers).call("GET", "/api/v1/payments")[0]
+    assert status in (200, 401)
+    return status == 200
+
+
+@pytest.mark.parametrize("late", ["deactivation", "activation"])
+def test_a_late_copy_of_an_older_flag_change_leaves_the_newer_one_on_the_keys(client, aws, late):
+    """Deactivation and activation each set the flag, then copy it onto the key pairs. When they race, the
+    copies can land in the other order: the pairs must end as the newer change left the flag."""
+    from gateway.data import credentials, merchants
+    from gateway.domain.clock import now_iso
+
+    api = merchant_api(client)
+    merchant_id, api_keys = api.merchant["id"], {api.merchant["api_key"]}
+    first, second = (False, True) if late == "deactivation" else (True, False)
+    if first is True:  # an activation first needs a deactivated merchant
+        credentials.set_key_pairs_active(
+            api_keys, False, merchants.set_active(merchant_id, False, now_iso())[1]
+        )
+    _, older = merchants.set_active(merchant_id, first, now_iso())
+    _, newer = merchants.set_active(merchant_id, second, now_iso())
+    credentials.set_key_pairs_active(api_keys, second, newer)
+    credentials.set_key_pairs_active(api_keys, first, older)  # the older change's copy lands last
+
+    assert merchants.get_merchant(merchant_id).is_active is second
+    assert _keys_work(client, api.merchant) is second
+
+
+def test_parallel_deactivations_and_activations_leave_the_keys_as_the_flag(client, aws):
+    from gateway.data import merchants
+
+    from functions.admin.app import handler
+
+    api = merchant_api(client)
+    merchant_id = api.merchant["id"]
+    actions = ["deactivate", "activate"] * 8
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def toggle(action: str) -> None:
+        barrier.wait()
+        try:
+            handler({"action": action, "merchant_id": merchant_id}, None)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=toggle, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    assert _keys_work(client, api.merchant) is merchants.get_merchant(merchant_id).is_active
+
+
 def test_reset_password_gives_a_new_link_and_ends_sessions_when_used(client, shop):
     from functions.admin.app import handler
 

@@ -133,14 +133,17 @@ def touch_key_pair(api_key: str, at: str, unless_used_since: str) -> None:
         dynamo.update_if(CredentialModel(_key_id(api_key)), [CredentialModel.last_used_at.set(at)], condition)
 
 
-def set_key_pairs_active(api_keys: set[str], active: bool) -> None:
-    """Copy the merchant's active flag onto its pairs (a pair gone with its TTL is skipped)."""
+def set_key_pairs_active(api_keys: set[str], active: bool, generation: int) -> None:
+    """Copy the merchant's active flag, as of its session `generation`, onto its pairs. Two changes of the
+    flag that race copy in any order; the pairs keep the newer one's (a pair gone with its TTL, or holding
+    a newer copy already, is skipped)."""
+    not_newer = CredentialModel.generation.does_not_exist() | (CredentialModel.generation < generation)
     for api_key in sorted(api_keys):
         with contextlib.suppress(ConflictError):
             dynamo.update_if(
                 CredentialModel(_key_id(api_key)),
-                [CredentialModel.active.set(active)],
-                CredentialModel.id.exists(),
+                [CredentialModel.active.set(active), CredentialModel.generation.set(generation)],
+                CredentialModel.id.exists() & not_newer,
             )
 
 

@@ -57,10 +57,10 @@ def insert_merchant_with_key_pair(merchant: Merchant, pair: ApiKeyPair) -> bool:
     return True
 
 
-def set_active(merchant_id: str, active: bool, at: str) -> set[str]:
+def set_active(merchant_id: str, active: bool, at: str) -> tuple[set[str], int]:
     """An inactive merchant's keys, sessions and logins stop working; every change of the flag starts a new
-    session generation, so no session outlives a deactivation. Returns the merchant's API keys, read in the
-    same update (ConflictError when it does not exist)."""
+    session generation, so no session outlives a deactivation. Returns the merchant's API keys and that
+    generation, read in the same update (ConflictError when it does not exist)."""
     item = MerchantModel(merchant_id)
     dynamo.update_if(
         item,
@@ -71,7 +71,7 @@ def set_active(merchant_id: str, active: bool, at: str) -> set[str]:
         ],
         MerchantModel.id.exists(),
     )
-    return set(item.api_keys or ())
+    return set(item.api_keys or ()), int(item.session_generation)
 
 
 def merchants_page(limit: int, after: str | None) -> tuple[list[Merchant], str | None]:

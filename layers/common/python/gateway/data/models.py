@@ -483,7 +483,8 @@ class CredentialModel(Model):
     api_secret = UnicodeAttribute(null=True)
     active = BooleanAttribute(null=True)
     last_used_at = UnicodeAttribute(null=True)
-    # Sessions: the merchant's session generation when it was opened.
+    # Sessions: the merchant's session generation when it was opened. Key pairs: the generation whose
+    # active flag `active` copies, so a copy from an older change of the flag never overwrites a newer one.
     generation = NumberAttribute(null=True)
     # Password links: set when the link is used, so it works once.
     used = BooleanAttribute(null=True)

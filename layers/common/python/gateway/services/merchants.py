@@ -73,10 +73,10 @@ def set_merchant_active(merchant_id: str, active: bool) -> None:
     (the flag is also checked by every session and public route). Activation switches its pairs back on;
     sessions stay ended. NotFoundError when there is no such merchant."""
     try:
-        api_keys = merchant_store.set_active(merchant_id, active, now_iso())
+        api_keys, generation = merchant_store.set_active(merchant_id, active, now_iso())
     except ConflictError:
         raise NotFoundError("Merchant not found") from None
-    credential_store.set_key_pairs_active(api_keys, active)
+    credential_store.set_key_pairs_active(api_keys, active, generation)
 
 
 def create_merchant(name: str, email: str, password: str | None = None) -> dict[str, str]:
