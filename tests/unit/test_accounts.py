@@ -182,6 +182,26 @@ def test_keys_list_both_pairs_while_they_overlap_with_secrets_masked(client, aws
         assert pair["api_secret"].startswith("secret_\u2022") and len(pair["api_secret"]) < 20
 
 
+def test_listing_keys_writes_nothing_and_the_next_roll_forgets_expired_pairs(client, aws):
+    from gateway.data import merchants
+
+    api = merchant_api(client)
+    first = api.merchant["api_key"]
+    second = api.call("POST", "/api/v1/account/keys/roll", {"expire_previous_in_hours": 0})[1]
+    current = Api(client, {"X-Api-Key": second["api_key"], "X-Api-Secret": second["api_secret"]})
+    before = merchants.get_merchant(api.merchant["id"])
+
+    # WHEN the keys are listed THEN the expired pair is not shown, and the account is left as it was
+    listed = current.call("GET", "/api/v1/account/keys")[1]["data"]
+    assert [pair["api_key"] for pair in listed] == [second["api_key"]]
+    assert merchants.get_merchant(api.merchant["id"]) == before
+
+    # WHEN the keys are rolled again THEN the account lists the pairs that work, and no expired one
+    third = current.call("POST", "/api/v1/account/keys/roll", {"expire_previous_in_hours": 24})[1]
+    assert merchants.get_merchant(api.merchant["id"]).api_keys == {second["api_key"], third["api_key"]}
+    assert first not in merchants.get_merchant(api.merchant["id"]).api_keys
+
+
 @pytest.mark.parametrize("hours", [-1, 169, 2.5, "24", True, None])
 def test_rolling_needs_an_overlap_from_0_to_168_hours(client, aws, hours):
     api = merchant_api(client)

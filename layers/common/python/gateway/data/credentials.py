@@ -88,9 +88,13 @@ def insert_key_pair_if_absent(pair: ApiKeyPair) -> bool:
     return True
 
 
-def roll_key_pair(new: ApiKeyPair, previous_api_key: str, previous_expires_at: int, at: str) -> None:
+def roll_key_pair(
+    new: ApiKeyPair, previous_api_key: str, previous_expires_at: int, kept: set[str], at: str
+) -> None:
     """The new pair becomes the merchant's current one; the previous pair works until
-    `previous_expires_at`. ConflictError when the merchant is inactive or rolled meanwhile."""
+    `previous_expires_at`. The merchant's list of pairs becomes `kept` (those still working) and the new
+    one: expired pairs leave it here, their records go with the table's TTL. ConflictError when the
+    merchant is inactive or rolled meanwhile."""
 
     def build(transaction: dynamo.Transaction) -> None:
         _save_key_pair(transaction, new)
@@ -99,7 +103,7 @@ def roll_key_pair(new: ApiKeyPair, previous_api_key: str, previous_expires_at: i
             actions=[
                 MerchantModel.api_key.set(new.api_key),
                 MerchantModel.api_secret.set(new.api_secret),
-                MerchantModel.api_keys.add({new.api_key}),
+                MerchantModel.api_keys.set(kept | {previous_api_key, new.api_key}),
                 MerchantModel.updated_at.set(at),
             ],
             condition=(MerchantModel.is_active == True)  # noqa: E712 - a pynamodb condition
@@ -112,16 +116,6 @@ def roll_key_pair(new: ApiKeyPair, previous_api_key: str, previous_expires_at: i
         )
 
     dynamo.transact(build, None)
-
-
-def forget_expired_keys(merchant_id: str, api_keys: set[str]) -> None:
-    """Drop expired pairs from the merchant's list (their records go with the table's TTL)."""
-    if api_keys:
-        dynamo.update_if(
-            MerchantModel(merchant_id),
-            [MerchantModel.api_keys.delete(api_keys)],
-            MerchantModel.id.exists(),
-        )
 
 
 def touch_key_pair(api_key: str, at: str, unless_used_since: str) -> None:

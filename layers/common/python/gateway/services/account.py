@@ -15,7 +15,7 @@ from gateway.domain.accounts import (
     overlap_hours,
     token_hash,
 )
-from gateway.domain.resources import LoginAccount
+from gateway.domain.resources import LoginAccount, Merchant
 from gateway.domain.validation import require_object
 from gateway.errors import AuthenticationError, BadRequestError, ConflictError
 from gateway.services.auth import Credentials, hash_password
@@ -38,15 +38,18 @@ def account_view(credentials: Credentials) -> dict[str, Any]:
     }
 
 
+def _working_pairs(merchant: Merchant) -> list[ApiKeyPair]:
+    """The merchant's pairs that still work, newest first (expired ones stay listed on the merchant until
+    its next roll: a read never writes)."""
+    now = clock.epoch_now()
+    pairs = credential_store.get_key_pairs(sorted(merchant.api_keys or {merchant.api_key}))
+    return sorted((p for p in pairs if p.usable_at(now)), key=lambda p: p.created_at, reverse=True)
+
+
 def list_key_pairs(credentials: Credentials) -> dict[str, Any]:
     """Pairs that still work, newest first, secrets masked."""
     merchant = authenticated_merchant(credentials)
-    now = clock.epoch_now()
-    pairs = credential_store.get_key_pairs(sorted(merchant.api_keys or {merchant.api_key}))
-    live = sorted((p for p in pairs if p.usable_at(now)), key=lambda p: p.created_at, reverse=True)
-    gone = (merchant.api_keys or set()) - {p.api_key for p in live}
-    if gone:
-        credential_store.forget_expired_keys(merchant.id, gone)
+    live = _working_pairs(merchant)
     return {"data": [_key_pair_view(p, current=p.api_key == merchant.api_key) for p in live]}
 
 
@@ -68,8 +71,9 @@ def roll_key_pair(credentials: Credentials, body: Any) -> ApiResult:
     api_key, api_secret = new_api_key_pair()
     now = clock.epoch_now()
     new = ApiKeyPair(merchant.id, api_key, api_secret, clock.now_iso())
+    kept = {pair.api_key for pair in _working_pairs(merchant)}
     try:
-        credential_store.roll_key_pair(new, merchant.api_key, int(now) + hours * 3600, new.created_at)
+        credential_store.roll_key_pair(new, merchant.api_key, int(now) + hours * 3600, kept, new.created_at)
     except ConflictError:
         raise BadRequestError(ROLLED_MEANWHILE) from None
     view = _key_pair_view(new, current=True)
