@@ -264,7 +264,7 @@ def get_account() -> Any:
 
 @route("/api/v1/account/password", methods=["POST"])
 def change_password() -> Any:
-    return account.change_password(credentials(), json_body())
+    return account.change_password(credentials(), json_body(), source_ip())
 
 
 @route("/api/v1/account/keys", methods=["GET"])

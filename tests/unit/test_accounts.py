@@ -141,6 +141,22 @@ def test_a_password_change_needs_the_current_password_and_ten_characters(client,
     assert log_in(client, shop.merchant["email"])[0] == 200
 
 
+def test_wrong_current_passwords_are_throttled_like_logins(client, shop, from_address):
+    """A stolen session must not guess the password faster through the change form than at the login."""
+    mine = session(client, log_in(client, shop.merchant["email"])[1]["token"])
+    change = {"current_password": "not the password", "new_password": "a brand new password"}
+    for _ in range(5):
+        assert mine.call("POST", "/api/v1/account/password", change)[0] == 400
+    status, body, headers = mine.call(
+        "POST", "/api/v1/account/password", {**change, "current_password": PASSWORD}
+    )
+    assert status == 429 and int(headers["Retry-After"]) > 0, body
+    # The guesses count for the account from that address: its login is throttled too, the password kept
+    assert log_in(client, shop.merchant["email"])[0] == 429
+    from_address("198.51.100.23")
+    assert log_in(client, shop.merchant["email"])[0] == 200
+
+
 # ---------------------------------------------------------------- key pairs
 
 

@@ -19,7 +19,7 @@ from gateway.domain.resources import LoginAccount, Merchant
 from gateway.domain.validation import require_object
 from gateway.errors import AuthenticationError, BadRequestError, ConflictError
 from gateway.services.auth import Credentials, hash_password
-from gateway.services.login import password_accepted
+from gateway.services.login import password_guess_right
 from gateway.services.merchants import authenticated_merchant
 from gateway.services.results import ApiResult
 
@@ -80,8 +80,10 @@ def roll_key_pair(credentials: Credentials, body: Any) -> ApiResult:
     return ApiResult(201, {**view, "api_secret": api_secret})
 
 
-def change_password(credentials: Credentials, body: Any) -> dict[str, Any]:
-    """A new dashboard password; every other session ends (the caller's own stays open)."""
+def change_password(credentials: Credentials, body: Any, source_ip: str) -> dict[str, Any]:
+    """A new dashboard password; every other session ends (the caller's own stays open). The current
+    password is a guess like a login's, under the same limits: a stolen session cannot try passwords
+    faster here than on the login form."""
     merchant = authenticated_merchant(credentials)
     body = require_object(body)
     current = body.get("current_password")
@@ -97,7 +99,7 @@ def change_password(credentials: Credentials, body: Any) -> dict[str, Any]:
         merchant.password_hash,
         merchant.is_active,
     )
-    if not password_accepted(account, current):
+    if not password_guess_right(account, merchant.email, current, source_ip):
         raise BadRequestError("current_password is not this account's password", field="current_password")
     own_session = token_hash(credentials.session_token) if credentials.session_token else None
     try:

@@ -44,19 +44,27 @@ LINK_INVALID = "This password link is invalid, used or expired"
 
 def login(body: Any, source_ip: str) -> dict[str, Any]:
     email, password = _credentials(body)
+    merchant = find_merchant_by_email(email)
+    if not password_guess_right(merchant, email, password, source_ip):
+        raise AuthenticationError()
+    assert merchant is not None
+    return _open_session(merchant.id, clock.epoch_now())
+
+
+def password_guess_right(account: LoginAccount | None, email: str, password: str, source_ip: str) -> bool:
+    """One guess at the password of `account` (None when no account has the address `email`), wherever it
+    is typed (the login form, a password change): counted against the login limits before the password is
+    checked, atomically, so a refused guess never reaches the hash and parallel guesses cannot all slip
+    under a limit; a right guess gives its count back. RateLimitError when over a limit."""
     now = clock.epoch_now()
     window = LoginWindow.at(now)
     limits = login_limits(email, source_ip)
-    # Counted before the password is checked, atomically: a refused attempt never reaches the hash, and
-    # parallel attempts cannot all slip under a limit.
     if not login_attempts.count_attempt(limits, window.index, window.ends_at):
         raise RateLimitError(LOCKED, window.retry_after(now))
-    merchant = find_merchant_by_email(email)
-    if not password_accepted(merchant, password):
-        raise AuthenticationError()
-    assert merchant is not None
+    if not password_accepted(account, password):
+        return False
     login_attempts.give_back_attempt(list(limits), window.index)
-    return _open_session(merchant.id, now)
+    return True
 
 
 def _open_session(merchant_id: str, now: float) -> dict[str, Any]:
