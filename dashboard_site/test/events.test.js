@@ -89,6 +89,14 @@ describe('what an event is about', () => {
     assert.deepEqual(eventSubject(event, formatAmount), { text: 'rfnd_a of pay_a · ₹200.00', paymentId: 'pay_a' });
   });
 
+  it('formats a refund in its own currency, with no payment beside it', () => {
+    const event = {
+      type: 'refund.processed',
+      data: { refund: { id: 'rfnd_y', payment_id: 'pay_y', amount: 5000, currency: 'JPY' } },
+    };
+    assert.deepEqual(eventSubject(event, formatAmount), { text: 'rfnd_y of pay_y · ¥5,000', paymentId: 'pay_y' });
+  });
+
   it('leaves the amount out when the event does not carry one', () => {
     const event = { type: 'order.paid', data: { order: { id: 'order_a', status: 'paid' } } };
     assert.deepEqual(eventSubject(event, formatAmount), { text: 'order_a', paymentId: null });

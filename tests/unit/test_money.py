@@ -276,6 +276,24 @@ def test_upi_is_only_available_for_inr(api):
     }
 
 
+def test_a_refund_is_in_its_payments_currency_everywhere_it_is_read(api):
+    yen = api.create_order(50000, currency="JPY")
+    card = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2099", "cvv": "123"}
+    status, payment, _ = api.call(
+        "POST",
+        "/api/v1/payments",
+        {"order_id": yen["id"], "method": "card", "card": {**card, "holder_name": "A"}},
+    )
+    assert status == 201, payment
+    settle(payment["id"])
+
+    status, created, _ = api.call("POST", f"/api/v1/payments/{payment['id']}/refunds", {"amount": 2000})
+    assert status == 201 and created["currency"] == "JPY"
+    assert api.call("GET", f"/api/v1/refunds/{created['id']}")[1]["currency"] == "JPY"
+    listed = api.call("GET", f"/api/v1/payments/{payment['id']}/refunds")[1]
+    assert [refund["currency"] for refund in listed] == ["JPY"]
+
+
 def test_payment_capture_must_be_a_boolean(api):
     status, body, _ = api.call("POST", "/api/v1/orders", {"amount": 50000, "payment_capture": "yes"})
     assert status == 400 and body["error"]["code"] == "BAD_REQUEST_ERROR"

@@ -19,7 +19,17 @@ def test_partial_refunds_up_to_the_payment_amount(api, successful_payment):
     path = f"/api/v1/payments/{successful_payment['id']}/refunds"
     status, refund, _ = api.call("POST", path, {"amount": 20000, "reason": "damaged"})
     assert status == 201
-    assert set(refund) == {"id", "payment_id", "amount", "reason", "status", "version", "created_at"}
+    assert set(refund) == {
+        "id",
+        "payment_id",
+        "amount",
+        "currency",
+        "reason",
+        "status",
+        "version",
+        "created_at",
+    }
+    assert refund["currency"] == "INR"
     assert (
         refund["id"].startswith("rfnd_") and refund["status"] == "pending" and refund["reason"] == "damaged"
     )

@@ -97,7 +97,7 @@ export function eventSubject(event, formatAmount) {
   const amountOf = (resource, currency) =>
     Number.isInteger(resource.amount) ? ` · ${formatAmount(resource.amount, currency)}` : '';
   if (refund?.id) {
-    const text = `${refund.id} of ${refund.payment_id}${amountOf(refund, payment?.currency)}`;
+    const text = `${refund.id} of ${refund.payment_id}${amountOf(refund, refund.currency ?? payment?.currency)}`;
     return { text, paymentId: refund.payment_id ?? null };
   }
   if (payment?.id) return { text: `${payment.id}${amountOf(payment, payment.currency)}`, paymentId: payment.id };

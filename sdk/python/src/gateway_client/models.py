@@ -173,9 +173,12 @@ class PaymentStats(ApiObject):
 
 @dataclass(frozen=True)
 class Refund(ApiObject):
+    """A refund, in its payment's currency (`amount` in that currency's minor unit)."""
+
     id: str = ""
     payment_id: str = ""
     amount: int = 0
+    currency: str = "INR"
     reason: str | None = None
     status: RefundStatus | None = None
     version: int | None = None

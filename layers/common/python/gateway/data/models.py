@@ -285,6 +285,8 @@ class RefundModel(Model):
     merchant_id = UnicodeAttribute()
     payment_id = UnicodeAttribute()
     amount = NumberAttribute()
+    # Refunds stored before currencies were recorded are all in rupees (the only currency then).
+    currency = UnicodeAttribute(default="INR")
     reason = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     created_at = UnicodeAttribute()

@@ -192,6 +192,7 @@ class Payment:
             merchant_id=self.merchant_id,
             payment_id=self.id,
             amount=amount,
+            currency=self.currency,
             reason=reason,
             status=RefundStatus.PENDING,
             created_at=at,
@@ -209,6 +210,8 @@ class Refund:
     status: RefundStatus
     created_at: str
     updated_at: str
+    # The payment's: a refund is in the currency it was paid in.
+    currency: str = "INR"
     reason: str | None = None
     processed_at: str | None = None
     version: int = 1

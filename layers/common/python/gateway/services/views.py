@@ -219,6 +219,7 @@ def refund_view(refund: Refund) -> dict[str, Any]:
         "id": refund.id,
         "payment_id": refund.payment_id,
         "amount": refund.amount,
+        "currency": refund.currency,
         "reason": refund.reason,
         "status": refund.status,
         "version": refund.version,
