@@ -109,6 +109,33 @@ def test_redelivered_stream_record_creates_no_second_log(api, pipeline, receiver
     assert sorted(receiver.events()) == PAYMENT_EVENTS
 
 
+def test_a_change_whose_logs_were_partly_recorded_creates_and_counts_only_the_others(api, aws):
+    """The logs of one change are inserted in one transaction with one counter update; a redelivered change
+    whose first run recorded some of them (then stopped) adds the rest, each counted once."""
+    from gateway.data import totals
+    from gateway.data.webhook_logs import insert_webhook_logs_if_absent
+    from gateway.services.events import new_delivery, new_event
+
+    merchant_id = api.merchant["id"]
+    logs = [
+        new_delivery(
+            new_event(
+                merchant_id, f"evt_{n}_{uuid.uuid4().hex}", "payment.created", "{}", "2026-12-06T00:00:00Z"
+            ),
+            str(uuid.uuid4()),
+            "2026-12-06T00:00:00Z",
+            "https://example.com/hook",
+        )
+        for n in range(3)
+    ]
+    assert insert_webhook_logs_if_absent([logs[1]], started_by_stream=False) == {logs[1].id}
+
+    assert insert_webhook_logs_if_absent(logs, started_by_stream=False) == {logs[0].id, logs[2].id}
+    assert insert_webhook_logs_if_absent(logs, started_by_stream=False) == set()
+    assert all(get_webhook_log(log.id) is not None for log in logs)
+    assert totals.webhook_log_count(merchant_id) == 3
+
+
 def test_refund_is_processed_with_events(api, pipeline, receiver, successful_payment):
     with_webhooks(api, receiver, rotate=False)
     refund = api.call("POST", f"/api/v1/payments/{successful_payment['id']}/refunds", {"amount": 1000})[1]

@@ -29,10 +29,11 @@ from gateway.data.models import (
     OrderModel,
     PaymentModel,
     RefundModel,
+    WebhookLogModel,
     bind_tables,
 )
 from gateway.domain.idempotency import IdempotencyRecord
-from gateway.domain.resources import Order, Payment, Refund
+from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 from gateway.errors import ConflictError, IdempotencyKeyTakenError
 
 T = TypeVar("T")
@@ -199,6 +200,7 @@ _RESOURCE_TYPES: dict[type[Model], type] = {
     PaymentModel: Payment,
     RefundModel: Refund,
     IdempotencyRecordModel: IdempotencyRecord,
+    WebhookLogModel: WebhookLog,
 }
 
 

@@ -63,10 +63,12 @@ def add_change(
         )
 
 
-def count_webhook_log(transaction: dynamo.Transaction, merchant_id: str, log_id: str) -> None:
-    transaction.update(
-        TotalsModel(merchant_id, f"{_LOGS}{shard_of(log_id)}"), actions=[TotalsModel.webhook_logs.add(1)]
-    )
+def count_webhook_logs(
+    transaction: dynamo.Transaction, merchant_id: str, first_log_id: str, count: int
+) -> None:
+    """Add `count` logs to the merchant's log count, on the shard of the first of them."""
+    counter = TotalsModel(merchant_id, f"{_LOGS}{shard_of(first_log_id)}")
+    transaction.update(counter, actions=[TotalsModel.webhook_logs.add(count)])
 
 
 def _sum_by(items: Iterable[TotalsModel], key_of: slice) -> dict[str, MoneyTotals]:

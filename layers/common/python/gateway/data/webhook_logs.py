@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 
 from pynamodb.expressions.update import Action
@@ -28,24 +29,40 @@ def get_webhook_log(log_id: str) -> WebhookLog | None:
 
 
 def insert_webhook_log_if_absent(log: WebhookLog, started_by_stream: bool) -> bool:
-    """True when the log was created; False when its (deterministic) id was recorded before. With
-    `started_by_stream` the table's stream sends its first attempt; otherwise the caller sends it. The
-    merchant's log count is added in the same transaction, so it counts each log once."""
-    item = WebhookLogModel(
-        **dynamo.plain_attributes(log),
-        started_by=STARTED_BY_STREAM if started_by_stream else STARTED_BY_WRITER,
-        **asdict(_index_keys(log, now=log.created_at)),
-    )
+    """True when the log was created; False when its (deterministic) id was recorded before."""
+    return bool(insert_webhook_logs_if_absent([log], started_by_stream))
 
-    def write(transaction: dynamo.Transaction) -> None:
+
+def insert_webhook_logs_if_absent(logs: list[WebhookLog], started_by_stream: bool) -> set[str]:
+    """Insert the logs of one change (one merchant's) and add them to its log count, in one transaction
+    (one counter update for all of them, where a transaction per log paid one each). Returns the ids of
+    the logs created: a log whose (deterministic) id was recorded before, by an earlier run of the same
+    change, is left out and not counted again. With `started_by_stream` the table's stream sends their first
+    attempts; otherwise the caller sends them."""
+    started_by = STARTED_BY_STREAM if started_by_stream else STARTED_BY_WRITER
+    absent = list(logs)
+    while absent:
+        try:
+            dynamo.transact(functools.partial(_insert_counted, absent, started_by), None)
+        except ConflictError as conflict:
+            recorded = conflict.current_as(WebhookLog)
+            if recorded is None:
+                raise
+            absent = [log for log in absent if log.id != recorded.id]  # a cancellation names one at a time
+            continue
+        return {log.id for log in absent}
+    return set()
+
+
+def _insert_counted(logs: list[WebhookLog], started_by: str, transaction: dynamo.Transaction) -> None:
+    for log in logs:
+        item = WebhookLogModel(
+            **dynamo.plain_attributes(log),
+            started_by=started_by,
+            **asdict(_index_keys(log, now=log.created_at)),
+        )
         transaction.save(item, condition=WebhookLogModel.id.does_not_exist())
-        totals.count_webhook_log(transaction, log.merchant_id, log.id)
-
-    try:
-        dynamo.transact(write, None)
-    except ConflictError:
-        return False
-    return True
+    totals.count_webhook_logs(transaction, logs[0].merchant_id, logs[0].id, len(logs))
 
 
 def delivery_state(merchant_id: str, state: str) -> str:

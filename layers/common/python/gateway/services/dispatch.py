@@ -132,15 +132,13 @@ def _record_events(merchant_id: str, occurred_at: str, occurrences: list[Occurre
     The first attempts of the deliveries one change makes travel together, in the order of its events."""
     merchant = get_merchant(merchant_id)
     timestamp = int(parse_iso(occurred_at).timestamp())
-    deliveries = []
+    events = []
     for resource_id, event, data in occurrences:
         occurrence = occurrence_of(resource_id, event)
         payload = webhooks.serialize_envelope(event, timestamp, data)
         record = event_records.new_event(
             merchant_id, event_id(merchant_id, occurrence), event, payload, occurred_at
         )
-        log_id = webhook_log_id(merchant_id, occurrence)
-        delivery = event_records.record_event(record, merchant, log_id, now_iso(), started_by_stream=False)
-        if delivery is not None:
-            deliveries.append(delivery)
+        events.append((record, webhook_log_id(merchant_id, occurrence)))
+    deliveries = event_records.record_events(events, merchant, now_iso(), started_by_stream=False)
     queue_first_attempts(deliveries)

@@ -62,23 +62,38 @@ def new_delivery(
 def record_event(
     event: Event, merchant: Merchant | None, log_id: str, now: str, started_by_stream: bool
 ) -> WebhookLog | None:
-    """Record the event, and its first delivery as the log `log_id` when the merchant has a webhook URL;
-    returns that delivery. A worker queues the first attempt itself (one hop less than the log's stream,
-    and no invocation for it); an API request leaves that to the stream (`started_by_stream`), so that it
-    writes to one system only."""
+    """`record_events` for one event: its delivery, if it has one."""
+    deliveries = record_events([(event, log_id)], merchant, now, started_by_stream)
+    return deliveries[0] if deliveries else None
+
+
+def record_events(
+    events: list[tuple[Event, str]], merchant: Merchant | None, now: str, started_by_stream: bool
+) -> list[WebhookLog]:
+    """Record the events of one change, each `(event, log id)`, and when the merchant has a webhook URL
+    their first deliveries as those logs (inserted together: one counter update for all of them); returns
+    the deliveries, in the events' order. A worker queues the first attempts itself (one hop less than the
+    log's stream, and no invocation for them); an API request leaves that to the stream
+    (`started_by_stream`), so that it writes to one system only."""
     url = merchant.webhook_url if merchant is not None else None
-    recorded = event_store.insert_event_if_absent(_with_delivery(event, log_id) if url else event)
-    if recorded:
-        logger.info("event recorded", extra={"merchant_id": event.merchant_id, "event_id": event.id})
+    recorded = {}
+    for event, log_id in events:
+        recorded[event.id] = event_store.insert_event_if_absent(
+            _with_delivery(event, log_id) if url else event
+        )
+        if recorded[event.id]:
+            logger.info("event recorded", extra={"merchant_id": event.merchant_id, "event_id": event.id})
     if not url:
-        return None
-    delivery = new_delivery(event, log_id, now, url)
-    created = log_store.insert_webhook_log_if_absent(delivery, started_by_stream=started_by_stream)
-    if created and not recorded:
-        # Recorded before without a delivery (no URL then, one now): point it at this one.
-        event_store.add_delivery(event.id, log_id)
-    # A redelivered stream record finds the log made before, and what became of it since.
-    return delivery if created else log_store.get_webhook_log(log_id)
+        return []
+    deliveries = [new_delivery(event, log_id, now, url) for event, log_id in events]
+    created = log_store.insert_webhook_logs_if_absent(deliveries, started_by_stream=started_by_stream)
+    for event, log_id in events:
+        if log_id in created and not recorded[event.id]:
+            # Recorded before without a delivery (no URL then, one now): point it at this one.
+            event_store.add_delivery(event.id, log_id)
+    # A redelivered stream record finds the logs made before, and what became of them since.
+    found = (d if d.id in created else log_store.get_webhook_log(d.id) for d in deliveries)
+    return [delivery for delivery in found if delivery is not None]
 
 
 def _with_delivery(event: Event, log_id: str) -> Event:
