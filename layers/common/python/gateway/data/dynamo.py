@@ -31,6 +31,8 @@ from gateway.data.models import (
     RefundModel,
     WebhookLogModel,
     bind_tables,
+    botocore_session,
+    use_session,
 )
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
@@ -191,6 +193,7 @@ def _shared_connection() -> Connection:
     global _connection
     if _connection is None:
         _connection = Connection(region=get_settings().aws_region)
+        use_session(_connection, botocore_session())
     return _connection
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import botocore.session
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
@@ -16,6 +17,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
+from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
@@ -548,4 +550,27 @@ def bind_tables() -> None:
         meta: Any = model.Meta
         meta.table_name = f"{prefix}-{meta.suffix}"
         meta.region = region
+    session = botocore_session()
+    for model in ALL_MODELS:
+        use_session(model._get_connection().connection, session)
     _bound_prefix = prefix
+
+
+_session: botocore.session.Session | None = None
+
+
+def botocore_session() -> botocore.session.Session:
+    """The process's one botocore session, for every pynamodb connection."""
+    global _session
+    if _session is None:
+        _session = botocore.session.get_session()
+    return _session
+
+
+def use_session(connection: Connection, session: botocore.session.Session) -> None:
+    """Make `connection`'s client now, from `session`. pynamodb gives each connection a botocore session
+    of its own when it first sends, and a new session loads botocore's data files again (~90 ms here, a
+    little more on Lambda): with a connection per model, a cold start or a local stack's first payments
+    spent over a second on that. Clients from one session cost ~3 ms each."""
+    connection._local.session = session  # pynamodb's per-thread slot, read when the client is made
+    connection.client  # noqa: B018 - made here, and kept by the connection for every thread
