@@ -126,3 +126,18 @@ def test_a_filtered_view_reads_list_pages_only(
     page.wait_for_load_state("networkidle")
     assert requests == ["/api/v1/payments?limit=100&offset=0"]
     page.screenshot(path=screenshots / "transactions-refunded-filter.png", full_page=True)
+
+    # WHEN they keep today's payments only (the browser's calendar day) THEN the API is asked for that day
+    # as unix seconds, both ends included, and every refunded payment of today is still there
+    today = page.evaluate("() => new Date().toLocaleDateString('en-CA')")
+    day = page.evaluate(
+        """(day) => [new Date(`${day}T00:00:00`), new Date(`${day}T23:59:59`)].map((d) => d.getTime() / 1000)""",
+        today,
+    )
+    requests.clear()
+    page.get_by_test_id("transactions-from-input").fill(today)
+    page.get_by_test_id("transactions-to-input").fill(today)
+    page.get_by_test_id("apply-filters-button").click()
+    expect(rows).to_have_count(2, timeout=UI_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle")
+    assert requests == [f"/api/v1/payments?limit=100&offset=0&from={day[0]}&to={day[1]}"]
