@@ -14,38 +14,8 @@ import { createListView } from './transactions/list-view.js';
 
 const POLL_INTERVAL_MS = 2000;
 
-function startTransactionsPage({ api }) {
-  const state = { filters: filtersFromSearch(window.location.search) };
-  const poller = createPoller(() => refreshView(), POLL_INTERVAL_MS);
-  const open = wirePaymentDialogs(api, refreshView);
-  const showPayment = (paymentId) => {
-    window.history.pushState({}, '', paymentDetailUrl(paymentId));
-    return reported(refreshView());
-  };
-  const list = createListView({ api, state, open, openPayment: showPayment, keepRefreshing: () => poller.ensure() });
-  const loadDetail = createDetailView(api, open);
-
-  /** Shows the list or one payment, as the URL says; resolves to true while something is still moving. */
-  async function refreshView() {
-    const paymentId = new URLSearchParams(window.location.search).get('payment');
-    byTestId('payment-detail').hidden = !paymentId;
-    byTestId('transactions-list-view').hidden = Boolean(paymentId);
-    if (!paymentId) return list.load();
-    const moving = await loadDetail(paymentId);
-    if (moving) poller.ensure();
-    return moving;
-  }
-
-  const readFiltersFromUrl = wireFilters({
-    api,
-    state,
-    onFilter: () => {
-      list.pager.offset = 0;
-      reported(list.load());
-    },
-    onLookup: showPayment,
-  });
-  list.pager.wireButtons();
+/** Refresh, the way back from a payment to the list, and the browser's Back and Forward. */
+function wireNavigation({ list, readFiltersFromUrl, refreshView }) {
   const refreshButton = byTestId('refresh-transactions-button');
   refreshButton.addEventListener('click', () =>
     withBusyButton(refreshButton, 'Refreshing…', () => reported(refreshView())),
@@ -60,6 +30,38 @@ function startTransactionsPage({ api }) {
     readFiltersFromUrl();
     reported(refreshView());
   });
+}
+
+function startTransactionsPage({ api }) {
+  const state = { filters: filtersFromSearch(window.location.search) };
+  const poller = createPoller(() => refreshView(), POLL_INTERVAL_MS);
+  const open = wirePaymentDialogs(api, refreshView);
+  const showPayment = (paymentId) => {
+    window.history.pushState({}, '', paymentDetailUrl(paymentId));
+    return reported(refreshView());
+  };
+  const keepRefreshing = () => poller.ensure();
+  const list = createListView({ api, state, open, openPayment: showPayment, keepRefreshing });
+  const loadDetail = createDetailView(api, open);
+
+  /** Shows the list or one payment, as the URL says; resolves to true while something is still moving. */
+  async function refreshView() {
+    const paymentId = new URLSearchParams(window.location.search).get('payment');
+    byTestId('payment-detail').hidden = !paymentId;
+    byTestId('transactions-list-view').hidden = Boolean(paymentId);
+    if (!paymentId) return list.load();
+    const moving = await loadDetail(paymentId);
+    if (moving) keepRefreshing();
+    return moving;
+  }
+
+  const onFilter = () => {
+    list.pager.offset = 0;
+    reported(list.load());
+  };
+  const readFiltersFromUrl = wireFilters({ api, state, onFilter, onLookup: showPayment });
+  list.pager.wireButtons();
+  wireNavigation({ list, readFiltersFromUrl, refreshView });
   reported(refreshView());
 }
 

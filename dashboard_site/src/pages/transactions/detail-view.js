@@ -121,92 +121,95 @@ function changedLately(payment, refunds) {
   return moments.some((at) => at && Date.now() - Date.parse(at) < EVENT_LAG_MS);
 }
 
+/** The order's status, kept while the payment's state does not change (the page re-reads every 2 s while
+ * something moves, and the order only moves with its payments). */
+async function orderStatusOf(view, payment) {
+  const key = `${payment.id}:${payment.status}:${payment.captured}:${payment.version ?? ''}`;
+  if (view.knownOrder.key !== key) {
+    const status = await view.api
+      .get(`/api/v1/orders/${encodeURIComponent(payment.order_id)}`)
+      .then((order) => order.status ?? '-')
+      .catch(reportAndUse('-'));
+    view.knownOrder = { key, status };
+  }
+  return view.knownOrder.status;
+}
+
+function refundsOf(api, payment) {
+  return payment.status === 'success' ? api.get(paymentPath(payment.id, '/refunds')).catch(reportAndUse(null)) : [];
+}
+
+/** The payment's events (with their deliveries); null when they cannot be read. */
+async function loadEvents(api, paymentId) {
+  try {
+    const result = await api.get(paymentPath(paymentId, '/events'));
+    showError('payment-deliveries-error', null);
+    return Array.isArray(result?.data) ? result.data : [];
+  } catch (error) {
+    showError('payment-deliveries-error', error);
+    return null;
+  }
+}
+
+/** A delivery waiting for its next attempt says which and when, as on the Webhooks page. */
+async function retryNotesOf(api, rows) {
+  const waiting = rows.filter(({ delivery }) => delivery?.status === 'pending' && delivery.attempts?.length);
+  const notes = await Promise.all(
+    waiting.map(({ delivery }) =>
+      api
+        .get(`/api/v1/webhooks/${encodeURIComponent(delivery.webhook_id)}`)
+        .then(retryNote)
+        .catch(reportAndUse(null)),
+    ),
+  );
+  return new Map(waiting.map(({ delivery }, index) => [delivery.webhook_id, notes[index]]));
+}
+
+/** Money movements, timeline and deliveries; resolves to true while a delivery or a recent change moves. */
+async function showActivity(api, payment, refunds) {
+  const events = await loadEvents(api, payment.id);
+  byTestId('payment-money-movements').replaceChildren(
+    ...renderMoneyMovements(events ?? [], payment.currency, formatDateTime),
+  );
+  byTestId('payment-timeline').replaceChildren(
+    ...paymentTimeline(payment, refunds, events ?? []).map(renderTimelineEntry),
+  );
+  const rows = deliveryRows(events ?? []);
+  const retryNotes = await retryNotesOf(api, rows);
+  byTestId('payment-deliveries-body').replaceChildren(...rows.map((row) => renderDeliveryRow(row, retryNotes)));
+  byTestId('payment-deliveries-empty').hidden = events === null || rows.length > 0;
+  return rows.some(({ delivery }) => delivery?.status === 'pending') || changedLately(payment, refunds);
+}
+
+/** Shows the payment; resolves to true while something about it is still moving. */
+async function loadDetail(view, paymentId) {
+  if (byTestId('payment-detail-id').textContent !== paymentId) byTestId('payment-action-status').hidden = true;
+  byTestId('payment-detail-id').textContent = paymentId;
+  let payment;
+  let loaded;
+  try {
+    payment = await view.api.get(paymentPath(paymentId));
+    loaded = await Promise.all([refundsOf(view.api, payment), orderStatusOf(view, payment)]);
+  } catch (error) {
+    showError('payment-detail-error', error);
+    byTestId('payment-detail-summary').replaceChildren();
+    return false;
+  }
+  showError('payment-detail-error', null);
+  const [paymentRefunds, orderStatus] = loaded;
+  const refunds = paymentRefunds ?? [];
+  showSummary(payment, refunds, orderStatus);
+  const actions = paymentActions(payment, paymentState(payment, refunds), view.open);
+  byTestId('payment-detail-actions').replaceChildren(...actions);
+  const deliveriesMoving = await showActivity(view.api, payment, refunds);
+  return payment.status === 'pending' || refunds.some((refund) => refund.status === 'pending') || deliveriesMoving;
+}
+
 /**
  * The payment page, reading with `api`; `open` has the capture and refund dialogs. Returns `load(paymentId)`,
  * which shows the payment and resolves to true while something about it is still moving.
  */
 export function createDetailView(api, open) {
-  // The order's status, kept while the payment's state does not change (the page re-reads every 2 s while
-  // something moves, and the order only moves with its payments).
-  let knownOrder = { key: null, status: null };
-
-  async function orderStatusOf(payment) {
-    const key = `${payment.id}:${payment.status}:${payment.captured}:${payment.version ?? ''}`;
-    if (knownOrder.key !== key) {
-      const status = await api
-        .get(`/api/v1/orders/${encodeURIComponent(payment.order_id)}`)
-        .then((order) => order.status ?? '-')
-        .catch(reportAndUse('-'));
-      knownOrder = { key, status };
-    }
-    return knownOrder.status;
-  }
-
-  const refundsOf = (payment) =>
-    payment.status === 'success' ? api.get(paymentPath(payment.id, '/refunds')).catch(reportAndUse(null)) : [];
-
-  /** The payment's events (with their deliveries); null when they cannot be read. */
-  async function loadEvents(paymentId) {
-    try {
-      const result = await api.get(paymentPath(paymentId, '/events'));
-      showError('payment-deliveries-error', null);
-      return Array.isArray(result?.data) ? result.data : [];
-    } catch (error) {
-      showError('payment-deliveries-error', error);
-      return null;
-    }
-  }
-
-  /** A delivery waiting for its next attempt says which and when, as on the Webhooks page. */
-  async function retryNotesOf(rows) {
-    const waiting = rows.filter(({ delivery }) => delivery?.status === 'pending' && delivery.attempts?.length);
-    const notes = await Promise.all(
-      waiting.map(({ delivery }) =>
-        api
-          .get(`/api/v1/webhooks/${encodeURIComponent(delivery.webhook_id)}`)
-          .then(retryNote)
-          .catch(reportAndUse(null)),
-      ),
-    );
-    return new Map(waiting.map(({ delivery }, index) => [delivery.webhook_id, notes[index]]));
-  }
-
-  async function showActivity(payment, refunds) {
-    const events = await loadEvents(payment.id);
-    byTestId('payment-money-movements').replaceChildren(
-      ...renderMoneyMovements(events ?? [], payment.currency, formatDateTime),
-    );
-    byTestId('payment-timeline').replaceChildren(
-      ...paymentTimeline(payment, refunds, events ?? []).map(renderTimelineEntry),
-    );
-    const rows = deliveryRows(events ?? []);
-    const retryNotes = await retryNotesOf(rows);
-    byTestId('payment-deliveries-body').replaceChildren(...rows.map((row) => renderDeliveryRow(row, retryNotes)));
-    byTestId('payment-deliveries-empty').hidden = events === null || rows.length > 0;
-    return rows.some(({ delivery }) => delivery?.status === 'pending') || changedLately(payment, refunds);
-  }
-
-  return async function load(paymentId) {
-    if (byTestId('payment-detail-id').textContent !== paymentId) byTestId('payment-action-status').hidden = true;
-    byTestId('payment-detail-id').textContent = paymentId;
-    let payment;
-    let loaded;
-    try {
-      payment = await api.get(paymentPath(paymentId));
-      loaded = await Promise.all([refundsOf(payment), orderStatusOf(payment)]);
-    } catch (error) {
-      showError('payment-detail-error', error);
-      byTestId('payment-detail-summary').replaceChildren();
-      return false;
-    }
-    showError('payment-detail-error', null);
-    const [paymentRefunds, orderStatus] = loaded;
-    const refunds = paymentRefunds ?? [];
-    showSummary(payment, refunds, orderStatus);
-    byTestId('payment-detail-actions').replaceChildren(
-      ...paymentActions(payment, paymentState(payment, refunds), open),
-    );
-    const deliveriesMoving = await showActivity(payment, refunds);
-    return payment.status === 'pending' || refunds.some((refund) => refund.status === 'pending') || deliveriesMoving;
-  };
+  const view = { api, open, knownOrder: { key: null, status: null } };
+  return (paymentId) => loadDetail(view, paymentId);
 }

@@ -55,6 +55,44 @@ function renderRow(payment, { open, openPayment }) {
   );
 }
 
+/** The payments of the current page, and how the page stands. */
+async function currentPage({ api, state, pager }) {
+  const { offset } = pager;
+  if (hasFilters(state.filters)) {
+    const matching = await matchingPayments(api, state.filters);
+    const payments = matching.slice(offset, offset + PAGE_SIZE);
+    const page = describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length, total: matching.length });
+    return { payments, page };
+  }
+  const payments = await api.get(paymentsListPath({ limit: probeLimit(PAGE_SIZE), offset }));
+  const page = describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length });
+  return { payments: payments.slice(0, PAGE_SIZE), page };
+}
+
+/** Shows the current page; resolves to true while some payment on it is still pending. */
+async function loadList(view) {
+  let shown;
+  try {
+    shown = await currentPage(view);
+  } catch (error) {
+    showError('transactions-error', error);
+    throw error;
+  }
+  showError('transactions-error', null);
+  const { payments, page } = shown;
+  const { offset } = view.pager;
+  const anyPending = payments.some((payment) => payment.status === 'pending');
+  const rows = payments.map((payment) => renderRow(payment, view));
+  showListPage('transactions', { rows, page, offset, live: anyPending });
+  const empty = byTestId('transactions-empty');
+  empty.textContent = hasFilters(view.state.filters)
+    ? 'No payments match these filters.'
+    : 'No payments yet. They appear here as soon as a customer pays.';
+  empty.hidden = payments.length > 0 || offset > 0;
+  if (anyPending) view.keepRefreshing();
+  return anyPending;
+}
+
 /**
  * The list, reading `state.filters`; `open` has the capture and refund dialogs, `openPayment(id)` shows one
  * payment, `keepRefreshing()` asks for another look while a listed payment is still pending. Returns the
@@ -62,50 +100,7 @@ function renderRow(payment, { open, openPayment }) {
  * payment on it is pending.
  */
 export function createListView({ api, state, open, openPayment, keepRefreshing }) {
-  const pager = new OffsetPager('transactions', PAGE_SIZE, load);
-  const rowActions = { open, openPayment };
-
-  async function currentPage() {
-    const { offset } = pager;
-    if (hasFilters(state.filters)) {
-      const matching = await matchingPayments(api, state.filters);
-      const payments = matching.slice(offset, offset + PAGE_SIZE);
-      return {
-        payments,
-        page: describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length, total: matching.length }),
-      };
-    }
-    const payments = await api.get(paymentsListPath({ limit: probeLimit(PAGE_SIZE), offset }));
-    const page = describePage({ offset, limit: PAGE_SIZE, itemCount: payments.length });
-    return { payments: payments.slice(0, PAGE_SIZE), page };
-  }
-
-  async function load() {
-    let shown;
-    try {
-      shown = await currentPage();
-    } catch (error) {
-      showError('transactions-error', error);
-      throw error;
-    }
-    showError('transactions-error', null);
-    const { payments, page } = shown;
-    const { offset } = pager;
-    const anyPending = payments.some((payment) => payment.status === 'pending');
-    showListPage('transactions', {
-      rows: payments.map((payment) => renderRow(payment, rowActions)),
-      page,
-      offset,
-      live: anyPending,
-    });
-    const empty = byTestId('transactions-empty');
-    empty.textContent = hasFilters(state.filters)
-      ? 'No payments match these filters.'
-      : 'No payments yet. They appear here as soon as a customer pays.';
-    empty.hidden = payments.length > 0 || offset > 0;
-    if (anyPending) keepRefreshing();
-    return anyPending;
-  }
-
-  return { pager, load };
+  const view = { api, state, open, openPayment, keepRefreshing };
+  view.pager = new OffsetPager('transactions', PAGE_SIZE, () => loadList(view));
+  return { pager: view.pager, load: () => loadList(view) };
 }
