@@ -3,7 +3,8 @@
 GIVEN a merchant with a dozen payments in every state (authorized, captured, refunded, one refunded by the
 gateway because its order was already paid), WHEN they open a filtered view of the Transactions page, THEN
 each row shows its state, its order's status and the auto-refund mark from the payments list alone: the page
-reads one list page, never a refunds or an order request per row, so its requests do not grow with its rows.
+reads one list page, never a refunds or an order request per row, so its requests do not grow with its rows;
+a date filter reaches the API as that calendar day in unix seconds (`from`/`to`).
 """
 
 from __future__ import annotations
