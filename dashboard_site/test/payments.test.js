@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { filtersFromSearch, isAutoRefunded, matchesSearch, paymentState, paymentsCsv } from '../src/lib/payments.js';
+import {
+  createdRange,
+  filtersFromSearch,
+  isAutoRefunded,
+  matchesSearch,
+  paymentState,
+  paymentsCsv,
+  paymentsListPath,
+  wasAutoRefunded,
+} from '../src/lib/payments.js';
 
 const success = { id: 'pay_a', order_id: 'order_a', amount: 1000, status: 'success', captured: false };
 
@@ -36,6 +45,19 @@ describe('isAutoRefunded', () => {
   });
 });
 
+describe('wasAutoRefunded', () => {
+  it("follows the API's auto_refunded, whatever the refunds say", () => {
+    const gatewayRefund = [{ reason: 'Order already paid' }];
+    assert.equal(wasAutoRefunded({ ...success, auto_refunded: true }), true);
+    assert.equal(wasAutoRefunded({ ...success, auto_refunded: false }, gatewayRefund), false);
+  });
+
+  it('judges a payment view without it on its refunds', () => {
+    assert.equal(wasAutoRefunded(success, [{ reason: 'Order already paid' }]), true);
+    assert.equal(wasAutoRefunded(success, null), false);
+  });
+});
+
 describe('filters', () => {
   it('reads only known states and real dates from the URL', () => {
     assert.deepEqual(filtersFromSearch('?q=%20pay_x%20&state=refunded&from=2026-01-02&to=bogus'), {
@@ -55,6 +77,53 @@ describe('filters', () => {
     assert.equal(matchesSearch(payment, { from: '2026-01-16' }), false);
     assert.equal(matchesSearch(payment, { to: '2026-01-14' }), false);
     assert.equal(matchesSearch(payment, { from: '2026-01-14', to: '2026-01-16' }), true);
+  });
+});
+
+describe('createdRange', () => {
+  it("turns the merchant's calendar days into unix seconds, both days whole", () => {
+    const range = createdRange({ from: '2026-01-14', to: '2026-01-16' });
+    assert.equal(range.from, new Date(2026, 0, 14, 0, 0, 0).getTime() / 1000);
+    assert.equal(range.to, new Date(2026, 0, 16, 23, 59, 59).getTime() / 1000);
+    assert.ok(Number.isInteger(range.from) && Number.isInteger(range.to));
+  });
+
+  it('keeps the payments matchesSearch keeps, on either side of each end', () => {
+    const filters = { from: '2026-01-14', to: '2026-01-16' };
+    const range = createdRange(filters);
+    const inRange = (at) =>
+      range.from <= Math.floor(at.getTime() / 1000) && Math.floor(at.getTime() / 1000) <= range.to;
+    for (const at of [
+      new Date(2026, 0, 13, 23, 59, 59, 999),
+      new Date(2026, 0, 14, 0, 0, 0, 0),
+      new Date(2026, 0, 16, 23, 59, 59, 999),
+      new Date(2026, 0, 17, 0, 0, 0, 0),
+    ]) {
+      assert.equal(inRange(at), matchesSearch({ ...success, created_at: at.toISOString() }, filters), at.toString());
+    }
+  });
+
+  it('leaves an end open when its date is empty', () => {
+    assert.deepEqual(createdRange({ from: '', to: '' }), { from: null, to: null });
+    assert.equal(createdRange({ from: '', to: '2026-01-16' }).from, null);
+  });
+});
+
+describe('paymentsListPath', () => {
+  it('asks for a page, a customer search and a time range, leaving out what is not given', () => {
+    assert.equal(paymentsListPath({ limit: 21, offset: 40 }), '/api/v1/payments?limit=21&offset=40');
+    assert.equal(
+      paymentsListPath({
+        limit: 100,
+        search: { name: 'email', value: 'a+b@example.com' },
+        range: { from: 1768435200, to: null },
+      }),
+      '/api/v1/payments?limit=100&email=a%2Bb%40example.com&from=1768435200',
+    );
+    assert.equal(
+      paymentsListPath({ limit: 100, offset: 0, range: { from: 1, to: 2 } }),
+      '/api/v1/payments?limit=100&offset=0&from=1&to=2',
+    );
   });
 });
 
@@ -98,6 +167,13 @@ describe('paymentsCsv', () => {
       .trim()
       .split('\r\n')[1];
     assert.match(kwd, /^pay_y,order_y,KWD,3,50000,/);
+  });
+
+  it("takes the order status from the listed payment's order_status", () => {
+    const line = paymentsCsv([{ payment: { ...success, currency: 'INR', order_status: 'paid', created_at: 'T' } }])
+      .trim()
+      .split('\r\n')[1];
+    assert.match(line, /,false,paid,T$/);
   });
 
   it('quotes commas and defuses spreadsheet formulas', () => {

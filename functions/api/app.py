@@ -14,7 +14,11 @@ from chalice.app import Request
 from gateway.config import cors_allow_origin, get_settings
 from gateway.domain.events import validate_event_query
 from gateway.domain.json_input import parse_request_json
-from gateway.domain.listing import validate_order_list_query, validate_refund_list_query
+from gateway.domain.listing import (
+    validate_created_range,
+    validate_order_list_query,
+    validate_refund_list_query,
+)
 from gateway.domain.shopper import validate_payment_search
 from gateway.errors import (
     INTERNAL_ERROR_DESCRIPTION,
@@ -318,7 +322,8 @@ def create_payment() -> Any:
 @route("/api/v1/payments", methods=["GET"])
 def list_payments() -> Any:
     search = validate_payment_search(query("email"), query("contact"), query("card_last4"))
-    return payments.list_payments(credentials(), query("limit"), query("offset"), search)
+    created = validate_created_range(query("from"), query("to"))
+    return payments.list_payments(credentials(), query("limit"), query("offset"), search, created)
 
 
 @route("/api/v1/payments/stats", methods=["GET"])

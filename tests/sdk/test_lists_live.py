@@ -1,7 +1,9 @@
-"""`client.orders.list`, `client.refunds.list` and the payments search against the live stack: typed
-pages with `has_more`, their cursors and filters, and iteration across pages."""
+"""`client.orders.list`, `client.refunds.list` and the payments search and time range against the live
+stack: typed pages with `has_more`, their cursors and filters, and iteration across pages."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 import pytest
 from gateway_client import BadRequestError, Client, OrderPage, RefundPage
@@ -57,3 +59,22 @@ def test_payments_are_found_by_the_shoppers_email_contact_and_the_cards_last_fou
     assert client.payments.list(card_last4="1111") == []
     with pytest.raises(BadRequestError):
         client.orders.list(limit=0)
+
+
+def test_payments_list_by_creation_time_each_with_its_orders_status(client: Client) -> None:
+    # GIVEN a paid order's payment, created a moment ago
+    order = client.orders.create(amount=50000)
+    payment = client.payments.wait_until_final(
+        client.payments.create_upi(order.id, "success@upi").id, timeout=30, interval=0.2
+    )
+    created = datetime.fromisoformat(str(payment.created_at).replace("Z", "+00:00"))
+
+    # THEN a range around its creation finds it with its order's status, and a range before it does not
+    around = client.payments.list(created_from=created - timedelta(seconds=1), created_to=created)
+    assert [(found.id, found.order_status, found.auto_refunded) for found in around] == [
+        (payment.id, "paid", False)
+    ]
+    earlier = int(created.timestamp()) - 1
+    assert client.payments.list(created_from=earlier - 60, created_to=earlier) == []
+    with pytest.raises(BadRequestError):
+        client.payments.list(created_from=created, created_to=created - timedelta(seconds=2))

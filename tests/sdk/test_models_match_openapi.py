@@ -19,7 +19,7 @@ SCHEMAS = yaml.safe_load(OPENAPI.read_text(encoding="utf-8"))["components"]["sch
 # Each model and the schemas it decodes (an event from `get` has its deliveries too).
 MODEL_SCHEMAS: dict[type[models.ApiObject], tuple[str, ...]] = {
     models.Order: ("Order",),
-    models.Payment: ("Payment",),
+    models.Payment: ("Payment", "ListedPayment"),
     models.PaymentStats: ("PaymentStats",),
     models.Refund: ("Refund",),
     models.WebhookConfig: ("WebhookConfig",),

@@ -246,6 +246,19 @@ def dynamodb_reads(c: Clients) -> list[Any]:
                 RequestItems={name: {"Keys": [key("q", "01"), key("q", "03"), key("none")]}}
             ),
         ),
+        # Only some attributes of each item, as the payments list reads its orders' statuses.
+        outcome(
+            c.run,
+            lambda: c.dynamodb.batch_get_item(
+                RequestItems={
+                    name: {
+                        "Keys": [key("q", "01"), key("q", "03")],
+                        "ProjectionExpression": "#pk, #sk",
+                        "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk"},
+                    }
+                }
+            ),
+        ),
         outcome(
             c.run,
             lambda: c.dynamodb.batch_get_item(RequestItems={f"{c.run}-missing": {"Keys": [key("q", "01")]}}),

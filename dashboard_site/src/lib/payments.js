@@ -41,6 +41,12 @@ export function isAutoRefunded(refunds) {
   return (refunds ?? []).some((refund) => refund.reason === AUTO_REFUND_REASON);
 }
 
+/** Whether the gateway refunded the payment because its order was already paid: the API's `auto_refunded`
+ * decides; a payment view without it is judged on its refunds. */
+export function wasAutoRefunded(payment, refunds = null) {
+  return payment.auto_refunded ?? isAutoRefunded(refunds);
+}
+
 export function methodDetail(payment) {
   if (payment.method === 'upi') return payment.vpa ?? '';
   if (payment.method === 'card' && payment.card_last4)
@@ -79,6 +85,32 @@ export function matchesSearch(payment, { q, from, to }) {
   return true;
 }
 
+/**
+ * The date filters as the payments list's `from` and `to`: unix seconds of the first and the last second of
+ * the merchant's calendar days, in the browser's time zone, both ends included (the API includes the
+ * whole `to` second). An empty date leaves its end open (null).
+ */
+export function createdRange({ from, to }) {
+  const seconds = (localTime) => Math.floor(new Date(localTime).getTime() / 1000);
+  return {
+    from: from ? seconds(`${from}T00:00:00`) : null,
+    to: to ? seconds(`${to}T23:59:59`) : null,
+  };
+}
+
+/**
+ * `/api/v1/payments` with its query: `limit`, then `offset`, a customer search (`{name, value}` of
+ * customer.js, or null) and the `from`/`to` of createdRange, each left out when not given.
+ */
+export function paymentsListPath({ limit, offset = null, search = null, range = { from: null, to: null } }) {
+  const params = new URLSearchParams({ limit: String(limit) });
+  if (offset !== null) params.set('offset', String(offset));
+  if (search) params.set(search.name, search.value);
+  if (range.from !== null) params.set('from', String(range.from));
+  if (range.to !== null) params.set('to', String(range.to));
+  return `/api/v1/payments?${params}`;
+}
+
 function csvField(value) {
   const text = value === null || value === undefined ? '' : String(value);
   // A leading = + - @ would run as a formula in a spreadsheet: quote it as text.
@@ -107,7 +139,8 @@ export const CSV_COLUMNS = [
   'created_at',
 ];
 
-/** rows: [{payment, refunds, orderStatus}] -> CSV text with a header line. */
+/** rows: [{payment, refunds, orderStatus}] -> CSV text with a header line (`orderStatus` defaults to the
+ * listed payment's `order_status`). */
 export function paymentsCsv(rows) {
   const lines = [CSV_COLUMNS.join(',')];
   for (const { payment, refunds, orderStatus } of rows) {
@@ -128,7 +161,7 @@ export function paymentsCsv(rows) {
         payment.status,
         paymentState(payment, refunds),
         Boolean(payment.captured),
-        orderStatus ?? '',
+        orderStatus ?? payment.order_status ?? '',
         payment.created_at,
       ]
         .map(csvField)

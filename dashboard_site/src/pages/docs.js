@@ -92,7 +92,17 @@ const ENDPOINT_GROUPS = [
         },
       },
       { method: 'GET', path: `/api/v1/payments/${PAYMENT_ID}`, summary: 'Fetch a payment and its status.' },
-      { method: 'GET', path: '/api/v1/payments?limit=20&offset=0', summary: 'List your payments, newest first.' },
+      {
+        method: 'GET',
+        path: '/api/v1/payments?limit=20&offset=0',
+        summary: "List your payments, newest first, each with its order's status (order_status).",
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/payments?from=1768435200&to=1768521599',
+        label: 'time range',
+        summary: 'Only the payments created between two unix timestamps in seconds, both included.',
+      },
       {
         method: 'GET',
         path: '/api/v1/payments?email=asha%40example.com',

@@ -229,15 +229,21 @@ class Payments(_Resource):
         email: str | None = None,
         contact: str | None = None,
         card_last4: str | None = None,
+        created_from: int | datetime | None = None,
+        created_to: int | datetime | None = None,
     ) -> builtins.list[Payment]:
-        """One page, newest first (the server's default page is up to 100); with one of `email`, `contact`
-        or `card_last4`, only the payments that match it."""
+        """One page, newest first (the server's default page is up to 100), each payment with its order's
+        `order_status`; with one of `email`, `contact` or `card_last4`, only the payments that match it;
+        with `created_from` and/or `created_to` (unix seconds, or an aware datetime; both included), only
+        those created in that range (the API's `from` and `to`)."""
         params = {
             "limit": limit,
             "offset": offset,
             "email": email,
             "contact": contact,
             "card_last4": card_last4,
+            "from": _unix_seconds(created_from),
+            "to": _unix_seconds(created_to),
         }
         page = self._get("/api/v1/payments", _without_none(params))
         return [Payment.from_dict(item) for item in page]
@@ -498,6 +504,15 @@ def iso(moment: Timestamp) -> str:
         raise ValueError("a naive datetime is ambiguous: give it a timezone (e.g. timezone.utc)")
     text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
+
+
+def _unix_seconds(moment: int | datetime | None) -> int | None:
+    """Unix seconds as `GET /api/v1/payments` takes them (a datetime's fraction of a second is dropped)."""
+    if moment is None or isinstance(moment, int):
+        return moment
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime is ambiguous: give it a timezone (e.g. timezone.utc)")
+    return int(moment.timestamp())
 
 
 def _event_filters(

@@ -125,7 +125,9 @@ class Payment(ApiObject):
     `captured` says whether it was captured; `amount_captured` what the capture took (`amount -
     amount_refunded` at that moment); `amount_capturable` what a capture would take now; `amount_net`
     what the merchant keeps (`amount - amount_refunded` once captured, never negative); `refund_status`
-    is None, `"partial"` or `"full"`.
+    is None, `"partial"` or `"full"`. `auto_refunded` is True when the gateway refunded it in full because
+    another payment had already paid its order. `order_status` (its order's status now) comes with the
+    payments of `payments.list`, None elsewhere.
     """
 
     id: str = ""
@@ -149,6 +151,8 @@ class Payment(ApiObject):
     refunded_amount: int | None = None
     error_code: PaymentErrorCode | None = None
     error_description: str | None = None
+    auto_refunded: bool = False
+    order_status: OrderStatus | None = None
     version: int | None = None
     created_at: str | None = None
     updated_at: str | None = None

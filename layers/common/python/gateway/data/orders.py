@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from pynamodb.indexes import GlobalSecondaryIndex
 
 from gateway.data import dynamo
-from gateway.data.models import OrderModel
+from gateway.data.models import OrderModel, bind_tables
 from gateway.data.pages import PagePosition, newest_first
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus
@@ -19,6 +21,18 @@ def order_from(item: OrderModel) -> Order:
 
 def get_order(order_id: str) -> Order | None:
     return dynamo.get_resource(OrderModel, order_id, Order)
+
+
+def order_statuses(order_ids: Iterable[str]) -> dict[str, OrderStatus]:
+    """The current status of each order, by id, read together: pynamodb's `batch_get` sends one
+    BatchGetItem per 100 keys (DynamoDB's limit) and asks again for any it left unprocessed. An id with no
+    order is absent."""
+    bind_tables()
+    ids = sorted({order_id for order_id in order_ids if dynamo.can_be_a_key(order_id)})
+    if not ids:
+        return {}
+    items = OrderModel.batch_get(ids, attributes_to_get=["id", "status"])
+    return {item.id: OrderStatus(item.status) for item in items}
 
 
 def merchant_status_key(order: Order) -> str:

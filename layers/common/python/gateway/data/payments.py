@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex
 
@@ -15,6 +16,7 @@ from gateway.data.unfinished import pending_created_before, shard_of
 from gateway.domain import money
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.lifecycle import OrderStatus, PaymentStatus
+from gateway.domain.listing import CreatedRange
 from gateway.domain.resources import Order, Payment, Refund
 from gateway.domain.shopper import PaymentSearch, PaymentSearchField, normalize_email
 
@@ -29,9 +31,26 @@ def pending_payments_created_before(before: str, limit: int) -> list[Payment]:
     )
 
 
-def payments_newest_first(merchant_id: str, page_size: int = 100) -> Iterator[Payment]:
+def _created_within(created: CreatedRange | None) -> Condition | None:
+    """The key condition on an index's `created_at` range key that keeps the range, None for no range."""
+    if created is None:
+        return None
+    if created.start is not None and created.end is not None:
+        return PaymentModel.created_at.between(created.start, created.end)
+    if created.start is not None:
+        return PaymentModel.created_at >= created.start
+    return PaymentModel.created_at <= created.end
+
+
+def payments_newest_first(
+    merchant_id: str, page_size: int = 100, created: CreatedRange | None = None
+) -> Iterator[Payment]:
+    """The merchant's payments, newest first; with `created`, only those created in it (the index's range
+    key: a Query that reads nothing outside the range)."""
     bind_tables()
-    items = PaymentModel.by_merchant.query(merchant_id, scan_index_forward=False, page_size=page_size)
+    items = PaymentModel.by_merchant.query(
+        merchant_id, _created_within(created), scan_index_forward=False, page_size=page_size
+    )
     return (dynamo.resource_from(item, Payment) for item in items)
 
 
@@ -52,19 +71,28 @@ _SEARCH_INDEXES = {
 }
 
 
-def _newest_by_keys(index: GlobalSecondaryIndex[PaymentModel], partition: str, count: int) -> list[Payment]:
-    """The newest `count` payments of a keys-only index's partition: one Query, then one BatchGetItem."""
+def _newest_by_keys(
+    index: GlobalSecondaryIndex[PaymentModel],
+    partition: str,
+    count: int,
+    created: CreatedRange | None = None,
+) -> list[Payment]:
+    """The newest `count` payments of a keys-only index's partition (created in `created`, if given): one
+    Query, then one BatchGetItem."""
     bind_tables()
     if not dynamo.can_be_a_key(partition):
         return []
-    ids = [item.id for item in index.query(partition, scan_index_forward=False, limit=count)]
+    query = index.query(partition, _created_within(created), scan_index_forward=False, limit=count)
+    ids = [item.id for item in query]
     items = {item.id: item for item in PaymentModel.batch_get(ids)} if ids else {}
     return [dynamo.resource_from(items[i], Payment) for i in ids if i in items]
 
 
-def payments_found(merchant_id: str, search: PaymentSearch, count: int) -> list[Payment]:
-    """The merchant's newest `count` payments whose field has the value."""
-    return _newest_by_keys(_SEARCH_INDEXES[search.field], f"{merchant_id}#{search.value}", count)
+def payments_found(
+    merchant_id: str, search: PaymentSearch, count: int, created: CreatedRange | None = None
+) -> list[Payment]:
+    """The merchant's newest `count` payments whose field has the value (created in `created`, if given)."""
+    return _newest_by_keys(_SEARCH_INDEXES[search.field], f"{merchant_id}#{search.value}", count, created)
 
 
 # Far more than any order takes: every attempt is a payment, and a paid order takes no more.

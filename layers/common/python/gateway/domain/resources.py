@@ -172,6 +172,15 @@ class Payment:
     def paying_order(self) -> Payment:
         return replace(self, pays_order=True)
 
+    @property
+    def auto_refunded(self) -> bool:
+        """Whether the gateway refunded the payment in full because another payment had already paid its
+        order. A payment reaches `success` only through one of two writes (`services.settlement`): the one
+        that pays its order (`data.payments.settle_payment_paying_order`, which sets `pays_order`), or, when
+        the order was paid already, the one that refunds it in full (`settle_payment_refunding_in_full`,
+        which does not). So a success that did not pay its order is exactly an auto-refunded one."""
+        return self.status is PaymentStatus.SUCCESS and not self.pays_order
+
     def refunded_in_full(self) -> Payment:
         return replace(self, refunded_amount=self.amount)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from gateway.config import get_settings
@@ -17,6 +18,7 @@ from gateway.domain.clock import now_iso, utc_now
 from gateway.domain.idempotency import IdempotencyRecord
 from gateway.domain.ids import new_payment_id
 from gateway.domain.lifecycle import PaymentStatus
+from gateway.domain.listing import CreatedRange
 from gateway.domain.payment_signature import payment_signature
 from gateway.domain.resources import ApiKeyOwner, Merchant, Order, Payment
 from gateway.domain.shopper import PaymentSearch, ShopperDetails, validate_shopper_details
@@ -48,6 +50,7 @@ from gateway.services.results import ApiResult
 from gateway.services.views import (
     created_payment_view,
     daily_view,
+    listed_payment_view,
     payment_view,
     public_payment_view,
     stats_view,
@@ -183,21 +186,22 @@ def list_payments(
     limit_raw: str | None,
     offset_raw: str | None,
     search: PaymentSearch | None = None,
+    created: CreatedRange | None = None,
 ) -> list[Any]:
-    """The merchant's payments newest first; with a search, those whose email, contact or card's last four
-    digits match (read from that field's index, never by going through every payment)."""
+    """The merchant's payments newest first, each with its order's status (what a list of payments shows);
+    with a search, those whose email, contact or card's last four digits match (read from that field's
+    index, never by going through every payment); with `created`, those created in that range (the index's
+    range key)."""
     limit, offset = validate_pagination(limit_raw, offset_raw, default_limit=100)
     merchant = authenticate(find_owner(credentials), credentials)
     if search is not None:
-        found_payments = payment_store.payments_found(merchant.id, search, offset + limit)
-        return [payment_view(payment) for payment in found_payments[offset:]]
-    page: list[Any] = []
-    for position, payment in enumerate(payment_store.payments_newest_first(merchant.id, offset + limit)):
-        if position >= offset + limit:
-            break
-        if position >= offset:
-            page.append(payment_view(payment))
-    return page
+        page = payment_store.payments_found(merchant.id, search, offset + limit, created)[offset:]
+    else:
+        newest = payment_store.payments_newest_first(merchant.id, offset + limit, created)
+        page = list(islice(newest, offset, offset + limit))
+    # One batch read for the whole page, not one read per payment.
+    statuses = order_store.order_statuses(payment.order_id for payment in page)
+    return [listed_payment_view(payment, statuses.get(payment.order_id)) for payment in page]
 
 
 def payment_stats(

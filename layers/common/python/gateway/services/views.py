@@ -7,6 +7,7 @@ from typing import Any
 
 from gateway.domain import money
 from gateway.domain.events import DeliveryAttempt, Event, Recovery
+from gateway.domain.lifecycle import OrderStatus
 from gateway.domain.payment_links import PaymentLink
 from gateway.domain.resources import Order, Payment, Refund, WebhookLog
 
@@ -141,9 +142,16 @@ def payment_view(payment: Payment) -> dict[str, Any]:
         "status": payment.status,
         **payment_money_view(payment),
         **_payment_outcome(payment),
+        "auto_refunded": payment.auto_refunded,
         "created_at": payment.created_at,
         "updated_at": payment.updated_at,
     }
+
+
+def listed_payment_view(payment: Payment, order_status: OrderStatus | None) -> dict[str, Any]:
+    """A payment in `GET /api/v1/payments`: with its order's current status, so a list shows it without a
+    read per row (None only for an order that cannot be read)."""
+    return {**payment_view(payment), "order_status": order_status}
 
 
 def public_payment_view(payment: Payment, signature: str | None = None) -> dict[str, Any]:
