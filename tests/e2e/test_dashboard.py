@@ -914,6 +914,9 @@ def test_an_auto_refunded_payment_is_marked_in_transactions(
     log_in(page, live_stack, merchant, "/dashboard/transactions")
     expect(row_for(page, refunded_id).get_by_test_id("auto-refund-badge")).to_have_text("Auto-refunded")
     expect(row_for(page, refunded_id).get_by_test_id("payment-state")).to_have_text("Refunded")
+    # Refunded in full before any capture: nothing is left to capture or refund, so nothing is offered
+    expect(row_for(page, refunded_id).get_by_test_id("capture-button")).to_have_count(0)
+    expect(row_for(page, refunded_id).get_by_test_id("refund-button")).to_have_count(0)
     other = next(p["id"] for p in payments if p["id"] != refunded_id)
     expect(row_for(page, other).get_by_test_id("auto-refund-badge")).to_have_count(0)
     expect(row_for(page, other).get_by_test_id("order-status")).to_have_text("paid")

@@ -1,6 +1,7 @@
 // What a list row and the payment's own page both show of a payment: its status badges, and the buttons of
 // what can be done with it now.
 import { el, statusBadge } from '../../lib/dom.js';
+import { paymentMoney } from '../../lib/money-block.js';
 import { PAYMENT_STATES, paymentState, wasAutoRefunded } from '../../lib/payments.js';
 
 /** The status, the lifecycle state of a success, and the mark of the gateway's own refund. `refunds` only
@@ -35,7 +36,9 @@ export function paymentActions(payment, state, open) {
   if (payment.status === 'pending') return [el('span', { className: 'muted small' }, 'Processing…')];
   if (payment.status !== 'success') return [];
   const actions = [];
-  if (!payment.captured) {
+  // Nothing left to capture (refunded in full first, as the gateway's own refund of a second success is):
+  // the API would refuse, so no button offers it.
+  if (!payment.captured && paymentMoney(payment).leftToCapture > 0) {
     actions.push(
       el(
         'button',
