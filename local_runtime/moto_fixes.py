@@ -172,6 +172,25 @@ def _remembered_method_names() -> None:
         moto.core.responses.method_names_from_class = remembered
 
 
+def _parsed_once_per_expression() -> None:
+    """moto parses an UpdateItem's update expression twice per call (once to list its placeholders, once
+    to apply it), and a conditional UpdateItem spent more time there than anywhere else; the local stack
+    sends the same few expressions over and over. Parsed once per distinct expression here: moto's
+    validator deep-copies the tree before it fills in the values, so one tree serves every call."""
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+
+    if getattr(UpdateExpressionParser.make, _MARK, False):
+        return
+    parse = UpdateExpressionParser.make.__func__
+    parsed = functools.lru_cache(maxsize=1024)(lambda expression: parse(UpdateExpressionParser, expression))
+
+    def make(cls: type, expression_str: str) -> Any:
+        return parsed(expression_str)
+
+    setattr(make, _MARK, True)
+    UpdateExpressionParser.make = classmethod(make)
+
+
 def patch_moto() -> None:
     """Applies the fixes to the in-process moto (idempotent)."""
     from moto.awslambda.models import LambdaBackend
@@ -194,3 +213,4 @@ def patch_moto() -> None:
         DynamoDBBackend.transact_write_items = _checked_then_applied_transaction  # type: ignore[method-assign]
     patch_sqs()
     _remembered_method_names()
+    _parsed_once_per_expression()
