@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -159,6 +161,33 @@ def _announced(add: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+# DynamoDB Streams: a shard iterator expires 15 minutes after it is returned.
+SHARD_ITERATOR_LIFETIME_SECONDS = 15 * 60
+
+
+def _monotonic() -> float:
+    return time.monotonic()
+
+
+def _expiring_shard_iterators(get_records: Callable[..., Any]) -> Callable[..., Any]:
+    """moto keeps every shard iterator it hands out, and each GetRecords hands out a new one (its
+    NextShardIterator): a stack polling its streams a few times a second kept tens of thousands of them an
+    hour, for as long as it ran. Here those expire 15 minutes after they were returned, as DynamoDB's do."""
+
+    @functools.wraps(get_records)
+    def run(self: Any, iterator_arn: str, limit: int) -> Any:
+        result = get_records(self, iterator_arn, limit)
+        issued: deque[tuple[float, str]] = self.__dict__.setdefault("_issued_iterators", deque())
+        now = _monotonic()
+        issued.append((now, result["NextShardIterator"]))
+        while now - issued[0][0] > SHARD_ITERATOR_LIFETIME_SECONDS:
+            self.shard_iterators.pop(issued.popleft()[1], None)
+        return result
+
+    setattr(run, _MARK, True)
+    return run
+
+
 def _remembered_method_names() -> None:
     """moto's `BaseResponse.call_action` lists the handler class's methods with `inspect.getmembers` on
     every request, to check the action is one of them: as long as GetItem itself. A class's methods do
@@ -201,13 +230,19 @@ def patch_moto() -> None:
     patches: list[tuple[type, str, Callable[[Callable[..., Any]], Callable[..., Any]]]] = [
         (DynamoDBBackend, name, _serialized) for name in _DYNAMODB_OPERATIONS
     ]
+    patches.append((DynamoDBStreamsBackend, "get_records", _expiring_shard_iterators))
     patches += [(DynamoDBStreamsBackend, name, _serialized) for name in _STREAMS_OPERATIONS]
     patches.append((LambdaBackend, "create_event_source_mapping", _recorded_only))
     patches.append((StreamShard, "add", _announced))
     for cls, name, wrap in patches:
         operation = getattr(cls, name)
-        if not getattr(operation, _MARK, False):
-            setattr(cls, name, wrap(operation))
+        # One mark per fix, so that two fixes of one method both apply (functools.wraps carries the
+        # marks of the method it wraps over to the wrapper), and none twice.
+        mark = f"{_MARK}_{wrap.__name__}"
+        if not getattr(operation, mark, False):
+            wrapped = wrap(operation)
+            setattr(wrapped, mark, True)
+            setattr(cls, name, wrapped)
     if not getattr(DynamoDBBackend.transact_write_items, _MARK, False):
         setattr(_checked_then_applied_transaction, _MARK, True)
         DynamoDBBackend.transact_write_items = _checked_then_applied_transaction  # type: ignore[method-assign]

@@ -49,3 +49,48 @@ def test_one_update_expression_serves_every_call_with_its_own_values(aws: Any) -
         "note": {"S": "b-failed"},
         "version": {"N": "1"},
     }
+
+
+def test_shard_iterators_expire_15_minutes_after_they_are_returned(aws: Any, monkeypatch: Any) -> None:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodbstreams.models import DynamoDBStreamsBackend, dynamodbstreams_backends
+
+    from local_runtime import moto_fixes
+
+    # Both fixes of GetRecords hold: it takes its turn under the lock, and its iterators expire.
+    assert getattr(DynamoDBStreamsBackend.get_records, "patched_by_local_runtime__serialized", False)
+    assert getattr(
+        DynamoDBStreamsBackend.get_records, "patched_by_local_runtime__expiring_shard_iterators", False
+    )
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    streams = boto3.client("dynamodbstreams", region_name="us-east-1")
+    table = f"iterators-{uuid.uuid4().hex[:8]}"
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    arn = client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="LATEST")[
+        "ShardIterator"
+    ]
+    backend = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID]["us-east-1"]
+    now = [1_000_000.0]
+    monkeypatch.setattr(moto_fixes, "_monotonic", lambda: now[0])
+
+    # GIVEN a poller's reads, each handing out the next iterator
+    returned = []
+    for _ in range(5):
+        iterator = streams.get_records(ShardIterator=iterator)["NextShardIterator"]
+        returned.append(iterator)
+    assert all(arn in backend.shard_iterators for arn in returned)
+
+    # WHEN it reads again 15 minutes later THEN those are gone, and the newest ones still work
+    now[0] += moto_fixes.SHARD_ITERATOR_LIFETIME_SECONDS + 1
+    latest = streams.get_records(ShardIterator=returned[-1])["NextShardIterator"]
+    assert not any(arn in backend.shard_iterators for arn in returned)
+    assert latest in backend.shard_iterators
+    assert streams.get_records(ShardIterator=latest)["Records"] == []
