@@ -9,17 +9,23 @@ from typing import Any
 import boto3
 
 
-def test_one_update_expression_serves_every_call_with_its_own_values(aws: Any) -> None:
-    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
-
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    table = f"parse-once-{uuid.uuid4().hex[:8]}"
+def new_table(client: Any, name: str, **options: Any) -> str:
+    table = f"{name}-{uuid.uuid4().hex[:8]}"
     client.create_table(
         TableName=table,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
+        **options,
     )
+    return table
+
+
+def test_one_update_expression_serves_every_call_with_its_own_values(aws: Any) -> None:
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    table = new_table(client, "parse-once")
     expression = "SET #s = :s, note = :n ADD version :one REMOVE gone"
     assert UpdateExpressionParser.make(expression) is UpdateExpressionParser.make(expression)
 
@@ -64,13 +70,8 @@ def test_shard_iterators_expire_15_minutes_after_they_are_returned(aws: Any, mon
     )
     client = boto3.client("dynamodb", region_name="us-east-1")
     streams = boto3.client("dynamodbstreams", region_name="us-east-1")
-    table = f"iterators-{uuid.uuid4().hex[:8]}"
-    client.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    table = new_table(
+        client, "iterators", StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
     )
     arn = client.describe_table(TableName=table)["Table"]["LatestStreamArn"]
     shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
