@@ -145,15 +145,24 @@ def _recorded_only(create: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-# Set on every DynamoDB stream write, so in-process stream pollers wake at once instead of on a timer.
-STREAM_WRITTEN: list[threading.Event] = []
+# Set on a write to a table's stream (by table name), so the in-process pollers of that stream wake at
+# once instead of on a timer, and the others sleep on: a payment writes a dozen stream records, and waking
+# every poller for each made most of their reads empty ones.
+STREAM_WRITTEN: dict[str, list[threading.Event]] = {}
+
+
+def wake_on_stream_writes(stream_arn: str, written: threading.Event) -> None:
+    """`written` is set whenever a record is added to the stream `stream_arn`
+    (arn:aws:dynamodb:<region>:<account>:table/<name>/stream/<label>)."""
+    table_name = stream_arn.split(":table/", 1)[-1].split("/stream/", 1)[0]
+    STREAM_WRITTEN.setdefault(table_name, []).append(written)
 
 
 def _announced(add: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(add)
     def run(self: Any, *args: Any, **kwargs: Any) -> Any:
         result = add(self, *args, **kwargs)
-        for written in STREAM_WRITTEN:
+        for written in STREAM_WRITTEN.get(self.table.name, ()):
             written.set()
         return result
 

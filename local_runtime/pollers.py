@@ -32,7 +32,7 @@ from moto.events.models import EventPattern
 
 from local_runtime.console import set_component
 from local_runtime.functions import Handler, context, load_handler
-from local_runtime.moto_fixes import STREAM_WRITTEN
+from local_runtime.moto_fixes import wake_on_stream_writes
 from local_runtime.provision import set_event_source_mappings
 from local_runtime.template import REGION, EventSource, FunctionSpec, PhysicalIds, Template
 
@@ -359,9 +359,9 @@ class StreamPoller(Poller):
         self.shards: dict[str, _Shard] = {}
         self._next_refresh = 0.0
         self._idle = STREAM_IDLE_SECONDS[0]
-        # With moto in this process a write to any stream wakes the poller; the idle timer is the fallback.
+        # With moto in this process a write to its stream wakes the poller; the idle timer is the fallback.
         self._written = threading.Event()
-        STREAM_WRITTEN.append(self._written)
+        wake_on_stream_writes(stream_arn, self._written)
 
     def request_stop(self) -> None:
         super().request_stop()

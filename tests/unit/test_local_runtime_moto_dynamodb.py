@@ -95,3 +95,24 @@ def test_shard_iterators_expire_15_minutes_after_they_are_returned(aws: Any, mon
     assert not any(arn in backend.shard_iterators for arn in returned)
     assert latest in backend.shard_iterators
     assert streams.get_records(ShardIterator=latest)["Records"] == []
+
+
+def test_a_stream_write_wakes_the_pollers_of_that_stream_only(aws: Any) -> None:
+    import threading
+
+    from local_runtime import moto_fixes
+
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    spec = {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    tables = [new_table(client, name, StreamSpecification=spec) for name in ("written", "quiet")]
+    events = {table: threading.Event() for table in tables}
+    for table, event in events.items():
+        moto_fixes.wake_on_stream_writes(
+            client.describe_table(TableName=table)["Table"]["LatestStreamArn"], event
+        )
+    try:
+        client.put_item(TableName=tables[0], Item={"id": {"S": "a"}})
+        assert events[tables[0]].is_set() and not events[tables[1]].is_set()
+    finally:
+        for table in tables:
+            moto_fixes.STREAM_WRITTEN.pop(table, None)
