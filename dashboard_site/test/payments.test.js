@@ -81,18 +81,17 @@ describe('filters', () => {
 });
 
 describe('createdRange', () => {
-  it("turns the merchant's calendar days into unix seconds, both days whole", () => {
+  it("turns the merchant's calendar days into ISO-8601 instants, both days whole", () => {
     const range = createdRange({ from: '2026-01-14', to: '2026-01-16' });
-    assert.equal(range.from, new Date(2026, 0, 14, 0, 0, 0).getTime() / 1000);
-    assert.equal(range.to, new Date(2026, 0, 16, 23, 59, 59).getTime() / 1000);
-    assert.ok(Number.isInteger(range.from) && Number.isInteger(range.to));
+    assert.equal(range.from, new Date(2026, 0, 14, 0, 0, 0, 0).toISOString());
+    assert.equal(range.to, new Date(2026, 0, 16, 23, 59, 59, 999).toISOString());
+    assert.match(range.from, /Z$/);
   });
 
   it('keeps the payments matchesSearch keeps, on either side of each end', () => {
     const filters = { from: '2026-01-14', to: '2026-01-16' };
     const range = createdRange(filters);
-    const inRange = (at) =>
-      range.from <= Math.floor(at.getTime() / 1000) && Math.floor(at.getTime() / 1000) <= range.to;
+    const inRange = (at) => range.from <= at.toISOString() && at.toISOString() <= range.to;
     for (const at of [
       new Date(2026, 0, 13, 23, 59, 59, 999),
       new Date(2026, 0, 14, 0, 0, 0, 0),
@@ -116,13 +115,13 @@ describe('paymentsListPath', () => {
       paymentsListPath({
         limit: 100,
         search: { name: 'email', value: 'a+b@example.com' },
-        range: { from: 1768435200, to: null },
+        range: { from: '2026-01-14T18:30:00.000Z', to: null },
       }),
-      '/api/v1/payments?limit=100&email=a%2Bb%40example.com&from=1768435200',
+      '/api/v1/payments?limit=100&email=a%2Bb%40example.com&from=2026-01-14T18%3A30%3A00.000Z',
     );
     assert.equal(
-      paymentsListPath({ limit: 100, offset: 0, range: { from: 1, to: 2 } }),
-      '/api/v1/payments?limit=100&offset=0&from=1&to=2',
+      paymentsListPath({ limit: 100, offset: 0, range: { from: '2026-01-14T00:00:00Z', to: '2026-01-15T00:00:00Z' } }),
+      '/api/v1/payments?limit=100&offset=0&from=2026-01-14T00%3A00%3A00Z&to=2026-01-15T00%3A00%3A00Z',
     );
   });
 });

@@ -4,7 +4,7 @@ GIVEN a merchant with a dozen payments in every state (authorized, captured, ref
 gateway because its order was already paid), WHEN they open a filtered view of the Transactions page, THEN
 each row shows its state, its order's status and the auto-refund mark from the payments list alone: the page
 reads one list page, never a refunds or an order request per row, so its requests do not grow with its rows;
-a date filter reaches the API as that calendar day in unix seconds (`from`/`to`).
+a date filter reaches the API as that calendar day's first and last instants (`from`/`to`, ISO-8601).
 """
 
 from __future__ import annotations
@@ -129,10 +129,10 @@ def test_a_filtered_view_reads_list_pages_only(
     page.screenshot(path=screenshots / "transactions-refunded-filter.png", full_page=True)
 
     # WHEN they keep today's payments only (the browser's calendar day) THEN the API is asked for that day
-    # as unix seconds, both ends included, and every refunded payment of today is still there
+    # as ISO-8601 instants, both ends included, and every refunded payment of today is still there
     today = page.evaluate("() => new Date().toLocaleDateString('en-CA')")
     day = page.evaluate(
-        """(day) => [new Date(`${day}T00:00:00`), new Date(`${day}T23:59:59`)].map((d) => d.getTime() / 1000)""",
+        """(day) => [`${day}T00:00:00`, `${day}T23:59:59.999`].map((t) => encodeURIComponent(new Date(t).toISOString()))""",
         today,
     )
     requests.clear()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from gateway_client import BadRequestError, Client, OrderPage, RefundPage
+from gateway_client import BadRequestError, Client, OrderPage, RefundPage, iso
 
 pytestmark = pytest.mark.integration
 
@@ -74,7 +74,7 @@ def test_payments_list_by_creation_time_each_with_its_orders_status(client: Clie
     assert [(found.id, found.order_status, found.auto_refunded) for found in around] == [
         (payment.id, "paid", False)
     ]
-    earlier = int(created.timestamp()) - 1
-    assert client.payments.list(created_from=earlier - 60, created_to=earlier) == []
+    earlier = created - timedelta(seconds=1)
+    assert client.payments.list(created_from=earlier - timedelta(seconds=60), created_to=iso(earlier)) == []
     with pytest.raises(BadRequestError):
         client.payments.list(created_from=created, created_to=created - timedelta(seconds=2))

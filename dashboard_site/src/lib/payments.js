@@ -86,15 +86,15 @@ export function matchesSearch(payment, { q, from, to }) {
 }
 
 /**
- * The date filters as the payments list's `from` and `to`: unix seconds of the first and the last second of
- * the merchant's calendar days, in the browser's time zone, both ends included (the API includes the
- * whole `to` second). An empty date leaves its end open (null).
+ * The date filters as the payments list's `from` and `to` (ISO-8601, as the events list takes them): the
+ * first and the last millisecond of the merchant's calendar days, in the browser's time zone, both ends
+ * included. An empty date leaves its end open (null).
  */
 export function createdRange({ from, to }) {
-  const seconds = (localTime) => Math.floor(new Date(localTime).getTime() / 1000);
+  const instant = (localTime) => new Date(localTime).toISOString();
   return {
-    from: from ? seconds(`${from}T00:00:00`) : null,
-    to: to ? seconds(`${to}T23:59:59`) : null,
+    from: from ? instant(`${from}T00:00:00`) : null,
+    to: to ? instant(`${to}T23:59:59.999`) : null,
   };
 }
 

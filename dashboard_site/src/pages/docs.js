@@ -99,9 +99,9 @@ const ENDPOINT_GROUPS = [
       },
       {
         method: 'GET',
-        path: '/api/v1/payments?from=1768435200&to=1768521599',
+        path: '/api/v1/payments?from=2026-01-15T00:00:00Z&to=2026-01-15T23:59:59.999Z',
         label: 'time range',
-        summary: 'Only the payments created between two unix timestamps in seconds, both included.',
+        summary: 'Only the payments created between two ISO-8601 times, both included (as the events list).',
       },
       {
         method: 'GET',

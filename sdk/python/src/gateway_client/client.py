@@ -229,21 +229,21 @@ class Payments(_Resource):
         email: str | None = None,
         contact: str | None = None,
         card_last4: str | None = None,
-        created_from: int | datetime | None = None,
-        created_to: int | datetime | None = None,
+        created_from: Timestamp | None = None,
+        created_to: Timestamp | None = None,
     ) -> builtins.list[Payment]:
         """One page, newest first (the server's default page is up to 100), each payment with its order's
         `order_status`; with one of `email`, `contact` or `card_last4`, only the payments that match it;
-        with `created_from` and/or `created_to` (unix seconds, or an aware datetime; both included), only
-        those created in that range (the API's `from` and `to`)."""
+        with `created_from` and/or `created_to` (aware datetimes or ISO-8601 strings, as `events.list`
+        takes them; both included), only those created in that range (the API's `from` and `to`)."""
         params = {
             "limit": limit,
             "offset": offset,
             "email": email,
             "contact": contact,
             "card_last4": card_last4,
-            "from": _unix_seconds(created_from),
-            "to": _unix_seconds(created_to),
+            "from": iso(created_from) if created_from is not None else None,
+            "to": iso(created_to) if created_to is not None else None,
         }
         page = self._get("/api/v1/payments", _without_none(params))
         return [Payment.from_dict(item) for item in page]
@@ -504,15 +504,6 @@ def iso(moment: Timestamp) -> str:
         raise ValueError("a naive datetime is ambiguous: give it a timezone (e.g. timezone.utc)")
     text = moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
     return text.replace("+00:00", "Z")
-
-
-def _unix_seconds(moment: int | datetime | None) -> int | None:
-    """Unix seconds as `GET /api/v1/payments` takes them (a datetime's fraction of a second is dropped)."""
-    if moment is None or isinstance(moment, int):
-        return moment
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime is ambiguous: give it a timezone (e.g. timezone.utc)")
-    return int(moment.timestamp())
 
 
 def _event_filters(

@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from gateway.domain.clock import iso, parse_iso
 from gateway.domain.ids import EVENT_PREFIX, has_prefix_format
-from gateway.domain.listing import parse_limit, validate_event_payment_filter
+from gateway.domain.listing import (
+    parse_limit,
+    time_bound,
+    validate_created_range,
+    validate_event_payment_filter,
+)
 from gateway.domain.webhooks import EVENT_TYPES
 from gateway.errors import BadRequestError
 
@@ -164,22 +169,6 @@ class EventQuery:
         return self.delivery_status is None or event.delivery_status is self.delivery_status
 
 
-def _timestamp(raw: str, name: str) -> datetime:
-    try:
-        moment = parse_iso(raw)
-    except ValueError:
-        raise BadRequestError(f"{name} must be an ISO-8601 timestamp", field=name) from None
-    if moment.tzinfo is None:
-        raise BadRequestError(f"{name} must carry a time zone (e.g. Z)", field=name)
-    try:
-        # Its UTC form is what is stored and compared; an offset can push it past year 1 or 9999.
-        return moment.astimezone(UTC)
-    except OverflowError:
-        raise BadRequestError(
-            f"{name} is out of range: in UTC it must fall between 0001-01-01 and 9999-12-31", field=name
-        ) from None
-
-
 def validate_event_query(
     limit: str | None,
     starting_after: str | None,
@@ -200,16 +189,13 @@ def validate_event_query(
         raise BadRequestError(
             "delivery_status must be one of pending, success, failed, none", field="delivery_status"
         ) from None
-    lower = _timestamp(created_from, "from") if created_from else None
-    upper = _timestamp(created_to, "to") if created_to else None
-    if lower is not None and upper is not None and lower > upper:
-        raise BadRequestError("from must not be after to", field="from")
+    created = validate_created_range(created_from, created_to)
     return EventQuery(
         limit=parse_limit(limit),
         starting_after=starting_after or None,
         types=tuple(dict.fromkeys(types)),
-        created_from=iso(lower) if lower else None,
-        created_to=iso(upper) if upper else None,
+        created_from=created.start if created else None,
+        created_to=created.end if created else None,
         delivery_status=status,
         payment_id=validate_event_payment_filter(payment_id),
     )
@@ -222,8 +208,8 @@ def validate_recovery_range(body: dict[str, Any], now: datetime) -> tuple[str, s
         raise BadRequestError("since is required (an ISO-8601 timestamp)", field="since")
     if until_raw is not None and not isinstance(until_raw, str):
         raise BadRequestError("until must be an ISO-8601 timestamp", field="until")
-    since = _timestamp(since_raw, "since")
-    until = _timestamp(until_raw, "until") if until_raw else now
+    since = time_bound(since_raw, "since")
+    until = time_bound(until_raw, "until") if until_raw else now
     if since > until:
         raise BadRequestError("since must not be after until", field="since")
     if since < now - RETENTION:

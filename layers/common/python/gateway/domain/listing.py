@@ -4,17 +4,15 @@ before anything is read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime
 
-from gateway.domain.clock import datetime_at, iso
+from gateway.domain.clock import iso, parse_iso
 from gateway.domain.ids import ORDER_PREFIX, PAYMENT_PREFIX, REFUND_PREFIX, has_prefix_format
 from gateway.domain.lifecycle import OrderStatus
 from gateway.errors import BadRequestError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-# 9999-12-31T23:59:59Z, the last second a stored timestamp (`domain.clock.iso`) can name.
-MAX_UNIX_SECONDS = 253_402_300_799
 
 
 def parse_limit(raw: str | None) -> int:
@@ -86,31 +84,31 @@ class CreatedRange:
     end: str | None
 
 
-def _unix_seconds(raw: str | None, name: str) -> int | None:
-    if raw is None or raw == "":
-        return None
-    # Length first: int() of thousands of digits is refused by Python itself (and is slow).
-    if len(raw) > 12 or not raw.isascii() or not raw.isdigit():
-        raise BadRequestError(f"{name} must be a unix timestamp in seconds", field=name)
-    seconds = int(raw)
-    if seconds > MAX_UNIX_SECONDS:
+def time_bound(raw: str, name: str) -> datetime:
+    """An ISO-8601 timestamp with its time zone, as the lists' `from`/`to` and a recovery's `since`/`until`
+    take it, in UTC."""
+    try:
+        moment = parse_iso(raw)
+    except ValueError:
+        raise BadRequestError(f"{name} must be an ISO-8601 timestamp", field=name) from None
+    if moment.tzinfo is None:
+        raise BadRequestError(f"{name} must carry a time zone (e.g. Z)", field=name)
+    try:
+        # Its UTC form is what is stored and compared; an offset can push it past year 1 or 9999.
+        return moment.astimezone(UTC)
+    except OverflowError:
         raise BadRequestError(
-            f"{name} must be between 0 and {MAX_UNIX_SECONDS} (9999-12-31T23:59:59Z)", field=name
-        )
-    return seconds
+            f"{name} is out of range: in UTC it must fall between 0001-01-01 and 9999-12-31", field=name
+        ) from None
 
 
 def validate_created_range(from_raw: str | None, to_raw: str | None) -> CreatedRange | None:
-    """`from` and `to` of `GET /api/v1/payments`: unix timestamps in seconds, both included (as Razorpay's
-    are); None when neither is given."""
-    lower = _unix_seconds(from_raw, "from")
-    upper = _unix_seconds(to_raw, "to")
+    """A list's `from` and `to` (events, payments): ISO-8601 timestamps, both included; None when neither
+    is given."""
+    lower = time_bound(from_raw, "from") if from_raw else None
+    upper = time_bound(to_raw, "to") if to_raw else None
     if lower is not None and upper is not None and lower > upper:
         raise BadRequestError("from must not be after to", field="from")
     if lower is None and upper is None:
         return None
-    return CreatedRange(
-        start=iso(datetime_at(lower)) if lower is not None else None,
-        # `to` names a whole second: every millisecond of it is in the range.
-        end=iso(datetime_at(upper) + timedelta(milliseconds=999)) if upper is not None else None,
-    )
+    return CreatedRange(start=iso(lower) if lower else None, end=iso(upper) if upper else None)
