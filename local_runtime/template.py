@@ -51,24 +51,33 @@ def load_template(path: Path = DEFAULT_TEMPLATE) -> dict[str, Any]:
     cfn-lint is imported in a short-lived forked child: it costs seconds and ~60 MB that the runtime
     would otherwise keep for its whole life. Call this before starting threads (fork copies only one).
     """
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as child:
-        document, error = child.submit(_decode, str(path)).result()
+    # Decoded once per version of the file: the unit tests' pipelines and several test modules read it.
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _decoded:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as child:
+            _decoded[key] = child.submit(_decode, str(path)).result()
+    encoded, error = _decoded[key]
     if error:
         raise TemplateError(f"{path} does not parse: {error}")
+    document = json.loads(encoded)  # a copy of its own for every caller
     if not isinstance(document, dict):
         raise TemplateError(f"{path} is not a CloudFormation template")
     return document
 
 
-def _decode(path: str) -> tuple[Any, str]:
+_decoded: dict[tuple[str, int], tuple[str, str]] = {}
+
+
+def _decode(path: str) -> tuple[str, str]:
+    """The template as JSON text, or the parse error."""
     from cfnlint.decode import cfn_yaml
     from cfnlint.decode.cfn_yaml import CfnParseError
 
     try:
         # Plain dicts, lists and strings: cfn-lint's node classes would drag cfn-lint into the parent.
-        return json.loads(json.dumps(cfn_yaml.load(path))), ""
+        return json.dumps(cfn_yaml.load(path)), ""
     except CfnParseError as error:
-        return None, str(error)
+        return "", str(error)
 
 
 @dataclass(frozen=True)
