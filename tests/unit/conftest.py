@@ -25,6 +25,27 @@ UNIT_ENVIRONMENT = {
 }
 
 
+# The product hashes passwords with scrypt at N=2^17, ~0.4 s of CPU each. The unit tests check who hashes,
+# when and with which parameters, not scrypt's cost, so here the work is done at N=2^10 while the
+# parameters passed (and written into stored hashes) stay the product's. The integration and browser
+# tests run the stack as shipped, at full cost.
+CHEAP_SCRYPT_N = 2**10
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    import hashlib
+
+    from gateway.services import auth
+
+    def cheap_scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        return hashlib.scrypt(password.encode(), salt=salt, n=min(n, CHEAP_SCRYPT_N), r=r, p=p)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth, "_scrypt", cheap_scrypt)
+        yield
+
+
 @pytest.fixture(scope="session")
 def aws_session() -> Iterator[dict[str, Any]]:
     """An emulated AWS account with the stack's tables, queues and state machine, made once per session.

@@ -454,7 +454,7 @@ def test_parallel_guesses_never_pass_the_limit_and_the_refused_never_reach_the_h
 
     hashed = []
     real_scrypt = auth._scrypt
-    monkeypatch.setattr(auth, "_scrypt", lambda *args: hashed.append(1) or real_scrypt(*args))
+    monkeypatch.setattr(auth, "_scrypt", lambda *args: hashed.append(args[0]) or real_scrypt(*args))
     email = shop.merchant["email"]
     statuses: list[int] = []
     start = threading.Barrier(30)
@@ -472,8 +472,9 @@ def test_parallel_guesses_never_pass_the_limit_and_the_refused_never_reach_the_h
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(hashed) <= 5
-    assert statuses.count(429) >= 25 and statuses.count(429) + statuses.count(401) + statuses.count(200) == 30
+    # The right guess gives its count back when it is done, so one more wrong guess may then be hashed.
+    assert hashed.count("guess") <= 5
+    assert statuses.count(429) >= 24 and statuses.count(429) + statuses.count(401) + statuses.count(200) == 30
 
 
 def test_a_deactivated_merchants_keys_and_session_are_refused_on_every_merchant_route(client, shop):
