@@ -6,6 +6,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FRONTENDS := checkout_widget dashboard_site
+# The suites against a live stack mostly wait (the bank delay, webhook retry intervals, pages rendering), so
+# they run in three pytest-xdist workers, each with a stack of its own on free ports.
+LIVE_WORKERS ?= -n 3
 # The AWS SAM CLI lives in its own virtualenv: it is large and pins its own boto3.
 SAM_VENV ?= .venv-sam
 SAM := $(SAM_VENV)/bin/sam
@@ -55,14 +58,14 @@ test-unit: venv ## In-process tests: no sockets, no servers (moto's in-process m
 	$(PY) -m pytest tests/unit -n auto  # one worker per core: the unit tests are CPU-bound and independent
 
 test-integration: venv frontend ## The local stack over HTTP (starts its own on free ports)
-	$(PY) -m pytest tests/integration
+	$(PY) -m pytest tests/integration $(LIVE_WORKERS)
 
 test-sdk: venv frontend ## The Python SDK and `gateway` CLI: typed strictly, then against the local stack
 	cd sdk/python && $(abspath $(VENV))/bin/mypy
-	$(PY) -m pytest tests/sdk
+	$(PY) -m pytest tests/sdk $(LIVE_WORKERS)
 
 test-e2e: venv frontend chromium ## The pages in Debian's chromium against the local stack
-	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest tests/e2e $(LIVE_WORKERS)
 
 lint: venv frontend ## ruff, mypy, cfn-lint, the SAM transform; eslint and prettier on the front ends and web_shared/
 	$(VENV)/bin/ruff check .
