@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from local_runtime import priority
 from local_runtime.functions import Handler, context
 from local_runtime.template import FunctionSpec
 
@@ -154,14 +155,15 @@ class _ApiRequestHandler(BaseHTTPRequestHandler):
         log.debug(format, *args)
 
     def do_GET(self) -> None:
-        self._serve()
+        with priority.serving_request():
+            self._serve()
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = do_GET
 
     def __getattr__(self, name: str) -> Any:
         # Any other method (QUERY, PROPFIND...) gets the API's 400 instead of http.server's HTML 501.
         if name.startswith("do_"):
-            return self._serve
+            return self.do_GET
         raise AttributeError(name)
 
     def _serve(self) -> None:

@@ -30,9 +30,9 @@ import boto3
 from botocore.exceptions import ClientError
 from moto.events.models import EventPattern
 
-from local_runtime.console import set_component
 from local_runtime.functions import Handler, context, load_handler
 from local_runtime.moto_fixes import wake_on_stream_writes
+from local_runtime.priority import run_as_worker
 from local_runtime.provision import set_event_source_mappings
 from local_runtime.template import REGION, EventSource, FunctionSpec, PhysicalIds, Template
 
@@ -171,7 +171,7 @@ class Poller:
             self._thread.join(timeout)
 
     def _run(self) -> None:
-        set_component(self.name)
+        run_as_worker(self.name)
         while not self._stop.is_set():
             try:
                 self.poll_once()
@@ -208,7 +208,7 @@ class SqsPoller(Poller):
         self.sqs = boto3.client("sqs", region_name=REGION)
         self._free_slots = threading.BoundedSemaphore(concurrency)
         self._concurrency = concurrency
-        self._pool = ThreadPoolExecutor(concurrency, name, initializer=set_component, initargs=(name,))
+        self._pool = ThreadPoolExecutor(concurrency, name, initializer=run_as_worker, initargs=(name,))
 
     def poll_once(self) -> None:
         if not self._free_slots.acquire(timeout=0.5):

@@ -8,7 +8,7 @@ import threading
 from http.server import HTTPServer
 from typing import Any
 
-from local_runtime import console
+from local_runtime import console, priority
 from local_runtime.api_server import ApiServer, RouteTable
 from local_runtime.control import TOKEN_HEADER, ControlServer, control_token
 from local_runtime.emulator import Emulator
@@ -43,6 +43,7 @@ class Stack:
 
     def start(self) -> None:
         document = load_template()  # before any thread starts: it forks
+        priority.install()  # before any AWS client is made: each copies the handlers when made
         self.emulator.start()
         template = Template(
             document,
