@@ -24,6 +24,7 @@ from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from gateway.config import get_settings
+from gateway.data.aws_clients import botocore_session
 from gateway.data.models import (
     IdempotencyRecordModel,
     OrderModel,
@@ -31,7 +32,6 @@ from gateway.data.models import (
     RefundModel,
     WebhookLogModel,
     bind_tables,
-    botocore_session,
     use_session,
 )
 from gateway.domain.idempotency import IdempotencyRecord

@@ -22,6 +22,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProject
 from pynamodb.models import Model
 
 from gateway.config import get_settings
+from gateway.data.aws_clients import botocore_session
 
 _UNBOUND = "unbound"
 _M = TypeVar("_M", bound=Model)
@@ -556,21 +557,9 @@ def bind_tables() -> None:
     _bound_prefix = prefix
 
 
-_session: botocore.session.Session | None = None
-
-
-def botocore_session() -> botocore.session.Session:
-    """The process's one botocore session, for every pynamodb connection."""
-    global _session
-    if _session is None:
-        _session = botocore.session.get_session()
-    return _session
-
-
 def use_session(connection: Connection, session: botocore.session.Session) -> None:
-    """Make `connection`'s client now, from `session`. pynamodb gives each connection a botocore session
-    of its own when it first sends, and a new session loads botocore's data files again (~90 ms here, a
-    little more on Lambda): with a connection per model, a cold start or a local stack's first payments
-    spent over a second on that. Clients from one session cost ~3 ms each."""
+    """Make `connection`'s client now, from `session` (the process's one: `aws_clients.botocore_session`).
+    pynamodb would give each connection a session of its own when it first sends: with a connection per
+    model, a cold start or a local stack's first payments spent over a second loading botocore's data."""
     connection._local.session = session  # pynamodb's per-thread slot, read when the client is made
     connection.client  # noqa: B018 - made here, and kept by the connection for every thread
