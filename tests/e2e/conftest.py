@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -17,7 +20,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from devkit.live_stack import ARTIFACTS
+from devkit.live_stack import ARTIFACTS, LiveStack
+from tests.e2e.dashboard_support import Dashboard, Delivery, MerchantApi, WebhookReceiver
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -111,3 +115,62 @@ def viewport(request: pytest.FixtureRequest, page: Page) -> str:
     """Runs the test at a laptop's and at a phone's size (the page is resized before the test starts)."""
     page.set_viewport_size(VIEWPORTS[request.param])
     return str(request.param)
+
+
+# ---------------------------------------------------------------------------- the dashboard's tests
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    state = WebhookReceiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            state.deliveries.append(Delivery({k.lower(): v for k, v in self.headers.items()}, body))
+            status = state.next_status()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"OK" if status == 200 else b"Gone")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet."""
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/webhook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def merchant(live_stack: LiveStack) -> dict[str, str]:
+    """A fresh merchant per test, so webhook URLs and counts never leak between tests."""
+    return live_stack.create_merchant(name="Acme Books")
+
+
+@pytest.fixture
+def api(live_stack: LiveStack, merchant: dict[str, str]) -> MerchantApi:
+    return MerchantApi(live_stack.api_url, merchant)
+
+
+@pytest.fixture(scope="session")
+def screenshots(artifacts_dir: Path) -> Path:
+    return artifact_folder(artifacts_dir, "dashboard")
+
+
+@pytest.fixture
+def dashboard(page: Page, live_stack: LiveStack, merchant: dict[str, str]) -> Dashboard:
+    return Dashboard(page, live_stack, merchant)
+
+
+@pytest.fixture
+def endpoint(api: MerchantApi, receiver: WebhookReceiver) -> WebhookReceiver:
+    """The receiver, saved as the merchant's webhook URL before the test starts."""
+    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
+    return receiver

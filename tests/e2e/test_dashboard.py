@@ -9,14 +9,10 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 import requests
@@ -24,13 +20,23 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from devkit.live_stack import LiveStack
 from tests.e2e import backend_capabilities
-from tests.e2e.conftest import artifact_folder, failing_on_page_errors
+from tests.e2e.conftest import failing_on_page_errors
+from tests.e2e.dashboard_support import (
+    UI_TIMEOUT_MS,
+    UPI_PAYMENT,
+    Dashboard,
+    MerchantApi,
+    WebhookReceiver,
+    assert_inside_viewport,
+    log_in,
+    row_for,
+    showing,
+    wait_for,
+)
 from tests.unit.test_dashboard_verify_snippet import SNIPPET, load_snippet
 
 pytestmark = pytest.mark.e2e
 
-SETTLE_TIMEOUT_S = 20.0  # 1 s simulated bank delay plus queue hops, with room for a slow machine
-UI_TIMEOUT_MS = 20_000
 PHONE_VIEWPORT = {"width": 360, "height": 780}
 PAGES = [
     "/dashboard",
@@ -41,104 +47,9 @@ PAGES = [
     "/dashboard/events",
     "/dashboard/docs",
 ]
-UPI_PAYMENT = {"method": "upi", "vpa": "shopper@okaxis"}
 
 PATH_PARAMETER = re.compile(r"\{[^}]+\}")
 EXAMPLE_ID = re.compile(r"/(order|pay|plink|rfnd|evt|rcv)_\w+|/[0-9a-f]{8}-[0-9a-f-]{27}")
-
-T = TypeVar("T")
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def wait_for(probe: Callable[[], T | None], timeout: float = SETTLE_TIMEOUT_S, what: str = "condition") -> T:
-    """Polls until probe returns something truthy, or fails after the deadline."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = probe()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-
-
-class MerchantApi:
-    """The merchant's server-side calls, used to arrange data and to check what the UI did."""
-
-    def __init__(self, api_url: str, merchant: dict[str, str]) -> None:
-        self.api_url = api_url
-        self.headers = {"X-Api-Key": merchant["api_key"], "X-Api-Secret": merchant["api_secret"]}
-
-    def call(self, method: str, path: str, body: Any = None, expected: int = 200) -> Any:
-        response = requests.request(method, self.api_url + path, json=body, headers=self.headers, timeout=30)
-        assert response.status_code == expected, f"{method} {path}: {response.status_code} {response.text}"
-        return response.json()
-
-    def create_payment(self, amount: int = 50000) -> dict[str, Any]:
-        order = self.call("POST", "/api/v1/orders", {"amount": amount}, expected=201)
-        return dict(
-            self.call("POST", "/api/v1/payments", {"order_id": order["id"], **UPI_PAYMENT}, expected=201)
-        )
-
-    def capture(self, payment: dict[str, Any]) -> None:
-        self.call("POST", f"/api/v1/payments/{payment['id']}/capture", {"amount": payment["amount"]})
-
-    def refund(self, payment: dict[str, Any], amount: int) -> dict[str, Any]:
-        return dict(self.call("POST", f"/api/v1/payments/{payment['id']}/refunds", {"amount": amount}, 201))
-
-    def settled_payment(self, amount: int = 50000) -> dict[str, Any]:
-        payment_id = self.create_payment(amount)["id"]
-        return wait_for(
-            lambda: (p := self.call("GET", f"/api/v1/payments/{payment_id}"))["status"] == "success" and p,
-            what=f"payment {payment_id} to succeed",
-        )
-
-
-@dataclass
-class Delivery:
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class WebhookReceiver:
-    """A merchant endpoint that records every delivery and answers with the queued status codes."""
-
-    url: str = ""
-    deliveries: list[Delivery] = field(default_factory=list)
-    statuses: list[int] = field(default_factory=list)
-
-    def next_status(self) -> int:
-        return self.statuses.pop(0) if self.statuses else 200
-
-
-@pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    state = WebhookReceiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            state.deliveries.append(Delivery({k.lower(): v for k, v in self.headers.items()}, body))
-            status = state.next_status()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"OK" if status == 200 else b"Gone")
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet."""
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/webhook"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -147,79 +58,10 @@ def test_ids_use_the_spec_attribute(playwright_instance: Playwright) -> None:
     playwright_instance.selectors.set_test_id_attribute("data-test-id")
 
 
-@pytest.fixture
-def merchant(live_stack: LiveStack) -> dict[str, str]:
-    """A fresh merchant per test, so webhook URLs and counts never leak between tests."""
-    return live_stack.create_merchant(name="Acme Books")
-
-
-@pytest.fixture
-def api(live_stack: LiveStack, merchant: dict[str, str]) -> MerchantApi:
-    return MerchantApi(live_stack.api_url, merchant)
-
-
-@pytest.fixture(scope="session")
-def screenshots(artifacts_dir: Path) -> Path:
-    return artifact_folder(artifacts_dir, "dashboard")
-
-
 @pytest.fixture(scope="module")
 def verify_snippet() -> ModuleType:
     """dashboard_site/snippets/verify_webhook.py, loaded exactly as a merchant would copy it."""
     return load_snippet()
-
-
-def log_in(page: Page, live_stack: LiveStack, merchant: dict[str, str], path: str = "/dashboard") -> None:
-    page.goto(f"{live_stack.dashboard_url}/login?next={path}")
-    page.get_by_test_id("email-input").fill(merchant["email"])
-    page.get_by_test_id("password-input").fill(merchant["password"])
-    page.get_by_test_id("login-button").click()
-    page.wait_for_url(f"{live_stack.dashboard_url}{path}")
-
-
-@dataclass
-class Dashboard:
-    """The merchant's browser tab on the live stack's dashboard."""
-
-    page: Page
-    live_stack: LiveStack
-    merchant: dict[str, str]
-
-    def open(self, path: str = "/dashboard") -> Page:
-        """Logs the merchant in and lands on `path`."""
-        log_in(self.page, self.live_stack, self.merchant, path)
-        return self.page
-
-
-@pytest.fixture
-def dashboard(page: Page, live_stack: LiveStack, merchant: dict[str, str]) -> Dashboard:
-    return Dashboard(page, live_stack, merchant)
-
-
-@pytest.fixture
-def endpoint(api: MerchantApi, receiver: WebhookReceiver) -> WebhookReceiver:
-    """The receiver, saved as the merchant's webhook URL before the test starts."""
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": receiver.url})
-    return receiver
-
-
-def showing(first: int, last: int, total: int | None = None) -> str:
-    """The pager's label, with the en dash the page uses."""
-    return f"Showing {first}\u2013{last}" + (f" of {total}" if total is not None else "")
-
-
-def assert_inside_viewport(page: Page, locator: Any) -> None:
-    """Nothing of the element is cut off by the window's edges (a dialog must fit a phone)."""
-    box = locator.bounding_box()
-    size = page.viewport_size
-    assert box and size, "the element is not rendered"
-    assert box["x"] >= 0 and box["y"] >= 0, f"cut off at the top or left: {box}"
-    assert box["x"] + box["width"] <= size["width"], f"wider than the window: {box}"
-    assert box["y"] + box["height"] <= size["height"], f"taller than the window: {box}"
-
-
-def row_for(page: Page, payment_id: str) -> Any:
-    return page.locator(f'[data-test-id="transaction-row"][data-payment-id="{payment_id}"]')
 
 
 # ---------------------------------------------------------------------------- access

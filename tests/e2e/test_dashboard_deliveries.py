@@ -18,24 +18,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright, expect
 
-from tests.e2e.test_dashboard import (
-    UI_TIMEOUT_MS,
-    Dashboard,
-    MerchantApi,
-    WebhookReceiver,
-    api,
-    dashboard,
-    endpoint,
-    merchant,
-    receiver,
-    screenshots,
-    wait_for,
-)
+from tests.e2e.dashboard_support import UI_TIMEOUT_MS, Dashboard, MerchantApi, WebhookReceiver, wait_for
 from tests.lifecycle import CAPTURED_REFUNDED_PAYMENT_EVENTS
 
 pytestmark = pytest.mark.e2e
-# Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
-__all__ = ["api", "dashboard", "endpoint", "merchant", "receiver", "screenshots"]
 
 EVENT_ID = re.compile(r"^evt_[A-Za-z0-9]{16}$")
 RECOVERY_SECONDS = 150

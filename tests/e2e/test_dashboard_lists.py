@@ -16,20 +16,9 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from tests.cards import VALID_CARD
-from tests.e2e.test_dashboard import (
-    UI_TIMEOUT_MS,
-    Dashboard,
-    MerchantApi,
-    api,
-    dashboard,
-    merchant,
-    screenshots,
-    wait_for,
-)
+from tests.e2e.dashboard_support import UI_TIMEOUT_MS, Dashboard, MerchantApi, wait_for
 
 pytestmark = pytest.mark.e2e
-# Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
-__all__ = ["api", "dashboard", "merchant", "screenshots"]
 
 
 @pytest.fixture(scope="module", autouse=True)

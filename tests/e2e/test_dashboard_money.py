@@ -10,11 +10,9 @@ import pytest
 from playwright.sync_api import Page, Playwright, expect
 
 from devkit.live_stack import LiveStack
-from tests.e2e.test_dashboard import UI_TIMEOUT_MS, MerchantApi, api, log_in, merchant, row_for, screenshots
+from tests.e2e.dashboard_support import UI_TIMEOUT_MS, MerchantApi, log_in, row_for
 
 pytestmark = pytest.mark.e2e
-# Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
-__all__ = ["api", "merchant", "screenshots"]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -18,22 +18,9 @@ from playwright.sync_api import Page, Playwright, Request, expect
 
 from devkit.live_stack import LiveStack
 from tests.e2e import backend_capabilities
-from tests.e2e.test_dashboard import (
-    UI_TIMEOUT_MS,
-    UPI_PAYMENT,
-    Dashboard,
-    MerchantApi,
-    api,
-    dashboard,
-    merchant,
-    row_for,
-    screenshots,
-    wait_for,
-)
+from tests.e2e.dashboard_support import UI_TIMEOUT_MS, UPI_PAYMENT, Dashboard, MerchantApi, row_for, wait_for
 
 pytestmark = pytest.mark.e2e
-# Fixtures shared with the dashboard's other browser tests (pytest finds them by these names).
-__all__ = ["api", "dashboard", "merchant", "screenshots"]
 
 # What every dashboard page asks on its own, whatever it lists: whether the stack is in test mode.
 SHELL_REQUESTS = {"/api/v1/test/merchant"}

@@ -9,7 +9,6 @@ the demo shop THEN what they see is the account's name, the outcome, and what to
 from __future__ import annotations
 
 import re
-import time
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 
 from devkit.live_stack import LiveStack
 from tests.e2e.conftest import VIEWPORTS, artifact_folder, failing_on_page_errors
+from tests.e2e.dashboard_support import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -64,16 +64,6 @@ def pay_by_upi(page: Page, vpa: str = "shopper@upi") -> None:
     page.locator('[data-test-id="method-upi"]').click()
     page.locator('[data-test-id="vpa-input"]').fill(vpa)
     page.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
-
-
-def poll(condition: Any, what: str, timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))
@@ -169,11 +159,11 @@ def test_an_expired_link_says_so_and_takes_no_payment(
         keys(chai),
         {"amount": 5000, "description": "Late order", "expire_by": expire_by},
     )
-    poll(
+    wait_for(
         lambda: (
             api(live_stack, "GET", f"/api/v1/payment_links/{link['id']}", keys(chai))["status"] == "expired"
         ),
-        "the link to expire",
+        what="the link to expire",
     )
     # WHEN the customer opens it
     page.set_viewport_size(VIEWPORTS[size])
