@@ -80,7 +80,10 @@ class Listening:
     def __enter__(self) -> tuple[subprocess.Popen[str], list[str]]:
         stream = self.process.stdout
         assert stream is not None
-        threading.Thread(target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True).start()
+        self._reader = threading.Thread(
+            target=lambda: self.lines.extend(iter(stream.readline, "")), daemon=True
+        )
+        self._reader.start()
         wait_for(lambda: any("Press Ctrl-C" in line for line in self.lines), 30, "the listener to be ready")
         return self.process, self.lines
 
@@ -88,3 +91,4 @@ class Listening:
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(timeout=10)
+        self._reader.join(timeout=10)  # every line the process wrote is in `lines` from here on
