@@ -19,11 +19,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import FrameLocator, Page, Request, expect
+from playwright.sync_api import FrameLocator, Locator, Page, Request, expect
 
 from devkit.live_stack import REPO_ROOT, LiveStack
 from tests.e2e import backend_capabilities
 from tests.e2e.conftest import VIEWPORTS, artifact_folder, failing_on_page_errors
+from tests.e2e.dashboard_support import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -173,7 +174,22 @@ def open_checkout_on_merchant_page(page: Page, merchant_site: str, shop: Shop, o
 def pay_by_upi(frame: FrameLocator | Page, vpa: str = "shopper@upi") -> None:
     frame.locator('[data-test-id="method-upi"]').click()
     frame.locator('[data-test-id="vpa-input"]').fill(vpa)
-    frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+    click_once_settled(frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]'))
+
+
+def click_once_settled(button: Locator) -> None:
+    """In the modal, each change of the page (a form shown, an error) makes checkout.js resize the iframe,
+    with a short transition; a click sent while it grows can land where the button was a moment before.
+    A shopper sees the modal settle first: so does the test (the page's height, and its window's, the same
+    at two polls 0.2 s apart)."""
+    sizes: list[Any] = []
+
+    def steady() -> bool:
+        sizes.append(button.evaluate("() => [window.innerHeight, document.documentElement.scrollHeight]"))
+        return len(sizes) >= 2 and sizes[-1] == sizes[-2]
+
+    wait_for(steady, timeout=10, what="the checkout to stop resizing")
+    button.click()
 
 
 def merchant_events(page: Page) -> list[dict[str, Any]]:
@@ -245,7 +261,7 @@ def test_declined_payment_calls_on_failure_keeps_the_modal_and_retry_pays_again(
     frame.locator('[data-test-id="retry-button"]').click()
     expect(frame.locator('[data-test-id="upi-form"]')).to_be_visible()
     expect(frame.locator('[data-test-id="vpa-input"]')).to_have_value("shopper@upi")
-    frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+    click_once_settled(frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]'))
     page.wait_for_function("window.events.length >= 2", timeout=SETTLE_TIMEOUT_MS)
     second = merchant_events(page)[1]
     assert second["type"] == "failure"
@@ -433,7 +449,7 @@ def test_demo_shop_pays_through_the_modal_at_phone_width(
             page.screenshot(path=shots / "demo-modal-card-360.png")
             frame.locator('[data-test-id="method-upi"]').click()
             frame.locator('[data-test-id="vpa-input"]').fill("demo@upi")
-            frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]').click()
+            click_once_settled(frame.locator('[data-test-id="upi-form"] [data-test-id="pay-button"]'))
             expect(page.locator('[data-test-id="payment-modal"]')).to_have_count(0, timeout=SETTLE_TIMEOUT_MS)
             expect(page.locator('[data-test-id="demo-result"]')).to_contain_text("succeeded")
             assert page.evaluate(no_sideways_scroll)
