@@ -7,8 +7,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 FRONTENDS := checkout_widget dashboard_site
 # The suites against a live stack mostly wait (the bank delay, webhook retry intervals, pages rendering), so
-# they run in three pytest-xdist workers, each with a stack of its own on free ports.
+# they run in pytest-xdist workers, each with a stack of its own on free ports: three for the HTTP suites,
+# two for the browser's (each worker also runs a chromium, and a starved one makes pages slow to settle).
 LIVE_WORKERS ?= -n 3
+BROWSER_WORKERS ?= -n 2
 # The AWS SAM CLI lives in its own virtualenv: it is large and pins its own boto3.
 SAM_VENV ?= .venv-sam
 SAM := $(SAM_VENV)/bin/sam
@@ -65,7 +67,7 @@ test-sdk: venv frontend ## The Python SDK and `gateway` CLI: typed strictly, the
 	$(PY) -m pytest tests/sdk $(LIVE_WORKERS)
 
 test-e2e: venv frontend chromium ## The pages in Debian's chromium against the local stack
-	$(PY) -m pytest tests/e2e $(LIVE_WORKERS)
+	$(PY) -m pytest tests/e2e $(BROWSER_WORKERS)
 
 lint: venv frontend ## ruff, mypy, cfn-lint, the SAM transform; eslint and prettier on the front ends and web_shared/
 	$(VENV)/bin/ruff check .
