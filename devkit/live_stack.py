@@ -25,13 +25,30 @@ import boto3
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 START_DEADLINE_SECONDS = 90.0
+PORT_VARIABLES = (
+    "API_PORT",
+    "DASHBOARD_PORT",
+    "CHECKOUT_PORT",
+    "MERCHANT_PORT",
+    "CONTROL_PORT",
+    "LAMBDA_PORT",
+)
 TEST_DEFAULTS = {"TEST_MODE": "true", "TEST_PROCESSING_DELAY": "1000", "WEBHOOK_RETRY_INTERVALS_TEST": "true"}
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def reserve_port() -> socket.socket:
+    """A loopback port held for the runtime: bound with SO_REUSEADDR, never listening.
+
+    While it is held the kernel hands the port to nobody else—not to a bind to port 0 (another stack's
+    emulator, a test's own server) nor as the local end of an outgoing connection—yet the runtime's
+    servers, which set SO_REUSEADDR too, can bind and listen on it. A port found free and closed at once
+    could be taken by another xdist worker's stack before this one bound it, and the tests then talked
+    to the wrong server.
+    """
+    reservation = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    reservation.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    reservation.bind(("127.0.0.1", 0))
+    return reservation
 
 
 def http_json(
@@ -53,14 +70,9 @@ def http_json(
 class LiveStack:
     def __init__(self, name: str = "live", environment: dict[str, str] | None = None) -> None:
         self.name = name
-        self.ports = {
-            "API_PORT": free_port(),
-            "DASHBOARD_PORT": free_port(),
-            "CHECKOUT_PORT": free_port(),
-            "MERCHANT_PORT": free_port(),
-            "CONTROL_PORT": free_port(),
-            "LAMBDA_PORT": free_port(),
-        }
+        # Held until the runtime has bound them (start), so no other process takes them meanwhile.
+        self._reservations = {variable: reserve_port() for variable in PORT_VARIABLES}
+        self.ports = {variable: int(held.getsockname()[1]) for variable, held in self._reservations.items()}
         self.api_url = f"http://localhost:{self.ports['API_PORT']}"
         self.dashboard_url = f"http://localhost:{self.ports['DASHBOARD_PORT']}"
         self.checkout_url = f"http://localhost:{self.ports['CHECKOUT_PORT']}"
@@ -108,7 +120,14 @@ class LiveStack:
         except BaseException:
             self.stop()
             raise
+        finally:
+            self._release_reservations()  # ready: the runtime listens on every port
         return self
+
+    def _release_reservations(self) -> None:
+        for reservation in self._reservations.values():
+            reservation.close()
+        self._reservations.clear()
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + START_DEADLINE_SECONDS

@@ -97,10 +97,12 @@ class Stack:
             schedule_rate_seconds=float(os.environ.get(SCHEDULE_RATE_VARIABLE) or 0) or None,
         )
         self.workers.start()
+        self._serve("lambda", LambdaInvokeServer(self.ports.lambda_invoke, template))
+        # Last: once the control port answers, every port of the stack is bound (devkit.live_stack waits
+        # for that before it lets go of the ports it reserved).
         self._serve(
             "control", ControlServer(self.ports.control, self.workers, self.status, self.control_token)
         )
-        self._serve("lambda", LambdaInvokeServer(self.ports.lambda_invoke, template))
 
     def _apply_function_environment(self, template: Template, physical: Any) -> None:
         # Every function runs in this one process, so they share os.environ; the template gives them
