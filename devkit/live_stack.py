@@ -174,7 +174,22 @@ class LiveStack:
 
     # ------------------------------------------------------------------ control
     def _control(self, method: str, path: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
-        return http_json(method, f"{self.control_url}{path}", body, timeout, self.control_headers)
+        try:
+            return http_json(method, f"{self.control_url}{path}", body, timeout, self.control_headers)
+        except OSError:
+            self._raise_if_exited()
+            raise
+
+    def _raise_if_exited(self) -> None:
+        """A runtime that died mid-session is named as such, with its exit code and last log line: a
+        test's summary line then says why, not only "connection refused"."""
+        code = self._process.poll() if self._process is not None else None
+        if code is not None:
+            last_lines = self.log_tail(20)
+            raise RuntimeError(
+                f"the local runtime {self.stack_name} exited with code {code}; its log "
+                f"({self.log_path.name}) ends: {last_lines.splitlines()[-1] if last_lines else ''}\n{last_lines}"
+            )
 
     def status(self) -> dict[str, Any]:
         code, body = self._control("GET", "/status")

@@ -1,13 +1,16 @@
-"""The ports a LiveStack reserves for its runtime: nobody else gets them, the runtime's servers do."""
+"""devkit.live_stack: the ports a stack reserves for its runtime, and a runtime that died named as such."""
 
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from devkit.live_stack import reserve_port
+from devkit.live_stack import LiveStack, reserve_port
 
 
 def test_a_reserved_port_is_never_handed_to_a_bind_to_port_zero() -> None:
@@ -37,3 +40,17 @@ def test_a_reserved_port_refuses_other_binds_but_takes_the_runtimes_server() -> 
         server.server_close()
     finally:
         reservation.close()
+
+
+def test_a_runtime_that_exited_is_named_in_the_error_instead_of_a_refused_connection(tmp_path: Path) -> None:
+    stack = LiveStack("exited")
+    stack.log_path = tmp_path / "runtime.log"
+    stack.log_path.write_text("ready in 3.0s\nFatal Python error: Segmentation fault\n")
+    stack._process = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    stack._process.wait()
+    stack._release_reservations()  # nothing listens on the control port now: connections are refused
+
+    with pytest.raises(
+        RuntimeError, match="exited with code 3; .* ends: Fatal Python error: Segmentation fault"
+    ):
+        stack.status()
