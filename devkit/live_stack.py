@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,14 @@ def reserve_port() -> socket.socket:
     reservation.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     reservation.bind(("127.0.0.1", 0))
     return reservation
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A loopback port that refuses every connection while the block runs: reserved, never listening,
+    so no server started meanwhile (another xdist worker's receiver, say) can answer on it."""
+    with reserve_port() as reservation:
+        yield int(reservation.getsockname()[1])
 
 
 def http_json(

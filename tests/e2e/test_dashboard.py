@@ -8,7 +8,6 @@ Screenshots of every page land in test-artifacts/dashboard/.
 from __future__ import annotations
 
 import re
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, Playwright, expect
 
-from devkit.live_stack import LiveStack
+from devkit.live_stack import LiveStack, refusing_port
 from tests.e2e import backend_capabilities
 from tests.e2e.conftest import failing_on_page_errors
 from tests.e2e.dashboard_support import (
@@ -804,12 +803,12 @@ def test_a_failed_first_attempt_reads_as_a_scheduled_retry_with_its_detail(
 def test_a_delivery_nobody_answers_reads_connection_refused(
     live_stack: LiveStack, page: Page, merchant: dict[str, str], api: MerchantApi
 ) -> None:
-    with socket.socket() as closed:  # a port with nothing listening on it
-        closed.bind(("127.0.0.1", 0))
-        url = f"http://127.0.0.1:{closed.getsockname()[1]}/webhook"
-    api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": url})
-    log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
-    wait_for(lambda: api.call("GET", f"/api/v1/webhooks/{log_id}")["attempts"] >= 1, what="the first attempt")
+    with refusing_port() as port:
+        api.call("PUT", "/api/v1/webhooks/config", {"webhook_url": f"http://127.0.0.1:{port}/webhook"})
+        log_id = api.call("POST", "/api/v1/webhooks/test")["id"]
+        wait_for(
+            lambda: api.call("GET", f"/api/v1/webhooks/{log_id}")["attempts"] >= 1, what="the first attempt"
+        )
     log_in(page, live_stack, merchant, "/dashboard/webhooks")
     page.locator(f'[data-test-id="webhook-log-item"][data-webhook-id="{log_id}"]').get_by_test_id(
         "view-webhook-button"

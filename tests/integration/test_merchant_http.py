@@ -13,6 +13,8 @@ import pytest
 from gateway.transport import merchant_http
 from gateway.transport.merchant_http import post_to_merchant
 
+from devkit.live_stack import refusing_port
+
 pytestmark = pytest.mark.integration
 
 
@@ -92,10 +94,8 @@ def test_the_stored_body_is_capped_and_no_compression_is_asked_for(receiver):
 
 
 def test_a_refused_connection_reads_in_plain_words():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    attempt = _post(f"http://127.0.0.1:{port}/hook")
+    with refusing_port() as port:
+        attempt = _post(f"http://127.0.0.1:{port}/hook")
     assert attempt.status_code is None and attempt.error == "connection refused"
     assert attempt.body == "Request failed: connection refused"
 

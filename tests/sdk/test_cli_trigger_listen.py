@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ import yaml
 from gateway_client import Client, event_types
 from gateway_client.cli import TRIGGERS, build_parser, main
 
-from devkit.live_stack import LiveStack
+from devkit.live_stack import LiveStack, refusing_port
 from devkit.merchant import wait_for
 from tests.sdk.events_double import EventsApiDouble, now_iso
 from tests.sdk.loopback import CapturingReceiver
@@ -70,18 +69,14 @@ def test_listen_forwards_the_events_of_one_change_in_the_order_they_happened(
     assert forwarded == [success["id"], paid["id"]]
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.integration
 def test_listen_reports_a_refused_forward_in_the_dashboards_words(
     double: EventsApiDouble, tmp_path: Path
 ) -> None:
-    nobody = f"http://127.0.0.1:{closed_port()}/webhook"
-    with Listening(nobody, double_environment(double, tmp_path)) as (_, lines):
+    with (
+        refusing_port() as port,
+        Listening(f"http://127.0.0.1:{port}/webhook", double_environment(double, tmp_path)) as (_, lines),
+    ):
         event = double.record("payment.success", {"payment": {"id": "pay_x"}})
         line = wait_for(lambda: next((x for x in lines if event["id"] in x), None), 15, "the forwarded line")
     assert "--> No answer: connection refused (" in line
