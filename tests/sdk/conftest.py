@@ -1,5 +1,6 @@
 """Fixtures for the SDK and CLI tests: a fresh merchant's client on the session's live stack, a
-capturing receiver, and the probe that skips tests of the events API until it is deployed."""
+capturing receiver, the events API's in-memory double, and the probe that skips tests of the events API
+until it is deployed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from gateway_client import Client
 
 from devkit.live_stack import LiveStack
+from tests.sdk.events_double import EventsApiDouble
 from tests.sdk.loopback import CapturingReceiver
 from tests.sdk.support import EVENTS_API_MISSING, events_api_deployed
 
@@ -37,3 +39,11 @@ def receiver() -> Iterator[CapturingReceiver]:
     capturing = CapturingReceiver()
     yield capturing
     capturing.close()
+
+
+@pytest.fixture
+def double() -> Iterator[EventsApiDouble]:
+    """An in-memory stand-in of the events API (tests/sdk/events_double.py), on a loopback port."""
+    stand_in = EventsApiDouble()
+    yield stand_in
+    stand_in.close()

@@ -9,6 +9,7 @@ import string
 import threading
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -143,3 +144,13 @@ def _send(request: BaseHTTPRequestHandler, status: int, body: Any) -> None:
     request.send_header("Content-Length", str(len(payload)))
     request.end_headers()
     request.wfile.write(payload)
+
+
+def double_environment(double: EventsApiDouble, config_home: Path) -> dict[str, str]:
+    """The environment of a `gateway` CLI process that talks to the double, with a config home of its own."""
+    return {
+        "GATEWAY_BASE_URL": double.url,
+        "GATEWAY_API_KEY": API_KEY,
+        "GATEWAY_API_SECRET": API_SECRET,
+        "XDG_CONFIG_HOME": str(config_home),
+    }

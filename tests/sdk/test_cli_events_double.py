@@ -9,7 +9,6 @@ import json
 import re
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from gateway_client.cli import main, parse_timestamp
 from standardwebhooks.webhooks import Webhook as ReferenceWebhook
 
 from devkit.merchant import wait_for
-from tests.sdk.events_double import API_KEY, API_SECRET, EventsApiDouble
+from tests.sdk.events_double import API_KEY, API_SECRET, EventsApiDouble, double_environment
 from tests.sdk.loopback import CapturingReceiver
 from tests.sdk.support import Listening
 
@@ -26,26 +25,10 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def double() -> Iterator[EventsApiDouble]:
-    stand_in = EventsApiDouble()
-    yield stand_in
-    stand_in.close()
-
-
-@pytest.fixture
 def as_double_merchant(double: EventsApiDouble, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GATEWAY_BASE_URL", double.url)
     monkeypatch.setenv("GATEWAY_API_KEY", API_KEY)
     monkeypatch.setenv("GATEWAY_API_SECRET", API_SECRET)
-
-
-def double_environment(double: EventsApiDouble, config_home: Path) -> dict[str, str]:
-    return {
-        "GATEWAY_BASE_URL": double.url,
-        "GATEWAY_API_KEY": API_KEY,
-        "GATEWAY_API_SECRET": API_SECRET,
-        "XDG_CONFIG_HOME": str(config_home),
-    }
 
 
 def payment_data(payment_id: str) -> dict[str, object]:

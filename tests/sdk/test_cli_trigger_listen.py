@@ -16,13 +16,10 @@ from gateway_client.cli import TRIGGERS, build_parser, main
 
 from devkit.live_stack import LiveStack, refusing_port
 from devkit.merchant import wait_for
-from tests.sdk.events_double import EventsApiDouble, now_iso
+from tests.sdk.events_double import EventsApiDouble, double_environment, now_iso
 from tests.sdk.loopback import CapturingReceiver
 from tests.sdk.support import Listening, gateway_environment
-from tests.sdk.test_cli_events_double import double, double_environment
 
-# The in-memory events API of the listen tests (pytest finds the fixture by its name).
-__all__ = ["double"]
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DELIVERY_WORDS = REPO_ROOT / "dashboard_site" / "src" / "lib" / "deliveries.js"
 
